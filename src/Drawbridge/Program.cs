@@ -1,3 +1,4 @@
+using Drawbridge;
 using Drawbridge.Cli;
 
 // CLI verbs run in the same host; anything else serves.
@@ -10,8 +11,9 @@ if (args.Length > 0 && args[0] == "insights")
     return await InsightsCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
 }
 
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/health", () => "ok");
+var demo = args.Contains("--demo");
+var app = DrawbridgeHost.Build(args.Where(a => a != "--demo").ToArray());
+await DrawbridgeHost.PrepareAsync(app, demo);
 await app.RunAsync();
 return 0;
 

@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Drawbridge.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Drawbridge.Accounts;
+
+/// <summary>A bearer token for API clients. Only its SHA-256 hash is stored.</summary>
+public sealed class AccessToken
+{
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    public long UserId { get; set; }
+    public required string TokenHash { get; set; }
+    public required string Name { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}
+
+internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>
+{
+    public void Configure(EntityTypeBuilder<AccessToken> b)
+    {
+        b.ToTable("access_tokens");
+        b.Property(t => t.Id).ValueGeneratedNever();
+        b.Property(t => t.TokenHash).HasMaxLength(64);
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasIndex(t => t.AccountId);
+    }
+}
+
+public sealed class AccessTokenService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, IMemoryCache cache)
+{
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public async Task<string> IssueAsync(User user, string name, CancellationToken ct)
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        db.Set<AccessToken>().Add(new AccessToken
+        {
+            Id = ids.Next(), AccountId = user.AccountId, UserId = user.Id, TokenHash = Hash(token),
+            Name = string.IsNullOrWhiteSpace(name) ? "API client" : name.Trim()[..Math.Min(100, name.Trim().Length)],
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync(ct);
+        return token;
+    }
+
+    public async Task RevokeAllAsync(long accountId, CancellationToken ct)
+    {
+        var hashes = await db.Set<AccessToken>().Where(t => t.AccountId == accountId && t.RevokedAt == null).Select(t => t.TokenHash).ToListAsync(ct);
+        await db.Set<AccessToken>().Where(t => t.AccountId == accountId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetUtcNow().UtcDateTime), ct);
+        foreach (var h in hashes)
+        {
+            cache.Remove(CacheKey(h));
+        }
+    }
+
+    /// <summary>The (user, account) a token belongs to, cached briefly so the API's hot paths skip the lookup.</summary>
+    public async Task<(long UserId, long AccountId)?> ResolveAsync(string token, CancellationToken ct)
+    {
+        var hash = Hash(token);
+        if (cache.TryGetValue(CacheKey(hash), out (long, long)? hit))
+        {
+            return hit;
+        }
+        var row = await db.Set<AccessToken>().AsNoTracking()
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+            .Where(t => db.Accounts.Any(a => a.Id == t.AccountId && a.DeletionRequestedAt == null))
+            .Select(t => new { t.UserId, t.AccountId }).FirstOrDefaultAsync(ct);
+        (long, long)? result = row is null ? null : (row.UserId, row.AccountId);
+        cache.Set(CacheKey(hash), result, TimeSpan.FromSeconds(30));
+        return result;
+    }
+
+    private static string CacheKey(string hash) => "token:" + hash;
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Authenticates API requests that carry <c>Authorization: Bearer …</c>.</summary>
+public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokenService tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Name = "Bearer";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var token = header["Bearer ".Length..].Trim();
+        var resolved = token.Length is > 10 and < 200 ? await tokens.ResolveAsync(token, Context.RequestAborted) : null;
+        if (resolved is null)
+        {
+            return AuthenticateResult.Fail("The access token is not valid");
+        }
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, resolved.Value.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(AccountClaims.AccountId, resolved.Value.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ], Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Name));
+    }
+}
+
+public static class AccountClaims
+{
+    public const string AccountId = "drawbridge:account";
+
+    public static long? AccountIdOf(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(AccountId), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+}

@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Drawbridge.Data;
+
+public sealed class DrawbridgeOptions
+{
+    public const string Section = "Drawbridge";
+
+    /// <summary>Where the SQLite database and uploaded media live.</summary>
+    public string DataDirectory { get; set; } = "data";
+    /// <summary>Public base address used in feeds and emails, e.g. https://drawbridge.example.</summary>
+    public string? PublicUrl { get; set; }
+    public string InstanceName { get; set; } = "Drawbridge";
+    /// <summary>Days between an account's deletion request and its removal.</summary>
+    public int DeletionGraceDays { get; set; } = 30;
+    /// <summary>Requests a second a client may make to rate-limited endpoints (sign-up, sign-in, posting).</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+    public SmtpOptions Smtp { get; set; } = new();
+    /// <summary>When true new accounts must confirm their email before signing in.</summary>
+    public bool RequireConfirmedEmail { get; set; } = true;
+}
+
+public sealed class RateLimitOptions
+{
+    public int SignUpPerHour { get; set; } = 20;
+    public int SignInPerMinute { get; set; } = 20;
+    public int PostsPerMinute { get; set; } = 30;
+    public int GuestCommentsPerHour { get; set; } = 10;
+    public bool Enabled { get; set; } = true;
+}
+
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "drawbridge@localhost";
+    public bool UseStartTls { get; set; } = true;
+}
+
+public static class DatabaseSetup
+{
+    public static bool IsPostgres(string? connectionString) =>
+        connectionString is not null &&
+        (connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase) ||
+         connectionString.StartsWith("postgres", StringComparison.OrdinalIgnoreCase));
+
+    public static IServiceCollection AddDrawbridgeDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Drawbridge");
+        if (IsPostgres(connectionString))
+        {
+            services.AddDbContextPool<PostgresDrawbridgeDb>(o => o.UseNpgsql(connectionString));
+            services.AddScoped<DrawbridgeDb>(sp => sp.GetRequiredService<PostgresDrawbridgeDb>());
+        }
+        else
+        {
+            var dataDirectory = DataDirectory(configuration);
+            var sqlite = new SqliteConnectionStringBuilder(connectionString ?? "")
+            {
+                DataSource = string.IsNullOrEmpty(connectionString) ? Path.Combine(dataDirectory, "drawbridge.db") : new SqliteConnectionStringBuilder(connectionString).DataSource,
+                DefaultTimeout = 30,
+                Pooling = true,
+            }.ToString();
+            services.AddDbContextPool<SqliteDrawbridgeDb>(o => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas()));
+            services.AddScoped<DrawbridgeDb>(sp => sp.GetRequiredService<SqliteDrawbridgeDb>());
+        }
+        return services;
+    }
+
+    public static string DataDirectory(IConfiguration configuration)
+    {
+        var dir = configuration[$"{DrawbridgeOptions.Section}:DataDirectory"] ?? "data";
+        var full = Path.GetFullPath(dir);
+        Directory.CreateDirectory(full);
+        return full;
+    }
+
+    /// <summary>Creates or migrates the schema; SQLite also switches to WAL (persistent per file).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+        if (!db.IsPostgres)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Data.Common;
+using Drawbridge.Accounts;
+using Drawbridge.Jobs;
+using Drawbridge.Media;
+using Drawbridge.Posts;
+using Drawbridge.Social;
+using Drawbridge.Timelines;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Drawbridge.Data;
+
+/// <summary>
+/// The one model. Each provider has its own subclass only so that each keeps its own migrations
+/// (docs/decisions/0001-one-model-two-providers.md); features are the same on both.
+/// </summary>
+public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext<User, IdentityRole<long>, long>(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<OrganisationMember> OrganisationMembers => Set<OrganisationMember>();
+    public DbSet<Post> Posts => Set<Post>();
+    public DbSet<PostEdit> PostEdits => Set<PostEdit>();
+    public DbSet<PostTag> PostTags => Set<PostTag>();
+    public DbSet<PostMention> PostMentions => Set<PostMention>();
+    public DbSet<Like> Likes => Set<Like>();
+    public DbSet<GuestComment> GuestComments => Set<GuestComment>();
+    public DbSet<TrustedCommenter> TrustedCommenters => Set<TrustedCommenter>();
+    public DbSet<MediaAttachment> Media => Set<MediaAttachment>();
+    public DbSet<Follow> Follows => Set<Follow>();
+    public DbSet<Block> Blocks => Set<Block>();
+    public DbSet<Mute> Mutes => Set<Mute>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<HomeFeedEntry> HomeFeed => Set<HomeFeedEntry>();
+    public DbSet<Job> Jobs => Set<Job>();
+
+    public abstract bool IsPostgres { get; }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is stored and read as UTC, whatever the provider keeps of the kind.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(DrawbridgeDb).Assembly, t => t.Namespace?.StartsWith("Drawbridge", StringComparison.Ordinal) == true && !t.IsAbstract);
+    }
+}
+
+internal sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+public sealed class SqliteDrawbridgeDb(DbContextOptions<SqliteDrawbridgeDb> options) : DrawbridgeDb(options)
+{
+    public override bool IsPostgres => false;
+}
+
+public sealed class PostgresDrawbridgeDb(DbContextOptions<PostgresDrawbridgeDb> options) : DrawbridgeDb(options)
+{
+    public override bool IsPostgres => true;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Full-text search: a stored tsvector kept by PostgreSQL itself, GIN-indexed.
+        // 'simple' (no stemming, no stop words) so results match SQLite's FTS5 unicode61 tokenizer.
+        builder.Entity<Post>()
+            .Property<NpgsqlTypes.NpgsqlTsVector>("SearchVector")
+            .HasComputedColumnSql("to_tsvector('simple', coalesce(\"Title\", '') || ' ' || coalesce(\"Summary\", '') || ' ' || \"Content\")", stored: true);
+        builder.Entity<Post>().HasIndex("SearchVector").HasMethod("GIN");
+    }
+}
+
+/// <summary>Per-connection SQLite settings: WAL is persistent, these are not.</summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+// Design-time factories so `dotnet ef migrations add` builds each provider's migrations.
+internal sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteDrawbridgeDb>
+{
+    public SqliteDrawbridgeDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteDrawbridgeDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+internal sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresDrawbridgeDb>
+{
+    public PostgresDrawbridgeDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresDrawbridgeDb>().UseNpgsql("Host=localhost;Database=design").Options);
+}

@@ -1,0 +1,218 @@
+using System.Threading.RateLimiting;
+using Drawbridge.Accounts;
+using Drawbridge.Api;
+using Drawbridge.Data;
+using Drawbridge.Demo;
+using Drawbridge.Feeds;
+using Drawbridge.Jobs;
+using Drawbridge.Media;
+using Drawbridge.Posts;
+using Drawbridge.Search;
+using Drawbridge.Social;
+using Drawbridge.Timelines;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace Drawbridge;
+
+/// <summary>The composition root of the web host.</summary>
+public static class DrawbridgeHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:5080");
+        }
+        configure?.Invoke(builder);
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.Configure<DrawbridgeOptions>(config.GetSection(DrawbridgeOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new Snowflake(sp.GetRequiredService<TimeProvider>(), config.GetValue("Drawbridge:NodeId", 0)));
+        services.AddDrawbridgeDatabase(config);
+        services.AddMemoryCache();
+
+        services.AddIdentity<User, IdentityRole<long>>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.SignIn.RequireConfirmedEmail = config.GetValue("Drawbridge:RequireConfirmedEmail", true);
+                o.Lockout.MaxFailedAccessAttempts = 10;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<DrawbridgeDb>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<ClaimsFactory>();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/auth/sign-in";
+            o.LogoutPath = "/auth/sign-out";
+            o.AccessDeniedPath = "/auth/sign-in";
+            o.Cookie.Name = "drawbridge";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            // The API answers 401/403 instead of redirecting to the sign-in page.
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Name, null);
+        services.AddAuthorization(o =>
+        {
+            o.AddPolicy(ApiEndpoints.Policy, p => p
+                .AddAuthenticationSchemes(BearerTokenHandler.Name, IdentityConstants.ApplicationScheme)
+                .RequireClaim(AccountClaims.AccountId));
+        });
+
+        services.AddScoped<AccountService>();
+        services.AddScoped<AccessTokenService>();
+        services.AddSingleton<Mailer>();
+        services.AddSingleton<ContentRenderer>();
+        services.AddSingleton<ISafetyScreen, SafetyScreen>();
+        services.AddScoped<PostService>();
+        services.AddScoped<GuestCommentService>();
+        services.AddScoped<MediaService>();
+        services.AddScoped<NotificationService>();
+        services.AddScoped<FollowService>();
+        services.AddScoped<TimelineService>();
+        services.AddScoped<SearchIndex>();
+        services.AddScoped<SearchService>();
+        services.AddScoped<FeedService>();
+        services.AddSingleton<LiveUpdates>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+        services.AddScoped<IJobHandler, FanOutJob>();
+        services.AddScoped<IJobHandler, PublishScheduledJob>();
+        services.AddScoped<IJobHandler, AccountDeletionJob>();
+        services.AddHostedService<MaintenanceScheduler>();
+        services.AddScoped<DemoSeeder>();
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Settings");
+            o.Conventions.AuthorizePage("/Compose");
+            o.Conventions.AuthorizePage("/Drafts");
+            o.Conventions.AuthorizePage("/Notifications");
+            o.Conventions.AuthorizePage("/Moderation");
+        });
+        services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MediaService.MaxEpisodeBytes + 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MediaService.MaxEpisodeBytes + 1024 * 1024);
+        services.AddHealthChecks();
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddAspNetCoreInstrumentation()
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", DrawbridgeMetrics.MeterName)
+            .AddPrometheusExporter());
+        services.AddSingleton<DrawbridgeMetrics>();
+        AddRateLimits(services, config);
+        return builder.Build().Configure();
+    }
+
+    private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private static void AddRateLimits(IServiceCollection services, IConfiguration config)
+    {
+        var limits = config.GetSection("Drawbridge:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (ctx, ct) =>
+            {
+                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                {
+                    ctx.HttpContext.Response.Headers.RetryAfter = ((int)retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                var problems = ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx.HttpContext,
+                    ProblemDetails = { Title = "Too many requests", Detail = "You're doing that too often. Wait a little and try again.", Status = 429 },
+                });
+            };
+            void Add(string name, int permits, TimeSpan window, bool byAccount) => o.AddPolicy(name, ctx =>
+            {
+                if (!limits.Enabled)
+                {
+                    return RateLimitPartition.GetNoLimiter("off");
+                }
+                var key = byAccount && ctx.User.AccountIdOf() is { } id ? $"a{id}" : ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window });
+            });
+            Add("sign-up", limits.SignUpPerHour, TimeSpan.FromHours(1), false);
+            Add("sign-in", limits.SignInPerMinute, TimeSpan.FromMinutes(1), false);
+            Add("posting", limits.PostsPerMinute, TimeSpan.FromMinutes(1), true);
+            Add("guest-comments", limits.GuestCommentsPerHour, TimeSpan.FromHours(1), false);
+        });
+    }
+
+    private static WebApplication Configure(this WebApplication app)
+    {
+        app.UseExceptionHandler(app.Environment.IsDevelopment() ? "/error" : "/error");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.Use(SecurityHeaders);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health");
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapDrawbridgeApi();
+        app.MapFeeds();
+        app.MapMediaFiles();
+        app.MapRazorPages();
+        if (app.Configuration.GetValue<bool>("Drawbridge:Benchmark:ReferenceEndpoint"))
+        {
+            Benchmarks.ReferenceEndpoint.MapBenchmarkReference(app);
+        }
+        return app;
+    }
+
+    private static Task SecurityHeaders(HttpContext ctx, Func<Task> next)
+    {
+        var h = ctx.Response.Headers;
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        // No inline script anywhere: the policy forbids it, so injected markup can't run.
+        h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; script-src 'self'; style-src 'self'; font-src 'self' https://assets.nhs.uk; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+        return next();
+    }
+
+    /// <summary>Creates or migrates the schema, and seeds the demo community when asked.</summary>
+    public static async Task PrepareAsync(WebApplication app, bool demo)
+    {
+        await DatabaseSetup.MigrateAsync(app.Services);
+        if (demo)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
+        }
+    }
+}

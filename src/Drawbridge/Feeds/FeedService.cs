@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Posts;
+using Drawbridge.Timelines;
+using Microsoft.Extensions.Options;
+
+namespace Drawbridge.Feeds;
+
+public enum FeedFormat { Rss, Atom }
+
+/// <summary>RSS 2.0 and Atom feeds of accounts, hashtags and articles, and podcast feeds of episodes.</summary>
+public sealed class FeedService(TimelineService timelines, AccountService accounts, IOptions<DrawbridgeOptions> options)
+{
+    private const string ITunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+    private const int Size = 30;
+
+    public async Task<SyndicationFeed?> AccountFeedAsync(string handle, string baseUrl, bool articlesOnly, bool podcast, CancellationToken ct)
+    {
+        var account = await accounts.FindByHandleAsync(handle, ct);
+        if (account is null)
+        {
+            return null;
+        }
+        var posts = await timelines.ProfileAsync(account.Id, null, false, articlesOnly || podcast, new PageRequest(Limit: 40), ct);
+        posts = posts.Where(p => p.Post.Visibility == Visibility.Public && p.Post.RepostOfId is null).ToList();
+        if (podcast)
+        {
+            posts = posts.Where(p => p.Post.EnclosureUrl is not null || p.Post.EnclosureMediaId is not null).ToList();
+        }
+        var title = podcast ? $"{account.DisplayName} (episodes)" : articlesOnly ? $"{account.DisplayName} (articles)" : $"{account.DisplayName} (@{account.Handle})";
+        var feed = NewFeed(title, string.IsNullOrWhiteSpace(account.Bio) ? $"Posts by {account.DisplayName} on {options.Value.InstanceName}" : account.Bio,
+            new Uri($"{baseUrl}/@{account.Handle}"), $"{baseUrl}/@{account.Handle}");
+        feed.Authors.Add(new SyndicationPerson(null, account.DisplayName, $"{baseUrl}/@{account.Handle}"));
+        if (podcast)
+        {
+            feed.AttributeExtensions.Add(new XmlQualifiedName("itunes", "http://www.w3.org/2000/xmlns/"), ITunes);
+            feed.ElementExtensions.Add(new XElement(XName.Get("author", ITunes), account.DisplayName));
+            feed.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), account.Bio));
+            feed.ElementExtensions.Add(new XElement(XName.Get("explicit", ITunes), "false"));
+            feed.ElementExtensions.Add(new XElement(XName.Get("category", ITunes), new XAttribute("text", "Health & Fitness")));
+            feed.ElementExtensions.Add(new XElement(XName.Get("owner", ITunes), new XElement(XName.Get("name", ITunes), account.DisplayName)));
+            if (account.AvatarMediaId is { } avatar)
+            {
+                feed.ElementExtensions.Add(new XElement(XName.Get("image", ITunes), new XAttribute("href", $"{baseUrl}/media/{avatar}")));
+            }
+            feed.Language = "en-gb";
+        }
+        feed.Items = posts.Take(Size).Select(p => Item(p, baseUrl, podcast)).ToList();
+        return feed;
+    }
+
+    public async Task<SyndicationFeed> TagFeedAsync(string tag, string baseUrl, CancellationToken ct)
+    {
+        var key = tag.TrimStart('#').ToLowerInvariant();
+        var posts = await timelines.HashtagAsync(key, null, new PageRequest(Limit: 40), ct);
+        var feed = NewFeed($"#{key} on {options.Value.InstanceName}", $"Public posts tagged #{key}", new Uri($"{baseUrl}/tags/{Uri.EscapeDataString(key)}"), $"{baseUrl}/tags/{Uri.EscapeDataString(key)}");
+        feed.Items = posts.Where(p => p.Post.RepostOfId is null).Take(Size).Select(p => Item(p, baseUrl, false)).ToList();
+        return feed;
+    }
+
+    private static SyndicationFeed NewFeed(string title, string description, Uri link, string id) => new(title, description, link)
+    {
+        Id = id,
+        LastUpdatedTime = DateTimeOffset.UtcNow,
+        Generator = "Drawbridge",
+    };
+
+    private static SyndicationItem Item(PostView view, string baseUrl, bool podcast)
+    {
+        var p = view.Post;
+        var url = $"{baseUrl}/@{view.Author.Handle}/{p.Id.ToString(CultureInfo.InvariantCulture)}";
+        var plain = ContentRenderer.PlainText(p.ContentHtml);
+        var title = p.Title ?? (plain.Length > 80 ? plain[..80].TrimEnd() + "…" : plain);
+        var item = new SyndicationItem(title, new TextSyndicationContent(p.ContentHtml, TextSyndicationContentKind.Html), new Uri(url), url,
+            new DateTimeOffset(DateTime.SpecifyKind(p.EditedAt ?? p.CreatedAt, DateTimeKind.Utc)))
+        {
+            PublishDate = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
+        };
+        item.Authors.Add(new SyndicationPerson(null, view.Author.DisplayName, $"{baseUrl}/@{view.Author.Handle}"));
+        if (p.Summary is { Length: > 0 } summary)
+        {
+            item.Summary = new TextSyndicationContent(summary);
+        }
+        var enclosure = p.EnclosureUrl ?? (p.EnclosureMediaId is { } mid ? $"{baseUrl}/media/{mid.ToString(CultureInfo.InvariantCulture)}" : null);
+        if (enclosure is not null)
+        {
+            item.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(enclosure), p.EnclosureType ?? "application/octet-stream", p.EnclosureLength ?? 0));
+            if (podcast)
+            {
+                item.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), p.Summary ?? plain));
+                item.ElementExtensions.Add(new XElement(XName.Get("explicit", ITunes), "false"));
+                item.ElementExtensions.Add(new XElement(XName.Get("episodeType", ITunes), "full"));
+            }
+        }
+        foreach (var tag in ContentRenderer.Hashtags($"{p.Title} {p.Content}"))
+        {
+            item.Categories.Add(new SyndicationCategory(tag));
+        }
+        return item;
+    }
+
+    public static string Write(SyndicationFeed feed, FeedFormat format)
+    {
+        var sb = new StringBuilder();
+        using (var writer = XmlWriter.Create(sb, new XmlWriterSettings { Encoding = Encoding.UTF8, Indent = false }))
+        {
+            if (format == FeedFormat.Rss)
+            {
+                new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: false).WriteTo(writer);
+            }
+            else
+            {
+                new Atom10FeedFormatter(feed).WriteTo(writer);
+            }
+        }
+        return sb.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+    }
+}
+
+public static class FeedEndpoints
+{
+    public static void MapFeeds(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/@{handle}.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, false, false, ct));
+        app.MapGet("/@{handle}.atom", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Atom, false, false, ct));
+        app.MapGet("/@{handle}/articles.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, true, false, ct));
+        app.MapGet("/@{handle}/articles.atom", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Atom, true, false, ct));
+        app.MapGet("/@{handle}/podcast.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, true, true, ct));
+        app.MapGet("/tags/{tag}.rss", (string tag, HttpContext ctx, FeedService feeds, CancellationToken ct) => Tag(tag, ctx, feeds, FeedFormat.Rss, ct));
+        app.MapGet("/tags/{tag}.atom", (string tag, HttpContext ctx, FeedService feeds, CancellationToken ct) => Tag(tag, ctx, feeds, FeedFormat.Atom, ct));
+    }
+
+    private static string BaseUrl(HttpContext ctx) =>
+        ctx.RequestServices.GetRequiredService<IOptions<DrawbridgeOptions>>().Value.PublicUrl?.TrimEnd('/') ?? $"{ctx.Request.Scheme}://{ctx.Request.Host}";
+
+    private static async Task<IResult> Account(string handle, HttpContext ctx, FeedService feeds, FeedFormat format, bool articles, bool podcast, CancellationToken ct)
+    {
+        var feed = await feeds.AccountFeedAsync(handle, BaseUrl(ctx), articles, podcast, ct);
+        return feed is null
+            ? TypedResults.Problem($"No account @{handle}", statusCode: 404, title: "Not found")
+            : Xml(FeedService.Write(feed, format), format);
+    }
+
+    private static async Task<IResult> Tag(string tag, HttpContext ctx, FeedService feeds, FeedFormat format, CancellationToken ct) =>
+        Xml(FeedService.Write(await feeds.TagFeedAsync(tag, BaseUrl(ctx), ct), format), format);
+
+    private static IResult Xml(string xml, FeedFormat format) =>
+        TypedResults.Text(xml, format == FeedFormat.Rss ? "application/rss+xml; charset=utf-8" : "application/atom+xml; charset=utf-8");
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Drawbridge.Jobs;
+
+/// <summary>Removes an account whose deletion grace period has passed: its posts become tombstones, its graph goes.</summary>
+public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options) : IJobHandler
+{
+    public const string KindName = "purge-deleted-accounts";
+    public string Kind => KindName;
+
+    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.DeletionGraceDays);
+        var due = await db.Accounts.Where(a => a.DeletionRequestedAt != null && a.DeletionRequestedAt < cutoff).Select(a => a.Id).Take(100).ToListAsync(ct);
+        foreach (var id in due)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.Posts.Where(p => p.AuthorId == id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.DeletedAt, now).SetProperty(p => p.Content, "").SetProperty(p => p.ContentHtml, "")
+                .SetProperty(p => p.Title, (string?)null).SetProperty(p => p.Summary, (string?)null), ct);
+            await db.PostTags.Where(t => db.Posts.Any(p => p.Id == t.PostId && p.AuthorId == id)).ExecuteDeleteAsync(ct);
+            await db.HomeFeed.Where(h => h.OwnerId == id || h.AuthorId == id).ExecuteDeleteAsync(ct);
+            await db.Follows.Where(f => f.FollowerId == id || f.FolloweeId == id).ExecuteDeleteAsync(ct);
+            await db.Likes.Where(l => l.AccountId == id).ExecuteDeleteAsync(ct);
+            await db.Notifications.Where(n => n.RecipientId == id || n.ActorId == id).ExecuteDeleteAsync(ct);
+            await db.Set<AccessToken>().Where(t => t.AccountId == id).ExecuteDeleteAsync(ct);
+            await db.Users.Where(u => u.AccountId == id).ExecuteDeleteAsync(ct);
+            await db.Accounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.DisplayName, "Deleted account").SetProperty(a => a.Bio, "").SetProperty(a => a.Links, "")
+                .SetProperty(a => a.Profession, (string?)null).SetProperty(a => a.Employer, (string?)null), ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+}
+
+/// <summary>Queues the periodic jobs (hourly); the job table makes sure each runs once across nodes.</summary>
+public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue queue, TimeProvider clock, ILogger<MaintenanceScheduler> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+                if (!await db.Jobs.AnyAsync(j => j.Kind == AccountDeletionJob.KindName && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                {
+                    queue.Enqueue(db, AccountDeletionJob.KindName, "", clock.GetUtcNow().UtcDateTime.AddMinutes(1));
+                    await db.SaveChangesAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning(ex, "Could not queue maintenance");
+            }
+            await Task.Delay(TimeSpan.FromHours(1), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}
+
+public sealed class DrawbridgeMetrics : IDisposable
+{
+    public const string MeterName = "Drawbridge";
+    private readonly Meter _meter = new(MeterName);
+
+    public DrawbridgeMetrics()
+    {
+        PostsPublished = _meter.CreateCounter<long>("drawbridge.posts.published", description: "Posts published");
+    }
+
+    public Counter<long> PostsPublished { get; }
+
+    public void Dispose() => _meter.Dispose();
+
+    public static string Format(long v) => v.ToString(CultureInfo.InvariantCulture);
+}

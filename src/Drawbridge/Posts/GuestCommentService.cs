@@ -1,0 +1,94 @@
+using Drawbridge.Data;
+using Drawbridge.Social;
+using Microsoft.EntityFrameworkCore;
+
+namespace Drawbridge.Posts;
+
+public sealed record GuestCommentInput(string Name, string Email, string Text, string? Website);
+
+/// <summary>
+/// Comments from people without an account, as on a blog: held for the author's approval unless the author
+/// trusts the commenter; a hidden honeypot field and rate limits keep bots out; identifiers are held privately.
+/// </summary>
+public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, ISafetyScreen safety, NotificationService notifications)
+{
+    public async Task<Outcome<GuestComment>> AddAsync(long articleId, GuestCommentInput input, CancellationToken ct)
+    {
+        var article = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == articleId && p.Kind == PostKind.Article && p.Status == PostStatus.Published && p.DeletedAt == null && p.Visibility != Visibility.Followers, ct);
+        if (article is null)
+        {
+            return Outcome<GuestComment>.NotFound("Article not found");
+        }
+        // Bots fill every field; people never see this one.
+        if (!string.IsNullOrEmpty(input.Website))
+        {
+            return Outcome<GuestComment>.Invalid("", "Your comment could not be accepted");
+        }
+        var errors = new ErrorBag();
+        var name = input.Name?.Trim() ?? "";
+        var text = input.Text?.Trim() ?? "";
+        if (name.Length is 0 or > 100)
+        {
+            errors.Add("name", "Enter your name (up to 100 characters)");
+        }
+        if (!Accounts.AccountService.IsEmail(input.Email))
+        {
+            errors.Add("email", "Enter an email address in the correct format, like name@example.com");
+        }
+        if (text.Length == 0)
+        {
+            errors.Add("text", "Enter your comment");
+        }
+        else if (text.Length > 5000)
+        {
+            errors.Add("text", "A comment can be up to 5,000 characters");
+        }
+        if (errors.Any)
+        {
+            return errors.ToOutcome<GuestComment>();
+        }
+        var emailKey = input.Email.Trim().ToLowerInvariant();
+        var trusted = await db.TrustedCommenters.AnyAsync(t => t.AuthorId == article.AuthorId && t.EmailKey == emailKey, ct);
+        var blocks = safety.Screen(text, false).Where(f => f.Severity == FindingSeverity.Block && f.IsIdentifier).ToList();
+        var comment = new GuestComment
+        {
+            Id = ids.Next(),
+            ArticleId = articleId,
+            Name = name,
+            Email = input.Email.Trim(),
+            EmailKey = emailKey,
+            Content = text,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            Status = blocks.Count > 0 ? GuestCommentStatus.Held : trusted ? GuestCommentStatus.Approved : GuestCommentStatus.Pending,
+            HeldReason = blocks.Count > 0
+                ? "Held privately because it looks like it contains personal identifiers (" + string.Join(", ", blocks.Select(b => b.Rule).Distinct()) + "). Please don't post details such as your NHS number in public; contact the service directly instead."
+                : null,
+        };
+        db.GuestComments.Add(comment);
+        notifications.Add(article.AuthorId, NotificationKind.GuestComment, null, articleId);
+        await db.SaveChangesAsync(ct);
+        return Outcome<GuestComment>.Ok(comment);
+    }
+
+    public Task<List<GuestComment>> AwaitingAsync(long authorId, CancellationToken ct) =>
+        db.GuestComments.AsNoTracking()
+            .Where(c => (c.Status == GuestCommentStatus.Pending || c.Status == GuestCommentStatus.Held) && db.Posts.Any(p => p.Id == c.ArticleId && p.AuthorId == authorId))
+            .OrderBy(c => c.Id).ToListAsync(ct);
+
+    /// <summary>The author approves, rejects, or approves and trusts the commenter from now on.</summary>
+    public async Task<Outcome<GuestComment>> ModerateAsync(long authorId, long commentId, GuestCommentStatus status, bool trust, CancellationToken ct)
+    {
+        var comment = await db.GuestComments.FirstOrDefaultAsync(c => c.Id == commentId, ct);
+        if (comment is null || !await db.Posts.AnyAsync(p => p.Id == comment.ArticleId && p.AuthorId == authorId, ct))
+        {
+            return Outcome<GuestComment>.NotFound("Comment not found");
+        }
+        comment.Status = status;
+        if (trust && status == GuestCommentStatus.Approved && !await db.TrustedCommenters.AnyAsync(t => t.AuthorId == authorId && t.EmailKey == comment.EmailKey, ct))
+        {
+            db.TrustedCommenters.Add(new TrustedCommenter { AuthorId = authorId, EmailKey = comment.EmailKey });
+        }
+        await db.SaveChangesAsync(ct);
+        return Outcome<GuestComment>.Ok(comment);
+    }
+}

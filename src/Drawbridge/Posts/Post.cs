@@ -1,0 +1,172 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Drawbridge.Posts;
+
+public enum PostKind { Note = 0, Article = 1 }
+
+public enum Visibility { Public = 0, Unlisted = 1, Followers = 2 }
+
+/// <summary>Where a post is in its life. Only <see cref="Published"/> posts appear anywhere public.</summary>
+public enum PostStatus { Draft = 0, Scheduled = 1, Published = 2, Held = 3 }
+
+public sealed class Post
+{
+    public long Id { get; set; }
+    public long AuthorId { get; set; }
+    public PostKind Kind { get; set; }
+    /// <summary>What the author wrote: plain text for notes, Markdown for articles.</summary>
+    public string Content { get; set; } = "";
+    /// <summary>Sanitised HTML rendered from <see cref="Content"/>.</summary>
+    public string ContentHtml { get; set; } = "";
+    public string? Title { get; set; }
+    public string? Summary { get; set; }
+    public long? InReplyToId { get; set; }
+    public long? InReplyToAuthorId { get; set; }
+    /// <summary>The root post's id: every post in a thread shares it.</summary>
+    public long ConversationId { get; set; }
+    public long? RepostOfId { get; set; }
+    public Visibility Visibility { get; set; }
+    public PostStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? PublishAt { get; set; }
+    public DateTime? EditedAt { get; set; }
+    /// <summary>Set when deleted: the row stays as a tombstone so the thread keeps its shape.</summary>
+    public DateTime? DeletedAt { get; set; }
+    public int LikesCount { get; set; }
+    public int RepostsCount { get; set; }
+    public int RepliesCount { get; set; }
+    public string? EnclosureUrl { get; set; }
+    public string? EnclosureType { get; set; }
+    public long? EnclosureLength { get; set; }
+    public long? EnclosureMediaId { get; set; }
+    /// <summary>Safety warnings the author saw and confirmed before publishing (rule ids, comma separated).</summary>
+    public string? SafetyConfirmed { get; set; }
+    public DateTime? SafetyConfirmedAt { get; set; }
+    /// <summary>Why a post is held from public view, when it is.</summary>
+    public string? HeldReason { get; set; }
+
+    public bool IsDeleted => DeletedAt is not null;
+    public bool IsReply => InReplyToId is not null;
+}
+
+public sealed class PostEdit
+{
+    public long Id { get; set; }
+    public long PostId { get; set; }
+    public int Version { get; set; }
+    public string Content { get; set; } = "";
+    public string? Title { get; set; }
+    public string? Summary { get; set; }
+    public DateTime EditedAt { get; set; }
+}
+
+public sealed class PostTag
+{
+    public long PostId { get; set; }
+    public required string Tag { get; set; }
+}
+
+public sealed class PostMention
+{
+    public long PostId { get; set; }
+    public long AccountId { get; set; }
+}
+
+public sealed class Like
+{
+    public long AccountId { get; set; }
+    public long PostId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public enum GuestCommentStatus { Pending = 0, Approved = 1, Rejected = 2, Held = 3 }
+
+/// <summary>A comment on an article from someone without an account, as on a blog.</summary>
+public sealed class GuestComment
+{
+    public long Id { get; set; }
+    public long ArticleId { get; set; }
+    public required string Name { get; set; }
+    public required string Email { get; set; }
+    public required string EmailKey { get; set; }
+    public required string Content { get; set; }
+    public GuestCommentStatus Status { get; set; }
+    public string? HeldReason { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>An author trusts a guest commenter (by email): their comments appear without approval.</summary>
+public sealed class TrustedCommenter
+{
+    public long AuthorId { get; set; }
+    public required string EmailKey { get; set; }
+}
+
+internal sealed class PostConfiguration :
+    IEntityTypeConfiguration<Post>, IEntityTypeConfiguration<PostEdit>, IEntityTypeConfiguration<PostTag>,
+    IEntityTypeConfiguration<PostMention>, IEntityTypeConfiguration<Like>, IEntityTypeConfiguration<GuestComment>,
+    IEntityTypeConfiguration<TrustedCommenter>
+{
+    public void Configure(EntityTypeBuilder<Post> b)
+    {
+        b.ToTable("posts");
+        b.Property(p => p.Id).ValueGeneratedNever();
+        b.Property(p => p.Content).HasMaxLength(100_000);
+        b.Property(p => p.Title).HasMaxLength(200);
+        b.Property(p => p.Summary).HasMaxLength(500);
+        b.Property(p => p.EnclosureUrl).HasMaxLength(2000);
+        b.Property(p => p.EnclosureType).HasMaxLength(100);
+        b.HasIndex(p => new { p.AuthorId, p.Id });
+        b.HasIndex(p => new { p.ConversationId, p.Id });
+        b.HasIndex(p => p.InReplyToId);
+        b.HasIndex(p => new { p.Status, p.PublishAt });
+        b.HasIndex(p => p.RepostOfId);
+    }
+
+    public void Configure(EntityTypeBuilder<PostEdit> b)
+    {
+        b.ToTable("post_edits");
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.HasIndex(e => new { e.PostId, e.Version }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<PostTag> b)
+    {
+        b.ToTable("post_tags");
+        b.HasKey(t => new { t.Tag, t.PostId });
+        b.Property(t => t.Tag).HasMaxLength(100);
+        b.HasIndex(t => t.PostId);
+    }
+
+    public void Configure(EntityTypeBuilder<PostMention> b)
+    {
+        b.ToTable("post_mentions");
+        b.HasKey(m => new { m.PostId, m.AccountId });
+        b.HasIndex(m => m.AccountId);
+    }
+
+    public void Configure(EntityTypeBuilder<Like> b)
+    {
+        b.ToTable("likes");
+        b.HasKey(l => new { l.AccountId, l.PostId });
+        b.HasIndex(l => l.PostId);
+    }
+
+    public void Configure(EntityTypeBuilder<GuestComment> b)
+    {
+        b.ToTable("guest_comments");
+        b.Property(c => c.Id).ValueGeneratedNever();
+        b.Property(c => c.Name).HasMaxLength(100);
+        b.Property(c => c.Email).HasMaxLength(254);
+        b.Property(c => c.EmailKey).HasMaxLength(254);
+        b.Property(c => c.Content).HasMaxLength(5000);
+        b.HasIndex(c => new { c.ArticleId, c.Id });
+    }
+
+    public void Configure(EntityTypeBuilder<TrustedCommenter> b)
+    {
+        b.ToTable("trusted_commenters");
+        b.HasKey(t => new { t.AuthorId, t.EmailKey });
+    }
+}

@@ -1,0 +1,583 @@
+using System.Globalization;
+using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Jobs;
+using Drawbridge.Media;
+using Drawbridge.Search;
+using Drawbridge.Social;
+using Drawbridge.Timelines;
+using Microsoft.EntityFrameworkCore;
+
+namespace Drawbridge.Posts;
+
+public sealed record PostInput(
+    string Text,
+    PostKind Kind = PostKind.Note,
+    string? Title = null,
+    string? Summary = null,
+    long? InReplyToId = null,
+    Visibility Visibility = Visibility.Public,
+    IReadOnlyList<long>? MediaIds = null,
+    string? EnclosureUrl = null,
+    long? EnclosureMediaId = null,
+    DateTime? PublishAt = null,
+    bool Draft = false,
+    bool ConfirmWarnings = false);
+
+public sealed class PostService(
+    DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
+    JobQueue jobs, SearchIndex search, NotificationService notifications)
+{
+    public const int NoteLimit = 500;
+    public const int ArticleLimit = 100_000;
+
+    public static int CountCharacters(string text) => new StringInfo(text).LengthInTextElements;
+
+    /// <summary>Creates a post: published now, scheduled, or saved as a draft.</summary>
+    public async Task<Outcome<Post>> CreateAsync(long authorId, PostInput input, CancellationToken ct)
+    {
+        var author = await db.Accounts.FirstOrDefaultAsync(a => a.Id == authorId, ct);
+        if (author is null || author.DeletionRequestedAt is not null)
+        {
+            return Outcome<Post>.Forbidden("This account can't post");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = new ErrorBag();
+        var text = (input.Text ?? "").Trim();
+        var mediaIds = input.MediaIds ?? [];
+        ValidateShape(input, text, mediaIds.Count, errors);
+
+        Post? parent = null;
+        if (input.InReplyToId is { } parentId)
+        {
+            parent = await db.Posts.FirstOrDefaultAsync(p => p.Id == parentId, ct);
+            if (parent is null || parent.Status != PostStatus.Published || parent.IsDeleted)
+            {
+                errors.Add("inReplyToId", "The post you are replying to no longer exists");
+            }
+            else if (await db.Blocks.AnyAsync(b => b.BlockerId == parent.AuthorId && b.BlockedId == authorId, ct))
+            {
+                errors.Add("inReplyToId", "You can't reply to this account");
+            }
+        }
+
+        var media = mediaIds.Count == 0 ? [] : await db.Media.Where(m => mediaIds.Contains(m.Id)).ToListAsync(ct);
+        if (media.Count != mediaIds.Distinct().Count() || media.Any(m => m.OwnerId != authorId || m.PostId is not null))
+        {
+            errors.Add("mediaIds", "One of the attached files can't be found; upload it again");
+        }
+        if (media.Any(m => m.Kind == MediaKind.Image && string.IsNullOrWhiteSpace(m.AltText)))
+        {
+            errors.Add("mediaIds", "Every image needs a description (alt text) for people who can't see it");
+        }
+        MediaAttachment? enclosure = null;
+        if (input.EnclosureMediaId is { } encId)
+        {
+            enclosure = await db.Media.FirstOrDefaultAsync(m => m.Id == encId && m.OwnerId == authorId, ct);
+            if (enclosure is null || enclosure.Kind == MediaKind.Image)
+            {
+                errors.Add("enclosure", "The episode file can't be found; upload an audio or video file again");
+            }
+        }
+
+        var status = input.Draft ? PostStatus.Draft : PostStatus.Published;
+        if (!input.Draft && input.PublishAt is { } at)
+        {
+            var when = DateTime.SpecifyKind(at, DateTimeKind.Utc);
+            if (when <= now.AddMinutes(1))
+            {
+                errors.Add("publishAt", "A scheduled time must be in the future");
+            }
+            else if (when > now.AddYears(1))
+            {
+                errors.Add("publishAt", "A post can be scheduled up to a year ahead");
+            }
+            status = PostStatus.Scheduled;
+        }
+
+        string? confirmed = null;
+        string? heldReason = null;
+        if (!input.Draft && !errors.Any)
+        {
+            var findings = Screen(input.Kind, input.Title, input.Summary, text, media.Any(m => m.Kind == MediaKind.Image));
+            var blocks = findings.Where(f => f.Severity == FindingSeverity.Block).ToList();
+            var warns = findings.Where(f => f.Severity == FindingSeverity.Warn).ToList();
+            var identifiers = blocks.Where(b => b.IsIdentifier).ToList();
+            if (blocks.Count > 0)
+            {
+                // Members of the public sometimes post their own identifiers when asking for help: hold the
+                // reply privately rather than refuse it, and tell them why. Professionals must change the text.
+                if (author.Kind == AccountKind.Member && parent is not null && identifiers.Count == blocks.Count)
+                {
+                    heldReason = "Held privately: it looks like it contains personal identifiers (" +
+                                 string.Join(", ", blocks.Select(b => b.Rule).Distinct()) +
+                                 "). A moderator will check it; please don't post your NHS number or similar details in public.";
+                }
+                else
+                {
+                    foreach (var b in blocks)
+                    {
+                        errors.Add("text", $"{b.Message} ({b.Rule}, characters {b.Start + 1}–{b.End})");
+                    }
+                }
+            }
+            if (warns.Count > 0 && heldReason is null)
+            {
+                if (!input.ConfirmWarnings)
+                {
+                    errors.Add("confirmWarnings", "Check these before publishing, then confirm: " + string.Join("; ", warns.Select(w => w.Message)));
+                }
+                else
+                {
+                    confirmed = string.Join(",", warns.Select(w => w.Rule).Distinct());
+                }
+            }
+        }
+        if (errors.Any)
+        {
+            return errors.ToOutcome<Post>();
+        }
+        if (heldReason is not null)
+        {
+            status = PostStatus.Held;
+        }
+
+        var visibility = parent is not null && parent.Visibility == Visibility.Followers ? Visibility.Followers : input.Visibility;
+        var post = new Post
+        {
+            Id = ids.Next(),
+            AuthorId = authorId,
+            Kind = input.Kind,
+            Content = text,
+            Title = input.Kind == PostKind.Article ? input.Title?.Trim() : null,
+            Summary = input.Kind == PostKind.Article ? input.Summary?.Trim() : null,
+            InReplyToId = parent?.Id,
+            InReplyToAuthorId = parent?.AuthorId,
+            Visibility = visibility,
+            Status = status,
+            CreatedAt = now,
+            PublishAt = status == PostStatus.Scheduled ? DateTime.SpecifyKind(input.PublishAt!.Value, DateTimeKind.Utc) : null,
+            EnclosureUrl = input.Kind == PostKind.Article ? input.EnclosureUrl?.Trim() is { Length: > 0 } u ? u : null : null,
+            EnclosureMediaId = enclosure?.Id,
+            EnclosureType = enclosure?.ContentType ?? GuessEnclosureType(input.EnclosureUrl),
+            EnclosureLength = enclosure?.Size,
+            SafetyConfirmed = confirmed,
+            SafetyConfirmedAt = confirmed is null ? null : now,
+            HeldReason = heldReason,
+        };
+        post.ConversationId = parent?.ConversationId ?? post.Id;
+        post.ContentHtml = await RenderAsync(post, ct);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Posts.Add(post);
+        foreach (var m in media)
+        {
+            m.PostId = post.Id;
+        }
+        if (status == PostStatus.Published)
+        {
+            await PublishAsync(post, parent, ct);
+        }
+        else if (status == PostStatus.Scheduled)
+        {
+            jobs.Enqueue(db, PublishScheduledJob.KindName, post.Id.ToString(CultureInfo.InvariantCulture), post.PublishAt);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        jobs.Wake();
+        return Outcome<Post>.Ok(post);
+    }
+
+    private static void ValidateShape(PostInput input, string text, int mediaCount, ErrorBag errors)
+    {
+        if (input.Kind == PostKind.Note)
+        {
+            var length = CountCharacters(text);
+            if (length == 0 && mediaCount == 0 && !input.Draft)
+            {
+                errors.Add("text", "Write something before posting");
+            }
+            if (length > NoteLimit)
+            {
+                errors.Add("text", $"A post can be up to {NoteLimit} characters; this one is {length}. Shorten it, or write an article");
+            }
+            if (input.EnclosureUrl is { Length: > 0 } || input.EnclosureMediaId is not null)
+            {
+                errors.Add("enclosure", "Only articles can carry an episode file");
+            }
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(input.Title) && !input.Draft)
+            {
+                errors.Add("title", "Enter a title for the article");
+            }
+            if ((input.Title?.Trim().Length ?? 0) > 200)
+            {
+                errors.Add("title", "Title must be 200 characters or fewer");
+            }
+            if ((input.Summary?.Trim().Length ?? 0) > 500)
+            {
+                errors.Add("summary", "Summary must be 500 characters or fewer");
+            }
+            if (text.Length == 0 && !input.Draft)
+            {
+                errors.Add("text", "Write the article before publishing");
+            }
+            if (text.Length > ArticleLimit)
+            {
+                errors.Add("text", $"An article can be up to {ArticleLimit:N0} characters; this one is {text.Length:N0}");
+            }
+            if (input.EnclosureUrl is { Length: > 0 } url && !AccountService.IsSafeHttpUrl(url))
+            {
+                errors.Add("enclosure", "The episode address must be a full web address starting with https://");
+            }
+            if (input.InReplyToId is not null)
+            {
+                errors.Add("inReplyToId", "An article can't be a reply; post a reply instead");
+            }
+        }
+        if (!Enum.IsDefined(input.Visibility))
+        {
+            errors.Add("visibility", "Visibility must be public, unlisted or followers");
+        }
+        if (mediaCount > 4)
+        {
+            errors.Add("mediaIds", "Attach up to 4 files");
+        }
+    }
+
+    public IReadOnlyList<ScreenFinding> Screen(PostKind kind, string? title, string? summary, string text, bool hasImages)
+    {
+        // Title and summary are screened too: they are public, and often shown alone in feeds.
+        if (kind == PostKind.Article && (!string.IsNullOrWhiteSpace(title) || !string.IsNullOrWhiteSpace(summary)))
+        {
+            var head = $"{title}\n{summary}\n";
+            return safety.Screen(head + text, hasImages)
+                .Select(f => f.Start >= head.Length ? f with { Start = f.Start - head.Length, End = f.End - head.Length } : f)
+                .ToList();
+        }
+        return safety.Screen(text, hasImages);
+    }
+
+    private static string? GuessEnclosureType(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return null;
+        }
+        var path = Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.AbsolutePath : url;
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".mp3" => "audio/mpeg",
+            ".m4a" => "audio/mp4",
+            ".ogg" or ".oga" => "audio/ogg",
+            ".opus" => "audio/opus",
+            ".wav" => "audio/wav",
+            ".mp4" or ".m4v" => "video/mp4",
+            ".webm" => "video/webm",
+            _ => "application/octet-stream",
+        };
+    }
+
+    private async Task<string> RenderAsync(Post post, CancellationToken ct)
+    {
+        if (post.Kind == PostKind.Article)
+        {
+            return renderer.RenderMarkdown(post.Content);
+        }
+        var handles = ContentRenderer.Mentions(post.Content);
+        var known = handles.Count == 0
+            ? []
+            : await db.Accounts.Where(a => handles.Contains(a.HandleKey)).Select(a => a.HandleKey).ToListAsync(ct);
+        var knownSet = known.ToHashSet();
+        return renderer.RenderNote(post.Content, h => knownSet.Contains(h.ToLowerInvariant()) ? $"/@{h}" : null);
+    }
+
+    /// <summary>The side effects of a post going public: counts, tags, mentions, notifications, search, timelines.</summary>
+    internal async Task PublishAsync(Post post, Post? parent, CancellationToken ct)
+    {
+        post.Status = PostStatus.Published;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (post.PublishAt is not null)
+        {
+            post.CreatedAt = now;
+        }
+        await db.Accounts.Where(a => a.Id == post.AuthorId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PostsCount, a => a.PostsCount + 1), ct);
+        if (parent is null && post.InReplyToId is { } parentId)
+        {
+            parent = await db.Posts.FirstOrDefaultAsync(p => p.Id == parentId, ct);
+        }
+        if (parent is not null)
+        {
+            await db.Posts.Where(p => p.Id == parent.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepliesCount, p => p.RepliesCount + 1), ct);
+            if (parent.AuthorId != post.AuthorId)
+            {
+                notifications.Add(parent.AuthorId, NotificationKind.Reply, post.AuthorId, post.Id);
+            }
+        }
+        var searchable = $"{post.Title} {post.Summary} {post.Content}";
+        foreach (var tag in ContentRenderer.Hashtags(searchable))
+        {
+            db.PostTags.Add(new PostTag { PostId = post.Id, Tag = tag });
+        }
+        var handles = ContentRenderer.Mentions(post.Content);
+        if (handles.Count > 0)
+        {
+            var mentioned = await db.Accounts.Where(a => handles.Contains(a.HandleKey)).Select(a => a.Id).ToListAsync(ct);
+            foreach (var id in mentioned)
+            {
+                db.PostMentions.Add(new PostMention { PostId = post.Id, AccountId = id });
+                if (id != post.AuthorId && id != parent?.AuthorId)
+                {
+                    notifications.Add(id, NotificationKind.Mention, post.AuthorId, post.Id);
+                }
+            }
+        }
+        // The author sees their own post at once; followers get it from the fan-out job.
+        db.HomeFeed.Add(new HomeFeedEntry { OwnerId = post.AuthorId, PostId = post.Id, AuthorId = post.AuthorId });
+        jobs.Enqueue(db, FanOutJob.KindName, post.Id.ToString(CultureInfo.InvariantCulture));
+        if (post.Visibility != Visibility.Followers)
+        {
+            await search.IndexAsync(post, ct);
+        }
+    }
+
+    public async Task<Outcome<Post>> EditAsync(long editorId, long postId, PostInput input, CancellationToken ct)
+    {
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
+        if (post is null || post.IsDeleted)
+        {
+            return Outcome<Post>.NotFound("Post not found");
+        }
+        if (post.AuthorId != editorId)
+        {
+            return Outcome<Post>.Forbidden("You can only edit your own posts");
+        }
+        var text = (input.Text ?? "").Trim();
+        var errors = new ErrorBag();
+        var shape = input with { Kind = post.Kind, InReplyToId = null, Draft = post.Status == PostStatus.Draft };
+        ValidateShape(shape, text, await db.Media.CountAsync(m => m.PostId == post.Id, ct), errors);
+        string? confirmed = post.SafetyConfirmed;
+        if (!errors.Any && post.Status != PostStatus.Draft)
+        {
+            var findings = Screen(post.Kind, input.Title, input.Summary, text, await db.Media.AnyAsync(m => m.PostId == post.Id && m.Kind == MediaKind.Image, ct));
+            foreach (var b in findings.Where(f => f.Severity == FindingSeverity.Block))
+            {
+                errors.Add("text", $"{b.Message} ({b.Rule}, characters {b.Start + 1}–{b.End})");
+            }
+            var warns = findings.Where(f => f.Severity == FindingSeverity.Warn).ToList();
+            if (warns.Count > 0 && !input.ConfirmWarnings)
+            {
+                errors.Add("confirmWarnings", "Check these before publishing, then confirm: " + string.Join("; ", warns.Select(w => w.Message)));
+            }
+            else if (warns.Count > 0)
+            {
+                confirmed = string.Join(",", warns.Select(w => w.Rule).Distinct());
+            }
+        }
+        if (errors.Any)
+        {
+            return errors.ToOutcome<Post>();
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (post.Status == PostStatus.Published)
+        {
+            // Public edit history: keep the version being replaced.
+            var version = await db.PostEdits.CountAsync(e => e.PostId == post.Id, ct) + 1;
+            db.PostEdits.Add(new PostEdit { Id = ids.Next(), PostId = post.Id, Version = version, Content = post.Content, Title = post.Title, Summary = post.Summary, EditedAt = post.EditedAt ?? post.CreatedAt });
+            post.EditedAt = now;
+        }
+        post.Content = text;
+        if (post.Kind == PostKind.Article)
+        {
+            post.Title = input.Title?.Trim();
+            post.Summary = input.Summary?.Trim();
+            post.EnclosureUrl = string.IsNullOrWhiteSpace(input.EnclosureUrl) ? post.EnclosureUrl : input.EnclosureUrl.Trim();
+            post.EnclosureType = post.EnclosureMediaId is null ? GuessEnclosureType(post.EnclosureUrl) : post.EnclosureType;
+        }
+        if (confirmed != post.SafetyConfirmed)
+        {
+            post.SafetyConfirmed = confirmed;
+            post.SafetyConfirmedAt = now;
+        }
+        if (post.Status != PostStatus.Published)
+        {
+            post.Visibility = input.Visibility;
+        }
+        post.ContentHtml = await RenderAsync(post, ct);
+        if (post.Status == PostStatus.Published)
+        {
+            await db.PostTags.Where(t => t.PostId == post.Id).ExecuteDeleteAsync(ct);
+            foreach (var tag in ContentRenderer.Hashtags($"{post.Title} {post.Summary} {post.Content}"))
+            {
+                db.PostTags.Add(new PostTag { PostId = post.Id, Tag = tag });
+            }
+            if (post.Visibility != Visibility.Followers)
+            {
+                await search.IndexAsync(post, ct);
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Outcome<Post>.Ok(post);
+    }
+
+    /// <summary>Publishes a draft now (or at its scheduled time).</summary>
+    public async Task<Outcome<Post>> PublishDraftAsync(long authorId, long postId, bool confirmWarnings, DateTime? publishAt, CancellationToken ct)
+    {
+        var draft = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId && p.AuthorId == authorId && p.Status == PostStatus.Draft, ct);
+        if (draft is null)
+        {
+            return Outcome<Post>.NotFound("Draft not found");
+        }
+        var mediaIds = await db.Media.Where(m => m.PostId == postId).Select(m => m.Id).ToListAsync(ct);
+        // Re-create through the one publishing path so every check applies; the draft goes once that succeeds.
+        await db.Media.Where(m => m.PostId == postId).ExecuteUpdateAsync(s => s.SetProperty(m => m.PostId, (long?)null), ct);
+        var created = await CreateAsync(authorId, new PostInput(draft.Content, draft.Kind, draft.Title, draft.Summary, draft.InReplyToId, draft.Visibility, mediaIds, draft.EnclosureUrl, draft.EnclosureMediaId, publishAt, false, confirmWarnings), ct);
+        if (!created.Succeeded)
+        {
+            await db.Media.Where(m => mediaIds.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.PostId, postId), ct);
+            return created;
+        }
+        await db.Posts.Where(p => p.Id == postId).ExecuteDeleteAsync(ct);
+        return created;
+    }
+
+    /// <summary>Deletes a post, leaving a tombstone so replies keep their place in the thread.</summary>
+    public async Task<Outcome<Post>> DeleteAsync(long actorId, long postId, bool asModerator, CancellationToken ct)
+    {
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
+        if (post is null || post.IsDeleted)
+        {
+            return Outcome<Post>.NotFound("Post not found");
+        }
+        if (post.AuthorId != actorId && !asModerator)
+        {
+            return Outcome<Post>.Forbidden("You can only delete your own posts");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var wasPublished = post.Status == PostStatus.Published;
+        if (post.Status is PostStatus.Draft or PostStatus.Scheduled || (post.RepostOfId is not null))
+        {
+            db.Posts.Remove(post);
+        }
+        else
+        {
+            post.DeletedAt = clock.GetUtcNow().UtcDateTime;
+            post.Content = "";
+            post.ContentHtml = "";
+            post.Title = null;
+            post.Summary = null;
+        }
+        await db.PostTags.Where(t => t.PostId == postId).ExecuteDeleteAsync(ct);
+        await db.HomeFeed.Where(h => h.PostId == postId).ExecuteDeleteAsync(ct);
+        await db.PostEdits.Where(e => e.PostId == postId).ExecuteDeleteAsync(ct);
+        await db.Media.Where(m => m.PostId == postId).ExecuteDeleteAsync(ct);
+        if (wasPublished)
+        {
+            await db.Accounts.Where(a => a.Id == post.AuthorId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PostsCount, a => a.PostsCount - 1), ct);
+            if (post.InReplyToId is { } parentId)
+            {
+                await db.Posts.Where(p => p.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepliesCount, p => p.RepliesCount - 1), ct);
+            }
+            if (post.RepostOfId is { } original)
+            {
+                await db.Posts.Where(p => p.Id == original).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
+            }
+            await search.RemoveAsync(postId, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Outcome<Post>.Ok(post);
+    }
+
+    public async Task<Outcome<Post>> LikeAsync(long accountId, long postId, bool like, CancellationToken ct)
+    {
+        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId && p.Status == PostStatus.Published && p.DeletedAt == null, ct);
+        if (post is null)
+        {
+            return Outcome<Post>.NotFound("Post not found");
+        }
+        var exists = await db.Likes.AnyAsync(l => l.AccountId == accountId && l.PostId == postId, ct);
+        if (like && !exists)
+        {
+            db.Likes.Add(new Like { AccountId = accountId, PostId = postId, CreatedAt = clock.GetUtcNow().UtcDateTime });
+            if (post.AuthorId != accountId)
+            {
+                notifications.Add(post.AuthorId, NotificationKind.Like, accountId, postId);
+            }
+            await db.SaveChangesAsync(ct);
+            await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount + 1), ct);
+        }
+        else if (!like && exists)
+        {
+            await db.Likes.Where(l => l.AccountId == accountId && l.PostId == postId).ExecuteDeleteAsync(ct);
+            await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount - 1), ct);
+        }
+        return Outcome<Post>.Ok(post);
+    }
+
+    /// <summary>A repost is a post of its own that points at the original, so it flows through timelines the same way.</summary>
+    public async Task<Outcome<Post>> RepostAsync(long accountId, long postId, bool repost, CancellationToken ct)
+    {
+        var original = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId && p.Status == PostStatus.Published && p.DeletedAt == null, ct);
+        if (original is null)
+        {
+            return Outcome<Post>.NotFound("Post not found");
+        }
+        if (original.RepostOfId is not null)
+        {
+            return Outcome<Post>.Invalid("postId", "Repost the original post, not a repost");
+        }
+        if (original.Visibility == Visibility.Followers)
+        {
+            return Outcome<Post>.Invalid("postId", "Followers-only posts can't be reposted");
+        }
+        var existing = await db.Posts.FirstOrDefaultAsync(p => p.AuthorId == accountId && p.RepostOfId == postId, ct);
+        if (repost && existing is null)
+        {
+            var post = new Post
+            {
+                Id = ids.Next(),
+                AuthorId = accountId,
+                RepostOfId = postId,
+                Visibility = Visibility.Public,
+                Status = PostStatus.Published,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+            };
+            post.ConversationId = post.Id;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Posts.Add(post);
+            db.HomeFeed.Add(new HomeFeedEntry { OwnerId = accountId, PostId = post.Id, AuthorId = accountId });
+            jobs.Enqueue(db, FanOutJob.KindName, post.Id.ToString(CultureInfo.InvariantCulture));
+            if (original.AuthorId != accountId)
+            {
+                notifications.Add(original.AuthorId, NotificationKind.Repost, accountId, postId);
+            }
+            await db.SaveChangesAsync(ct);
+            await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount + 1), ct);
+            await tx.CommitAsync(ct);
+            jobs.Wake();
+            return Outcome<Post>.Ok(post);
+        }
+        if (!repost && existing is not null)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.HomeFeed.Where(h => h.PostId == existing.Id).ExecuteDeleteAsync(ct);
+            db.Posts.Remove(existing);
+            await db.SaveChangesAsync(ct);
+            await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
+            await tx.CommitAsync(ct);
+        }
+        return Outcome<Post>.Ok(original);
+    }
+
+    public Task<List<PostEdit>> HistoryAsync(long postId, CancellationToken ct) =>
+        db.PostEdits.AsNoTracking().Where(e => e.PostId == postId).OrderBy(e => e.Version).ToListAsync(ct);
+
+    public Task<List<Post>> DraftsAsync(long authorId, CancellationToken ct) =>
+        db.Posts.AsNoTracking().Where(p => p.AuthorId == authorId && (p.Status == PostStatus.Draft || p.Status == PostStatus.Scheduled))
+            .OrderByDescending(p => p.Id).ToListAsync(ct);
+}

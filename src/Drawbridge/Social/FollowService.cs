@@ -1,0 +1,132 @@
+using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Posts;
+using Drawbridge.Timelines;
+using Microsoft.EntityFrameworkCore;
+
+namespace Drawbridge.Social;
+
+public sealed record Relationship(bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting);
+
+public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, NotificationService notifications)
+{
+    /// <summary>How many of a newly followed account's recent posts are copied into the follower's home timeline.</summary>
+    public const int Backfill = 40;
+
+    public async Task<Outcome<Relationship>> FollowAsync(long followerId, long followeeId, CancellationToken ct)
+    {
+        if (followerId == followeeId)
+        {
+            return Outcome<Relationship>.Invalid("id", "You can't follow yourself");
+        }
+        var target = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == followeeId && a.DeletionRequestedAt == null, ct);
+        if (target is null)
+        {
+            return Outcome<Relationship>.NotFound("Account not found");
+        }
+        if (await db.Blocks.AnyAsync(b => (b.BlockerId == followeeId && b.BlockedId == followerId) || (b.BlockerId == followerId && b.BlockedId == followeeId), ct))
+        {
+            return Outcome<Relationship>.Forbidden("You can't follow this account");
+        }
+        if (!await db.Follows.AnyAsync(f => f.FollowerId == followerId && f.FolloweeId == followeeId, ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Follows.Add(new Follow { FollowerId = followerId, FolloweeId = followeeId, CreatedAt = clock.GetUtcNow().UtcDateTime });
+            notifications.Add(followeeId, NotificationKind.Follow, followerId, null);
+            await db.SaveChangesAsync(ct);
+            await db.Accounts.Where(a => a.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowingCount, a => a.FollowingCount + 1), ct);
+            await db.Accounts.Where(a => a.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowersCount, a => a.FollowersCount + 1), ct);
+            // Backfill so the home timeline isn't empty right after following someone.
+            var recent = await db.Posts.AsNoTracking()
+                .Where(p => p.AuthorId == followeeId && p.Status == PostStatus.Published && p.DeletedAt == null && p.InReplyToId == null)
+                .OrderByDescending(p => p.Id).Select(p => p.Id).Take(Backfill).ToListAsync(ct);
+            var present = await db.HomeFeed.Where(h => h.OwnerId == followerId && recent.Contains(h.PostId)).Select(h => h.PostId).ToListAsync(ct);
+            foreach (var id in recent.Except(present))
+            {
+                db.HomeFeed.Add(new HomeFeedEntry { OwnerId = followerId, PostId = id, AuthorId = followeeId });
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
+    }
+
+    public async Task<Outcome<Relationship>> UnfollowAsync(long followerId, long followeeId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var removed = await db.Follows.Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId).ExecuteDeleteAsync(ct);
+        if (removed > 0)
+        {
+            await db.Accounts.Where(a => a.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowingCount, a => a.FollowingCount - 1), ct);
+            await db.Accounts.Where(a => a.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowersCount, a => a.FollowersCount - 1), ct);
+            await db.HomeFeed.Where(h => h.OwnerId == followerId && h.AuthorId == followeeId).ExecuteDeleteAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
+    }
+
+    public async Task<Outcome<Relationship>> BlockAsync(long blockerId, long blockedId, bool block, CancellationToken ct)
+    {
+        if (blockerId == blockedId)
+        {
+            return Outcome<Relationship>.Invalid("id", "You can't block yourself");
+        }
+        if (!await db.Accounts.AnyAsync(a => a.Id == blockedId, ct))
+        {
+            return Outcome<Relationship>.NotFound("Account not found");
+        }
+        if (block)
+        {
+            // Blocking ends following in both directions.
+            await UnfollowAsync(blockerId, blockedId, ct);
+            await UnfollowAsync(blockedId, blockerId, ct);
+            if (!await db.Blocks.AnyAsync(b => b.BlockerId == blockerId && b.BlockedId == blockedId, ct))
+            {
+                db.Blocks.Add(new Block { BlockerId = blockerId, BlockedId = blockedId, CreatedAt = clock.GetUtcNow().UtcDateTime });
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        else
+        {
+            await db.Blocks.Where(b => b.BlockerId == blockerId && b.BlockedId == blockedId).ExecuteDeleteAsync(ct);
+        }
+        return Outcome<Relationship>.Ok(await RelationshipAsync(blockerId, blockedId, ct));
+    }
+
+    public async Task<Outcome<Relationship>> MuteAsync(long muterId, long mutedId, bool mute, CancellationToken ct)
+    {
+        if (muterId == mutedId)
+        {
+            return Outcome<Relationship>.Invalid("id", "You can't mute yourself");
+        }
+        if (!await db.Accounts.AnyAsync(a => a.Id == mutedId, ct))
+        {
+            return Outcome<Relationship>.NotFound("Account not found");
+        }
+        if (mute && !await db.Mutes.AnyAsync(m => m.MuterId == muterId && m.MutedId == mutedId, ct))
+        {
+            db.Mutes.Add(new Mute { MuterId = muterId, MutedId = mutedId, CreatedAt = clock.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync(ct);
+        }
+        else if (!mute)
+        {
+            await db.Mutes.Where(m => m.MuterId == muterId && m.MutedId == mutedId).ExecuteDeleteAsync(ct);
+        }
+        return Outcome<Relationship>.Ok(await RelationshipAsync(muterId, mutedId, ct));
+    }
+
+    public async Task<Relationship> RelationshipAsync(long viewerId, long otherId, CancellationToken ct) => new(
+        await db.Follows.AnyAsync(f => f.FollowerId == viewerId && f.FolloweeId == otherId, ct),
+        await db.Follows.AnyAsync(f => f.FollowerId == otherId && f.FolloweeId == viewerId, ct),
+        await db.Blocks.AnyAsync(b => b.BlockerId == viewerId && b.BlockedId == otherId, ct),
+        await db.Blocks.AnyAsync(b => b.BlockerId == otherId && b.BlockedId == viewerId, ct),
+        await db.Mutes.AnyAsync(m => m.MuterId == viewerId && m.MutedId == otherId, ct));
+
+    public Task<List<Account>> FollowersAsync(long accountId, int take, CancellationToken ct) =>
+        db.Follows.Where(f => f.FolloweeId == accountId).OrderByDescending(f => f.CreatedAt).Take(take)
+            .Join(db.Accounts, f => f.FollowerId, a => a.Id, (f, a) => a).AsNoTracking().ToListAsync(ct);
+
+    public Task<List<Account>> FollowingAsync(long accountId, int take, CancellationToken ct) =>
+        db.Follows.Where(f => f.FollowerId == accountId).OrderByDescending(f => f.CreatedAt).Take(take)
+            .Join(db.Accounts, f => f.FolloweeId, a => a.Id, (f, a) => a).AsNoTracking().ToListAsync(ct);
+}

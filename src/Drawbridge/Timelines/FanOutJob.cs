@@ -1,0 +1,72 @@
+using System.Globalization;
+using Drawbridge.Data;
+using Drawbridge.Jobs;
+using Drawbridge.Posts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Drawbridge.Timelines;
+
+/// <summary>
+/// Writes a newly published post into its author's followers' home timelines, in one INSERT … SELECT
+/// (10,000 followers is one statement, not 10,000 round trips). A reply reaches only followers who also
+/// follow the account it answers, as on Mastodon, so home timelines aren't flooded with half-conversations.
+/// </summary>
+public sealed class FanOutJob(LiveUpdates live) : IJobHandler
+{
+    public const string KindName = "fan-out";
+    public string Kind => KindName;
+
+    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    {
+        var postId = long.Parse(payload, CultureInfo.InvariantCulture);
+        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId, ct);
+        if (post is null || post.Status != PostStatus.Published || post.IsDeleted)
+        {
+            return;
+        }
+        const string sql = """
+            INSERT INTO home_feed ("OwnerId", "PostId", "AuthorId")
+            SELECT f."FollowerId", {0}, {1} FROM follows f
+            WHERE f."FolloweeId" = {1}
+              AND ({2} = 0 OR f."FollowerId" = {2} OR EXISTS (SELECT 1 FROM follows g WHERE g."FollowerId" = f."FollowerId" AND g."FolloweeId" = {2}))
+            ON CONFLICT DO NOTHING
+            """;
+        var replyTo = post.InReplyToAuthorId is { } other && other != post.AuthorId ? other : 0L;
+        await db.Database.ExecuteSqlRawAsync(sql, [postId, post.AuthorId, replyTo], ct);
+        live.Published(post.AuthorId, postId);
+    }
+}
+
+/// <summary>Publishes a scheduled post when its time comes.</summary>
+public sealed class PublishScheduledJob(PostService posts, JobQueue jobs) : IJobHandler
+{
+    public const string KindName = "publish-scheduled";
+    public string Kind => KindName;
+
+    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    {
+        var postId = long.Parse(payload, CultureInfo.InvariantCulture);
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
+        if (post is null || post.Status != PostStatus.Scheduled)
+        {
+            return; // deleted or turned back into a draft meanwhile
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await posts.PublishAsync(post, null, ct);
+        post.PublishAt = null;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        jobs.Wake();
+    }
+}
+
+/// <summary>
+/// In-process notice that a post reached timelines, for live updates and for measuring fan-out latency.
+/// With several nodes this is where Redis pub/sub plugs in.
+/// </summary>
+public sealed class LiveUpdates
+{
+    public event Action<long, long>? PostFannedOut;
+
+    public void Published(long authorId, long postId) => PostFannedOut?.Invoke(authorId, postId);
+}
