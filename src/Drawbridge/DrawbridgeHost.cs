@@ -36,6 +36,8 @@ public static class DrawbridgeHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new Snowflake(sp.GetRequiredService<TimeProvider>(), config.GetValue("Drawbridge:NodeId", 0)));
         services.AddDrawbridgeDatabase(config);
+        // First hosted service: the schema is migrated (and the demo seeded) before jobs or requests run.
+        services.AddHostedService<DatabaseInitializer>();
         services.AddMemoryCache();
 
         services.AddIdentity<User, IdentityRole<long>>(o =>
@@ -205,14 +207,20 @@ public static class DrawbridgeHost
         return next();
     }
 
-    /// <summary>Creates or migrates the schema, and seeds the demo community when asked.</summary>
-    public static async Task PrepareAsync(WebApplication app, bool demo)
+}
+
+/// <summary>Creates or migrates the schema, and seeds the demo community when Drawbridge:Demo is true (the --demo flag).</summary>
+public sealed class DatabaseInitializer(IServiceProvider services, IConfiguration configuration) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await DatabaseSetup.MigrateAsync(app.Services);
-        if (demo)
+        await DatabaseSetup.MigrateAsync(services, cancellationToken);
+        if (configuration.GetValue<bool>("Drawbridge:Demo"))
         {
-            await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
         }
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -11,10 +11,9 @@ if (args.Length > 0 && args[0] == "insights")
     return await InsightsCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
 }
 
-var demo = args.Contains("--demo");
-var app = DrawbridgeHost.Build(args.Where(a => a != "--demo").ToArray());
-await DrawbridgeHost.PrepareAsync(app, demo);
-await app.RunAsync();
+// --demo seeds the demo community (once); it is the setting Drawbridge:Demo=true.
+var hostArgs = args.Select(a => a == "--demo" ? "--Drawbridge:Demo=true" : a).ToArray();
+await DrawbridgeHost.Build(hostArgs).RunAsync();
 return 0;
 
 public partial class Program;
