@@ -68,7 +68,18 @@ public static class DrawbridgeHost
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
         });
-        services.AddAuthentication()
+        // Requests carrying a bearer token are the API's; everything else uses the sign-in cookie.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "drawbridge";
+                o.DefaultAuthenticateScheme = "drawbridge";
+                o.DefaultChallengeScheme = "drawbridge";
+                o.DefaultForbidScheme = "drawbridge";
+            })
+            .AddPolicyScheme("drawbridge", "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? BearerTokenHandler.Name
+                    : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Name, null);
         services.AddAuthorization(o =>
         {
@@ -103,6 +114,9 @@ public static class DrawbridgeHost
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestHandler>();
+        // Unreadable JSON and bad route values become exceptions the handler turns into problem details that say what was wrong.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi("v1");
         services.AddRazorPages(o =>
         {
@@ -173,8 +187,10 @@ public static class DrawbridgeHost
 
     private static WebApplication Configure(this WebApplication app)
     {
-        app.UseExceptionHandler(app.Environment.IsDevelopment() ? "/error" : "/error");
-        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseExceptionHandler("/error");
+        // The API answers with problem details; pages get friendly error pages.
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
@@ -207,6 +223,26 @@ public static class DrawbridgeHost
         return next();
     }
 
+}
+
+/// <summary>Turns a request the framework could not read (malformed JSON, a non-numeric id) into a 400 that names the problem.</summary>
+public sealed class BadRequestHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+        httpContext.Response.StatusCode = bad.StatusCode;
+        var detail = bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = bad.StatusCode, Title = "The request could not be read", Detail = detail },
+            Exception = exception,
+        });
+    }
 }
 
 /// <summary>Creates or migrates the schema, and seeds the demo community when Drawbridge:Demo is true (the --demo flag).</summary>

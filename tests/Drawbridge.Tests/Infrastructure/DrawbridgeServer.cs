@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -141,10 +142,25 @@ public class DrawbridgeServer : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Runs background jobs (fan-out, scheduled posts) until none is due, so tests needn't sleep.</summary>
     public async Task DrainJobsAsync()
     {
+        // The server's own runner may hold a job at this moment: wait until nothing due is left undone.
         var runner = Services.GetRequiredService<Drawbridge.Jobs.JobRunner>();
-        while (await runner.RunOneAsync(CancellationToken.None))
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
         {
+            if (await runner.RunOneAsync(CancellationToken.None))
+            {
+                continue;
+            }
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Drawbridge.Data.DrawbridgeDb>();
+            var now = DateTime.UtcNow;
+            if (!await db.Jobs.AnyAsync(j => j.CompletedAt == null && j.FailedAt == null && j.RunAt <= now))
+            {
+                return;
+            }
+            await Task.Delay(20);
         }
+        throw new TimeoutException("Background jobs did not finish within 30 seconds");
     }
 }
 

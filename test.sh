@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every Drawbridge test: unit, integration (SQLite and PostgreSQL), browser.
+# PostgreSQL: uses DRAWBRIDGE_TEST_POSTGRES if set; otherwise starts a throwaway server on 127.0.0.1
+# from the Debian postgresql package and removes it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+cleanup() { :; }
+if [ -z "${DRAWBRIDGE_TEST_POSTGRES:-}" ]; then
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
+    echo "test.sh: PostgreSQL is not installed (apt-get install postgresql), or set DRAWBRIDGE_TEST_POSTGRES" >&2
+    exit 2
+  fi
+  pgdir=$(mktemp -d /tmp/drawbridge-pg.XXXXXX)
+  port=$(( 20000 + RANDOM % 20000 ))
+  as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+  [ "$(id -u)" = 0 ] && chown postgres "$pgdir"
+  as_pg "'$pgbin/initdb' -D '$pgdir/data' -A trust -U postgres >/dev/null"
+  as_pg "'$pgbin/pg_ctl' -D '$pgdir/data' -o \"-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c synchronous_commit=off -c max_connections=300\" -l '$pgdir/log' -w start >/dev/null"
+  cleanup() { as_pg "'$pgbin/pg_ctl' -D '$pgdir/data' -m immediate stop >/dev/null" || true; rm -rf "$pgdir"; }
+  export DRAWBRIDGE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Include Error Detail=true"
+fi
+trap cleanup EXIT
+
+results=$(mktemp -d /tmp/drawbridge-results.XXXXXX)
+status=0
+dotnet test Drawbridge.slnx -c Release --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One closing line for the whole run, counted from the test result files.
+passed=0; failed=0; skipped=0
+for f in "$results"/*.trx; do
+  [ -e "$f" ] || continue
+  line=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); passed=$((passed + ${p:-0}))
+  f2=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line"); failed=$((failed + ${f2:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line"); skipped=$((skipped + ${n:-0}))
+done
+rm -rf "$results"
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
