@@ -285,7 +285,7 @@ public static class ApiEndpoints
             body.PublishAt?.ToUniversalTime(), body.Draft == true, body.ConfirmWarnings == true));
     }
 
-    private static async Task<IResult> CreatePost(PostRequest body, ClaimsPrincipal u, PostService posts, AccountService accounts, CancellationToken ct)
+    private static async Task<IResult> CreatePost(PostRequest body, ClaimsPrincipal u, PostService posts, AccountService accounts, TimelineService timelines, CancellationToken ct)
     {
         var parsed = ParsePostRequest(body);
         if (!parsed.Succeeded)
@@ -297,9 +297,11 @@ public static class ApiEndpoints
         {
             return ToResult(outcome, _ => TypedResults.Ok());
         }
-        var author = await accounts.FindAsync(Me(u), ct);
         var post = outcome.Value!;
-        return TypedResults.Created($"/api/v1/posts/{post.Id}", PostDto.From(post, author!));
+        // A published post comes back as readers will see it (media included); drafts and held posts as stored.
+        var view = await timelines.PostAsync(post.Id, Me(u), ct);
+        var dto = view is not null ? PostDto.From(view) : PostDto.From(post, (await accounts.FindAsync(Me(u), ct))!);
+        return TypedResults.Created($"/api/v1/posts/{post.Id}", dto);
     }
 
     private static async Task<IResult> GetPost(long id, ClaimsPrincipal u, TimelineService t, CancellationToken ct) =>

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Drawbridge.Tests.Infrastructure;
+
+namespace Drawbridge.Tests;
+
+public sealed class OperationsTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
+{
+    [Fact]
+    public async Task Health_answers_healthy()
+    {
+        var response = await server.Http().GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_are_exposed_for_prometheus()
+    {
+        await server.Http().GetAsync("/api/v1/timelines/local");
+        var text = await server.Http().GetStringAsync("/metrics");
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        var doc = await server.Http().GetJsonAsync("/openapi/v1.json");
+        var paths = doc.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/posts", "/api/v1/timelines/home", "/api/v1/search", "/api/v1/accounts/{handle}" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+        }
+    }
+
+    [Fact]
+    public async Task Pages_carry_security_headers()
+    {
+        var response = await server.Http().GetAsync("/health");
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task Unreadable_requests_get_problem_details_that_say_why()
+    {
+        var user = await server.SignUpAsync("unreadable");
+        using var h = server.Http(user.Token);
+        var response = await h.PostAsync("/api/v1/posts", new StringContent("{\"text\": ", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var badId = await h.GetAsync("/api/v1/posts/not-a-number");
+        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+    }
+}
+
+/// <summary>Rate limits on, with tiny allowances.</summary>
+public sealed class LimitedServer() : DrawbridgeServer(DatabaseKind.Sqlite, new Dictionary<string, string?>
+{
+    ["Drawbridge:RateLimits:Enabled"] = "true",
+    ["Drawbridge:RateLimits:SignUpPerHour"] = "2",
+    ["Drawbridge:RateLimits:PostsPerMinute"] = "3",
+});
+
+public sealed class RateLimitTests(LimitedServer server) : IClassFixture<LimitedServer>
+{
+    [Fact]
+    public async Task Sign_up_and_posting_are_rate_limited_with_a_clear_answer()
+    {
+        using var http = server.Http();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 3; i++)
+        {
+            last = await http.PostAsync("/api/v1/accounts", JsonContent.Create(new { handle = $"rl{i}", displayName = "R", email = $"rl{i}@example.org", password = DrawbridgeServer.DefaultPassword }));
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
+        Assert.Contains("too often", await last.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await server.ConfirmEmailAsync("rl0@example.org");
+        var token = (await http.PostJsonAsync("/api/v1/auth/tokens", new { email = "rl0@example.org", password = DrawbridgeServer.DefaultPassword })).Str("accessToken");
+        using var poster = server.Http(token);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await poster.PostAsync("/api/v1/posts", JsonContent.Create(new { text = $"post {i}" }))).StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
