@@ -112,36 +112,36 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
 
     private async Task<Job?> ClaimAsync(DrawbridgeDb db, DateTime now, CancellationToken ct)
     {
-        long? candidate;
+        var leaseUntil = now + Lease;
         if (db.IsPostgres)
         {
-            candidate = await db.Database.SqlQueryRaw<long>(
-                "SELECT \"Id\" AS \"Value\" FROM jobs WHERE \"CompletedAt\" IS NULL AND \"FailedAt\" IS NULL AND \"RunAt\" <= {0} AND (\"LockedUntil\" IS NULL OR \"LockedUntil\" < {0}) ORDER BY \"RunAt\" LIMIT 1 FOR UPDATE SKIP LOCKED", now)
-                .Cast<long?>().FirstOrDefaultAsync(ct);
+            // One statement: pick a due job no other node holds (SKIP LOCKED), and take the lease on it.
+            var ids = await db.Database.SqlQueryRaw<long>(
+                """
+                UPDATE jobs SET "LockedUntil" = {1}, "LockedBy" = {2}, "Attempts" = "Attempts" + 1
+                WHERE "Id" = (
+                    SELECT "Id" FROM jobs
+                    WHERE "CompletedAt" IS NULL AND "FailedAt" IS NULL AND "RunAt" <= {0} AND ("LockedUntil" IS NULL OR "LockedUntil" < {0})
+                    ORDER BY "RunAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING "Id" AS "Value"
+                """, now, leaseUntil, _node).ToListAsync(ct);
+            return ids.Count == 0 ? null : await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == ids[0], ct);
         }
-        else
-        {
-            candidate = await db.Jobs
-                .Where(j => j.CompletedAt == null && j.FailedAt == null && j.RunAt <= now && (j.LockedUntil == null || j.LockedUntil < now))
-                .OrderBy(j => j.RunAt).Select(j => (long?)j.Id).FirstOrDefaultAsync(ct);
-        }
+        var candidate = await db.Jobs
+            .Where(j => j.CompletedAt == null && j.FailedAt == null && j.RunAt <= now && (j.LockedUntil == null || j.LockedUntil < now))
+            .OrderBy(j => j.RunAt).Select(j => (long?)j.Id).FirstOrDefaultAsync(ct);
         if (candidate is null)
         {
             return null;
         }
         var id = candidate.Value;
-        var leaseUntil = now + Lease;
-        // The lease: only one node's update matches.
+        // SQLite has one writer at a time; the conditional update is the lease, so only one claimant's update matches.
         var claimed = await db.Jobs
             .Where(j => j.Id == id && j.CompletedAt == null && (j.LockedUntil == null || j.LockedUntil < now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.LockedUntil, leaseUntil)
                 .SetProperty(j => j.LockedBy, _node)
                 .SetProperty(j => j.Attempts, j => j.Attempts + 1), ct);
-        if (claimed == 0)
-        {
-            return null;
-        }
-        return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == id, ct);
+        return claimed == 0 ? null : await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == id, ct);
     }
 }
