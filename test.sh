@@ -5,6 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# What the tests need from Debian: Chromium (browser tests), PostgreSQL (provider tests), npm (front-end build).
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "${DRAWBRIDGE_TEST_POSTGRES:-}" ] || need+=(postgresql)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${need[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "test.sh: please install: ${need[*]} (sudo apt-get install ${need[*]})" >&2
+    exit 2
+  fi
+fi
+dotnet tool restore >/dev/null
+
 cleanup() { :; }
 if [ -z "${DRAWBRIDGE_TEST_POSTGRES:-}" ]; then
   pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
