@@ -13,10 +13,10 @@ internal static partial class IndividualAdvice
 
     [GeneratedRegex(
         @"\byou(?:'d| would| should| must| need to| have to| ought to| could| might want to| may want to| can| can just| want to|'ve got to| gotta| better)(?: (?:just|definitely|really|probably|maybe|perhaps|also|honestly|seriously|then|now|simply|try and|try to))* (?<neg>not |never )?" + Verbs + @"\b" +
-        @"|\b(?:if i were you|if i was you|in your shoes|personally)\W{0,3}(?:i'd|i would|id)\b" +
+        @"|\b(?:if i were you|if i was you|in your shoes|personally)\W{0,3}(?:i'd|i would|id)(?: (?:just|definitely|probably))? " + Verbs + @"\b" +
         @"|\b(?:i'd|i would) (?:just |definitely |probably )?" + Verbs + @"\b" +
         @"|\b(?:have you tried|why not try|why don't you|why dont you|try taking|try upping|try increasing|try stopping|try switching|best to take|best to stop)\b" +
-        @"|(?:^|(?<=[.!?\n:]\s*)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:so |just |definitely |honestly |maybe |i'd say |my advice(?: would be|:|,| is)? ?)?(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b",
+        @"|(?:^|(?<=[.!?\n:,;]\s*)|(?<=\s[-\u2013]\s)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:so |just |definitely |honestly |maybe |i'd say |my advice(?: would be|:|,| is)? ?)?(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex TriggerRegex();
 
@@ -24,7 +24,7 @@ internal static partial class IndividualAdvice
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DoseRegex();
 
-    [GeneratedRegex(@"\b(?:see|speak to|speak with|talk to|talk with|check with|ask (?:your|a|the)|discuss (?:it |this )?with|contact|call|ring|phone|book|visit|make an appointment|without (?:talking|speaking|checking|advice)|unless (?:your|you've been|advised|told)|advised by|prescribed by|as prescribed|your prescriber|in general|generally|people who|anyone who|patients who|always read|the leaflet)\b",
+    [GeneratedRegex(@"\b(?:(?:see|visit|contact|call|ring|phone|ask|speak to|speak with|talk to|talk with|check with|discuss (?:it |this |that )?with) (?:your |a |the |an |nhs )?(?:gp|doctor|dr|pharmacist|pharmacy|nurse|midwife|health visitor|consultant|specialist|prescriber|team|surgery|practice|111|999|dentist|optician|clinic|mental health team|crisis team)|(?:don't|do not|never) take more than|no more than|speak to someone|talk to someone|make an appointment|book an appointment|without (?:talking|speaking|checking|advice|medical advice)|unless (?:your|you've been|advised|told)|advised by|prescribed by|as prescribed|your prescriber|in general|generally|people who|anyone who|patients who|always read|the leaflet)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex SignpostRegex();
 
@@ -48,10 +48,13 @@ internal static partial class IndividualAdvice
             {
                 continue;
             }
-            var aboutMedicine = DoseRegex().IsMatch(clause) || MentionsMedicine(scan, m.Index + m.Length, clauseEnd);
+            var (sentenceStart, _) = DatesOfBirth.SentenceAround(text, m.Index, m.Index + m.Length);
+            var aboutMedicine = DoseRegex().IsMatch(clause) || MentionsMedicine(scan, sentenceStart, clauseEnd);
             var personal = m.Value.StartsWith("if", StringComparison.OrdinalIgnoreCase)
                 || m.Value.StartsWith("in your", StringComparison.OrdinalIgnoreCase)
-                || m.Value.StartsWith("personally", StringComparison.OrdinalIgnoreCase);
+                || m.Value.StartsWith("personally", StringComparison.OrdinalIgnoreCase)
+                || m.Value.StartsWith("i'd", StringComparison.OrdinalIgnoreCase)
+                || m.Value.StartsWith("i would", StringComparison.OrdinalIgnoreCase);
             if (!aboutMedicine && !(personal && StartsWithPronoun(tail)))
             {
                 continue;

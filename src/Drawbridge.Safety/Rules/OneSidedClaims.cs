@@ -31,9 +31,17 @@ internal static partial class OneSidedClaims
             claims ??= [];
             claims.Add((m.Index, m.Index + m.Length));
         }
-        if (claims is null || LimitationRegex().IsMatch(text))
+        if (claims is null)
         {
             return;
+        }
+        foreach (Match m in LimitationRegex().Matches(text))
+        {
+            // "no side effects" and "risk-free" are claims, not limitations.
+            if (!claims.Exists(c => m.Index < c.Item2 && c.Item1 < m.Index + m.Length))
+            {
+                return;
+            }
         }
         foreach (var (start, end) in claims)
         {

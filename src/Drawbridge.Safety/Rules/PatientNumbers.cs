@@ -22,6 +22,12 @@ internal static class PatientNumbers
                 return;
             }
             i += next;
+            // A leading plus is a phone number's country code ("+1 415 555 2671"), never a patient number.
+            if (i > 0 && s[i - 1] == '+')
+            {
+                i = SkipCluster(s, i);
+                continue;
+            }
             if (i > 0 && (char.IsLetter(s[i - 1]) || IsDecimalBefore(s, i)))
             {
                 i = SkipDigits(s, i);

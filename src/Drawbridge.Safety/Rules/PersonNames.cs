@@ -86,10 +86,20 @@ internal static class PersonNames
                 continue;
             }
 
+            var introduced = Introduced(scan, k);
+            if (g.Places.Contains(word) && !introduced)
+            {
+                continue;
+            }
             var isFirst = g.First(word);
             var isSurname = g.Surname(word);
             var ambiguous = g.Ambiguous(word);
-            var introduced = Introduced(scan, k);
+            // Inside a longer proper noun ("Charing Cross", "Leeds General"): not the start of a name.
+            if ((!isFirst || ambiguous) && !introduced && k > 0 && tokens[k - 1].Kind == TokenKind.Word
+                && IsCapitalised(tt.Span(tokens[k - 1])) && !NotNames.Contains(tt.Span(tokens[k - 1])) && tokens[k - 1].End + 1 == t.Start)
+            {
+                continue;
+            }
             if (!isFirst && !isSurname && !ambiguous)
             {
                 // An unknown capitalised word counts only when something introduces it as a name.
@@ -126,7 +136,7 @@ internal static class PersonNames
             {
                 // "Grace Okafor", "my patient Hope": fine. "Hope you are well", "May 2024": not names.
                 accept = introduced || (multi && SecondIsNamey(g, tt, tokens[k + 1]))
-                    || (!t.SentenceStart && !g.Month(word) && NextIsVerbLike(tt, k));
+                    || (!t.SentenceStart && !g.Month(word) && !AfterPreposition(tt, k) && NextIsVerbLike(tt, k, strict: true));
             }
             else if (isFirst)
             {
@@ -151,6 +161,10 @@ internal static class PersonNames
         var jigsaw = IsJigsaw(scan);
         foreach (var (start, end, professional) in spans)
         {
+            if (g.IsPublicFigure(scan.Text, start, end))
+            {
+                continue;
+            }
             if (jigsaw && !professional)
             {
                 scan.Add(SafetyRules.PersonName, start, end, Severity.Block,
@@ -252,7 +266,15 @@ internal static class PersonNames
         return g.Surname(w) && !g.Ambiguous(w);
     }
 
-    private static bool NextIsVerbLike(TokenizedText tt, int k)
+    private static readonly WordSet Prepositions = new("in at from to near of on into by via around outside inside towards across");
+
+    private static bool AfterPreposition(TokenizedText tt, int k)
+    {
+        var tokens = tt.Tokens;
+        return k > 0 && tokens[k - 1].Kind == TokenKind.Word && Prepositions.Contains(tt.Span(tokens[k - 1]));
+    }
+
+    private static bool NextIsVerbLike(TokenizedText tt, int k, bool strict)
     {
         var tokens = tt.Tokens;
         if (k + 1 >= tokens.Length)
@@ -269,7 +291,8 @@ internal static class PersonNames
             return false;
         }
         var w = tt.Span(next);
-        return w is "was" or "is" or "has" or "had" or "said" or "says" or "told" or "asked" or "came" or "went" or "and" or "who" or "will" or "would" or "can" or "could"
+        return w is "was" or "is" or "has" or "had" or "said" or "says" or "told" or "asked" or "came" or "went" or "who" or "will" or "would" or "can" or "could"
+            || (!strict && w is "and")
             || (w.Length > 3 && w.EndsWith("ed") && char.IsLower(w[0]));
     }
 
@@ -340,11 +363,39 @@ internal static class PersonNames
     {
         private static readonly WordSet Months = new("january february march april may june july august september october november december");
 
-        private Gazetteer(WordSet first, WordSet surnames, WordSet ambiguous)
+        private Gazetteer(WordSet first, WordSet surnames, WordSet ambiguous, WordSet places, HashSet<string> publicFigures)
         {
             FirstNames = first;
             Surnames = surnames;
             AmbiguousWords = ambiguous;
+            Places = places;
+            PublicFigures = publicFigures;
+        }
+
+        public WordSet Places { get; }
+
+        /// <summary>Whole names (lower case, single spaces) of public figures and named institutions.</summary>
+        public HashSet<string> PublicFigures { get; }
+
+        public bool IsPublicFigure(string text, int start, int end)
+        {
+            // The span itself, or the span plus the next word ("Marie Curie", "Florence Nightingale").
+            var span = text[start..end];
+            if (PublicFigures.Contains(span.ToLowerInvariant()))
+            {
+                return true;
+            }
+            var next = end;
+            while (next < text.Length && text[next] == ' ')
+            {
+                next++;
+            }
+            var wordEnd = next;
+            while (wordEnd < text.Length && (char.IsLetter(text[wordEnd]) || text[wordEnd] is '\'' or '-'))
+            {
+                wordEnd++;
+            }
+            return wordEnd > next && PublicFigures.Contains((span + " " + text[next..wordEnd]).ToLowerInvariant());
         }
 
         public WordSet FirstNames { get; }
@@ -363,29 +414,29 @@ internal static class PersonNames
 
         public static Gazetteer Load()
         {
-            var ambiguous = Read("ambiguous");
-            return new Gazetteer(new WordSet(Read("first-names")), new WordSet(Read("surnames")), new WordSet(ambiguous));
+            var figures = new HashSet<string>(ReadLines("public-figures").Select(l => l.ToLowerInvariant()), StringComparer.Ordinal);
+            return new Gazetteer(new WordSet(Read("first-names")), new WordSet(Read("surnames")), new WordSet(Read("ambiguous")),
+                new WordSet(Read("places")), figures);
         }
 
-        private static List<string> Read(string name)
+        private static List<string> Read(string name) =>
+            ReadLines(name).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+        private static List<string> ReadLines(string name)
         {
             var asm = typeof(Gazetteer).Assembly;
             using var stream = asm.GetManifestResourceStream($"Drawbridge.Safety.Gazetteer.{name}.txt")
                 ?? throw new InvalidOperationException($"The name list '{name}' is missing from {asm.GetName().Name}.");
             using var reader = new StreamReader(stream);
-            var words = new List<string>();
+            var lines = new List<string>();
             while (reader.ReadLine() is { } line)
             {
-                if (line.StartsWith('#'))
+                if (!line.StartsWith('#') && line.Trim().Length > 0)
                 {
-                    continue;
-                }
-                foreach (var w in line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    words.Add(w);
+                    lines.Add(line.Trim());
                 }
             }
-            return words;
+            return lines;
         }
     }
 }
