@@ -17,10 +17,12 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
         Assert.True(posts.Count(p => p.Spans.Count == 0) >= 100, "at least 100 posts should have nothing to find");
     }
 
-    [Fact]
-    public void Precision_and_recall_meet_the_targets_for_each_rule()
+    [Theory]
+    [InlineData("posts.txt", 10)]
+    [InlineData("holdout.txt", 2)]
+    public void Precision_and_recall_meet_the_targets_for_each_rule(string corpus, int minSupport)
     {
-        var posts = LabelledCorpus.Load();
+        var posts = LabelledCorpus.Load(corpus);
         var (scores, errors) = Scoring.Score(posts, Today);
 
         var table = new StringBuilder();
@@ -38,7 +40,7 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
         var report = Environment.GetEnvironmentVariable("DRAWBRIDGE_SAFETY_REPORT");
         if (!string.IsNullOrEmpty(report))
         {
-            File.WriteAllText(report, table + Environment.NewLine + string.Join(Environment.NewLine, errors));
+            File.WriteAllText(report + "." + corpus, table + Environment.NewLine + string.Join(Environment.NewLine, errors));
         }
 
         var targets = new Dictionary<string, double>
@@ -57,7 +59,11 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
         foreach (var (rule, target) in targets)
         {
             var s = scores[rule];
-            Assert.True(s.Support >= 10, $"{rule}: only {s.Support} labelled spans in the corpus");
+            if (s.Support < minSupport)
+            {
+                Assert.True(s.FalsePositives == 0, $"{rule}: {s.FalsePositives} false findings in {corpus}");
+                continue;
+            }
             if (s.Precision < target || s.Recall < target)
             {
                 failures.Add(string.Create(CultureInfo.InvariantCulture, $"{rule}: precision {s.Precision:0.000}, recall {s.Recall:0.000}, target {target:0.00}"));

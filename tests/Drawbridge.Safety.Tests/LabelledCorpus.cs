@@ -11,9 +11,9 @@ public sealed record LabelledPost(int Line, string Text, IReadOnlyList<GoldSpan>
 /// <summary>Reads Corpus/posts.txt: one post a line, spans written [[rule|text]].</summary>
 public static class LabelledCorpus
 {
-    public static IReadOnlyList<LabelledPost> Load()
+    public static IReadOnlyList<LabelledPost> Load(string file = "posts.txt")
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Corpus", "posts.txt");
+        var path = Path.Combine(AppContext.BaseDirectory, "Corpus", file);
         var posts = new List<LabelledPost>();
         var lineNo = 0;
         foreach (var raw in File.ReadLines(path))

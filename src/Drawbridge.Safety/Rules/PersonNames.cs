@@ -41,7 +41,8 @@ internal static class PersonNames
         hospital hospitals infirmary ward wards unit centre center clinic surgery practice house court building wing
         road street lane avenue close drive way crescent place grove gardens terrace walk hill park square station
         school college university academy trust foundation institute hospice home homes medical health syndrome disease
-        scale test method award awards lecture fund prize memorial
+        scale test method award awards lecture fund prize memorial pharmacy pharmacies chemist chemists shop store cafe café
+        restaurant bar pub takeaway bakery salon barbers garage opticians dental dentists kitchen appeal building suite
         """);
 
     private static readonly WordSet SaintWords = new("st st. saint san santa");
@@ -94,9 +95,21 @@ internal static class PersonNames
             var isFirst = g.First(word);
             var isSurname = g.Surname(word);
             var ambiguous = g.Ambiguous(word);
-            // Inside a longer proper noun ("Charing Cross", "Leeds General"): not the start of a name.
-            if ((!isFirst || ambiguous) && !introduced && k > 0 && tokens[k - 1].Kind == TokenKind.Word
-                && IsCapitalised(tt.Span(tokens[k - 1])) && !NotNames.Contains(tt.Span(tokens[k - 1])) && tokens[k - 1].End + 1 == t.Start)
+            var afterCapital = !introduced && k > 0 && tokens[k - 1].Kind == TokenKind.Word
+                && IsCapitalised(tt.Span(tokens[k - 1])) && !NotNames.Contains(tt.Span(tokens[k - 1])) && tokens[k - 1].End + 1 == t.Start;
+            var nameStart = t.Start;
+            if (afterCapital && isSurname && !isFirst && !ambiguous && IsUnknownNameWord(g, tt.Span(tokens[k - 1])))
+            {
+                // "Rukhsana Begum": a first name the lists don't know, before a surname they do.
+                nameStart = tokens[k - 1].Start;
+            }
+            else if (afterCapital && (!isFirst || ambiguous))
+            {
+                // Inside a longer proper noun ("Charing Cross", "Leeds General"): not the start of a name.
+                continue;
+            }
+            // "the Rosie", "the Christie": a place or a thing named after someone.
+            if (k > 0 && tokens[k - 1].Kind == TokenKind.Word && tt.Span(tokens[k - 1]) is "the" or "The" && !introduced)
             {
                 continue;
             }
@@ -151,7 +164,7 @@ internal static class PersonNames
             {
                 continue;
             }
-            spans.Add((t.Start, tokens[endIndex].End, false));
+            spans.Add((nameStart, tokens[endIndex].End, false));
             k = endIndex;
         }
         if (spans.Count == 0)
@@ -241,6 +254,10 @@ internal static class PersonNames
         }
         return last;
     }
+
+    private static bool IsUnknownNameWord(Gazetteer g, ReadOnlySpan<char> w) =>
+        !NotNames.Contains(w) && !PlaceHeads.Contains(w) && !g.Places.Contains(w) && !g.Ambiguous(w)
+        && !ClinicalLexicon.Medicines.Contains(w) && !ClinicalLexicon.Times.Contains(w) && !ClinicalLexicon.Conditions.Contains(w);
 
     private static bool IsParticle(ReadOnlySpan<char> w) =>
         w is "van" or "von" or "de" or "der" or "den" or "da" or "di" or "du" or "del" or "della" or "le" or "la" or "bin" or "binti" or "ibn" or "al" or "el" or "ben" or "dos" or "das" or "ter";

@@ -17,7 +17,8 @@ internal static class Phones
         "team service services office department dept desk centre center unit trust council samaritans childline " +
         "nhs hub booking bookings appointments appointment enquiries enquiry support crisis hotline freephone " +
         "gp hq headquarters police station school college university charity organisation organization " +
-        "website web info information lo-call textphone minicom bsl hospice ambulance");
+        "website web info information lo-call textphone minicom bsl hospice ambulance library fax museum leisure gym pool " +
+        "shop store pharmacy chemist dentist dental optician opticians vets vet garage bank");
 
     private static readonly WordSet PersonalWords = new(
         "my his her their mum mom dad son daughter wife husband partner patient patients mobile home personal friend " +
