@@ -101,7 +101,17 @@ public static class SafetyScan
                 };
             }
             var text = textElement.GetString()!;
-            var findings = SafetyChecker.Check(text, new SafetyContext { HasImages = hasImages });
+            IReadOnlyList<SafetyFinding> findings;
+            try
+            {
+                findings = SafetyChecker.Check(text, new SafetyContext { HasImages = hasImages });
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or FormatException)
+            {
+                // A defect in one rule must not stop a batch: report it against this line and go on.
+                WriteError(writer, id, $"line {lineNumber}: the check failed on this text ({ex.GetType().Name}: {ex.Message})");
+                return false;
+            }
             writer.WriteStartObject();
             WriteId(writer, id);
             writer.WriteStartArray("findings");

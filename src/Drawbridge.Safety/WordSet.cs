@@ -66,6 +66,10 @@ internal sealed class WordSet
                 into[n++] = c;
                 continue;
             }
+            if (char.IsSurrogate(c))
+            {
+                return 0;
+            }
             var decomposed = c.ToString().Normalize(System.Text.NormalizationForm.FormD);
             foreach (var d in decomposed)
             {

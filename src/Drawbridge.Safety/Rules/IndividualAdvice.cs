@@ -14,7 +14,7 @@ internal static partial class IndividualAdvice
     [GeneratedRegex(
         @"\byou(?:'d| would| should| must| need to| have to| ought to| could| might want to| may want to| can| can just| want to|'ve got to| gotta| better)(?: (?:just|definitely|really|probably|maybe|perhaps|also|honestly|seriously|then|now|simply|try and|try to))* (?<neg>not |never )?" + Verbs + @"\b" +
         @"|\b(?:if i were you|if i was you|in your shoes|personally)\W{0,3}(?:i'd|i would|id)(?: (?:just|definitely|probably))? " + Verbs + @"\b" +
-        @"|\b(?:i'd|i would) (?:just |definitely |probably )?" + Verbs + @"\b" +
+        @"|\b(?:i'd|i would) (?:just |definitely |probably )?(?!have )" + Verbs + @"\b" +
         @"|\b(?:have you tried|why not try|why don't you|why dont you|try taking|try upping|try increasing|try stopping|try switching|best to take|best to stop)\b" +
         @"|(?:^|(?<=[.!?\n:,;]\s*)|(?<=\s[-\u2013]\s)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:(?:so|just|definitely|honestly|seriously|maybe|personally|tbh|hun|mate|babe|love|ok|okay|then|i'd say|my advice(?: would be| is)?)[,:]? ){0,3}(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
@@ -52,9 +52,7 @@ internal static partial class IndividualAdvice
             var aboutMedicine = DoseRegex().IsMatch(clause) || MentionsMedicine(scan, sentenceStart, clauseEnd);
             var personal = m.Value.StartsWith("if", StringComparison.OrdinalIgnoreCase)
                 || m.Value.StartsWith("in your", StringComparison.OrdinalIgnoreCase)
-                || m.Value.StartsWith("personally", StringComparison.OrdinalIgnoreCase)
-                || m.Value.StartsWith("i'd", StringComparison.OrdinalIgnoreCase)
-                || m.Value.StartsWith("i would", StringComparison.OrdinalIgnoreCase);
+                || m.Value.StartsWith("personally", StringComparison.OrdinalIgnoreCase);
             if (!aboutMedicine && !(personal && StartsWithPronoun(tail)))
             {
                 continue;

@@ -24,6 +24,11 @@ internal static partial class Locations
             {
                 continue;
             }
+            // Run together in lower case ("it10th") it is more likely a typo than a postcode.
+            if (IsAllLower(span) && !span.Contains(' '))
+            {
+                continue;
+            }
             scan.Add(SafetyRules.Postcode, m.Index, m.Index + m.Length, Severity.Warn,
                 "This looks like a full postcode. A postcode narrows a place down to a handful of homes, so with other details it can identify someone.",
                 "Use the town or area instead, or only the first half of the postcode.");

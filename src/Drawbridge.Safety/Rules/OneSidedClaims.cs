@@ -17,6 +17,10 @@ internal static partial class OneSidedClaims
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex NegationRegex();
 
+    // "I feel completely safe with her": a feeling, not a claim about a treatment.
+    [GeneratedRegex(@"\b(?:feel|feels|felt|feeling|kept|keep|keeps|am|was|were|are)\W+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex FeelingRegex();
+
     public static void Run(Scan scan)
     {
         var text = scan.Text;
@@ -24,7 +28,8 @@ internal static partial class OneSidedClaims
         foreach (Match m in ClaimRegex().Matches(text))
         {
             var from = Math.Max(0, m.Index - 30);
-            if (NegationRegex().IsMatch(text.AsSpan(from, m.Index - from)))
+            var before = text.AsSpan(from, m.Index - from);
+            if (NegationRegex().IsMatch(before) || FeelingRegex().IsMatch(before))
             {
                 continue;
             }

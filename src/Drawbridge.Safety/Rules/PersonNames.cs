@@ -15,7 +15,7 @@ internal static class PersonNames
 
     /// <summary>Words after which a capitalised word is taken to be someone's name.</summary>
     private static readonly WordSet Introducers = new("""
-        called named name's names name patient patients pt client resident service-user son daughter wife husband partner
+        called named name's name patient pt client resident service-user son daughter wife husband partner
         mum mom mother dad father brother sister sibling grandson granddaughter nephew niece cousin aunt uncle nan gran
         boyfriend girlfriend fiance fiancee friend neighbour neighbor colleague baby child toddler boy girl man woman lady
         gentleman gent chap lad lass bloke carer stepson stepdaughter twin twins
@@ -43,6 +43,7 @@ internal static class PersonNames
         school college university academy trust foundation institute hospice home homes medical health syndrome disease
         scale test method award awards lecture fund prize memorial pharmacy pharmacies chemist chemists shop store cafe café
         restaurant bar pub takeaway bakery salon barbers garage opticians dental dentists kitchen appeal building suite
+        lodge hall centre villa manor cottage farm mill
         """);
 
     private static readonly WordSet SaintWords = new("st st. saint san santa");
@@ -335,7 +336,8 @@ internal static class PersonNames
                 return false;
             }
             var w = tt.Span(t);
-            if (Introducers.Contains(w))
+            // "my patient Priya", "a lady called Blessing"; a capitalised "Baby Massage" is a heading, not an introduction.
+            if (Introducers.Contains(w) && (char.IsLower(w[0]) || w is "Patient" or "Pt" or "Client" or "Resident" or "Called" or "Named"))
             {
                 return true;
             }
