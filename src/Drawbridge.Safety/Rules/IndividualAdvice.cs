@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+
+namespace Drawbridge.Safety.Rules;
+
+/// <summary>
+/// Advice to a specific person about their own treatment ("you should stop your sertraline",
+/// "take 400mg…"). General health information ("ibuprofen can irritate the stomach") and
+/// signposting ("you should see your GP") are not findings.
+/// </summary>
+internal static partial class IndividualAdvice
+{
+    private const string Verbs = @"(?:stop|stopping|start|starting|take|taking|increase|increasing|decrease|reduce|reducing|double|doubling|halve|up|upping|lower|skip|come off|coming off|get off|wean (?:yourself )?off|taper|switch|swap|change|try|cut|drop|avoid|restart|resume|go back on|carry on taking|keep taking|continue taking|continue|use|apply|give (?:him|her|them|it)|pop|have|ditch|bin)";
+
+    [GeneratedRegex(
+        @"\byou(?:'d| would| should| must| need to| have to| ought to| could| might want to| may want to| can| can just| want to|'ve got to| gotta| better)(?: (?:just|definitely|really|probably|maybe|perhaps|also|honestly|seriously|then|now|simply|try and|try to))* (?<neg>not |never )?" + Verbs + @"\b" +
+        @"|\b(?:if i were you|if i was you|in your shoes|personally)\W{0,3}(?:i'd|i would|id)(?: (?:just|definitely|probably))? " + Verbs + @"\b" +
+        @"|\b(?:i'd|i would) (?:just |definitely |probably )?(?!have )" + Verbs + @"\b" +
+        @"|\b(?:have you tried|why not try|why don't you|why dont you|try taking|try upping|try increasing|try stopping|try switching|best to take|best to stop)\b" +
+        @"|(?:^|(?<=[.!?\n:,;]\s*)|(?<=\s[-\u2013]\s)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:(?:so|just|definitely|honestly|seriously|maybe|personally|tbh|hun|mate|babe|love|ok|okay|then|i'd say|my advice(?: would be| is)?)[,:]? ){0,3}(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex TriggerRegex();
+
+    [GeneratedRegex(@"\b[0-9]+(?:\.[0-9]+)? ?(?:mg|mcg|µg|ug|ml|g|units?|tablets?|tabs?|pills?|capsules?|puffs?|sachets?|drops?)\b|\byour (?:dose|dosage|meds|medication|medicine|tablets|pills|prescription|inhaler|insulin|antidepressants?|antibiotics?|steroids?|painkillers?|patch|jab)\b|\b(?:twice|three times|four times|once) (?:a|per) day\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex DoseRegex();
+
+    [GeneratedRegex(@"\b(?:(?:see|visit|contact|call|ring|phone|ask|speak to|speak with|talk to|talk with|check with|discuss (?:it |this |that )?with) (?:your |a |the |an |nhs )?(?:gp|doctor|dr|pharmacist|pharmacy|nurse|midwife|health visitor|consultant|specialist|prescriber|team|surgery|practice|111|999|dentist|optician|clinic|mental health team|crisis team)|(?:don't|do not|never) take more than|no more than|speak to someone|talk to someone|make an appointment|book an appointment|without (?:talking|speaking|checking|advice|medical advice)|unless (?:your|you've been|advised|told)|advised by|prescribed by|as prescribed|your prescriber|in general|generally|people who|anyone who|patients who|always read|the leaflet)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex SignpostRegex();
+
+    private static readonly WordSet Pronouns = new("it them those these that this one");
+
+    public static void Run(Scan scan)
+    {
+        var text = scan.Text;
+        var lastEnd = -1;
+        foreach (Match m in TriggerRegex().Matches(text))
+        {
+            if (m.Index < lastEnd)
+            {
+                continue;
+            }
+            var (_, sentenceEnd) = DatesOfBirth.SentenceAround(text, m.Index, m.Index + m.Length);
+            var clauseEnd = Math.Min(sentenceEnd, m.Index + m.Length + 90);
+            var clause = text.AsSpan(m.Index, clauseEnd - m.Index);
+            var tail = text.AsSpan(m.Index + m.Length, clauseEnd - m.Index - m.Length);
+            if (SignpostRegex().IsMatch(clause))
+            {
+                continue;
+            }
+            var (sentenceStart, _) = DatesOfBirth.SentenceAround(text, m.Index, m.Index + m.Length);
+            var aboutMedicine = DoseRegex().IsMatch(clause) || MentionsMedicine(scan, sentenceStart, clauseEnd);
+            var personal = m.Value.StartsWith("if", StringComparison.OrdinalIgnoreCase)
+                || m.Value.StartsWith("in your", StringComparison.OrdinalIgnoreCase)
+                || m.Value.StartsWith("personally", StringComparison.OrdinalIgnoreCase);
+            if (!aboutMedicine && !(personal && StartsWithPronoun(tail)))
+            {
+                continue;
+            }
+            scan.Add(SafetyRules.IndividualAdvice, m.Index, clauseEnd, Severity.Warn,
+                "This reads like advice to one person about their own treatment. Professionals should not give individual clinical advice in public: you don't know their history, and others may follow it.",
+                "Share general information instead and signpost: \"please talk to your GP or a pharmacist, or call NHS 111\".");
+            lastEnd = clauseEnd;
+        }
+    }
+
+    private static bool MentionsMedicine(Scan scan, int from, int to)
+    {
+        var tokens = scan.Tokens;
+        var all = tokens.Tokens;
+        for (var k = tokens.TokenAt(from); k < all.Length && all[k].Start < to; k++)
+        {
+            if (all[k].Kind == TokenKind.Word && ClinicalLexicon.Medicines.Contains(tokens.Span(all[k])))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool StartsWithPronoun(ReadOnlySpan<char> tail)
+    {
+        tail = tail.TrimStart();
+        foreach (var range in tail.Split(' '))
+        {
+            var word = tail[range].TrimEnd(",.!?".AsSpan());
+            if (word.Length == 0)
+            {
+                continue;
+            }
+            return Pronouns.Contains(word) || word.Equals("taking", StringComparison.OrdinalIgnoreCase) || word.Equals("stopping", StringComparison.OrdinalIgnoreCase);
+        }
+        return false;
+    }
+}

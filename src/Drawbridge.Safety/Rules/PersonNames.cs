@@ -1,0 +1,461 @@
+namespace Drawbridge.Safety.Rules;
+
+/// <summary>
+/// People's names, found with a gazetteer of first names and surnames from many cultures plus context
+/// (titles, "my patient …", "called …"). A name is a warning on its own and a block when the post also
+/// carries clinical details and a time or place: together they can identify a patient.
+/// </summary>
+internal static class PersonNames
+{
+    private static readonly Lazy<Gazetteer> Names = new(Gazetteer.Load, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly WordSet Titles = new("mr mrs ms miss mx dr doctor prof professor sister nurse matron midwife sir dame lady lord rev reverend father fr imam rabbi pastor auntie aunty uncle nana nanna granny grandma grandad grandpa");
+
+    private static readonly WordSet ProfessionalTitles = new("dr doctor prof professor sister nurse matron midwife rev reverend father fr imam rabbi pastor");
+
+    /// <summary>Words after which a capitalised word is taken to be someone's name.</summary>
+    private static readonly WordSet Introducers = new("""
+        called named name's name patient pt client resident service-user son daughter wife husband partner
+        mum mom mother dad father brother sister sibling grandson granddaughter nephew niece cousin aunt uncle nan gran
+        boyfriend girlfriend fiance fiancee friend neighbour neighbor colleague baby child toddler boy girl man woman lady
+        gentleman gent chap lad lass bloke carer stepson stepdaughter twin twins
+        """);
+
+    /// <summary>Capitalised words that are never part of a name.</summary>
+    private static readonly WordSet NotNames = new("""
+        the a an and or but if so then when while after before because as at in on of for to from by with without into onto
+        i i'm i've i'd i'll we we're you your he she they it its this that these those there here what who why how which
+        my our his her their me us them him is was were are be been am do does did have has had not no yes yeah ok okay
+        hospital hospitals ward wards trust nhs clinic centre center surgery practice unit team service services department
+        university college school house road street lane avenue close drive way place court park hill square station
+        foundation council board group network society association charity church mosque temple academy institute
+        syndrome disease disorder scale score test protocol guidelines guideline act bill report review
+        monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+        september october november december christmas easter eid diwali ramadan hanukkah new year
+        god jesus allah lord thanks thank please sorry hi hello hey dear good great well just also still even only
+        gp a&e icu itu hdu ed mri ct covid uk england scotland wales ireland britain london
+        """);
+
+    /// <summary>Words that make the capitalised words before them a place or organisation (St Thomas' Hospital).</summary>
+    private static readonly WordSet PlaceHeads = new("""
+        hospital hospitals infirmary ward wards unit centre center clinic surgery practice house court building wing
+        road street lane avenue close drive way crescent place grove gardens terrace walk hill park square station
+        school college university academy trust foundation institute hospice home homes medical health syndrome disease
+        scale test method award awards lecture fund prize memorial pharmacy pharmacies chemist chemists shop store cafe café
+        restaurant bar pub takeaway bakery salon barbers garage opticians dental dentists kitchen appeal building suite
+        lodge hall centre villa manor cottage farm mill
+        """);
+
+    private static readonly WordSet SaintWords = new("st st. saint san santa");
+
+    public static int FirstNameCount => Names.Value.FirstNames.Count;
+
+    public static int SurnameCount => Names.Value.Surnames.Count;
+
+    public static void Run(Scan scan)
+    {
+        var g = Names.Value;
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        var spans = new List<(int Start, int End, bool Professional)>();
+        for (var k = 0; k < tokens.Length; k++)
+        {
+            var t = tokens[k];
+            if (t.Kind != TokenKind.Word || !IsCapitalised(tt.Span(t)) || AfterHandleMark(scan.Text, t.Start))
+            {
+                continue;
+            }
+            var word = tt.Span(t);
+
+            // Title + name: "Mrs Okafor", "Dr. Nguyen".
+            if (Titles.Contains(word))
+            {
+                var j = k + 1;
+                if (j < tokens.Length && tokens[j].Kind == TokenKind.Symbol && scan.Text[tokens[j].Start] == '.' && tokens[j].Start == t.End)
+                {
+                    j++;
+                }
+                var last = ExtendName(scan, g, j, 3);
+                if (last >= j && !FollowedByPlaceHead(tt, last))
+                {
+                    spans.Add((t.Start, tokens[last].End, ProfessionalTitles.Contains(word)));
+                    k = last;
+                }
+                continue;
+            }
+            if (NotNames.Contains(word))
+            {
+                continue;
+            }
+
+            var introduced = Introduced(scan, k);
+            if (g.Places.Contains(word) && !introduced)
+            {
+                continue;
+            }
+            var isFirst = g.First(word);
+            var isSurname = g.Surname(word);
+            var ambiguous = g.Ambiguous(word);
+            var afterCapital = !introduced && k > 0 && tokens[k - 1].Kind == TokenKind.Word
+                && IsCapitalised(tt.Span(tokens[k - 1])) && !NotNames.Contains(tt.Span(tokens[k - 1])) && tokens[k - 1].End + 1 == t.Start;
+            var nameStart = t.Start;
+            if (afterCapital && isSurname && !isFirst && !ambiguous && IsUnknownNameWord(g, tt.Span(tokens[k - 1])))
+            {
+                // "Rukhsana Begum": a first name the lists don't know, before a surname they do.
+                nameStart = tokens[k - 1].Start;
+            }
+            else if (afterCapital && (!isFirst || ambiguous))
+            {
+                // Inside a longer proper noun ("Charing Cross", "Leeds General"): not the start of a name.
+                continue;
+            }
+            // "the Rosie", "the Christie": a place or a thing named after someone.
+            if (k > 0 && tokens[k - 1].Kind == TokenKind.Word && tt.Span(tokens[k - 1]) is "the" or "The" && !introduced)
+            {
+                continue;
+            }
+            if (!isFirst && !isSurname && !ambiguous)
+            {
+                // An unknown capitalised word counts only when something introduces it as a name.
+                if (introduced && !NotNames.Contains(word) && !ClinicalLexicon.Medicines.Contains(word))
+                {
+                    var last = ExtendName(scan, g, k + 1, 2);
+                    var end = last > k ? tokens[last].End : t.End;
+                    if (!FollowedByPlaceHead(tt, Math.Max(k, last)))
+                    {
+                        spans.Add((t.Start, end, false));
+                        k = Math.Max(k, last);
+                    }
+                }
+                continue;
+            }
+            if (k > 0 && tokens[k - 1].Kind == TokenKind.Word && SaintWords.Contains(tt.Span(tokens[k - 1])))
+            {
+                continue;
+            }
+            if (k > 1 && tokens[k - 1].Kind == TokenKind.Symbol && scan.Text[tokens[k - 1].Start] == '.' && SaintWords.Contains(tt.Span(tokens[k - 2])))
+            {
+                continue;
+            }
+            var lastName = ExtendName(scan, g, k + 1, 3);
+            var multi = lastName > k;
+            var endIndex = multi ? lastName : k;
+            if (FollowedByPlaceHead(tt, endIndex))
+            {
+                k = endIndex;
+                continue;
+            }
+            bool accept;
+            if (ambiguous)
+            {
+                // "Grace Okafor", "my patient Hope": fine. "Hope you are well", "May 2024": not names.
+                accept = introduced || (multi && SecondIsNamey(g, tt, tokens[k + 1]))
+                    || (!t.SentenceStart && !g.Month(word) && !AfterPreposition(tt, k) && NextIsVerbLike(tt, k, strict: true));
+            }
+            else if (isFirst)
+            {
+                accept = true;
+            }
+            else
+            {
+                // A surname alone: mid-sentence, or introduced, or followed by another name word.
+                accept = !t.SentenceStart || introduced || multi;
+            }
+            if (!accept)
+            {
+                continue;
+            }
+            spans.Add((nameStart, tokens[endIndex].End, false));
+            k = endIndex;
+        }
+        if (spans.Count == 0)
+        {
+            return;
+        }
+        var jigsaw = IsJigsaw(scan);
+        foreach (var (start, end, professional) in spans)
+        {
+            if (g.IsPublicFigure(scan.Text, start, end))
+            {
+                continue;
+            }
+            if (jigsaw && !professional)
+            {
+                scan.Add(SafetyRules.PersonName, start, end, Severity.Block,
+                    "This names a person in a post that also gives clinical details and a time or place. Together these can identify a patient (a jigsaw identification).",
+                    "Remove the name and change or leave out the details, so that nobody, including the patient, could recognise them.");
+            }
+            else
+            {
+                scan.Add(SafetyRules.PersonName, start, end, Severity.Warn,
+                    "This looks like a person's name. Naming someone in public can identify them, and with other details could identify a patient.",
+                    "Leave the name out unless the person has agreed, or it is a colleague or public figure named in their professional role.");
+            }
+        }
+    }
+
+    private static bool IsCapitalised(ReadOnlySpan<char> w)
+    {
+        if (w.Length < 2 || !char.IsUpper(w[0]))
+        {
+            return false;
+        }
+        foreach (var c in w[1..])
+        {
+            if (char.IsLower(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool AfterHandleMark(string text, int start) =>
+        start > 0 && text[start - 1] is '@' or '#' or '/' or '_' or '.';
+
+    /// <summary>Returns the index of the last name word from <paramref name="from"/>, or from - 1 when there is none.</summary>
+    private static int ExtendName(Scan scan, Gazetteer g, int from, int max)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        var last = from - 1;
+        var count = 0;
+        for (var j = from; j < tokens.Length && count < max; j++)
+        {
+            var t = tokens[j];
+            if (t.Kind != TokenKind.Word)
+            {
+                break;
+            }
+            // Names run on the same line with single spaces only.
+            var gap = scan.Text.AsSpan(tokens[j - 1].End, t.Start - tokens[j - 1].End);
+            if (j > from && (gap.Length != 1 || gap[0] != ' '))
+            {
+                break;
+            }
+            if (j == from && j > 0 && (gap.Length > 1 || gap.Contains('\n')))
+            {
+                break;
+            }
+            var w = tt.Span(t);
+            if (IsParticle(w) && j + 1 < tokens.Length && tokens[j + 1].Kind == TokenKind.Word && IsCapitalised(tt.Span(tokens[j + 1])))
+            {
+                continue;
+            }
+            if (!IsCapitalised(w) || NotNames.Contains(w) || PlaceHeads.Contains(w) || ClinicalLexicon.Medicines.Contains(w) || ClinicalLexicon.Times.Contains(w))
+            {
+                break;
+            }
+            if (g.Ambiguous(w) && !g.Surname(w) && !g.First(w) && count > 0)
+            {
+                break;
+            }
+            last = j;
+            count++;
+        }
+        return last;
+    }
+
+    private static bool IsUnknownNameWord(Gazetteer g, ReadOnlySpan<char> w) =>
+        !NotNames.Contains(w) && !PlaceHeads.Contains(w) && !g.Places.Contains(w) && !g.Ambiguous(w)
+        && !ClinicalLexicon.Medicines.Contains(w) && !ClinicalLexicon.Times.Contains(w) && !ClinicalLexicon.Conditions.Contains(w);
+
+    private static bool IsParticle(ReadOnlySpan<char> w) =>
+        w is "van" or "von" or "de" or "der" or "den" or "da" or "di" or "du" or "del" or "della" or "le" or "la" or "bin" or "binti" or "ibn" or "al" or "el" or "ben" or "dos" or "das" or "ter";
+
+    private static bool FollowedByPlaceHead(TokenizedText tt, int last)
+    {
+        var tokens = tt.Tokens;
+        var j = last + 1;
+        if (j < tokens.Length && tokens[j].Kind == TokenKind.Symbol && tt.Text[tokens[j].Start] is '\'' or '\u2019')
+        {
+            j++;
+            if (j < tokens.Length && tokens[j].Kind == TokenKind.Word && tt.Span(tokens[j]) is "s")
+            {
+                j++;
+            }
+        }
+        return j < tokens.Length && tokens[j].Kind == TokenKind.Word && PlaceHeads.Contains(tt.Span(tokens[j])) && IsCapitalised(tt.Span(tokens[j]));
+    }
+
+    private static bool SecondIsNamey(Gazetteer g, TokenizedText tt, Token second)
+    {
+        var w = tt.Span(second);
+        return g.Surname(w) && !g.Ambiguous(w);
+    }
+
+    private static readonly WordSet Prepositions = new("in at from to near of on into by via around outside inside towards across");
+
+    private static bool AfterPreposition(TokenizedText tt, int k)
+    {
+        var tokens = tt.Tokens;
+        return k > 0 && tokens[k - 1].Kind == TokenKind.Word && Prepositions.Contains(tt.Span(tokens[k - 1]));
+    }
+
+    private static bool NextIsVerbLike(TokenizedText tt, int k, bool strict)
+    {
+        var tokens = tt.Tokens;
+        if (k + 1 >= tokens.Length)
+        {
+            return false;
+        }
+        var next = tokens[k + 1];
+        if (next.Kind == TokenKind.Symbol)
+        {
+            return tt.Text[next.Start] is '\'' or '\u2019' or ',';
+        }
+        if (next.Kind != TokenKind.Word)
+        {
+            return false;
+        }
+        var w = tt.Span(next);
+        return w is "was" or "is" or "has" or "had" or "said" or "says" or "told" or "asked" or "came" or "went" or "who" or "will" or "would" or "can" or "could"
+            || (!strict && w is "and")
+            || (w.Length > 3 && w.EndsWith("ed") && char.IsLower(w[0]));
+    }
+
+    /// <summary>The word (or two) before token k introduces a name: "my patient", "a lady called", "her son".</summary>
+    private static bool Introduced(Scan scan, int k)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        for (var back = 1; back <= 2 && k - back >= 0; back++)
+        {
+            var t = tokens[k - back];
+            if (t.Kind == TokenKind.Symbol)
+            {
+                var c = scan.Text[t.Start];
+                if (c is ',' or ':' or '\'' or '\u2019' or '(' or '-')
+                {
+                    continue;
+                }
+                return false;
+            }
+            if (t.Kind != TokenKind.Word)
+            {
+                return false;
+            }
+            var w = tt.Span(t);
+            // "my patient Priya", "a lady called Blessing"; a capitalised "Baby Massage" is a heading, not an introduction.
+            if (Introducers.Contains(w) && (char.IsLower(w[0]) || w is "Patient" or "Pt" or "Client" or "Resident" or "Called" or "Named"))
+            {
+                return true;
+            }
+            if (w is "is" && k - back - 1 >= 0 && tokens[k - back - 1].Kind == TokenKind.Word && tt.Span(tokens[k - back - 1]) is "name" or "Name")
+            {
+                return true;
+            }
+            if (back == 1 && w is "s" or "named" or "called")
+            {
+                continue;
+            }
+            return false;
+        }
+        return false;
+    }
+
+    /// <summary>Clinical details plus a time or a place anywhere in the post.</summary>
+    private static bool IsJigsaw(Scan scan)
+    {
+        var tt = scan.Tokens;
+        var clinical = false;
+        var when = false;
+        foreach (var t in tt.Tokens)
+        {
+            if (t.Kind != TokenKind.Word)
+            {
+                continue;
+            }
+            var w = tt.Span(t);
+            clinical |= ClinicalLexicon.Conditions.Contains(w) || ClinicalLexicon.Medicines.Contains(w);
+            when |= ClinicalLexicon.Times.Contains(w) || ClinicalLexicon.Places.Contains(w);
+            if (clinical && when)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The name lists, loaded once from the files embedded in this assembly.</summary>
+    internal sealed class Gazetteer
+    {
+        private static readonly WordSet Months = new("january february march april may june july august september october november december");
+
+        private Gazetteer(WordSet first, WordSet surnames, WordSet ambiguous, WordSet places, HashSet<string> publicFigures)
+        {
+            FirstNames = first;
+            Surnames = surnames;
+            AmbiguousWords = ambiguous;
+            Places = places;
+            PublicFigures = publicFigures;
+        }
+
+        public WordSet Places { get; }
+
+        /// <summary>Whole names (lower case, single spaces) of public figures and named institutions.</summary>
+        public HashSet<string> PublicFigures { get; }
+
+        public bool IsPublicFigure(string text, int start, int end)
+        {
+            // The span itself, or the span plus the next word ("Marie Curie", "Florence Nightingale").
+            var span = text[start..end];
+            if (PublicFigures.Contains(span.ToLowerInvariant()))
+            {
+                return true;
+            }
+            var next = end;
+            while (next < text.Length && text[next] == ' ')
+            {
+                next++;
+            }
+            var wordEnd = next;
+            while (wordEnd < text.Length && (char.IsLetter(text[wordEnd]) || text[wordEnd] is '\'' or '-'))
+            {
+                wordEnd++;
+            }
+            return wordEnd > next && PublicFigures.Contains((span + " " + text[next..wordEnd]).ToLowerInvariant());
+        }
+
+        public WordSet FirstNames { get; }
+
+        public WordSet Surnames { get; }
+
+        public WordSet AmbiguousWords { get; }
+
+        public bool First(ReadOnlySpan<char> w) => FirstNames.Contains(w) || (w.Contains('-') && FirstNames.Contains(w[..w.IndexOf('-')]));
+
+        public bool Surname(ReadOnlySpan<char> w) => Surnames.Contains(w) || (w.Contains('-') && Surnames.Contains(w[(w.LastIndexOf('-') + 1)..]));
+
+        public bool Ambiguous(ReadOnlySpan<char> w) => AmbiguousWords.Contains(w);
+
+        public bool Month(ReadOnlySpan<char> w) => Months.Contains(w);
+
+        public static Gazetteer Load()
+        {
+            var figures = new HashSet<string>(ReadLines("public-figures").Select(l => l.ToLowerInvariant()), StringComparer.Ordinal);
+            return new Gazetteer(new WordSet(Read("first-names")), new WordSet(Read("surnames")), new WordSet(Read("ambiguous")),
+                new WordSet(Read("places")), figures);
+        }
+
+        private static List<string> Read(string name) =>
+            ReadLines(name).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+        private static List<string> ReadLines(string name)
+        {
+            var asm = typeof(Gazetteer).Assembly;
+            using var stream = asm.GetManifestResourceStream($"Drawbridge.Safety.Gazetteer.{name}.txt")
+                ?? throw new InvalidOperationException($"The name list '{name}' is missing from {asm.GetName().Name}.");
+            using var reader = new StreamReader(stream);
+            var lines = new List<string>();
+            while (reader.ReadLine() is { } line)
+            {
+                if (!line.StartsWith('#') && line.Trim().Length > 0)
+                {
+                    lines.Add(line.Trim());
+                }
+            }
+            return lines;
+        }
+    }
+}
