@@ -11,8 +11,14 @@ public interface ISafetyScreen
     IReadOnlyList<ScreenFinding> Screen(string text, bool hasImages);
 }
 
-/// <summary>The host's adapter over the safety library. TEMPORARY until the library's checker lands.</summary>
-public sealed class SafetyScreen : ISafetyScreen
+/// <summary>The host's adapter over the safety library (<see cref="Drawbridge.Safety.SafetyChecker"/>).</summary>
+public sealed class SafetyScreen(TimeProvider clock) : ISafetyScreen
 {
-    public IReadOnlyList<ScreenFinding> Screen(string text, bool hasImages) => [];
+    public IReadOnlyList<ScreenFinding> Screen(string text, bool hasImages)
+    {
+        var context = new Drawbridge.Safety.SafetyContext { HasImages = hasImages, Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) };
+        return Drawbridge.Safety.SafetyChecker.Check(text, context)
+            .Select(f => new ScreenFinding(f.Rule, f.Start, f.End, (FindingSeverity)(int)f.Severity, f.Message, f.Suggestion, f.IsIdentifier))
+            .ToList();
+    }
 }
