@@ -187,7 +187,9 @@ public static class DrawbridgeHost
 
     private static WebApplication Configure(this WebApplication app)
     {
-        app.UseExceptionHandler("/error");
+        // Unexpected failures: problem details from the API, a friendly page elsewhere.
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseExceptionHandler("/error"));
         // The API answers with problem details; pages get friendly error pages.
         app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseStatusCodePagesWithReExecute("/error/{0}"));
