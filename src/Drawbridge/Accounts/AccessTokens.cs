@@ -80,6 +80,23 @@ public sealed class AccessTokenService(DrawbridgeDb db, Snowflake ids, TimeProvi
         return result;
     }
 
+    /// <summary>An account's tokens that still work, newest first (names and dates only: the secret is never stored).</summary>
+    public Task<List<AccessToken>> ListAsync(long accountId, CancellationToken ct) =>
+        db.Set<AccessToken>().AsNoTracking().Where(t => t.AccountId == accountId && t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
+
+    public async Task<bool> RevokeAsync(long accountId, long tokenId, CancellationToken ct)
+    {
+        var token = await db.Set<AccessToken>().FirstOrDefaultAsync(t => t.Id == tokenId && t.AccountId == accountId && t.RevokedAt == null, ct);
+        if (token is null)
+        {
+            return false;
+        }
+        token.RevokedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        cache.Remove(CacheKey(token.TokenHash));
+        return true;
+    }
+
     private static string CacheKey(string hash) => "token:" + hash;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -82,6 +82,7 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
     {
         if (await db.Accounts.AnyAsync(a => a.HandleKey == "amara_rn", ct))
         {
+            await EnsureModeratorsAsync(ct);
             PrintSignIn();
             return;
         }
@@ -249,7 +250,28 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
             await db.Database.ExecuteSqlRawAsync("INSERT INTO post_search(rowid, body) SELECT Id, coalesce(Title, '') || ' ' || coalesce(Summary, '') || ' ' || Content FROM posts", ct);
         }
         log.LogInformation("Demo community seeded: {Accounts} accounts, {Posts} posts", accounts.Count, posts.Count);
+        await EnsureModeratorsAsync(ct);
         PrintSignIn();
+    }
+
+    /// <summary>The demo's moderator: @dn_sofia is in the Identity role "moderator" (idempotent).</summary>
+    public const string ModeratorHandle = "dn_sofia";
+
+    private async Task EnsureModeratorsAsync(CancellationToken ct)
+    {
+        var role = await db.Roles.FirstOrDefaultAsync(r => r.NormalizedName == "MODERATOR", ct);
+        if (role is null)
+        {
+            role = new IdentityRole<long> { Name = "moderator", NormalizedName = "MODERATOR", ConcurrencyStamp = Guid.NewGuid().ToString("N") };
+            db.Roles.Add(role);
+            await db.SaveChangesAsync(ct);
+        }
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUserName == ModeratorHandle.ToUpperInvariant(), ct);
+        if (user is not null && !await db.UserRoles.AnyAsync(ur => ur.UserId == user.Id && ur.RoleId == role.Id, ct))
+        {
+            db.UserRoles.Add(new IdentityUserRole<long> { UserId = user.Id, RoleId = role.Id });
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     private static readonly string[] ArticleTitles =

@@ -91,4 +91,22 @@ public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProv
         await db.SaveChangesAsync(ct);
         return Outcome<GuestComment>.Ok(comment);
     }
+
+    /// <summary>Guest comments held privately (they looked like they contained identifiers), for moderators.</summary>
+    public Task<List<GuestComment>> HeldAsync(int take, CancellationToken ct) =>
+        db.GuestComments.AsNoTracking().Where(c => c.Status == GuestCommentStatus.Held).OrderBy(c => c.Id).Take(take).ToListAsync(ct);
+
+    /// <summary>A moderator approves or rejects a held guest comment.</summary>
+    public async Task<Outcome<GuestComment>> ModerateHeldAsync(long commentId, bool approve, CancellationToken ct)
+    {
+        var comment = await db.GuestComments.FirstOrDefaultAsync(c => c.Id == commentId && c.Status == GuestCommentStatus.Held, ct);
+        if (comment is null)
+        {
+            return Outcome<GuestComment>.NotFound("Held comment not found");
+        }
+        comment.Status = approve ? GuestCommentStatus.Approved : GuestCommentStatus.Rejected;
+        comment.HeldReason = null;
+        await db.SaveChangesAsync(ct);
+        return Outcome<GuestComment>.Ok(comment);
+    }
 }

@@ -580,4 +580,25 @@ public sealed class PostService(
     public Task<List<Post>> DraftsAsync(long authorId, CancellationToken ct) =>
         db.Posts.AsNoTracking().Where(p => p.AuthorId == authorId && (p.Status == PostStatus.Draft || p.Status == PostStatus.Scheduled))
             .OrderByDescending(p => p.Id).ToListAsync(ct);
+
+    /// <summary>Posts held from public view for a moderator, oldest first.</summary>
+    public Task<List<Post>> HeldAsync(int take, CancellationToken ct) =>
+        db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Held && p.DeletedAt == null).OrderBy(p => p.Id).Take(take).ToListAsync(ct);
+
+    /// <summary>A moderator lets a held post through: it is published as if it had just been posted.</summary>
+    public async Task<Outcome<Post>> ReleaseHeldAsync(long postId, CancellationToken ct)
+    {
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId && p.Status == PostStatus.Held && p.DeletedAt == null, ct);
+        if (post is null)
+        {
+            return Outcome<Post>.NotFound("Held post not found");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        post.HeldReason = null;
+        await PublishAsync(post, null, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        jobs.Wake();
+        return Outcome<Post>.Ok(post);
+    }
 }

@@ -1,0 +1,60 @@
+using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Drawbridge.Pages.Auth;
+
+[EnableRateLimiting("sign-up")]
+public sealed class SignUpModel(AccountService accounts, UserManager<User> users, Mailer mailer, IOptions<DrawbridgeOptions> options) : DrawbridgePage
+{
+    [BindProperty] public string? Kind { get; set; } = "member";
+    [BindProperty] public string? DisplayName { get; set; }
+    [BindProperty] public string? Handle { get; set; }
+    [BindProperty] public string? Profession { get; set; }
+    [BindProperty] public string? Employer { get; set; }
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? Password { get; set; }
+    public bool Sent { get; private set; }
+
+    public void OnGet(bool sent) => Sent = sent;
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var kind = Kind == "professional" ? AccountKind.Professional : AccountKind.Member;
+        if (Kind is not ("member" or "professional"))
+        {
+            Errors.Add("kind", "Select whether you are a member of the public or a professional");
+        }
+        if (string.IsNullOrEmpty(Password))
+        {
+            Errors.Add("password", "Enter a password of at least 10 characters");
+        }
+        if (Errors.Any)
+        {
+            return Page();
+        }
+        var outcome = await accounts.SignUpAsync(new SignUpInput(Handle ?? "", DisplayName ?? "", Email ?? "", Password ?? "", kind, Profession, Employer), ct);
+        if (Refused(outcome) is { } refused)
+        {
+            return refused;
+        }
+        var user = await users.FindByEmailAsync(Email!.Trim());
+        if (user is not null)
+        {
+            await SendConfirmationAsync(users, mailer, user, PublicBaseUrl(options.Value), ct);
+        }
+        return LocalRedirect("/auth/sign-up?sent=true");
+    }
+
+    internal static async Task SendConfirmationAsync(UserManager<User> users, Mailer mailer, User user, string baseUrl, CancellationToken ct)
+    {
+        var code = await users.GenerateEmailConfirmationTokenAsync(user);
+        var link = $"{baseUrl}/auth/confirm-email?userId={Links.Id(user.Id)}&code={Uri.EscapeDataString(code)}";
+        await mailer.SendAsync(user.Email!, "Confirm your email address for Drawbridge",
+            $"Welcome to Drawbridge.\n\nConfirm your email address by opening this link:\n{link}\n\nIf you didn't create an account, ignore this email.", ct);
+    }
+}

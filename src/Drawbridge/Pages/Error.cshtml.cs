@@ -1,0 +1,31 @@
+using Drawbridge.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Drawbridge.Pages;
+
+/// <summary>Friendly pages for errors and status codes (the exception handler and status-code pages re-execute here).</summary>
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : DrawbridgePage
+{
+    public string Heading { get; private set; } = "Sorry, there is a problem with the service";
+    public string Explanation { get; private set; } = "Try again later.";
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        var status = code ?? StatusCodes.Status500InternalServerError;
+        (Heading, Explanation) = status switch
+        {
+            404 => ("Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address. The post or account may also have been deleted."),
+            403 => ("You can't do that", "You don't have permission to see this page or do this."),
+            400 => ("Sorry, we couldn't do that", "The form may have expired. Go back, refresh the page and try again."),
+            405 => ("Sorry, we couldn't do that", "Go back and try again."),
+            429 => ("You're doing that too often", "Wait a little and try again."),
+            _ => ("Sorry, there is a problem with the service", "Try again later. What you typed may not have been saved."),
+        };
+        Response.StatusCode = status;
+    }
+}

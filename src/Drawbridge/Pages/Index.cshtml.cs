@@ -1,0 +1,19 @@
+using Drawbridge.Data;
+using Drawbridge.Timelines;
+using Drawbridge.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Drawbridge.Pages;
+
+public sealed class IndexModel(TimelineService timelines) : DrawbridgePage
+{
+    public TimelineModel Timeline { get; private set; } = null!;
+
+    public async Task OnGetAsync([FromQuery(Name = "max_id")] long? maxId, [FromQuery(Name = "min_id")] long? minId, CancellationToken ct)
+    {
+        var request = new PageRequest(maxId, null, minId);
+        var posts = Me is { } me ? await timelines.HomeAsync(me, request, ct) : await timelines.LocalAsync(null, request, ct);
+        var empty = Me is null ? "Nobody has posted yet." : "Your timeline is empty. Follow people to see their posts here, or look at the local timeline.";
+        Timeline = new TimelineModel(posts, Pager.For("/", new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString, empty);
+    }
+}

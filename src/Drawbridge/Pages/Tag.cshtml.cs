@@ -1,0 +1,21 @@
+using Drawbridge.Data;
+using Drawbridge.Timelines;
+using Drawbridge.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Drawbridge.Pages;
+
+public sealed class TagModel(TimelineService timelines) : DrawbridgePage
+{
+    public string Tag { get; private set; } = "";
+    public TimelineModel Timeline { get; private set; } = null!;
+
+    public async Task OnGetAsync(string tag, [FromQuery(Name = "max_id")] long? maxId, [FromQuery(Name = "min_id")] long? minId, CancellationToken ct)
+    {
+        Tag = tag.ToLowerInvariant();
+        var request = new PageRequest(maxId, null, minId);
+        var posts = await timelines.HashtagAsync(Tag, Me, request, ct);
+        Timeline = new TimelineModel(posts, Pager.For(Links.Tag(Tag), new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString,
+            $"No public posts are tagged #{Tag} yet.");
+    }
+}
