@@ -91,6 +91,7 @@ public static class DrawbridgeHost
         services.AddScoped<AccountService>();
         services.AddScoped<AccessTokenService>();
         services.AddSingleton<Mailer>();
+        services.AddScoped<AccountMail>();
         services.AddSingleton<ContentRenderer>();
         services.AddSingleton<ISafetyScreen, SafetyScreen>();
         services.AddScoped<PostService>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Drawbridge.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Drawbridge.Tests;
 
@@ -67,6 +68,21 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var wrong = await http.PostAsJsonAsync("/api/v1/auth/tokens", new { email = $"{handle}@example.org", password = "not the password" });
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Server.Http("made-up-token-123").GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_up_emails_a_confirmation_link_that_confirms_the_address()
+    {
+        using var http = Server.Http();
+        var handle = Handle("mailed");
+        var email = $"{handle}@example.org";
+        (await http.PostAsJsonAsync("/api/v1/accounts", new { handle, displayName = "M", email, password = DrawbridgeServer.DefaultPassword })).EnsureSuccessStatusCode();
+        var mail = Server.Services.GetRequiredService<Drawbridge.Accounts.Mailer>().Recent.Last(m => m.To == email);
+        var link = new Uri(mail.Body.Split('\n').Single(l => l.Contains("/auth/confirm-email", StringComparison.Ordinal)).Trim());
+        var page = await http.GetAsync(link.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var token = await http.PostAsJsonAsync("/api/v1/auth/tokens", new { email, password = DrawbridgeServer.DefaultPassword });
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public static class ApiEndpoints
         _ => TypedResults.ValidationProblem(outcome.Errors.ToDictionary(e => e.Key, e => e.Value), outcome.FirstError),
     };
 
-    private static async Task<IResult> SignUp(SignUpRequest body, AccountService accounts, CancellationToken ct)
+    private static async Task<IResult> SignUp(SignUpRequest body, AccountService accounts, UserManager<User> users, AccountMail mail, HttpRequest request, CancellationToken ct)
     {
         if (!TryKind(body.Kind, out var kind))
         {
@@ -122,6 +122,10 @@ public static class ApiEndpoints
         {
             return TypedResults.Problem(outcome.FirstError, statusCode: StatusCodes.Status409Conflict, title: "Already taken",
                 extensions: new Dictionary<string, object?> { ["errors"] = outcome.Errors });
+        }
+        if (outcome.Succeeded && await users.FindByNameAsync(outcome.Value!.HandleKey) is { } user)
+        {
+            await mail.SendConfirmationAsync(user, mail.BaseUrl(request), ct);
         }
         return ToResult(outcome, a => TypedResults.Created($"/api/v1/accounts/{a.Handle}", AccountDto.From(a)));
     }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Drawbridge.Pages.Auth;
 
 [EnableRateLimiting("sign-up")]
-public sealed class SignUpModel(AccountService accounts, UserManager<User> users, Mailer mailer, IOptions<DrawbridgeOptions> options) : DrawbridgePage
+public sealed class SignUpModel(AccountService accounts, UserManager<User> users, AccountMail mail, IOptions<DrawbridgeOptions> options) : DrawbridgePage
 {
     [BindProperty] public string? Kind { get; set; } = "member";
     [BindProperty] public string? DisplayName { get; set; }
@@ -45,16 +45,8 @@ public sealed class SignUpModel(AccountService accounts, UserManager<User> users
         var user = await users.FindByEmailAsync(Email!.Trim());
         if (user is not null)
         {
-            await SendConfirmationAsync(users, mailer, user, PublicBaseUrl(options.Value), ct);
+            await mail.SendConfirmationAsync(user, PublicBaseUrl(options.Value), ct);
         }
         return LocalRedirect("/auth/sign-up?sent=true");
-    }
-
-    internal static async Task SendConfirmationAsync(UserManager<User> users, Mailer mailer, User user, string baseUrl, CancellationToken ct)
-    {
-        var code = await users.GenerateEmailConfirmationTokenAsync(user);
-        var link = $"{baseUrl}/auth/confirm-email?userId={Links.Id(user.Id)}&code={Uri.EscapeDataString(code)}";
-        await mailer.SendAsync(user.Email!, "Confirm your email address for Drawbridge",
-            $"Welcome to Drawbridge.\n\nConfirm your email address by opening this link:\n{link}\n\nIf you didn't create an account, ignore this email.", ct);
     }
 }
