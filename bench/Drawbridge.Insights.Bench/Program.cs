@@ -12,6 +12,10 @@ var speed = true;
 var cv = true;
 var trainSize = 6500;
 var seed = 17;
+var themeOptions = new LinearTrainingOptions();
+var sentimentOptions = new TrainingOptions().Sentiment;
+var embeddingWeight = 1f;
+string? cacheFile = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,6 +27,14 @@ for (var i = 0; i < args.Length; i++)
         case "--speed-only": cv = false; break;
         case "--train-size": trainSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--epochs": themeOptions = themeOptions with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--lr": themeOptions = themeOptions with { LearningRate = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--l2": themeOptions = themeOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--sentiment-epochs": sentimentOptions = sentimentOptions with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--sentiment-l2": sentimentOptions = sentimentOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
+        case "--embedding-cache": cacheFile = args[++i]; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -36,7 +48,25 @@ Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbedd
 using var miniLm = new MiniLmEmbedder();
 var cache = new CachingEmbedder(miniLm);
 ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
-var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings };
+var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight };
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}");
+if (cacheFile is not null && File.Exists(cacheFile))
+{
+    using var reader = new BinaryReader(File.OpenRead(cacheFile));
+    var count = reader.ReadInt32();
+    var texts = new string[count];
+    var vectors = new float[count][];
+    for (var k = 0; k < count; k++)
+    {
+        texts[k] = reader.ReadString();
+        vectors[k] = new float[reader.ReadInt32()];
+        for (var d = 0; d < vectors[k].Length; d++)
+        {
+            vectors[k][d] = reader.ReadSingle();
+        }
+    }
+    cache.Seed(texts, vectors);
+}
 
 var categories = Framework.Load(Path.Combine(frameworkDir, "phase1-categories.json"));
 var subcategories = Framework.Load(Path.Combine(frameworkDir, "phase1-subcategories.json"));
@@ -86,6 +116,22 @@ if (cv)
         var learned = report.Themes.Where(t => t.Learned && t.Support > 0).ToList();
         Console.WriteLine($"themes with F1 >= 0.6: {learned.Count(t => t.F1 >= 0.6)} of {learned.Count} learned; " +
             $"macro F1 over themes with >= 50 examples: {report.Themes.Where(t => t.Support >= 50).Select(t => t.F1).DefaultIfEmpty(0).Average():F3} ({report.Themes.Count(t => t.Support >= 50)} themes)");
+    }
+}
+
+if (cacheFile is not null && cv)
+{
+    using var writer = new BinaryWriter(File.Create(cacheFile));
+    var entries = cache.Entries().ToList();
+    writer.Write(entries.Count);
+    foreach (var (text, vector) in entries)
+    {
+        writer.Write(text);
+        writer.Write(vector.Length);
+        foreach (var v in vector)
+        {
+            writer.Write(v);
+        }
     }
 }
 

@@ -64,6 +64,32 @@ public sealed class FeedbackClassifier
         return scores;
     }
 
+    /// <summary>
+    /// Whether some theme claims the comment: one over its threshold (multi-label), or a most likely theme with
+    /// probability of at least one half (single-label, where a theme is always chosen).
+    /// </summary>
+    public bool Covers(string text) => CoversMany([text])[0];
+
+    public bool[] CoversMany(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    {
+        var covered = new bool[texts.Count];
+        if (Model.ThemeModel is not { } themeModel)
+        {
+            return covered;
+        }
+        var x = Featurize(Model, _embedder, texts, progress);
+        var p = new float[themeModel.Outputs];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            themeModel.Predict(x[i], p);
+            for (var k = 0; k < p.Length && !covered[i]; k++)
+            {
+                covered[i] = p[k] >= (Model.Framework.IsSingleLabel ? 0.5f : Model.Thresholds[k]);
+            }
+        }
+        return covered;
+    }
+
     internal Classification Decide(in FeatureVector x)
     {
         var framework = Model.Framework;

@@ -171,6 +171,17 @@ public sealed class CachingEmbedder : ISentenceEmbedder
     public int Dimension => _inner.Dimension;
     public int CachedCount => _cache.Count;
 
+    /// <summary>Adds embeddings computed earlier by the same base model.</summary>
+    public void Seed(IReadOnlyList<string> texts, IReadOnlyList<float[]> embeddings)
+    {
+        for (var i = 0; i < texts.Count; i++)
+        {
+            _cache.TryAdd(texts[i], embeddings[i]);
+        }
+    }
+
+    public IEnumerable<(string Text, float[] Embedding)> Entries() => _cache.Select(p => (p.Key, p.Value));
+
     public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null)
     {
         var result = new float[texts.Count][];
