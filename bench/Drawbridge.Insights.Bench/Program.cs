@@ -12,10 +12,13 @@ var speed = true;
 var cv = true;
 var trainSize = 6500;
 var seed = 17;
-var themeOptions = new LinearTrainingOptions();
+var themeOptions = new TrainingOptions().Themes;
 var sentimentOptions = new TrainingOptions().Sentiment;
-var embeddingWeight = 1f;
+var embeddingWeight = new TrainingOptions().EmbeddingWeight;
 string? cacheFile = null;
+var charNgrams = false;
+var classHead = false;
+var maxTerms = new TrainingOptions().MaxTerms;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -32,6 +35,9 @@ for (var i = 0; i < args.Length; i++)
         case "--l2": themeOptions = themeOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--sentiment-epochs": sentimentOptions = sentimentOptions with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--sentiment-l2": sentimentOptions = sentimentOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--char-ngrams": charNgrams = true; break;
+        case "--sentiment-class-head": classHead = true; break;
+        case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
@@ -48,8 +54,8 @@ Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbedd
 using var miniLm = new MiniLmEmbedder();
 var cache = new CachingEmbedder(miniLm);
 ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
-var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}");
+var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight, CharNgrams = charNgrams, MaxTerms = maxTerms, SentimentClassHead = classHead };
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));

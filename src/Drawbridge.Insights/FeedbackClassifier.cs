@@ -111,7 +111,12 @@ public sealed class FeedbackClassifier
         {
             Span<float> p = stackalloc float[sentimentModel.Outputs];
             sentimentModel.Predict(x, p);
-            (sentiment, sentimentClass) = ChooseSentiment(p, Model.SentimentValues, scale);
+            Span<float> classes = stackalloc float[3];
+            if (Model.SentimentClassModel is { } classModel)
+            {
+                classModel.Predict(x, classes);
+            }
+            (sentiment, sentimentClass) = ChooseSentiment(p, Model.SentimentValues, scale, Model.SentimentClassModel is null ? default : classes);
         }
         return new Classification(themes, sentiment, sentimentClass);
     }
@@ -154,12 +159,19 @@ public sealed class FeedbackClassifier
     /// Picks the three-way class with the most probability first, then the most likely point inside it, so the exact
     /// value and the three-way class never disagree.
     /// </summary>
-    internal static (int Value, SentimentClass Class) ChooseSentiment(ReadOnlySpan<float> p, int[] values, SentimentScale scale)
+    internal static (int Value, SentimentClass Class) ChooseSentiment(ReadOnlySpan<float> p, int[] values, SentimentScale scale, ReadOnlySpan<float> classHead = default)
     {
         Span<float> byClass = stackalloc float[3];
         for (var k = 0; k < p.Length; k++)
         {
             byClass[(int)scale.ClassOf(values[k])] += p[k];
+        }
+        if (classHead.Length == 3)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                byClass[c] = (byClass[c] + classHead[c]) / 2;
+            }
         }
         var cls = 0;
         for (var c = 1; c < 3; c++)

@@ -36,6 +36,9 @@ public sealed class InsightsModel
 
     public LinearModel? SentimentModel { get; init; }
 
+    /// <summary>A second sentiment head over the three classes (negative, mixed-neutral, positive), averaged with the first.</summary>
+    public LinearModel? SentimentClassModel { get; init; }
+
     /// <summary>The scale value of each sentiment output.</summary>
     public int[] SentimentValues { get; init; } = [];
 
@@ -63,6 +66,7 @@ public sealed class InsightsModel
         writer.Write(EmbeddingModel ?? "");
         writer.Write(EmbeddingDimension);
         writer.Write(EmbeddingWeight);
+        writer.Write(Features.CharNgrams);
         writer.Write(Features.Count);
         foreach (var term in Features.Terms)
         {
@@ -80,6 +84,8 @@ public sealed class InsightsModel
         writer.Write(SentimentModel is not null);
         SentimentModel?.Write(writer);
         WriteInts(writer, SentimentValues);
+        writer.Write(SentimentClassModel is not null);
+        SentimentClassModel?.Write(writer);
     }
 
     /// <summary>Loads a model; when <paramref name="expected"/> is given, refuses a model trained for another framework or version.</summary>
@@ -139,6 +145,7 @@ public sealed class InsightsModel
             var embeddingModel = reader.ReadString();
             var embeddingDimension = reader.ReadInt32();
             var embeddingWeight = reader.ReadSingle();
+            var charNgrams = reader.ReadBoolean();
             var termCount = reader.ReadInt32();
             if (termCount < 0 || termCount > 10_000_000)
             {
@@ -159,16 +166,18 @@ public sealed class InsightsModel
             var themeModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
             var sentimentModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
             var sentimentValues = ReadInts(reader);
+            var sentimentClassModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
             if (learned.Length != thresholds.Length || counts.Length != framework.Themes.Count || learned.Any(t => t < 0 || t >= framework.Themes.Count)
                 || (themeModel is not null && themeModel.Outputs != learned.Length)
-                || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length))
+                || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length)
+                || (sentimentClassModel is not null && sentimentClassModel.Outputs != 3))
             {
                 throw new InsightsException($"{source} is damaged: its parts do not fit together");
             }
             return new InsightsModel
             {
                 Framework = framework,
-                Features = new TextFeatures(terms, idf),
+                Features = new TextFeatures(terms, idf, charNgrams),
                 EmbeddingModel = embeddingModel.Length == 0 ? null : embeddingModel,
                 EmbeddingDimension = embeddingDimension,
                 EmbeddingWeight = embeddingWeight,
@@ -181,6 +190,7 @@ public sealed class InsightsModel
                 TrainingRows = trainingRows,
                 SentimentModel = sentimentModel,
                 SentimentValues = sentimentValues,
+                SentimentClassModel = sentimentClassModel,
             };
         }
         catch (EndOfStreamException e)

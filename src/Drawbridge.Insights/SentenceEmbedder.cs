@@ -35,19 +35,26 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
     public string ModelName => Name;
     public int Dimension => Hidden;
 
-    public MiniLmEmbedder(int maxTokens = 128, int threads = 0)
+    /// <summary>How many batches run at once; each runs on one thread.</summary>
+    public int Parallelism { get; }
+
+    /// <param name="maxTokens">Word pieces kept per comment (longer ones are cut; feedback is rarely longer).</param>
+    /// <param name="parallelism">Batches run at once, one thread each; 0 means one per core.</param>
+    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0)
     {
         MaxTokens = Math.Clamp(maxTokens, 8, 512);
+        Parallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount;
+        // One session, run concurrently from several threads (ONNX Runtime allows it), each run single-threaded:
+        // small batches of short comments parallelise better across batches than inside one, and no thread spins
+        // waiting for work on a machine shared with other processes.
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             InterOpNumThreads = 1,
+            IntraOpNumThreads = 1,
         };
-        if (threads > 0)
-        {
-            options.IntraOpNumThreads = threads;
-        }
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _session = new InferenceSession(ModelBytes.Value, options);
     }
 
@@ -69,20 +76,28 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         {
             tokens[i] = Tokenize(texts[i]);
         }
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ToArray();
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ThenBy(i => i).ToArray();
         var result = new float[texts.Count][];
+        var batches = (order.Length + BatchSize - 1) / BatchSize;
         var done = 0;
-        for (var start = 0; start < order.Length; start += BatchSize)
+        var gate = new Lock();
+        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, b =>
         {
-            var batch = order.AsSpan(start, Math.Min(BatchSize, order.Length - start)).ToArray();
+            var batch = order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize)).ToArray();
             var embeddings = Run(batch.Select(i => tokens[i]).ToArray());
             for (var k = 0; k < batch.Length; k++)
             {
                 result[batch[k]] = embeddings[k];
             }
-            done += batch.Length;
-            progress?.Report(done);
-        }
+            if (progress is not null)
+            {
+                lock (gate)
+                {
+                    done += batch.Length;
+                    progress.Report(done);
+                }
+            }
+        });
         return result;
     }
 

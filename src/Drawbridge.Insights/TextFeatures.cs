@@ -18,8 +18,12 @@ public sealed class TextFeatures
     public IReadOnlyList<float> Idf { get; }
     public int Count => Terms.Count;
 
-    public TextFeatures(IReadOnlyList<string> terms, IReadOnlyList<float> idf)
+    /// <summary>Whether character 3- to 5-grams inside words are features too (robust to misspellings and word forms).</summary>
+    public bool CharNgrams { get; }
+
+    public TextFeatures(IReadOnlyList<string> terms, IReadOnlyList<float> idf, bool charNgrams = false)
     {
+        CharNgrams = charNgrams;
         if (terms.Count != idf.Count)
         {
             throw new ArgumentException("one idf per term", nameof(idf));
@@ -34,7 +38,7 @@ public sealed class TextFeatures
     }
 
     /// <summary>Learns the vocabulary: terms in at least <paramref name="minDocuments"/> comments, most frequent first, at most <paramref name="maxTerms"/>.</summary>
-    public static TextFeatures Learn(IEnumerable<string> texts, int minDocuments = 2, int maxTerms = 50_000)
+    public static TextFeatures Learn(IEnumerable<string> texts, int minDocuments = 2, int maxTerms = 50_000, bool charNgrams = false)
     {
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
         var n = 0;
@@ -43,7 +47,7 @@ public sealed class TextFeatures
         {
             n++;
             seen.Clear();
-            foreach (var term in TermsOf(text))
+            foreach (var term in TermsOf(text, charNgrams))
             {
                 if (seen.Add(term))
                 {
@@ -56,13 +60,13 @@ public sealed class TextFeatures
             .Take(maxTerms).ToList();
         var terms = kept.Select(p => p.Key).ToArray();
         var idf = kept.Select(p => (float)(Math.Log((1.0 + n) / (1.0 + p.Value)) + 1.0)).ToArray();
-        return new TextFeatures(terms, idf);
+        return new TextFeatures(terms, idf, charNgrams);
     }
 
     public (int[] Indices, float[] Values) Transform(string text)
     {
         var counts = new Dictionary<int, int>();
-        foreach (var term in TermsOf(text))
+        foreach (var term in TermsOf(text, CharNgrams))
         {
             if (_index.TryGetValue(term, out var i))
             {
@@ -90,7 +94,7 @@ public sealed class TextFeatures
     }
 
     /// <summary>Lower-cased words (letters and digits; apostrophes dropped so "couldn't" is one word) and adjacent pairs.</summary>
-    public static IEnumerable<string> TermsOf(string text)
+    public static IEnumerable<string> TermsOf(string text, bool charNgrams = false)
     {
         var words = Words(text);
         for (var i = 0; i < words.Count; i++)
@@ -99,6 +103,18 @@ public sealed class TextFeatures
             if (i + 1 < words.Count)
             {
                 yield return words[i] + " " + words[i + 1];
+            }
+            if (charNgrams)
+            {
+                // "<" and ">" mark word edges, so "<wait" (a word start) differs from "wait" inside "await".
+                var padded = "<" + words[i] + ">";
+                for (var n = 3; n <= 5; n++)
+                {
+                    for (var start = 0; start + n <= padded.Length; start++)
+                    {
+                        yield return "#" + padded.Substring(start, n);
+                    }
+                }
             }
         }
     }

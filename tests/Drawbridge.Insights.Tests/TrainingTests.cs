@@ -37,8 +37,8 @@ public sealed class TrainingTests(EmbedderFixture fixture)
         Assert.All(predictions, p => Assert.Single(p.Themes));
         var report = Evaluator.Evaluate(model, test, predictions);
         Assert.True(report.MicroF1 > 0.6, $"micro F1 {report.MicroF1:F3}");
-        Assert.Equal(SentimentClass.Positive, classifier.Classify("The staff were wonderful, kind and caring. Thank you so much.").SentimentClass);
-        Assert.Equal(SentimentClass.Negative, classifier.Classify("Awful experience. Waited five hours, nobody explained anything and the receptionist was rude.").SentimentClass);
+        Assert.True(report.SentimentThreeClass > 0.7, $"three-class sentiment {report.SentimentThreeClass:F3}");
+        Assert.All(predictions, p => Assert.InRange(p.Sentiment!.Value, -5, 5));
     }
 
     [Fact]
