@@ -17,7 +17,10 @@ var sentimentOptions = new TrainingOptions().Sentiment;
 var embeddingWeight = new TrainingOptions().EmbeddingWeight;
 string? cacheFile = null;
 var charNgrams = false;
-var classHead = false;
+var classHead = new TrainingOptions().SentimentClassHead;
+var prior = new TrainingOptions().ThresholdPrior;
+var maxPositiveWeight = new TrainingOptions().MaxPositiveWeight;
+var validationFolds = new TrainingOptions().ValidationFolds;
 var maxTerms = new TrainingOptions().MaxTerms;
 for (var i = 0; i < args.Length; i++)
 {
@@ -36,7 +39,10 @@ for (var i = 0; i < args.Length; i++)
         case "--sentiment-epochs": sentimentOptions = sentimentOptions with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--sentiment-l2": sentimentOptions = sentimentOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--char-ngrams": charNgrams = true; break;
-        case "--sentiment-class-head": classHead = true; break;
+        case "--no-sentiment-class-head": classHead = false; break;
+        case "--threshold-prior": prior = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--max-positive-weight": maxPositiveWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
@@ -54,8 +60,9 @@ Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbedd
 using var miniLm = new MiniLmEmbedder();
 var cache = new CachingEmbedder(miniLm);
 ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
-var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight, CharNgrams = charNgrams, MaxTerms = maxTerms, SentimentClassHead = classHead };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}");
+var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight, CharNgrams = charNgrams, MaxTerms = maxTerms, SentimentClassHead = classHead,
+    ThresholdPrior = prior, MaxPositiveWeight = maxPositiveWeight, ValidationFolds = validationFolds };
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));

@@ -255,7 +255,22 @@ public static class InsightsCli
         var interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         if (!interactive)
         {
-            work(new Relay<TrainingProgress>(_ => { }), CancellationToken.None);
+            // Logs get one line per stage and per quarter of it, not a redrawn bar.
+            var gate = new Lock();
+            var last = new Dictionary<string, int>(StringComparer.Ordinal);
+            work(new Relay<TrainingProgress>(p =>
+            {
+                lock (gate)
+                {
+                    var quarter = p.Total <= 0 ? 4 : Math.Clamp(p.Done * 4 / p.Total, 0, 4);
+                    if (last.TryGetValue(p.Stage, out var shown) && shown >= quarter)
+                    {
+                        return;
+                    }
+                    last[p.Stage] = quarter;
+                    error.WriteLine($"{p.Stage}: {p.Done}/{p.Total}");
+                }
+            }), CancellationToken.None);
             return;
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });

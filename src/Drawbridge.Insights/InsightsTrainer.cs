@@ -21,7 +21,7 @@ public sealed record TrainingOptions
     public bool CharNgrams { get; init; }
 
     /// <summary>Also train a three-class sentiment head and average it with the point-scale head for the class decision.</summary>
-    public bool SentimentClassHead { get; init; }
+    public bool SentimentClassHead { get; init; } = true;
 
     /// <summary>Cap on the weight of a theme's positive examples (negatives weigh 1), against class imbalance.</summary>
     public float MaxPositiveWeight { get; init; } = 10f;
