@@ -30,7 +30,7 @@ public sealed record TrainingOptions
     public float ThresholdPrior { get; init; } = 10f;
 
     public LinearTrainingOptions Themes { get; init; } = new() { L2 = 1e-4f };
-    public LinearTrainingOptions Sentiment { get; init; } = new() { Epochs = 10, L2 = 1e-5f };
+    public LinearTrainingOptions Sentiment { get; init; } = new() { Epochs = 5, L2 = 1e-5f };
 
     /// <summary>Threads for cross-fitting; 0 means one per core.</summary>
     public int Parallelism { get; init; }
