@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using Drawbridge.Insights;
+
+// Cross-validation and speed figures for the insights engine on the shared development data.
+// Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all]
+//        [--no-embeddings] [--speed] [--train-size 6500] [--seed 17]
+var folds = 5;
+var which = "all";
+var useEmbeddings = true;
+var speed = true;
+var cv = true;
+var trainSize = 6500;
+var seed = 17;
+var themeOptions = new TrainingOptions().Themes;
+var sentimentOptions = new TrainingOptions().Sentiment;
+var embeddingWeight = new TrainingOptions().EmbeddingWeight;
+string? cacheFile = null;
+var charNgrams = false;
+var classHead = new TrainingOptions().SentimentClassHead;
+var prior = new TrainingOptions().ThresholdPrior;
+var maxPositiveWeight = new TrainingOptions().MaxPositiveWeight;
+var validationFolds = new TrainingOptions().ValidationFolds;
+var maxTerms = new TrainingOptions().MaxTerms;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--folds": folds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--framework": which = args[++i]; break;
+        case "--no-embeddings": useEmbeddings = false; break;
+        case "--no-speed": speed = false; break;
+        case "--speed-only": cv = false; break;
+        case "--train-size": trainSize = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--epochs": themeOptions = themeOptions with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--lr": themeOptions = themeOptions with { LearningRate = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--l2": themeOptions = themeOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--sentiment-epochs": sentimentOptions = sentimentOptions with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--sentiment-l2": sentimentOptions = sentimentOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--char-ngrams": charNgrams = true; break;
+        case "--no-sentiment-class-head": classHead = false; break;
+        case "--threshold-prior": prior = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--max-positive-weight": maxPositiveWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
+        case "--embedding-cache": cacheFile = args[++i]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
+}
+
+var root = FindRoot();
+var dataPath = Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
+var frameworkDir = Path.Combine(FindRepo(), "src", "Drawbridge.Insights", "Frameworks");
+Console.WriteLine($"data: {dataPath}");
+Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? MiniLmEmbedder.Name : "off")}, seed {seed}");
+
+using var miniLm = new MiniLmEmbedder();
+var cache = new CachingEmbedder(miniLm);
+ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
+var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight, CharNgrams = charNgrams, MaxTerms = maxTerms, SentimentClassHead = classHead,
+    ThresholdPrior = prior, MaxPositiveWeight = maxPositiveWeight, ValidationFolds = validationFolds };
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}");
+if (cacheFile is not null && File.Exists(cacheFile))
+{
+    using var reader = new BinaryReader(File.OpenRead(cacheFile));
+    var count = reader.ReadInt32();
+    var texts = new string[count];
+    var vectors = new float[count][];
+    for (var k = 0; k < count; k++)
+    {
+        texts[k] = reader.ReadString();
+        vectors[k] = new float[reader.ReadInt32()];
+        for (var d = 0; d < vectors[k].Length; d++)
+        {
+            vectors[k][d] = reader.ReadSingle();
+        }
+    }
+    cache.Seed(texts, vectors);
+}
+
+var categories = Framework.Load(Path.Combine(frameworkDir, "phase1-categories.json"));
+var subcategories = Framework.Load(Path.Combine(frameworkDir, "phase1-subcategories.json"));
+
+if (cv)
+{
+    foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true) })
+    {
+        if (which != "all" && which != name)
+        {
+            continue;
+        }
+        var data = FeedbackCsv.ReadLabelled(dataPath, framework);
+        var fw = asColumns ? AsColumns(framework) : framework;
+        Console.WriteLine();
+        Console.WriteLine($"== {name}: {fw.Themes.Count} themes ({(fw.IsSingleLabel ? "single label column" : "0/1 columns, multi-label decoding")}), {data.Rows.Count} comments, {data.SkippedEmpty} empty skipped, {data.Issues.Count} dirty values");
+        if (embedder is not null)
+        {
+            var clock = Stopwatch.StartNew();
+            embedder.Embed(data.Rows.Select(r => r.Text).ToArray());
+            Console.WriteLine($"embedded {cache.CachedCount} distinct comments in {clock.Elapsed.TotalSeconds:F1} s");
+        }
+        var assignment = Folds(data.Rows.Count, folds, seed);
+        var predictions = new Classification[data.Rows.Count];
+        InsightsModel? last = null;
+        var trainTime = TimeSpan.Zero;
+        for (var f = 0; f < folds; f++)
+        {
+            var train = data.Rows.Where((_, i) => assignment[i] != f).ToList();
+            var testIndex = Enumerable.Range(0, data.Rows.Count).Where(i => assignment[i] == f).ToArray();
+            var clock = Stopwatch.StartNew();
+            var model = InsightsTrainer.Train(fw, train, embedder, options);
+            trainTime += clock.Elapsed;
+            var classifier = new FeedbackClassifier(model, embedder);
+            var result = classifier.ClassifyMany(testIndex.Select(i => data.Rows[i].Text).ToArray());
+            for (var k = 0; k < testIndex.Length; k++)
+            {
+                predictions[testIndex[k]] = result[k];
+            }
+            last = model;
+            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached)");
+        }
+        // Train counts per theme differ a little by fold; the report's "trained" column uses the last fold's.
+        var report = Evaluator.Evaluate(last!, data.Rows, predictions);
+        Console.WriteLine($"{folds}-fold cross-validation (out-of-fold predictions for every comment), mean train time per fold {trainTime.TotalSeconds / folds:F1} s:");
+        Console.Write(report.ToText());
+        var learned = report.Themes.Where(t => t.Learned && t.Support > 0).ToList();
+        Console.WriteLine($"themes with F1 >= 0.6: {learned.Count(t => t.F1 >= 0.6)} of {learned.Count} learned; " +
+            $"macro F1 over themes with >= 50 examples: {report.Themes.Where(t => t.Support >= 50).Select(t => t.F1).DefaultIfEmpty(0).Average():F3} ({report.Themes.Count(t => t.Support >= 50)} themes)");
+    }
+}
+
+if (cacheFile is not null && cv)
+{
+    using var writer = new BinaryWriter(File.Create(cacheFile));
+    var entries = cache.Entries().ToList();
+    writer.Write(entries.Count);
+    foreach (var (text, vector) in entries)
+    {
+        writer.Write(text);
+        writer.Write(vector.Length);
+        foreach (var v in vector)
+        {
+            writer.Write(v);
+        }
+    }
+}
+
+if (speed)
+{
+    // End to end, as a new organisation would: fresh embedder, no cache, train on trainSize comments, classify others.
+    var data = FeedbackCsv.ReadLabelled(dataPath, subcategories);
+    var order = Enumerable.Range(0, data.Rows.Count).ToArray();
+    new Random(seed).Shuffle(order);
+    var train = order.Take(trainSize).Select(i => data.Rows[i]).ToList();
+    var rest = order.Skip(trainSize).Select(i => data.Rows[i].Text).ToArray();
+    var fw = AsColumns(subcategories);
+    using var freshEmbedder = new MiniLmEmbedder();
+    ISentenceEmbedder? fresh = useEmbeddings ? freshEmbedder : null;
+    var trainCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    var model = InsightsTrainer.Train(fw, train, fresh, options);
+    var trainSeconds = clock.Elapsed.TotalSeconds;
+    var trainCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - trainCpu).TotalSeconds;
+    Console.WriteLine();
+    Console.WriteLine($"== speed: trained {fw.Themes.Count}-theme multi-label framework + sentiment on {train.Count} comments in {trainSeconds:F1} s (end to end, {Environment.ProcessorCount} cores; {trainCpuSeconds:F1} CPU-seconds; load average {LoadAverage()})");
+    var classifier = new FeedbackClassifier(model, fresh);
+    var unseen = rest.Distinct(StringComparer.Ordinal).Take(2000).ToArray();
+    // The machine is shared, so CPU time is reported too: comments per CPU-second, times the cores, is what
+    // an otherwise idle machine of this size would do.
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    clock.Restart();
+    classifier.ClassifyMany(unseen);
+    var batchRate = unseen.Length / clock.Elapsed.TotalSeconds;
+    var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.WriteLine($"classify (batch, distinct unseen comments, no cache): {unseen.Length} in {clock.Elapsed.TotalSeconds:F1} s = {batchRate:F0} comments/s; " +
+        $"{unseen.Length / cpuSeconds:F0} comments per CPU-second (x{Environment.ProcessorCount} cores = {unseen.Length / cpuSeconds * Environment.ProcessorCount:F0}/s if idle); load average {LoadAverage()}");
+    var cached = new FeedbackClassifier(model, new CachingEmbedder(fresh ?? freshEmbedder));
+    var stream = rest.Take(2000).ToArray();
+    clock.Restart();
+    foreach (var chunk in stream.Chunk(100))
+    {
+        cached.ClassifyMany(chunk);
+    }
+    Console.WriteLine($"classify (as data arrives, chunks of 100, with the repeated-comment cache): {stream.Length} in {clock.Elapsed.TotalSeconds:F1} s = {stream.Length / clock.Elapsed.TotalSeconds:F0} comments/s");
+    clock.Restart();
+    var single = unseen.Take(200).ToArray();
+    foreach (var text in single)
+    {
+        classifier.Classify(text);
+    }
+    Console.WriteLine($"classify one at a time: {single.Length / clock.Elapsed.TotalSeconds:F0} comments/s ({clock.Elapsed.TotalMilliseconds / single.Length:F1} ms each)");
+    var path = Path.Combine(Path.GetTempPath(), $"insights-bench-{Environment.ProcessId}.model");
+    model.Save(path);
+    Console.WriteLine($"model file: {new FileInfo(path).Length / 1024} KiB");
+    File.Delete(path);
+}
+return 0;
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+static Framework AsColumns(Framework framework) => framework with
+{
+    LabelColumn = null,
+    Themes = framework.Themes.Select(t => t with { Column = t.Value, Value = null }).ToList(),
+};
+
+static int[] Folds(int n, int k, int seed)
+{
+    var order = Enumerable.Range(0, n).ToArray();
+    new Random(seed).Shuffle(order);
+    var folds = new int[n];
+    for (var i = 0; i < n; i++)
+    {
+        folds[order[i]] = i % k;
+    }
+    return folds;
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (Directory.Exists(Path.Combine(dir.FullName, "shared", "data", "feedback")))
+        {
+            return dir.FullName;
+        }
+    }
+    throw new InvalidOperationException("shared/data/feedback not found above " + AppContext.BaseDirectory);
+}
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
+        {
+            return dir.FullName;
+        }
+    }
+    throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+}

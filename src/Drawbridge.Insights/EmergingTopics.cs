@@ -1,0 +1,216 @@
+namespace Drawbridge.Insights;
+
+/// <summary>A group of similar comments, named by the words that set it apart.</summary>
+public sealed record EmergingTopic(string Name, IReadOnlyList<string> Keywords, int Count, IReadOnlyList<string> Examples);
+
+public sealed record TopicOptions
+{
+    /// <summary>How many clusters to look for; by default about the square root of a quarter of the comments, 2 to 15.</summary>
+    public int? Clusters { get; init; }
+
+    /// <summary>Smaller clusters are not reported.</summary>
+    public int MinSize { get; init; } = 5;
+
+    public int Seed { get; init; } = 17;
+    public int Examples { get; init; } = 3;
+    public int Keywords { get; init; } = 3;
+}
+
+public sealed record TopicsResult(int Comments, int Uncovered, IReadOnlyList<EmergingTopic> Topics);
+
+/// <summary>
+/// Finds what people talk about that a framework does not cover: comments no theme claims are embedded, grouped with
+/// k-means (cosine, k-means++ start, seeded), and each group is named by its most characteristic words (frequent in the
+/// group, rare elsewhere).
+/// </summary>
+public static class EmergingTopics
+{
+    public static TopicsResult Find(IReadOnlyList<string> texts, ISentenceEmbedder embedder, FeedbackClassifier? coveredBy = null,
+        TopicOptions? options = null, IProgress<int>? progress = null)
+    {
+        options ??= new TopicOptions();
+        var covered = coveredBy?.CoversMany(texts);
+        var candidates = covered is null ? texts.ToList() : texts.Where((_, i) => !covered[i]).ToList();
+        if (candidates.Count < Math.Max(2, options.MinSize))
+        {
+            return new TopicsResult(texts.Count, candidates.Count, []);
+        }
+        var vectors = embedder.Embed(candidates, progress);
+        var k = options.Clusters ?? Math.Clamp((int)Math.Round(Math.Sqrt(candidates.Count / 4.0)), 2, 15);
+        k = Math.Min(k, candidates.Count);
+        var (assignment, centroids) = KMeans(vectors, k, options.Seed);
+
+        var words = candidates.Select(t => TextFeatures.TermsOf(t).Where(IsContentTerm).Distinct().ToArray()).ToArray();
+        var overall = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var doc in words)
+        {
+            foreach (var w in doc)
+            {
+                overall[w] = overall.GetValueOrDefault(w) + 1;
+            }
+        }
+        var topics = new List<EmergingTopic>();
+        for (var c = 0; c < k; c++)
+        {
+            var members = Enumerable.Range(0, candidates.Count).Where(i => assignment[i] == c).ToArray();
+            if (members.Length < options.MinSize)
+            {
+                continue;
+            }
+            var inCluster = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var i in members)
+            {
+                foreach (var w in words[i])
+                {
+                    inCluster[w] = inCluster.GetValueOrDefault(w) + 1;
+                }
+            }
+            var ranked = inCluster.Where(p => p.Value >= 2)
+                .Select(p => (Term: p.Key, Score: (double)p.Value / members.Length * Math.Log(1.0 + (double)candidates.Count / overall[p.Key])))
+                .OrderByDescending(p => p.Score).ThenBy(p => p.Term, StringComparer.Ordinal)
+                .Select(p => p.Term);
+            var keywords = new List<string>();
+            foreach (var term in ranked)
+            {
+                // "waiting" adds nothing next to "waiting time".
+                if (keywords.Any(kw => kw.Split(' ').Contains(term) || term.Split(' ').Contains(kw)))
+                {
+                    continue;
+                }
+                keywords.Add(term);
+                if (keywords.Count == options.Keywords)
+                {
+                    break;
+                }
+            }
+            if (keywords.Count == 0)
+            {
+                continue;
+            }
+            var examples = members.OrderByDescending(i => Dot(vectors[i], centroids[c]))
+                .Select(i => candidates[i]).Distinct(StringComparer.OrdinalIgnoreCase).Take(options.Examples).ToList();
+            topics.Add(new EmergingTopic(string.Join(" / ", keywords), keywords, members.Length, examples));
+        }
+        return new TopicsResult(texts.Count, candidates.Count, topics.OrderByDescending(t => t.Count).ToList());
+    }
+
+    internal static (int[] Assignment, float[][] Centroids) KMeans(float[][] vectors, int k, int seed)
+    {
+        var n = vectors.Length;
+        var dim = vectors[0].Length;
+        var random = new Random(seed);
+        var centroids = new float[k][];
+        centroids[0] = (float[])vectors[random.Next(n)].Clone();
+        var distance = new double[n];
+        for (var c = 1; c < k; c++)
+        {
+            double total = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var best = double.MaxValue;
+                for (var j = 0; j < c; j++)
+                {
+                    best = Math.Min(best, 1 - Dot(vectors[i], centroids[j]));
+                }
+                distance[i] = Math.Max(0, best);
+                total += distance[i];
+            }
+            var pick = random.NextDouble() * total;
+            var chosen = n - 1;
+            for (var i = 0; i < n; i++)
+            {
+                pick -= distance[i];
+                if (pick <= 0)
+                {
+                    chosen = i;
+                    break;
+                }
+            }
+            centroids[c] = (float[])vectors[chosen].Clone();
+        }
+        var assignment = new int[n];
+        for (var iteration = 0; iteration < 30; iteration++)
+        {
+            var changed = false;
+            for (var i = 0; i < n; i++)
+            {
+                var best = 0;
+                var bestScore = float.NegativeInfinity;
+                for (var c = 0; c < k; c++)
+                {
+                    var score = Dot(vectors[i], centroids[c]);
+                    if (score > bestScore)
+                    {
+                        bestScore = score;
+                        best = c;
+                    }
+                }
+                if (assignment[i] != best || iteration == 0)
+                {
+                    changed |= assignment[i] != best;
+                    assignment[i] = best;
+                }
+            }
+            if (!changed && iteration > 0)
+            {
+                break;
+            }
+            for (var c = 0; c < k; c++)
+            {
+                var sum = new float[dim];
+                var count = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    if (assignment[i] != c)
+                    {
+                        continue;
+                    }
+                    count++;
+                    for (var d = 0; d < dim; d++)
+                    {
+                        sum[d] += vectors[i][d];
+                    }
+                }
+                if (count == 0)
+                {
+                    continue;
+                }
+                var norm = MathF.Sqrt(sum.Sum(v => v * v));
+                for (var d = 0; d < dim; d++)
+                {
+                    sum[d] /= norm > 0 ? norm : 1;
+                }
+                centroids[c] = sum;
+            }
+        }
+        return (assignment, centroids);
+    }
+
+    private static float Dot(float[] a, float[] b)
+    {
+        float s = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static bool IsContentTerm(string term)
+    {
+        var parts = term.Split(' ');
+        return parts.All(p => p.Length > 1 && !p.All(char.IsDigit)) && !parts.Any(StopWords.Contains);
+    }
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "but", "by",
+        "can", "could", "couldnt", "did", "didnt", "do", "does", "doesnt", "dont", "during", "each", "even", "ever", "every", "for", "from",
+        "get", "got", "had", "has", "have", "having", "he", "her", "here", "him", "his", "how", "i", "if", "im", "in", "into", "is", "isnt",
+        "it", "its", "ive", "just", "me", "more", "most", "much", "my", "no", "not", "nothing", "now", "of", "on", "one", "only", "or", "other",
+        "our", "out", "over", "really", "she", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+        "this", "those", "through", "to", "too", "up", "us", "very", "was", "wasnt", "we", "were", "what", "when", "where", "which", "while",
+        "who", "will", "with", "would", "wouldnt", "you", "your", "well", "good", "great", "nice", "lovely", "thank", "thanks", "always",
+        "been", "made", "make", "could", "should", "may", "might", "must", "said", "say", "time", "times", "way", "lot", "lots", "bit",
+    };
+}

@@ -1,0 +1,231 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Drawbridge.Insights;
+
+/// <summary>One comment read from a CSV file, with its labels when the file has them.</summary>
+public sealed record FeedbackRow
+{
+    /// <summary>The 1-based line of the file where the record starts (the header is line 1).</summary>
+    public required long Line { get; init; }
+    public required string Id { get; init; }
+    public required string Text { get; init; }
+
+    /// <summary>Indexes into the framework's themes. Empty when the file has no labels or the comment has none.</summary>
+    public IReadOnlyList<int> Themes { get; init; } = [];
+
+    /// <summary>Sentiment on the framework's scale; null when absent or unreadable.</summary>
+    public int? Sentiment { get; init; }
+}
+
+/// <summary>A value that could not be used, reported with where it is and what it should have been.</summary>
+public sealed record DataIssue(long Line, string Column, string Value, string Problem)
+{
+    public override string ToString() => $"line {Line}, column '{Column}': {Problem} ('{Value}')";
+}
+
+/// <summary>Comments read from a CSV file, with what had to be skipped or ignored.</summary>
+public sealed record FeedbackData(IReadOnlyList<FeedbackRow> Rows, int SkippedEmpty, IReadOnlyList<DataIssue> Issues, bool HasLabels);
+
+/// <summary>Reads feedback CSV (RFC 4180: quoted fields, embedded newlines, commas in column names) for a framework.</summary>
+public static class FeedbackCsv
+{
+    private static CsvReaderOptions Options => new()
+    {
+        Separator = ',',
+        HasHeader = true,
+        TrackLineNumbers = true,
+        AllowLineBreaksInQuotes = true,
+    };
+
+    /// <summary>Reads comments with their theme and sentiment labels; every framework column must be present.</summary>
+    public static FeedbackData ReadLabelled(string path, Framework framework) => Read(path, framework, labelled: true);
+
+    /// <summary>Reads comments to classify: only the framework's text column is required (and its id column if it names one).</summary>
+    public static FeedbackData ReadUnlabelled(string path, Framework framework) => Read(path, framework, labelled: false);
+
+    /// <summary>Reads the texts of one column, for emerging topics.</summary>
+    public static FeedbackData ReadTexts(string path, string textColumn, string? idColumn = null)
+    {
+        var framework = new Framework
+        {
+            Name = "texts",
+            Version = "0",
+            TextColumn = textColumn,
+            IdColumn = idColumn,
+            Themes = [new ThemeDefinition { Id = "none", Column = "none" }],
+        };
+        return Read(path, framework, labelled: false);
+    }
+
+    private static FeedbackData Read(string path, Framework framework, bool labelled)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InsightsException($"data file not found: {path}");
+        }
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, framework, labelled, path);
+    }
+
+    public static FeedbackData Read(TextReader input, Framework framework, bool labelled, string source = "input")
+    {
+        using var csv = CsvReader.Create(input, Options, leaveOpen: true);
+        IReadOnlyList<string> headers;
+        try
+        {
+            headers = csv.Headers;
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InsightsException($"{source}: the header row is not valid CSV: {e.Message}", e);
+        }
+        if (headers.Count == 0)
+        {
+            throw new InsightsException($"{source}: the file is empty (no header row)");
+        }
+
+        int Column(string name)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                if (string.Equals(headers[i].Trim(), name.Trim(), StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+            throw new InsightsException($"{source}: missing column '{name}' (columns are: {string.Join(", ", headers.Select(h => $"'{h}'"))})");
+        }
+
+        var textIndex = Column(framework.TextColumn);
+        var idIndex = framework.IdColumn is null ? -1 : Column(framework.IdColumn);
+        int[] themeColumns = [];
+        var labelIndex = -1;
+        var sentimentIndex = -1;
+        Dictionary<string, int>? themeByValue = null;
+        if (labelled)
+        {
+            if (framework.LabelColumn is { } labelColumn)
+            {
+                labelIndex = Column(labelColumn);
+                themeByValue = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                for (var t = 0; t < framework.Themes.Count; t++)
+                {
+                    themeByValue[framework.Themes[t].Value!.Trim()] = t;
+                }
+            }
+            else
+            {
+                themeColumns = framework.Themes.Select(t => Column(t.Column!)).ToArray();
+            }
+            if (framework.Sentiment is { } scale)
+            {
+                sentimentIndex = Column(scale.Column);
+            }
+        }
+
+        var rows = new List<FeedbackRow>();
+        var issues = new List<DataIssue>();
+        var skipped = 0;
+        var themes = new List<int>();
+        try
+        {
+            while (csv.Read())
+            {
+                var line = csv.LineNumber;
+                var text = csv.GetString(textIndex).Trim();
+                if (text.Length == 0)
+                {
+                    skipped++;
+                    continue;
+                }
+                var id = idIndex >= 0 ? csv.GetString(idIndex).Trim() : csv.RowNumber.ToString(CultureInfo.InvariantCulture);
+                themes.Clear();
+                int? sentiment = null;
+                if (labelled)
+                {
+                    if (themeByValue is not null)
+                    {
+                        var value = csv.GetString(labelIndex).Trim();
+                        if (themeByValue.TryGetValue(value, out var t))
+                        {
+                            themes.Add(t);
+                        }
+                        else
+                        {
+                            issues.Add(new DataIssue(line, framework.LabelColumn!, value, "not a value of any theme; the comment is kept with no theme"));
+                        }
+                    }
+                    else
+                    {
+                        for (var t = 0; t < themeColumns.Length; t++)
+                        {
+                            var value = csv.GetString(themeColumns[t]).Trim();
+                            switch (ParseFlag(value))
+                            {
+                                case true:
+                                    themes.Add(t);
+                                    break;
+                                case null:
+                                    issues.Add(new DataIssue(line, framework.Themes[t].Column!, value, "not 0 or 1; read as 0"));
+                                    break;
+                            }
+                        }
+                    }
+                    if (framework.Sentiment is { } scale)
+                    {
+                        var value = csv.GetString(sentimentIndex).Trim();
+                        if (TryParseInteger(value, out var s) && s >= scale.Min && s <= scale.Max)
+                        {
+                            sentiment = s;
+                        }
+                        else
+                        {
+                            issues.Add(new DataIssue(line, scale.Column, value,
+                                value.Length == 0 ? "no sentiment; the comment is left out of sentiment training"
+                                                  : $"not a whole number from {scale.Min} to {scale.Max}; the comment is left out of sentiment training"));
+                        }
+                    }
+                }
+                rows.Add(new FeedbackRow { Line = line, Id = id, Text = text, Themes = themes.ToArray(), Sentiment = sentiment });
+            }
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InsightsException($"{source}: malformed CSV near line {e.LineNumber}: {e.Message}", e);
+        }
+        return new FeedbackData(rows, skipped, issues, labelled);
+    }
+
+    private static bool? ParseFlag(string value)
+    {
+        if (value.Length == 0)
+        {
+            return false;
+        }
+        if (value is "1" or "1.0" || value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("yes", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (value is "0" or "0.0" || value.Equals("false", StringComparison.OrdinalIgnoreCase) || value.Equals("no", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return null;
+    }
+
+    private static bool TryParseInteger(string value, out int result)
+    {
+        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result))
+        {
+            return true;
+        }
+        // "3.0" from spreadsheets is fine; "2.5" is not a point on an integer scale.
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Round(d) && Math.Abs(d) < 1e6)
+        {
+            result = (int)d;
+            return true;
+        }
+        return false;
+    }
+}

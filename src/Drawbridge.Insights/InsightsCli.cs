@@ -1,0 +1,377 @@
+using System.Diagnostics;
+using System.Globalization;
+using CsvHelper;
+using Spectre.Console;
+
+namespace Drawbridge.Insights;
+
+/// <summary>
+/// The <c>insights</c> command-line verbs: train, classify, evaluate, topics. Results go to <c>output</c>; progress,
+/// warnings and errors to <c>error</c>. Exit codes: 0 success, 1 bad input (named in the message), 2 bad usage.
+/// </summary>
+public static class InsightsCli
+{
+    private const int MaxIssuesShown = 30;
+
+    public const string Usage = """
+        usage: insights <verb> [options]
+          train    --framework F.json --data labelled.csv --model OUT [--seed N] [--min-examples N] [--no-embeddings]
+          classify --model OUT --data in.csv --out predictions.csv [--framework F.json]
+          evaluate --model OUT --data labelled.csv [--framework F.json]
+          topics   --data in.csv --text-column C [--model OUT] [--topics K] [--min-size N]
+        """;
+
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        _ = input;
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            (args.Length == 0 ? error : output).WriteLine(Usage);
+            return Task.FromResult(args.Length == 0 ? 2 : 0);
+        }
+        Options options;
+        try
+        {
+            options = Options.Parse(args[1..]);
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"insights {args[0]}: {e.Message}");
+            error.WriteLine(Usage);
+            return Task.FromResult(2);
+        }
+        try
+        {
+            var code = args[0] switch
+            {
+                "train" => Train(options, output, error, cancellationToken),
+                "classify" => Classify(options, output, error),
+                "evaluate" => Evaluate(options, output, error),
+                "topics" => Topics(options, output, error),
+                _ => throw new UsageException($"unknown verb '{args[0]}'"),
+            };
+            return Task.FromResult(code);
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"insights {args[0]}: {e.Message}");
+            error.WriteLine(Usage);
+            return Task.FromResult(2);
+        }
+        catch (InsightsException e)
+        {
+            error.WriteLine($"insights {args[0]}: {e.Message}");
+            return Task.FromResult(1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"insights {args[0]}: {e.Message}");
+            return Task.FromResult(1);
+        }
+    }
+
+    private static int Train(Options o, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        o.Allow("framework", "data", "model", "seed", "min-examples", "no-embeddings", "folds");
+        var framework = Framework.Load(o.Required("framework"));
+        var dataPath = o.Required("data");
+        var modelPath = o.Required("model");
+        var data = FeedbackCsv.ReadLabelled(dataPath, framework);
+        ReportRead(data, dataPath, output, error);
+        var defaults = new TrainingOptions();
+        var trainingOptions = defaults with
+        {
+            Seed = o.Int("seed") ?? defaults.Seed,
+            MinExamples = o.Int("min-examples") ?? defaults.MinExamples,
+            ValidationFolds = o.Int("folds") ?? defaults.ValidationFolds,
+            UseEmbeddings = !o.Flag("no-embeddings"),
+        };
+        var clock = Stopwatch.StartNew();
+        using var embedder = trainingOptions.UseEmbeddings ? new MiniLmEmbedder() : null;
+        InsightsModel model = null!;
+        WithProgress(error, (progress, _) =>
+        {
+            model = InsightsTrainer.Train(framework, data.Rows, embedder, trainingOptions, progress, cancellationToken);
+        });
+        model.Save(modelPath);
+        var learned = model.LearnedThemes.Length;
+        output.WriteLine($"trained '{framework.Name}' version {framework.Version} on {data.Rows.Count} comments in {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"themes learned: {learned} of {framework.Themes.Count}");
+        foreach (var t in Enumerable.Range(0, framework.Themes.Count).Where(t => model.TrainingCounts[t] < model.MinExamples))
+        {
+            output.WriteLine($"  not learned (only {model.TrainingCounts[t]} examples, {model.MinExamples} needed): {framework.Themes[t].Id}");
+        }
+        if (framework.Sentiment is not null)
+        {
+            output.WriteLine(model.SentimentModel is null
+                ? "sentiment: no usable labels, not learned"
+                : $"sentiment: learned from {data.Rows.Count(r => r.Sentiment is not null)} comments");
+        }
+        output.WriteLine($"model written to {modelPath}");
+        return 0;
+    }
+
+    private static int Classify(Options o, TextWriter output, TextWriter error)
+    {
+        o.Allow("model", "data", "out", "framework");
+        var (model, classifier, embedder) = LoadModel(o);
+        using var _ = embedder;
+        var dataPath = o.Required("data");
+        var outPath = o.Required("out");
+        var data = FeedbackCsv.ReadUnlabelled(dataPath, model.Framework);
+        ReportRead(data, dataPath, output, error);
+        var clock = Stopwatch.StartNew();
+        var texts = data.Rows.Select(r => r.Text).ToArray();
+        IReadOnlyList<Classification> results = [];
+        WithProgress(error, (progress, _) =>
+        {
+            var stage = "classifying comments";
+            progress.Report(new TrainingProgress(stage, 0, texts.Length));
+            results = classifier.ClassifyMany(texts, new Relay(n => progress.Report(new TrainingProgress(stage, n, texts.Length))));
+        });
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        using (var writer = new StreamWriter(outPath))
+        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
+        {
+            csv.WriteHeader([model.Framework.IdColumn ?? "row", "themes", "sentiment"]);
+            for (var i = 0; i < data.Rows.Count; i++)
+            {
+                csv.WriteRecord([
+                    data.Rows[i].Id,
+                    string.Join('|', results[i].Themes.Select(t => t.Id)),
+                    results[i].Sentiment?.ToString(CultureInfo.InvariantCulture) ?? "",
+                ]);
+            }
+        }
+        var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+        output.WriteLine($"classified {data.Rows.Count} comments in {seconds:F1} s ({data.Rows.Count / seconds:F0}/s); predictions written to {outPath}");
+        return 0;
+    }
+
+    private static int Evaluate(Options o, TextWriter output, TextWriter error)
+    {
+        o.Allow("model", "data", "framework");
+        var (model, classifier, embedder) = LoadModel(o);
+        using var _ = embedder;
+        var dataPath = o.Required("data");
+        var data = FeedbackCsv.ReadLabelled(dataPath, model.Framework);
+        ReportRead(data, dataPath, output, error);
+        IReadOnlyList<Classification> results = [];
+        var texts = data.Rows.Select(r => r.Text).ToArray();
+        WithProgress(error, (progress, _) =>
+        {
+            var stage = "classifying comments";
+            results = classifier.ClassifyMany(texts, new Relay(n => progress.Report(new TrainingProgress(stage, n, texts.Length))));
+        });
+        var report = Evaluator.Evaluate(model, data.Rows, results);
+        output.WriteLine($"framework '{model.Framework.Name}' version {model.Framework.Version}");
+        output.Write(report.ToText());
+        return 0;
+    }
+
+    private static int Topics(Options o, TextWriter output, TextWriter error)
+    {
+        o.Allow("data", "text-column", "id-column", "model", "topics", "min-size", "seed");
+        var dataPath = o.Required("data");
+        var textColumn = o.Required("text-column");
+        var data = FeedbackCsv.ReadTexts(dataPath, textColumn, o.Value("id-column"));
+        ReportRead(data, dataPath, output, error);
+        using var miniLm = new MiniLmEmbedder();
+        var embedder = new CachingEmbedder(miniLm);
+        FeedbackClassifier? classifier = null;
+        if (o.Value("model") is { } modelPath)
+        {
+            var model = InsightsModel.Load(modelPath);
+            classifier = new FeedbackClassifier(model, model.EmbeddingModel is null ? null : embedder);
+        }
+        var defaults = new TopicOptions();
+        var topicOptions = defaults with
+        {
+            Clusters = o.Int("topics"),
+            MinSize = o.Int("min-size") ?? defaults.MinSize,
+            Seed = o.Int("seed") ?? defaults.Seed,
+        };
+        var texts = data.Rows.Select(r => r.Text).ToArray();
+        TopicsResult result = null!;
+        WithProgress(error, (progress, _) =>
+        {
+            var stage = "embedding comments";
+            result = EmergingTopics.Find(texts, embedder, classifier, topicOptions,
+                new Relay(n => progress.Report(new TrainingProgress(stage, n, texts.Length))));
+        });
+        output.WriteLine(classifier is null
+            ? $"{result.Comments} comments; topics among all of them:"
+            : $"{result.Comments} comments; {result.Uncovered} not covered by any theme of '{classifier.Model.Framework.Name}'; topics among those:");
+        if (result.Topics.Count == 0)
+        {
+            output.WriteLine("no topic with enough comments");
+        }
+        var rank = 0;
+        foreach (var topic in result.Topics)
+        {
+            output.WriteLine($"{++rank}. {topic.Name} ({topic.Count} comments)");
+            foreach (var example in topic.Examples)
+            {
+                var line = example.ReplaceLineEndings(" ");
+                output.WriteLine($"     \"{(line.Length > 120 ? line[..117] + "..." : line)}\"");
+            }
+        }
+        return 0;
+    }
+
+    private static (InsightsModel, FeedbackClassifier, MiniLmEmbedder?) LoadModel(Options o)
+    {
+        var expected = o.Value("framework") is { } frameworkPath ? Framework.Load(frameworkPath) : null;
+        var model = InsightsModel.Load(o.Required("model"), expected);
+        var embedder = model.EmbeddingModel is null ? null : new MiniLmEmbedder();
+        return (model, new FeedbackClassifier(model, embedder is null ? null : new CachingEmbedder(embedder)), embedder);
+    }
+
+    private static void ReportRead(FeedbackData data, string path, TextWriter output, TextWriter error)
+    {
+        output.WriteLine($"read {data.Rows.Count} comments from {path}" + (data.SkippedEmpty > 0 ? $"; skipped {data.SkippedEmpty} rows with empty text" : ""));
+        if (data.Issues.Count == 0)
+        {
+            return;
+        }
+        error.WriteLine($"warning: {data.Issues.Count} unusable values:");
+        foreach (var issue in data.Issues.Take(MaxIssuesShown))
+        {
+            error.WriteLine($"  {issue}");
+        }
+        if (data.Issues.Count > MaxIssuesShown)
+        {
+            error.WriteLine($"  ... and {data.Issues.Count - MaxIssuesShown} more");
+        }
+    }
+
+    /// <summary>Runs work with Spectre.Console progress bars on the error stream when it is a terminal; silently otherwise.</summary>
+    private static void WithProgress(TextWriter error, Action<IProgress<TrainingProgress>, CancellationToken> work)
+    {
+        var interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        if (!interactive)
+        {
+            // Logs get one line per stage and per quarter of it, not a redrawn bar.
+            var gate = new Lock();
+            var last = new Dictionary<string, int>(StringComparer.Ordinal);
+            work(new Relay<TrainingProgress>(p =>
+            {
+                lock (gate)
+                {
+                    var quarter = p.Total <= 0 ? 4 : Math.Clamp(p.Done * 4 / p.Total, 0, 4);
+                    if (last.TryGetValue(p.Stage, out var shown) && shown >= quarter)
+                    {
+                        return;
+                    }
+                    last[p.Stage] = quarter;
+                    error.WriteLine($"{p.Stage}: {p.Done}/{p.Total}");
+                }
+            }), CancellationToken.None);
+            return;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                var gate = new Lock();
+                work(new Relay<TrainingProgress>(p =>
+                {
+                    lock (gate)
+                    {
+                        if (!tasks.TryGetValue(p.Stage, out var task))
+                        {
+                            foreach (var other in tasks.Values)
+                            {
+                                other.Value = other.MaxValue;
+                            }
+                            task = context.AddTask(p.Stage, maxValue: Math.Max(1, p.Total));
+                            tasks[p.Stage] = task;
+                        }
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = p.Done;
+                    }
+                }), CancellationToken.None);
+                foreach (var task in tasks.Values)
+                {
+                    task.Value = task.MaxValue;
+                }
+            });
+    }
+
+    private sealed class Relay(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    private sealed class Relay<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+
+    /// <summary>"--name value" and "--flag" options.</summary>
+    private sealed class Options
+    {
+        private static readonly HashSet<string> Flags = ["no-embeddings"];
+        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+        public static Options Parse(string[] args)
+        {
+            var options = new Options();
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (!args[i].StartsWith("--", StringComparison.Ordinal) || args[i].Length < 3)
+                {
+                    throw new UsageException($"unexpected argument '{args[i]}'");
+                }
+                var name = args[i][2..];
+                if (Flags.Contains(name))
+                {
+                    options._values[name] = "true";
+                    continue;
+                }
+                if (i + 1 >= args.Length)
+                {
+                    throw new UsageException($"--{name} needs a value");
+                }
+                options._values[name] = args[++i];
+            }
+            return options;
+        }
+
+        public void Allow(params string[] names)
+        {
+            foreach (var name in _values.Keys)
+            {
+                if (!names.Contains(name))
+                {
+                    throw new UsageException($"unknown option --{name}");
+                }
+            }
+        }
+
+        public string? Value(string name) => _values.GetValueOrDefault(name);
+
+        public string Required(string name) => Value(name) ?? throw new UsageException($"--{name} is required");
+
+        public bool Flag(string name) => _values.ContainsKey(name);
+
+        public int? Int(string name)
+        {
+            if (Value(name) is not { } value)
+            {
+                return null;
+            }
+            return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var result)
+                ? result
+                : throw new UsageException($"--{name} must be a whole number, not '{value}'");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Text;
+
+namespace Drawbridge.Insights;
+
+/// <summary>
+/// A trained framework: the framework itself, the text vocabulary, theme and sentiment weights and per-theme thresholds.
+/// The base sentence-embedding model is not stored, only its name, which must match when the model is used.
+/// </summary>
+public sealed class InsightsModel
+{
+    private const string Magic = "DRAWBRIDGE-INSIGHTS-MODEL";
+    private const int FormatVersion = 1;
+
+    public required Framework Framework { get; init; }
+    public required TextFeatures Features { get; init; }
+
+    /// <summary>The sentence-embedding model the weights expect, or null for a text-features-only model.</summary>
+    public string? EmbeddingModel { get; init; }
+    public int EmbeddingDimension { get; init; }
+    public float EmbeddingWeight { get; init; } = 1f;
+
+    /// <summary>Framework theme indexes that have a classifier (themes with too few examples have none).</summary>
+    public required int[] LearnedThemes { get; init; }
+    public LinearModel? ThemeModel { get; init; }
+
+    /// <summary>Decision threshold per learned theme (multi-label frameworks).</summary>
+    public required float[] Thresholds { get; init; }
+
+    /// <summary>Whether a comment with no theme over its threshold gets its most likely theme anyway (chosen on validation).</summary>
+    public bool AtLeastOneTheme { get; init; }
+
+    /// <summary>Training examples per framework theme, so reports can say which themes had enough.</summary>
+    public required int[] TrainingCounts { get; init; }
+    public int MinExamples { get; init; }
+    public int TrainingRows { get; init; }
+
+    public LinearModel? SentimentModel { get; init; }
+
+    /// <summary>A second sentiment head over the three classes (negative, mixed-neutral, positive), averaged with the first.</summary>
+    public LinearModel? SentimentClassModel { get; init; }
+
+    /// <summary>The scale value of each sentiment output.</summary>
+    public int[] SentimentValues { get; init; } = [];
+
+    public void Save(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var temporary = path + ".tmp";
+        using (var stream = File.Create(temporary))
+        {
+            Write(stream);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public void Write(Stream stream)
+    {
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        writer.Write(Framework.ToJson());
+        writer.Write(EmbeddingModel ?? "");
+        writer.Write(EmbeddingDimension);
+        writer.Write(EmbeddingWeight);
+        writer.Write(Features.CharNgrams);
+        writer.Write(Features.Count);
+        foreach (var term in Features.Terms)
+        {
+            writer.Write(term);
+        }
+        LinearModel.WriteArray(writer, Features.Idf.ToArray());
+        WriteInts(writer, LearnedThemes);
+        LinearModel.WriteArray(writer, Thresholds);
+        writer.Write(AtLeastOneTheme);
+        WriteInts(writer, TrainingCounts);
+        writer.Write(MinExamples);
+        writer.Write(TrainingRows);
+        writer.Write(ThemeModel is not null);
+        ThemeModel?.Write(writer);
+        writer.Write(SentimentModel is not null);
+        SentimentModel?.Write(writer);
+        WriteInts(writer, SentimentValues);
+        writer.Write(SentimentClassModel is not null);
+        SentimentClassModel?.Write(writer);
+    }
+
+    /// <summary>Loads a model; when <paramref name="expected"/> is given, refuses a model trained for another framework or version.</summary>
+    public static InsightsModel Load(string path, Framework? expected = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InsightsException($"model file not found: {path}");
+        }
+        using var stream = File.OpenRead(path);
+        var model = Read(stream, path);
+        if (expected is not null)
+        {
+            model.EnsureFramework(expected);
+        }
+        return model;
+    }
+
+    public void EnsureFramework(Framework expected)
+    {
+        if (!string.Equals(expected.Name, Framework.Name, StringComparison.Ordinal) || !string.Equals(expected.Version, Framework.Version, StringComparison.Ordinal))
+        {
+            throw new InsightsException(
+                $"this model was trained for framework '{Framework.Name}' version {Framework.Version}, not '{expected.Name}' version {expected.Version}; train a model for that framework");
+        }
+        if (!Framework.Themes.Select(t => t.Id).SequenceEqual(expected.Themes.Select(t => t.Id), StringComparer.Ordinal))
+        {
+            throw new InsightsException(
+                $"framework '{expected.Name}' version {expected.Version} has different themes from the ones this model was trained on; give the framework a new version and train again");
+        }
+    }
+
+    public static InsightsModel Read(Stream stream, string source = "model")
+    {
+        try
+        {
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            string magic;
+            try
+            {
+                magic = reader.ReadString();
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
+            {
+                magic = "";
+            }
+            if (magic != Magic)
+            {
+                throw new InsightsException($"{source} is not a Drawbridge insights model");
+            }
+            var version = reader.ReadInt32();
+            if (version != FormatVersion)
+            {
+                throw new InsightsException($"{source} has model format {version}; this build reads format {FormatVersion}: train it again");
+            }
+            var framework = Framework.Parse(reader.ReadString(), source);
+            var embeddingModel = reader.ReadString();
+            var embeddingDimension = reader.ReadInt32();
+            var embeddingWeight = reader.ReadSingle();
+            var charNgrams = reader.ReadBoolean();
+            var termCount = reader.ReadInt32();
+            if (termCount < 0 || termCount > 10_000_000)
+            {
+                throw new InsightsException($"{source} is damaged: bad vocabulary size");
+            }
+            var terms = new string[termCount];
+            for (var i = 0; i < termCount; i++)
+            {
+                terms[i] = reader.ReadString();
+            }
+            var idf = LinearModel.ReadArray(reader);
+            var learned = ReadInts(reader);
+            var thresholds = LinearModel.ReadArray(reader);
+            var atLeastOne = reader.ReadBoolean();
+            var counts = ReadInts(reader);
+            var minExamples = reader.ReadInt32();
+            var trainingRows = reader.ReadInt32();
+            var themeModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
+            var sentimentModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
+            var sentimentValues = ReadInts(reader);
+            var sentimentClassModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
+            if (learned.Length != thresholds.Length || counts.Length != framework.Themes.Count || learned.Any(t => t < 0 || t >= framework.Themes.Count)
+                || (themeModel is not null && themeModel.Outputs != learned.Length)
+                || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length)
+                || (sentimentClassModel is not null && sentimentClassModel.Outputs != 3))
+            {
+                throw new InsightsException($"{source} is damaged: its parts do not fit together");
+            }
+            return new InsightsModel
+            {
+                Framework = framework,
+                Features = new TextFeatures(terms, idf, charNgrams),
+                EmbeddingModel = embeddingModel.Length == 0 ? null : embeddingModel,
+                EmbeddingDimension = embeddingDimension,
+                EmbeddingWeight = embeddingWeight,
+                LearnedThemes = learned,
+                ThemeModel = themeModel,
+                Thresholds = thresholds,
+                AtLeastOneTheme = atLeastOne,
+                TrainingCounts = counts,
+                MinExamples = minExamples,
+                TrainingRows = trainingRows,
+                SentimentModel = sentimentModel,
+                SentimentValues = sentimentValues,
+                SentimentClassModel = sentimentClassModel,
+            };
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InsightsException($"{source} is truncated", e);
+        }
+    }
+
+    private static void WriteInts(BinaryWriter writer, int[] values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values)
+        {
+            writer.Write(v);
+        }
+    }
+
+    private static int[] ReadInts(BinaryReader reader)
+    {
+        var length = reader.ReadInt32();
+        if (length < 0 || length > 10_000_000)
+        {
+            throw new InsightsException("model file is damaged: bad list length");
+        }
+        var values = new int[length];
+        for (var i = 0; i < length; i++)
+        {
+            values[i] = reader.ReadInt32();
+        }
+        return values;
+    }
+}

@@ -1,0 +1,366 @@
+using System.Diagnostics;
+
+namespace Drawbridge.Insights;
+
+/// <summary>How to train. The defaults are the ones measured on the development data (see docs/decisions).</summary>
+public sealed record TrainingOptions
+{
+    public int Seed { get; init; } = 17;
+
+    /// <summary>Themes with fewer training examples get no classifier and are never predicted.</summary>
+    public int MinExamples { get; init; } = 8;
+
+    /// <summary>Folds of out-of-fold predictions used to tune per-theme thresholds (multi-label frameworks).</summary>
+    public int ValidationFolds { get; init; } = 3;
+
+    public bool UseEmbeddings { get; init; } = true;
+    /// <summary>Scale of the (unit-length) embedding against the (unit-length) TF-IDF vector; 2 measured best.</summary>
+    public float EmbeddingWeight { get; init; } = 2f;
+    public int MinDocuments { get; init; } = 2;
+    public int MaxTerms { get; init; } = 50_000;
+    public bool CharNgrams { get; init; }
+
+    /// <summary>Also train a three-class sentiment head and average it with the point-scale head for the class decision.</summary>
+    public bool SentimentClassHead { get; init; } = true;
+
+    /// <summary>Cap on the weight of a theme's positive examples (negatives weigh 1), against class imbalance.</summary>
+    public float MaxPositiveWeight { get; init; } = 10f;
+
+    /// <summary>How strongly a rare theme's threshold is pulled towards the threshold shared by all themes.</summary>
+    public float ThresholdPrior { get; init; } = 10f;
+
+    public LinearTrainingOptions Themes { get; init; } = new() { L2 = 1e-4f };
+    public LinearTrainingOptions Sentiment { get; init; } = new() { Epochs = 5, L2 = 1e-5f };
+
+    /// <summary>Threads for cross-fitting; 0 means one per core.</summary>
+    public int Parallelism { get; init; }
+}
+
+/// <summary>Progress of a training run: a named stage and how far through it is.</summary>
+public readonly record struct TrainingProgress(string Stage, int Done, int Total);
+
+/// <summary>Learns a framework's themes and sentiment from labelled comments.</summary>
+public static class InsightsTrainer
+{
+    public static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, ISentenceEmbedder? embedder,
+        TrainingOptions? options = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new TrainingOptions();
+        if (rows.Count == 0)
+        {
+            throw new InsightsException("no comments to train on");
+        }
+        var texts = rows.Select(r => r.Text).ToArray();
+        float[][]? dense = null;
+        if (options.UseEmbeddings && embedder is not null)
+        {
+            progress?.Report(new TrainingProgress("embedding comments", 0, texts.Length));
+            dense = embedder.Embed(texts, new StageProgress(progress, "embedding comments", texts.Length));
+        }
+        progress?.Report(new TrainingProgress("learning vocabulary", 0, 1));
+        var features = TextFeatures.Learn(texts, options.MinDocuments, options.MaxTerms, options.CharNgrams);
+        var x = FeedbackClassifier.Featurize(features, dense, options.EmbeddingWeight, texts);
+        progress?.Report(new TrainingProgress("learning vocabulary", 1, 1));
+        return Train(framework, rows, x, features, dense is null ? null : embedder, options, progress, cancellationToken);
+    }
+
+    internal static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, TextFeatures features,
+        ISentenceEmbedder? embedder, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var themeCount = framework.Themes.Count;
+        var counts = new int[themeCount];
+        foreach (var row in rows)
+        {
+            foreach (var t in row.Themes)
+            {
+                counts[t]++;
+            }
+        }
+        var learned = Enumerable.Range(0, themeCount).Where(t => counts[t] >= options.MinExamples).ToArray();
+        var denseDim = embedder?.Dimension ?? 0;
+        var targets = ThemeTargets(rows, learned);
+        var positiveWeights = learned.Select(t =>
+            Math.Clamp(MathF.Sqrt((rows.Count - counts[t]) / (float)Math.Max(1, counts[t])), 1f, options.MaxPositiveWeight)).ToArray();
+
+        var thresholds = Enumerable.Repeat(0.5f, learned.Length).ToArray();
+        var atLeastOne = false;
+        var parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount;
+        var stages = 1 + (framework.Sentiment is null ? 0 : options.SentimentClassHead ? 2 : 1);
+
+        if (learned.Length > 0 && !framework.IsSingleLabel && options.ValidationFolds >= 2)
+        {
+            var folds = Folds(rows.Count, options.ValidationFolds, options.Seed);
+            var oof = new float[rows.Count * learned.Length];
+            var done = 0;
+            progress?.Report(new TrainingProgress("tuning thresholds", 0, options.ValidationFolds));
+            Parallel.For(0, options.ValidationFolds, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, f =>
+            {
+                var train = Enumerable.Range(0, rows.Count).Where(i => folds[i] != f).ToArray();
+                var model = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(targets, train, learned.Length), learned.Length,
+                    features.Count, denseDim, softmax: false, positiveWeights, options.Themes with { Seed = options.Seed + f + 1 }, cancellationToken);
+                var p = new float[learned.Length];
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (folds[i] != f)
+                    {
+                        continue;
+                    }
+                    model.Predict(x[i], p);
+                    p.CopyTo(oof.AsSpan(i * learned.Length));
+                }
+                progress?.Report(new TrainingProgress("tuning thresholds", Interlocked.Increment(ref done), options.ValidationFolds));
+            });
+            (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
+        }
+
+        LinearModel? themeModel = null;
+        LinearModel? sentimentModel = null;
+        LinearModel? sentimentClassModel = null;
+        int[] sentimentValues = [];
+        var finished = 0;
+        progress?.Report(new TrainingProgress("training final model", 0, stages));
+        var jobs = new List<Action>();
+        if (learned.Length > 0)
+        {
+            jobs.Add(() =>
+            {
+                themeModel = LinearTrainer.Fit(x, targets, learned.Length, features.Count, denseDim, softmax: false, positiveWeights,
+                    options.Themes with { Seed = options.Seed }, cancellationToken);
+                progress?.Report(new TrainingProgress("training final model", Interlocked.Increment(ref finished), stages));
+            });
+        }
+        if (framework.Sentiment is { } scale)
+        {
+            jobs.Add(() =>
+            {
+                (sentimentModel, sentimentValues) = TrainSentiment(rows, x, features.Count, denseDim, scale, options, cancellationToken);
+                progress?.Report(new TrainingProgress("training final model", Interlocked.Increment(ref finished), stages));
+            });
+            if (options.SentimentClassHead)
+            {
+                jobs.Add(() =>
+                {
+                    sentimentClassModel = TrainSentimentClasses(rows, x, features.Count, denseDim, scale, options, cancellationToken);
+                    progress?.Report(new TrainingProgress("training final model", Interlocked.Increment(ref finished), stages));
+                });
+            }
+        }
+        Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, jobs.ToArray());
+
+        return new InsightsModel
+        {
+            Framework = framework,
+            Features = features,
+            EmbeddingModel = embedder?.ModelName,
+            EmbeddingDimension = denseDim,
+            EmbeddingWeight = options.EmbeddingWeight,
+            LearnedThemes = learned,
+            ThemeModel = themeModel,
+            Thresholds = thresholds,
+            AtLeastOneTheme = atLeastOne,
+            TrainingCounts = counts,
+            MinExamples = options.MinExamples,
+            TrainingRows = rows.Count,
+            SentimentModel = sentimentModel,
+            SentimentValues = sentimentValues,
+            SentimentClassModel = sentimentClassModel,
+        };
+    }
+
+    private static (LinearModel?, int[]) TrainSentiment(IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, int sparse, int dense,
+        SentimentScale scale, TrainingOptions options, CancellationToken cancellationToken)
+    {
+        var labelled = Enumerable.Range(0, rows.Count).Where(i => rows[i].Sentiment is not null).ToArray();
+        if (labelled.Length == 0)
+        {
+            return (null, []);
+        }
+        // Only points that occur get an output; a scale point never seen cannot be learned.
+        var values = labelled.Select(i => rows[i].Sentiment!.Value).Distinct().Order().ToArray();
+        var position = values.Select((v, k) => (v, k)).ToDictionary(p => p.v, p => p.k);
+        var targets = new float[labelled.Length * values.Length];
+        for (var r = 0; r < labelled.Length; r++)
+        {
+            targets[r * values.Length + position[rows[labelled[r]].Sentiment!.Value]] = 1f;
+        }
+        var model = LinearTrainer.Fit(labelled.Select(i => x[i]).ToArray(), targets, values.Length, sparse, dense, softmax: true, null,
+            options.Sentiment with { Seed = options.Seed + 101 }, cancellationToken);
+        _ = scale;
+        return (model, values);
+    }
+
+    private static LinearModel? TrainSentimentClasses(IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, int sparse, int dense,
+        SentimentScale scale, TrainingOptions options, CancellationToken cancellationToken)
+    {
+        var labelled = Enumerable.Range(0, rows.Count).Where(i => rows[i].Sentiment is not null).ToArray();
+        if (labelled.Length == 0)
+        {
+            return null;
+        }
+        var targets = new float[labelled.Length * 3];
+        for (var r = 0; r < labelled.Length; r++)
+        {
+            targets[r * 3 + (int)scale.ClassOf(rows[labelled[r]].Sentiment!.Value)] = 1f;
+        }
+        return LinearTrainer.Fit(labelled.Select(i => x[i]).ToArray(), targets, 3, sparse, dense, softmax: true, null,
+            options.Sentiment with { Seed = options.Seed + 202 }, cancellationToken);
+    }
+
+    internal static float[] ThemeTargets(IReadOnlyList<FeedbackRow> rows, int[] learned)
+    {
+        var position = new Dictionary<int, int>();
+        for (var k = 0; k < learned.Length; k++)
+        {
+            position[learned[k]] = k;
+        }
+        var targets = new float[rows.Count * learned.Length];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            foreach (var t in rows[i].Themes)
+            {
+                if (position.TryGetValue(t, out var k))
+                {
+                    targets[i * learned.Length + k] = 1f;
+                }
+            }
+        }
+        return targets;
+    }
+
+    private static float[] Gather(float[] targets, int[] indices, int width)
+    {
+        var result = new float[indices.Length * width];
+        for (var r = 0; r < indices.Length; r++)
+        {
+            targets.AsSpan(indices[r] * width, width).CopyTo(result.AsSpan(r * width));
+        }
+        return result;
+    }
+
+    /// <summary>Assigns each row to a fold, shuffled by the seed.</summary>
+    internal static int[] Folds(int n, int k, int seed)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        var folds = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            folds[order[i]] = i % k;
+        }
+        return folds;
+    }
+
+    /// <summary>
+    /// Per theme, the threshold that maximises F1 on out-of-fold probabilities, pulled towards the single threshold that
+    /// is best for all themes pooled in proportion to how few positives the theme has (a theme with 8 examples cannot
+    /// pin its own threshold down). Then whether forcing at least one theme per comment helps micro-F1.
+    /// </summary>
+    internal static (float[] Thresholds, bool AtLeastOne) TuneThresholds(float[] scores, float[] targets, int n, int width, float prior)
+    {
+        var grid = Enumerable.Range(1, 95).Select(i => i / 100f).ToArray();
+        var tp = new long[grid.Length];
+        var fp = new long[grid.Length];
+        var fn = new long[grid.Length];
+        var perTheme = new float[width];
+        var positives = new int[width];
+        for (var k = 0; k < width; k++)
+        {
+            var bestF1 = -1.0;
+            for (var g = 0; g < grid.Length; g++)
+            {
+                long a = 0, b = 0, c = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var predicted = scores[i * width + k] >= grid[g];
+                    var actual = targets[i * width + k] > 0.5f;
+                    if (predicted && actual)
+                    {
+                        a++;
+                    }
+                    else if (predicted)
+                    {
+                        b++;
+                    }
+                    else if (actual)
+                    {
+                        c++;
+                    }
+                }
+                tp[g] += a;
+                fp[g] += b;
+                fn[g] += c;
+                var f1 = a == 0 ? 0 : 2.0 * a / (2.0 * a + b + c);
+                if (f1 > bestF1)
+                {
+                    bestF1 = f1;
+                    perTheme[k] = grid[g];
+                }
+                positives[k] = (int)(a + c);
+            }
+        }
+        var pooled = 0.5f;
+        var bestPooled = -1.0;
+        for (var g = 0; g < grid.Length; g++)
+        {
+            var f1 = tp[g] == 0 ? 0 : 2.0 * tp[g] / (2.0 * tp[g] + fp[g] + fn[g]);
+            if (f1 > bestPooled)
+            {
+                bestPooled = f1;
+                pooled = grid[g];
+            }
+        }
+        var thresholds = new float[width];
+        for (var k = 0; k < width; k++)
+        {
+            thresholds[k] = (positives[k] * perTheme[k] + prior * pooled) / (positives[k] + prior);
+        }
+        var without = MicroF1(scores, targets, n, width, thresholds, atLeastOne: false);
+        var with = MicroF1(scores, targets, n, width, thresholds, atLeastOne: true);
+        return (thresholds, with > without);
+    }
+
+    private static double MicroF1(float[] scores, float[] targets, int n, int width, float[] thresholds, bool atLeastOne)
+    {
+        long tp = 0, fp = 0, fn = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var chosen = FeedbackClassifier.ChooseThemes(scores.AsSpan(i * width, width), thresholds, singleLabel: false, atLeastOne);
+            var isChosen = new bool[width];
+            foreach (var k in chosen)
+            {
+                isChosen[k] = true;
+            }
+            for (var k = 0; k < width; k++)
+            {
+                var actual = targets[i * width + k] > 0.5f;
+                if (isChosen[k] && actual)
+                {
+                    tp++;
+                }
+                else if (isChosen[k])
+                {
+                    fp++;
+                }
+                else if (actual)
+                {
+                    fn++;
+                }
+            }
+        }
+        return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    }
+
+    private sealed class StageProgress(IProgress<TrainingProgress>? inner, string stage, int total) : IProgress<int>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public void Report(int value)
+        {
+            if (inner is not null && (value >= total || _clock.ElapsedMilliseconds > 200))
+            {
+                _clock.Restart();
+                inner.Report(new TrainingProgress(stage, value, total));
+            }
+        }
+    }
+}

