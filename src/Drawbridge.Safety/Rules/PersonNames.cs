@@ -52,6 +52,7 @@ internal static class PersonNames
 
     public static int SurnameCount => Names.Value.Surnames.Count;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(Scan scan)
     {
         var g = Names.Value;
@@ -194,6 +195,7 @@ internal static class PersonNames
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsCapitalised(ReadOnlySpan<char> w)
     {
         if (w.Length < 2 || !char.IsUpper(w[0]))
@@ -210,10 +212,12 @@ internal static class PersonNames
         return false;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool AfterHandleMark(string text, int start) =>
         start > 0 && text[start - 1] is '@' or '#' or '/' or '_' or '.';
 
     /// <summary>Returns the index of the last name word from <paramref name="from"/>, or from - 1 when there is none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int ExtendName(Scan scan, Gazetteer g, int from, int max)
     {
         var tt = scan.Tokens;
@@ -256,13 +260,16 @@ internal static class PersonNames
         return last;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsUnknownNameWord(Gazetteer g, ReadOnlySpan<char> w) =>
         !NotNames.Contains(w) && !PlaceHeads.Contains(w) && !g.Places.Contains(w) && !g.Ambiguous(w)
         && !ClinicalLexicon.Medicines.Contains(w) && !ClinicalLexicon.Times.Contains(w) && !ClinicalLexicon.Conditions.Contains(w);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsParticle(ReadOnlySpan<char> w) =>
         w is "van" or "von" or "de" or "der" or "den" or "da" or "di" or "du" or "del" or "della" or "le" or "la" or "bin" or "binti" or "ibn" or "al" or "el" or "ben" or "dos" or "das" or "ter";
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool FollowedByPlaceHead(TokenizedText tt, int last)
     {
         var tokens = tt.Tokens;
@@ -278,6 +285,7 @@ internal static class PersonNames
         return j < tokens.Length && tokens[j].Kind == TokenKind.Word && PlaceHeads.Contains(tt.Span(tokens[j])) && IsCapitalised(tt.Span(tokens[j]));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool SecondIsNamey(Gazetteer g, TokenizedText tt, Token second)
     {
         var w = tt.Span(second);
@@ -286,12 +294,14 @@ internal static class PersonNames
 
     private static readonly WordSet Prepositions = new("in at from to near of on into by via around outside inside towards across");
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool AfterPreposition(TokenizedText tt, int k)
     {
         var tokens = tt.Tokens;
         return k > 0 && tokens[k - 1].Kind == TokenKind.Word && Prepositions.Contains(tt.Span(tokens[k - 1]));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool NextIsVerbLike(TokenizedText tt, int k, bool strict)
     {
         var tokens = tt.Tokens;
@@ -315,6 +325,7 @@ internal static class PersonNames
     }
 
     /// <summary>The word (or two) before token k introduces a name: "my patient", "a lady called", "her son".</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool Introduced(Scan scan, int k)
     {
         var tt = scan.Tokens;
@@ -355,6 +366,7 @@ internal static class PersonNames
     }
 
     /// <summary>Clinical details plus a time or a place anywhere in the post.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsJigsaw(Scan scan)
     {
         var tt = scan.Tokens;
@@ -396,6 +408,7 @@ internal static class PersonNames
         /// <summary>Whole names (lower case, single spaces) of public figures and named institutions.</summary>
         public HashSet<string> PublicFigures { get; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool IsPublicFigure(string text, int start, int end)
         {
             // The span itself, or the span plus the next word ("Marie Curie", "Florence Nightingale").
@@ -423,12 +436,16 @@ internal static class PersonNames
 
         public WordSet AmbiguousWords { get; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool First(ReadOnlySpan<char> w) => FirstNames.Contains(w) || (w.Contains('-') && FirstNames.Contains(w[..w.IndexOf('-')]));
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Surname(ReadOnlySpan<char> w) => Surnames.Contains(w) || (w.Contains('-') && Surnames.Contains(w[(w.LastIndexOf('-') + 1)..]));
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Ambiguous(ReadOnlySpan<char> w) => AmbiguousWords.Contains(w);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Month(ReadOnlySpan<char> w) => Months.Contains(w);
 
         public static Gazetteer Load()
