@@ -81,27 +81,44 @@ public static class SafetyChecker
 
     private static List<SafetyFinding> Resolve(List<SafetyFinding> findings)
     {
-        var entities = findings.Where(f => Rank(f.Rule) >= 0)
-            .OrderBy(f => Rank(f.Rule)).ThenByDescending(f => f.Length).ToList();
+        // Sweep the entity findings in text order, in clusters of mutually overlapping spans; inside a
+        // cluster (almost always one or two findings) the higher-ranked, then longer, finding wins.
+        var entities = findings.Where(f => Rank(f.Rule) >= 0).ToList();
+        entities.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
         var kept = new List<SafetyFinding>(findings.Count);
+        var cluster = new List<SafetyFinding>();
+        var clusterEnd = -1;
         foreach (var f in entities)
         {
-            var clash = false;
-            foreach (var k in kept)
+            if (cluster.Count > 0 && f.Start >= clusterEnd)
             {
-                if (f.Start < k.End && k.Start < f.End)
-                {
-                    clash = true;
-                    break;
-                }
+                KeepBest(cluster, kept);
+                cluster.Clear();
             }
-            if (!clash)
-            {
-                kept.Add(f);
-            }
+            cluster.Add(f);
+            clusterEnd = Math.Max(clusterEnd, f.End);
         }
+        KeepBest(cluster, kept);
         kept.AddRange(findings.Where(f => Rank(f.Rule) < 0));
         kept.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
         return kept;
+    }
+
+    private static void KeepBest(List<SafetyFinding> cluster, List<SafetyFinding> kept)
+    {
+        if (cluster.Count == 1)
+        {
+            kept.Add(cluster[0]);
+            return;
+        }
+        var chosen = new List<SafetyFinding>();
+        foreach (var f in cluster.OrderBy(f => Rank(f.Rule)).ThenByDescending(f => f.Length))
+        {
+            if (!chosen.Exists(k => f.Start < k.End && k.Start < f.End))
+            {
+                chosen.Add(f);
+            }
+        }
+        kept.AddRange(chosen);
     }
 }
