@@ -10,6 +10,7 @@ namespace Drawbridge.Safety.Bench;
 public class SafetyBenchmarks
 {
     private string[] _posts = [];
+    private string[] _feedback = [];
     private string _post1000 = "";
     private string _oneMegabyte = "";
 
@@ -17,6 +18,7 @@ public class SafetyBenchmarks
     public void Setup()
     {
         _posts = Texts.Posts;
+        _feedback = Texts.Feedback;
         _post1000 = Texts.Post1000;
         _oneMegabyte = Texts.OneMegabyte;
     }
@@ -33,6 +35,18 @@ public class SafetyBenchmarks
         return n;
     }
 
+    /// <summary>10,334 real patient-feedback comments, one after another (batch of typical text, one core).</summary>
+    [Benchmark]
+    public int BatchOfFeedback()
+    {
+        var n = 0;
+        foreach (var p in _feedback)
+        {
+            n += SafetyChecker.Check(p).Count;
+        }
+        return n;
+    }
+
     /// <summary>A single 1,000-character post, as the composer checks while the author types.</summary>
     [Benchmark]
     public int Post1000Chars() => SafetyChecker.Check(_post1000).Count;
@@ -41,6 +55,4 @@ public class SafetyBenchmarks
     [Benchmark]
     public int OneMegabyte() => SafetyChecker.Check(_oneMegabyte).Count;
 
-    /// <summary>Characters in the batch, to turn the batch time into MB/s.</summary>
-    public int BatchChars => _posts.Sum(p => p.Length);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.VisualBasic.FileIO;
 
 namespace Drawbridge.Safety.Bench;
 
@@ -6,6 +7,9 @@ namespace Drawbridge.Safety.Bench;
 internal static class Texts
 {
     public static string[] Posts { get; } = Load();
+
+    /// <summary>Real patient feedback (development data, read from shared/data/feedback): what typical text looks like.</summary>
+    public static string[] Feedback { get; } = LoadFeedback();
 
     /// <summary>About 1,000 characters: consecutive corpus posts joined by line breaks.</summary>
     public static string Post1000 { get; } = Join(1000, 40);
@@ -29,6 +33,35 @@ internal static class Texts
             }
         }
         return [.. lines];
+    }
+
+    private static string[] LoadFeedback()
+    {
+        // Walk up from the build output to the folder that holds shared/data/feedback.
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "shared", "data", "feedback", "phase1-text-data.csv");
+            if (File.Exists(file))
+            {
+                using var parser = new TextFieldParser(file) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true };
+                parser.SetDelimiters(",");
+                var header = parser.ReadFields() ?? [];
+                var column = Array.IndexOf(header, "feedback");
+                var rows = new List<string>();
+                while (!parser.EndOfData)
+                {
+                    var fields = parser.ReadFields();
+                    if (fields is not null && column < fields.Length && !string.IsNullOrWhiteSpace(fields[column]))
+                    {
+                        rows.Add(fields[column]);
+                    }
+                }
+                return [.. rows];
+            }
+        }
+        throw new InvalidOperationException(
+            "shared/data/feedback/phase1-text-data.csv was not found in any folder above " + AppContext.BaseDirectory +
+            "; the benchmark needs the development data beside the repository (../shared/data/feedback).");
     }
 
     // Labels are written [[rule|text]]; the benchmark reads the plain text.
