@@ -28,6 +28,7 @@ public static class SafetyChecker
     /// indices into <paramref name="text"/>, end exclusive.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<SafetyFinding> Check(string text, SafetyContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -66,6 +67,7 @@ public static class SafetyChecker
     public static (int FirstNames, int Surnames) GazetteerSize => (PersonNames.FirstNameCount, PersonNames.SurnameCount);
 
     // Where two findings about "what" (a number, a name, a place) overlap, the more specific one wins.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int Rank(string rule) => rule switch
     {
         SafetyRules.NhsNumber or SafetyRules.ChiNumber or SafetyRules.HealthAndCareNumber => 0,
@@ -79,29 +81,58 @@ public static class SafetyChecker
         _ => -1,
     };
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static List<SafetyFinding> Resolve(List<SafetyFinding> findings)
     {
-        var entities = findings.Where(f => Rank(f.Rule) >= 0)
-            .OrderBy(f => Rank(f.Rule)).ThenByDescending(f => f.Length).ToList();
-        var kept = new List<SafetyFinding>(findings.Count);
-        foreach (var f in entities)
+        if (findings.Count < 2)
         {
-            var clash = false;
-            foreach (var k in kept)
-            {
-                if (f.Start < k.End && k.Start < f.End)
-                {
-                    clash = true;
-                    break;
-                }
-            }
-            if (!clash)
-            {
-                kept.Add(f);
-            }
+            return findings;
         }
-        kept.AddRange(findings.Where(f => Rank(f.Rule) < 0));
+        // Sweep the entity findings in text order, in clusters of mutually overlapping spans; inside a
+        // cluster (almost always one or two findings) the higher-ranked, then longer, finding wins.
+        var entities = new List<SafetyFinding>(findings.Count);
+        var kept = new List<SafetyFinding>(findings.Count);
+        foreach (var f in findings)
+        {
+            (Rank(f.Rule) >= 0 ? entities : kept).Add(f);
+        }
+        entities.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
+        var clusterStart = 0;
+        var clusterEnd = -1;
+        for (var i = 0; i < entities.Count; i++)
+        {
+            if (i > clusterStart && entities[i].Start >= clusterEnd)
+            {
+                KeepBest(entities, clusterStart, i, kept);
+                clusterStart = i;
+            }
+            clusterEnd = Math.Max(clusterEnd, entities[i].End);
+        }
+        if (entities.Count > 0)
+        {
+            KeepBest(entities, clusterStart, entities.Count, kept);
+        }
         kept.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
         return kept;
+    }
+
+    private static void KeepBest(List<SafetyFinding> entities, int from, int to, List<SafetyFinding> kept)
+    {
+        if (to - from == 1)
+        {
+            kept.Add(entities[from]);
+            return;
+        }
+        var cluster = entities.GetRange(from, to - from);
+        cluster.Sort(static (a, b) => Rank(a.Rule) != Rank(b.Rule) ? Rank(a.Rule).CompareTo(Rank(b.Rule)) : b.Length.CompareTo(a.Length));
+        var chosen = new List<SafetyFinding>(cluster.Count);
+        foreach (var f in cluster)
+        {
+            if (!chosen.Exists(k => f.Start < k.End && k.Start < f.End))
+            {
+                chosen.Add(f);
+            }
+        }
+        kept.AddRange(chosen);
     }
 }

@@ -35,8 +35,12 @@ internal sealed class TokenizedText : IDisposable
 
     public ReadOnlySpan<Token> Tokens => _tokens.AsSpan(0, Count);
 
-    public ReadOnlySpan<char> Span(in Token t) => Text.AsSpan(t.Start, t.Length);
+    public Token this[int index] => index < Count ? _tokens[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public ReadOnlySpan<char> Span(Token t) => Text.AsSpan(t.Start, t.Length);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Dispose()
     {
         if (_tokens.Length > 0)
@@ -46,6 +50,7 @@ internal sealed class TokenizedText : IDisposable
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Add(Token t)
     {
         if (Count == _tokens.Length)
@@ -58,6 +63,7 @@ internal sealed class TokenizedText : IDisposable
         _tokens[Count++] = t;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Tokenize()
     {
         var s = Text;
@@ -139,6 +145,7 @@ internal sealed class TokenizedText : IDisposable
     }
 
     /// <summary>Index of the first token that starts at or after <paramref name="offset"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int TokenAt(int offset)
     {
         int lo = 0, hi = Count;

@@ -21,6 +21,7 @@ internal sealed class WordSet
 
     public int Count => _set.Count;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Contains(ReadOnlySpan<char> word)
     {
         if (_lookup.Contains(word))
@@ -37,8 +38,10 @@ internal sealed class WordSet
         return n > 0 && _lookup.Contains(folded[..n]);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Contains(string word) => Contains(word.AsSpan());
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int Fold(ReadOnlySpan<char> word, Span<char> into)
     {
         var n = 0;

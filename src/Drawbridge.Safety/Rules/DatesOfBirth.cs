@@ -18,7 +18,7 @@ internal static partial class DatesOfBirth
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DateRegex();
 
-    [GeneratedRegex(@"\bborn (?:in |on )?(?:(?<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?),? )?(?<y>(?:19|20)[0-9]{2})\b",
+    [GeneratedRegex(@"\Gborn (?:in |on )?(?:(?<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?),? )?(?<y>(?:19|20)[0-9]{2})\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex BornYearRegex();
 
@@ -33,6 +33,7 @@ internal static partial class DatesOfBirth
     private const string Message = "This looks like a date of birth. With a name, a place or a condition, a date of birth can identify someone.";
     private const string Suggestion = "Remove the date, or give an age range instead (\"in her eighties\").";
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(Scan scan)
     {
         var text = scan.Text;
@@ -42,9 +43,34 @@ internal static partial class DatesOfBirth
         }
         var today = scan.Context.Today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var found = new List<(int Start, int End)>();
-        foreach (Match m in DateRegex().Matches(text))
+        var tokens = scan.Tokens;
+        for (var k = 0; k < tokens.Count; k++)
         {
-            if (!TryDate(m, today, out var year))
+            // Every date we read ends in a year: look for dates only just before plausible years.
+            var t = tokens[k];
+            if (t.Kind != TokenKind.Number || !PlausibleYear(text, t))
+            {
+                continue;
+            }
+            var from = Math.Max(0, t.Start - 32);
+            if (found.Count > 0 && found[^1].End > from)
+            {
+                from = found[^1].End;
+            }
+            // ISO dates (1985-04-17) put the year first.
+            var iso = t.Length == 4 && t.End < text.Length && text[t.End] == '-';
+            var to = Math.Min(text.Length, t.End + (iso ? 9 : 3));
+            Match? m = null;
+            for (var c = DateRegex().Match(text, from, to - from); c.Success; c = c.NextMatch())
+            {
+                var y = c.Groups["y"];
+                if (y.Index + y.Length == t.End || (iso && y.Index == t.Start && c.Index == t.Start))
+                {
+                    m = c;
+                    break;
+                }
+            }
+            if (m is null || !TryDate(m, today, out var year))
             {
                 continue;
             }
@@ -54,7 +80,7 @@ internal static partial class DatesOfBirth
                 scan.Add(SafetyRules.DateOfBirth, m.Index, m.Index + m.Length, Severity.Warn, Message, Suggestion);
             }
         }
-        foreach (Match m in BornYearRegex().Matches(text))
+        foreach (var m in scan.MatchesAt(BornYearRegex(), [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] static (TokenizedText tt, Token t) => t.Kind == TokenKind.Word && tt.Span(t).Equals("born", StringComparison.OrdinalIgnoreCase)))
         {
             var y = m.Groups["y"];
             var start = m.Groups["mon"].Success ? m.Groups["mon"].Index : y.Index;
@@ -67,6 +93,17 @@ internal static partial class DatesOfBirth
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static bool PlausibleYear(string text, Token t)
+    {
+        if (t.Length == 4)
+        {
+            return text[t.Start] is '1' or '2' && text[t.Start + 1] is '9' or '0';
+        }
+        return t.Length == 2 && t.Start > 0 && text[t.Start - 1] is '/' or '.' or '-' or '\'' or '\u2019';
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool TryDate(Match m, DateOnly today, out int year)
     {
         year = 0;
@@ -96,9 +133,11 @@ internal static partial class DatesOfBirth
         return IsDate(day, month) || (!m.Groups["mon"].Success && IsDate(month, day));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsDate(int day, int month) =>
         month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(2000, month);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int MonthNumber(ReadOnlySpan<char> mon)
     {
         Span<char> lower = stackalloc char[3];
@@ -120,12 +159,14 @@ internal static partial class DatesOfBirth
         };
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IntroducedAsBirth(string text, int start)
     {
         var from = Math.Max(0, start - 40);
         return IntroRegex().IsMatch(text.AsSpan(from, start - from));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool AgeFits(string text, int start, int end, int year, DateOnly today)
     {
         var (s, e) = SentenceAround(text, start, end);
@@ -140,6 +181,7 @@ internal static partial class DatesOfBirth
     }
 
     /// <summary>The sentence (or line) around a span: bounded by a full stop followed by a space, ! ? or a line break, at most 200 characters each way.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static (int Start, int End) SentenceAround(string text, int start, int end)
     {
         var s = start;

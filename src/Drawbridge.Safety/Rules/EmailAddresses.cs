@@ -3,6 +3,7 @@ namespace Drawbridge.Safety.Rules;
 /// <summary>Email addresses. A fediverse handle (@name@server) is not an email address.</summary>
 internal static class EmailAddresses
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(Scan scan)
     {
         var s = scan.Text;
@@ -63,5 +64,6 @@ internal static class EmailAddresses
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsLocal(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-' or '\'';
 }

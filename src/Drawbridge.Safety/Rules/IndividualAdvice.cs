@@ -12,11 +12,11 @@ internal static partial class IndividualAdvice
     private const string Verbs = @"(?:stop|stopping|start|starting|take|taking|increase|increasing|decrease|reduce|reducing|double|doubling|halve|up|upping|lower|skip|come off|coming off|get off|wean (?:yourself )?off|taper|switch|swap|change|try|cut|drop|avoid|restart|resume|go back on|carry on taking|keep taking|continue taking|continue|use|apply|give (?:him|her|them|it)|pop|have|ditch|bin)";
 
     [GeneratedRegex(
-        @"\byou(?:'d| would| should| must| need to| have to| ought to| could| might want to| may want to| can| can just| want to|'ve got to| gotta| better)(?: (?:just|definitely|really|probably|maybe|perhaps|also|honestly|seriously|then|now|simply|try and|try to))* (?<neg>not |never )?" + Verbs + @"\b" +
+        @"\G(?:you(?:'d| would| should| must| need to| have to| ought to| could| might want to| may want to| can| can just| want to|'ve got to| gotta| better)(?: (?:just|definitely|really|probably|maybe|perhaps|also|honestly|seriously|then|now|simply|try and|try to))* (?<neg>not |never )?" + Verbs + @"\b" +
         @"|\b(?:if i were you|if i was you|in your shoes|personally)\W{0,3}(?:i'd|i would|id)(?: (?:just|definitely|probably))? " + Verbs + @"\b" +
         @"|\b(?:i'd|i would) (?:just |definitely |probably )?(?!have )" + Verbs + @"\b" +
         @"|\b(?:have you tried|why not try|why don't you|why dont you|try taking|try upping|try increasing|try stopping|try switching|best to take|best to stop)\b" +
-        @"|(?:^|(?<=[.!?\n:,;]\s*)|(?<=\s[-\u2013]\s)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:(?:so|just|definitely|honestly|seriously|maybe|personally|tbh|hun|mate|babe|love|ok|okay|then|i'd say|my advice(?: would be| is)?)[,:]? ){0,3}(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b",
+        @"|(?:^|(?<=[.!?\n:,;]\s*)|(?<=\s[-\u2013]\s)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:(?:so|just|definitely|honestly|seriously|maybe|personally|tbh|hun|mate|babe|love|ok|okay|then|i'd say|my advice(?: would be| is)?)[,:]? ){0,3}(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex TriggerRegex();
 
@@ -28,13 +28,63 @@ internal static partial class IndividualAdvice
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex SignpostRegex();
 
+    // The first word of every trigger above.
+    private static readonly WordSet Triggers = new(
+        "you if in personally i'd i id have why try best so just definitely honestly seriously maybe tbh hun mate babe love ok okay then my " +
+        "stop start take increase decrease reduce double halve up lower skip come cut drop restart switch swap don't do dont keep carry avoid pop ditch");
+
+    private static readonly WordSet ClauseStarters = new(
+        "so just definitely honestly seriously maybe tbh hun mate babe love ok okay then my " +
+        "stop start take increase decrease reduce double halve up lower skip come cut drop restart switch swap don't do dont keep carry avoid pop ditch");
+
+    // Cheap checks on the words around a token before the trigger pattern is tried there.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static bool IsCandidate(Scan scan, int k)
+    {
+        var t = scan.Tokens[k];
+        if (t.Kind != TokenKind.Word)
+        {
+            return false;
+        }
+        var w = scan.Tokens.Span(t);
+        if (!Triggers.Contains(w))
+        {
+            return false;
+        }
+        if (w.Equals("you", StringComparison.OrdinalIgnoreCase) || w.Equals("why", StringComparison.OrdinalIgnoreCase)
+            || w.Equals("personally", StringComparison.OrdinalIgnoreCase) || w.Equals("best", StringComparison.OrdinalIgnoreCase)
+            || w.Equals("try", StringComparison.OrdinalIgnoreCase) || w.Equals("i'd", StringComparison.OrdinalIgnoreCase) || w.Equals("id", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        var next = scan.NextWord(k);
+        if (w.Equals("i", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("would", StringComparison.OrdinalIgnoreCase);
+        }
+        if (w.Equals("if", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("i", StringComparison.OrdinalIgnoreCase);
+        }
+        if (w.Equals("in", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("your", StringComparison.OrdinalIgnoreCase);
+        }
+        if (w.Equals("have", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("you", StringComparison.OrdinalIgnoreCase);
+        }
+        return ClauseStarters.Contains(w) && scan.StartsClause(k);
+    }
+
     private static readonly WordSet Pronouns = new("it them those these that this one");
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(Scan scan)
     {
         var text = scan.Text;
         var lastEnd = -1;
-        foreach (Match m in TriggerRegex().Matches(text))
+        foreach (var m in scan.MatchesAt(TriggerRegex(), IsCandidate))
         {
             if (m.Index < lastEnd)
             {
@@ -64,6 +114,7 @@ internal static partial class IndividualAdvice
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool MentionsMedicine(Scan scan, int from, int to)
     {
         var tokens = scan.Tokens;
@@ -78,6 +129,7 @@ internal static partial class IndividualAdvice
         return false;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool StartsWithPronoun(ReadOnlySpan<char> tail)
     {
         tail = tail.TrimStart();

@@ -8,6 +8,7 @@ internal static class PatientNumbers
 {
     private const int MaxGroups = 8;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(Scan scan)
     {
         var s = scan.Text;
@@ -102,6 +103,7 @@ internal static class PatientNumbers
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int SkipDigits(string s, int p)
     {
         while (p < s.Length && char.IsAsciiDigit(s[p]))
@@ -111,6 +113,7 @@ internal static class PatientNumbers
         return p;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int SkipCluster(string s, int p)
     {
         while (p < s.Length && (char.IsAsciiDigit(s[p]) || s[p] is ' ' or '-'))
@@ -120,12 +123,15 @@ internal static class PatientNumbers
         return p;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsDecimalBefore(string s, int i) =>
         i >= 2 && s[i - 1] is '.' or ',' or '/' or ':' && char.IsAsciiDigit(s[i - 2]);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsDecimalAfter(string s, int end) =>
         end + 1 < s.Length && s[end] is '.' or ',' or '/' or ':' && char.IsAsciiDigit(s[end + 1]);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool Classify(Scan scan, int start, int end)
     {
         Span<int> d = stackalloc int[10];
@@ -207,6 +213,7 @@ internal static class PatientNumbers
     }
 
     /// <summary>NHS Modulus 11: weights 10..2 over the first nine digits; a check of 10 is never issued.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static bool Mod11(ReadOnlySpan<int> d)
     {
         var sum = 0;
@@ -223,6 +230,7 @@ internal static class PatientNumbers
     }
 
     /// <summary>Modulus 10 (Luhn) over all ten digits, as used for newer CHI numbers.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static bool Luhn(ReadOnlySpan<int> d)
     {
         var sum = 0;
@@ -242,6 +250,7 @@ internal static class PatientNumbers
         return sum % 10 == 0;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static bool IsDdMmYy(ReadOnlySpan<int> d)
     {
         var day = d[0] * 10 + d[1];

@@ -43,7 +43,7 @@ internal static class PersonNames
         school college university academy trust foundation institute hospice home homes medical health syndrome disease
         scale test method award awards lecture fund prize memorial pharmacy pharmacies chemist chemists shop store cafe café
         restaurant bar pub takeaway bakery salon barbers garage opticians dental dentists kitchen appeal building suite
-        lodge hall centre villa manor cottage farm mill
+        lodge hall centre villa manor cottage farm mill grange bank
         """);
 
     private static readonly WordSet SaintWords = new("st st. saint san santa");
@@ -52,6 +52,7 @@ internal static class PersonNames
 
     public static int SurnameCount => Names.Value.Surnames.Count;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(Scan scan)
     {
         var g = Names.Value;
@@ -116,6 +117,14 @@ internal static class PersonNames
             }
             if (!isFirst && !isSurname && !ambiguous)
             {
+                // Two unknown capitalised words in a name's usual place ("thanks to Oluwafemi Adeniran",
+                // "Pita Taufa came in today") read as a first name and a surname the lists don't know.
+                if (!introduced && UnknownPair(scan, g, k))
+                {
+                    spans.Add((t.Start, tokens[k + 1].End, false));
+                    k++;
+                    continue;
+                }
                 // An unknown capitalised word counts only when something introduces it as a name.
                 if (introduced && !NotNames.Contains(word) && !ClinicalLexicon.Medicines.Contains(word))
                 {
@@ -194,6 +203,7 @@ internal static class PersonNames
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsCapitalised(ReadOnlySpan<char> w)
     {
         if (w.Length < 2 || !char.IsUpper(w[0]))
@@ -210,10 +220,12 @@ internal static class PersonNames
         return false;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool AfterHandleMark(string text, int start) =>
         start > 0 && text[start - 1] is '@' or '#' or '/' or '_' or '.';
 
     /// <summary>Returns the index of the last name word from <paramref name="from"/>, or from - 1 when there is none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int ExtendName(Scan scan, Gazetteer g, int from, int max)
     {
         var tt = scan.Tokens;
@@ -256,13 +268,96 @@ internal static class PersonNames
         return last;
     }
 
+    private static readonly WordSet WeakIntroducers = new("to with thanks thank congratulations congrats welcome welcoming goodbye farewell said told met meet meeting and from by for");
+
+    /// <summary>Common title-case words that start organisations, events and places rather than names.</summary>
+    private static readonly WordSet TitleCaseWords = new("""
+        royal great north south east west new old general central county city national international community mental health
+        care primary secondary memorial medical clinical nursing public social services service day week month awards award
+        conference congress summit network partnership alliance hub first times journal review college institute union
+        however since although though absolutely all one every each some any more most less better best helpful brilliant
+        excellent lovely amazing fantastic wonderful great good nice friendly kind caring staff family baby babies mum mums dad
+        parents children kids self sure start play live support team group groups course class session therapy service tiny
+        little big small young old happy busy quiet calm safe clean warm cold hot jelly beep stay sleep wellbeing weaning
+        talkers movers bouncing magic music art arts sing singing dance walk walking run running swim swimming yoga pilates
+        lunch dinner breakfast tea coffee food menu wifi wi-fi tv radio phone app online website email letter text chat
+        information info advice help question questions answer answers issue issues problem problems thing things nothing
+        everything something anything everyone someone anyone nobody people person patient patients doctor doctors nurse nurses
+        surgeon surgeons consultant consultants midwife midwives visitor visitors governor officer manager director chief lead
+        allowance benefit benefits forum live stream pathway programme program project plan scheme advisor adviser system
+        women men physical healthcare judge pie humble loop
+        """);
+
+    // English word endings that a first name or surname rarely has ("Parenting Course", "Distress Management").
+    private static readonly string[] EnglishEndings =
+    [
+        "ing", "ed", "ers", "ly", "ness", "ment", "tion", "sion", "ies", "ful", "less", "ity", "ive", "ous", "ance", "ence",
+        "ship", "ure", "age", "ery", "ary", "ory", "ist", "ism", "able", "ible", "ics", "apy", "ogy",
+    ];
+
+    private static bool LooksEnglish(ReadOnlySpan<char> w)
+    {
+        foreach (var e in EnglishEndings)
+        {
+            if (w.Length > e.Length + 2 && w.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        // A plural ("Groups", "Babies") or a word with capitals inside ("WiFi", "InformatIon").
+        if (w.Length > 3 && w[^1] == 's' && w[^2] != 's' && w[^2] != 'u' && w[^2] != 'i')
+        {
+            return true;
+        }
+        for (var i = 1; i < w.Length; i++)
+        {
+            if (char.IsUpper(w[i]) && w[i - 1] != '-' && w[i - 1] != '\'')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static bool UnknownPair(Scan scan, Gazetteer g, int k)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        if (k + 1 >= tokens.Length || tokens[k + 1].Kind != TokenKind.Word || tokens[k + 1].Start != tokens[k].End + 1)
+        {
+            return false;
+        }
+        var first = tt.Span(tokens[k]);
+        var second = tt.Span(tokens[k + 1]);
+        if (first.Length < 3 || second.Length < 3 || !IsCapitalised(second) || !IsUnknownNameWord(g, first) || !IsUnknownNameWord(g, second)
+            || TitleCaseWords.Contains(first) || TitleCaseWords.Contains(second) || g.First(second) || FollowedByPlaceHead(tt, k + 1)
+            || LooksEnglish(first) || LooksEnglish(second))
+        {
+            return false;
+        }
+        // The word after the pair must not be capitalised too ("Great North Run", "Mental Health Awareness Week").
+        if (k + 2 < tokens.Length && tokens[k + 2].Kind == TokenKind.Word && IsCapitalised(tt.Span(tokens[k + 2])) && tokens[k + 2].Start == tokens[k + 1].End + 1)
+        {
+            return false;
+        }
+        if (tokens[k].SentenceStart)
+        {
+            return NextIsVerbLike(tt, k + 1, strict: true);
+        }
+        return k > 0 && tokens[k - 1].Kind == TokenKind.Word && WeakIntroducers.Contains(tt.Span(tokens[k - 1]));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsUnknownNameWord(Gazetteer g, ReadOnlySpan<char> w) =>
         !NotNames.Contains(w) && !PlaceHeads.Contains(w) && !g.Places.Contains(w) && !g.Ambiguous(w)
         && !ClinicalLexicon.Medicines.Contains(w) && !ClinicalLexicon.Times.Contains(w) && !ClinicalLexicon.Conditions.Contains(w);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsParticle(ReadOnlySpan<char> w) =>
         w is "van" or "von" or "de" or "der" or "den" or "da" or "di" or "du" or "del" or "della" or "le" or "la" or "bin" or "binti" or "ibn" or "al" or "el" or "ben" or "dos" or "das" or "ter";
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool FollowedByPlaceHead(TokenizedText tt, int last)
     {
         var tokens = tt.Tokens;
@@ -278,6 +373,7 @@ internal static class PersonNames
         return j < tokens.Length && tokens[j].Kind == TokenKind.Word && PlaceHeads.Contains(tt.Span(tokens[j])) && IsCapitalised(tt.Span(tokens[j]));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool SecondIsNamey(Gazetteer g, TokenizedText tt, Token second)
     {
         var w = tt.Span(second);
@@ -286,12 +382,14 @@ internal static class PersonNames
 
     private static readonly WordSet Prepositions = new("in at from to near of on into by via around outside inside towards across");
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool AfterPreposition(TokenizedText tt, int k)
     {
         var tokens = tt.Tokens;
         return k > 0 && tokens[k - 1].Kind == TokenKind.Word && Prepositions.Contains(tt.Span(tokens[k - 1]));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool NextIsVerbLike(TokenizedText tt, int k, bool strict)
     {
         var tokens = tt.Tokens;
@@ -315,6 +413,7 @@ internal static class PersonNames
     }
 
     /// <summary>The word (or two) before token k introduces a name: "my patient", "a lady called", "her son".</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool Introduced(Scan scan, int k)
     {
         var tt = scan.Tokens;
@@ -355,6 +454,7 @@ internal static class PersonNames
     }
 
     /// <summary>Clinical details plus a time or a place anywhere in the post.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsJigsaw(Scan scan)
     {
         var tt = scan.Tokens;
@@ -396,6 +496,7 @@ internal static class PersonNames
         /// <summary>Whole names (lower case, single spaces) of public figures and named institutions.</summary>
         public HashSet<string> PublicFigures { get; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool IsPublicFigure(string text, int start, int end)
         {
             // The span itself, or the span plus the next word ("Marie Curie", "Florence Nightingale").
@@ -423,12 +524,16 @@ internal static class PersonNames
 
         public WordSet AmbiguousWords { get; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool First(ReadOnlySpan<char> w) => FirstNames.Contains(w) || (w.Contains('-') && FirstNames.Contains(w[..w.IndexOf('-')]));
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Surname(ReadOnlySpan<char> w) => Surnames.Contains(w) || (w.Contains('-') && Surnames.Contains(w[(w.LastIndexOf('-') + 1)..]));
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Ambiguous(ReadOnlySpan<char> w) => AmbiguousWords.Contains(w);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Month(ReadOnlySpan<char> w) => Months.Contains(w);
 
         public static Gazetteer Load()

@@ -25,6 +25,7 @@ internal static class Phones
         "neighbour neighbor brother sister nan gran grandma grandad grandson granddaughter me him them cousin aunt uncle " +
         "niece nephew boyfriend girlfriend fiance carer whatsapp");
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run(Scan scan)
     {
         var s = scan.Text;
@@ -59,6 +60,7 @@ internal static class Phones
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int SkipNumberish(string s, int p)
     {
         while (p < s.Length && (char.IsLetterOrDigit(s[p]) || s[p] is '.' or ',' or '/' or '-' or ':'))
@@ -68,10 +70,12 @@ internal static class Phones
         return p;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsDecimalAfter(string s, int end) =>
         end + 1 < s.Length && s[end] is '.' or ',' or '/' or ':' && char.IsAsciiDigit(s[end + 1]);
 
     /// <summary>Extends over digits and single separators; returns the end just after the last digit.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int Extend(string s, int start, out int digits)
     {
         digits = 0;
@@ -109,6 +113,7 @@ internal static class Phones
         return lastDigitEnd;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Judge(Scan scan, int start, int end)
     {
         var s = scan.Text;
@@ -180,6 +185,7 @@ internal static class Phones
     }
 
     /// <summary>Classifies a UK national significant number (without the leading 0).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static UkKind ClassifyUk(ReadOnlySpan<char> nsn)
     {
         if (nsn.Length is < 9 or > 10)
@@ -198,6 +204,7 @@ internal static class Phones
         };
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsInternational(ReadOnlySpan<char> digits)
     {
         try
@@ -212,6 +219,7 @@ internal static class Phones
     }
 
     /// <summary>The nearest telling word before the number, within its sentence, names a service rather than a person.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool ServiceNearby(Scan scan, int start)
     {
         var tokens = scan.Tokens;
@@ -247,6 +255,7 @@ internal static class Phones
         return false;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Report(Scan scan, int start, int end, bool mobile) =>
         scan.Add(SafetyRules.Phone, start, end, Severity.Warn,
             mobile
