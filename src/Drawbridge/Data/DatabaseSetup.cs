@@ -89,5 +89,10 @@ public static class DatabaseSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
         await db.Database.MigrateAsync(ct);
+        if (!db.IsPostgres)
+        {
+            // Fresh statistics for the query planner, bounded so it stays quick on a large file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct);
+        }
     }
 }

@@ -462,7 +462,8 @@ namespace Drawbridge.Data.Migrations.Sqlite
 
                     b.HasIndex("ConversationId", "Id");
 
-                    b.HasIndex("Status", "PublishAt");
+                    b.HasIndex("Status", "PublishAt")
+                        .HasFilter("\"Status\" = 1");
 
                     b.ToTable("posts", (string)null);
                 });
