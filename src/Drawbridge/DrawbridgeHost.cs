@@ -89,6 +89,7 @@ public static class DrawbridgeHost
         });
 
         services.AddScoped<AccountService>();
+        services.AddScoped<OrganisationService>();
         services.AddScoped<AccessTokenService>();
         services.AddSingleton<Mailer>();
         services.AddScoped<AccountMail>();

@@ -473,3 +473,29 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
 public sealed class SqliteApiTests(DrawbridgeServer server) : ApiTests<DrawbridgeServer>(server);
 
 public sealed class PostgresApiTests(PostgresDrawbridgeServer server) : ApiTests<PostgresDrawbridgeServer>(server);
+
+public sealed class OrganisationTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
+{
+    [Fact]
+    public async Task A_professional_creates_an_organisation_and_its_admins_manage_staff()
+    {
+        var lead = await server.SignUpAsync("orglead", "professional");
+        var nurse = await server.SignUpAsync("orgnurse", "professional");
+        var member = await server.SignUpAsync("orgpublic");
+        using var h = server.Http(lead.Token);
+        var org = await h.PostJsonAsync("/api/v1/organisations", new { handle = "WestwardPCN", displayName = "Westward Primary Care Network", bio = "GP practices working together" });
+        Assert.Equal("organisation", org.Str("kind"));
+        var refused = await server.Http(member.Token).PostAsync("/api/v1/organisations", JsonContent.Create(new { handle = "Fake", displayName = "Fake" }));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        await h.PostJsonAsync("/api/v1/organisations/WestwardPCN/members", new { handle = nurse.Handle, role = "staff" });
+        var notStaff = await h.PostAsync("/api/v1/organisations/WestwardPCN/members", JsonContent.Create(new { handle = member.Handle }));
+        Assert.Equal(HttpStatusCode.BadRequest, notStaff.StatusCode);
+        var byStaff = await server.Http(nurse.Token).PostAsync("/api/v1/organisations/WestwardPCN/members", JsonContent.Create(new { handle = lead.Handle, role = "staff" }));
+        Assert.Equal(HttpStatusCode.Forbidden, byStaff.StatusCode);
+        var members = await server.Http().GetJsonAsync("/api/v1/organisations/westwardpcn/members");
+        Assert.Equal([("admin", lead.Handle), ("staff", nurse.Handle)], members.EnumerateArray().Select(m => (m.Str("role"), m.GetProperty("account").Str("handle"))));
+        var lastAdmin = await h.DeleteAsync($"/api/v1/organisations/WestwardPCN/members/{lead.Id}");
+        Assert.Equal(HttpStatusCode.BadRequest, lastAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await h.DeleteAsync($"/api/v1/organisations/WestwardPCN/members/{nurse.Id}")).StatusCode);
+    }
+}

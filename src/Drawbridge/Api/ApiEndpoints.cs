@@ -81,6 +81,31 @@ public static class ApiEndpoints
             return TypedResults.NoContent();
         });
 
+        signedIn.MapPost("/organisations", async (OrganisationRequest body, ClaimsPrincipal u, OrganisationService orgs, CancellationToken ct) =>
+            ToResult(await orgs.CreateAsync(Me(u), new OrganisationInput(body.Handle ?? "", body.DisplayName ?? "", body.Bio ?? ""), ct),
+                a => TypedResults.Created($"/api/v1/accounts/{a.Handle}", AccountDto.From(a))));
+        api.MapGet("/organisations/{handle}/members", async Task<IResult> (string handle, AccountService accounts, OrganisationService orgs, CancellationToken ct) =>
+            await accounts.FindByHandleAsync(handle, ct) is { Kind: AccountKind.Organisation } org
+                ? TypedResults.Ok((await orgs.MembersAsync(org.Id, ct)).Select(m => new OrganisationMemberDto(AccountDto.From(m.Account), m.Role.ToString().ToLowerInvariant())).ToList())
+                : TypedResults.Problem($"No organisation @{handle}", statusCode: 404, title: "Not found"));
+        signedIn.MapPost("/organisations/{handle}/members", async Task<IResult> (string handle, MemberRequest body, ClaimsPrincipal u, AccountService accounts, OrganisationService orgs, CancellationToken ct) =>
+        {
+            if (await accounts.FindByHandleAsync(handle, ct) is not { Kind: AccountKind.Organisation } org)
+            {
+                return TypedResults.Problem($"No organisation @{handle}", statusCode: 404, title: "Not found");
+            }
+            if (!Enum.TryParse<OrganisationRole>(body.Role ?? "staff", true, out var role) || !Enum.IsDefined(role))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Role must be staff or admin"] });
+            }
+            return ToResult(await orgs.AddMemberAsync(Me(u), org.Id, body.Handle ?? "", role, ct),
+                m => TypedResults.Ok(new OrganisationMemberDto(AccountDto.From(m.Account), m.Role.ToString().ToLowerInvariant())));
+        });
+        signedIn.MapDelete("/organisations/{handle}/members/{memberId:long}", async Task<IResult> (string handle, long memberId, ClaimsPrincipal u, AccountService accounts, OrganisationService orgs, CancellationToken ct) =>
+            await accounts.FindByHandleAsync(handle, ct) is { Kind: AccountKind.Organisation } org
+                ? ToResult(await orgs.RemoveMemberAsync(Me(u), org.Id, memberId, ct), _ => TypedResults.NoContent())
+                : TypedResults.Problem($"No organisation @{handle}", statusCode: 404, title: "Not found"));
+
         api.MapGet("/search", Search);
         api.MapPost("/safety/check", (SafetyCheckRequest body, PostService posts) =>
         {

@@ -83,6 +83,12 @@ public sealed record TokenDto(string AccessToken, string TokenType, AccountDto A
 
 // Requests.
 
+public sealed record OrganisationMemberDto(AccountDto Account, string Role);
+
+public sealed record OrganisationRequest(string? Handle, string? DisplayName, string? Bio);
+
+public sealed record MemberRequest(string? Handle, string? Role);
+
 public sealed record SignUpRequest(string? Handle, string? DisplayName, string? Email, string? Password, string? Kind, string? Profession, string? Employer);
 
 public sealed record TokenRequest(string? Email, string? Password, string? Name);
@@ -118,6 +124,10 @@ public sealed record SafetyCheckRequest(string? Text, bool? HasImages);
 [JsonSerializable(typeof(List<GuestCommentDto>))]
 [JsonSerializable(typeof(List<AccountDto>))]
 [JsonSerializable(typeof(SignUpRequest))]
+[JsonSerializable(typeof(List<OrganisationMemberDto>))]
+[JsonSerializable(typeof(OrganisationMemberDto))]
+[JsonSerializable(typeof(OrganisationRequest))]
+[JsonSerializable(typeof(MemberRequest))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(ProfileRequest))]
 [JsonSerializable(typeof(PostRequest))]

@@ -1,0 +1,120 @@
+using Drawbridge.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Drawbridge.Accounts;
+
+public sealed record OrganisationInput(string Handle, string DisplayName, string Bio);
+
+public sealed record OrganisationMemberView(Account Account, OrganisationRole Role);
+
+/// <summary>
+/// Organisations (a trust, a practice, a council team, a police force) are accounts without a sign-in of their own:
+/// people run them. Whoever creates one is its first admin; admins add and remove staff and other admins.
+/// </summary>
+public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProvider clock)
+{
+    public async Task<Outcome<Account>> CreateAsync(long creatorId, OrganisationInput input, CancellationToken ct)
+    {
+        var creator = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == creatorId, ct);
+        if (creator is null || creator.Kind != AccountKind.Professional)
+        {
+            return Outcome<Account>.Forbidden("Only professionals can create an organisation account");
+        }
+        var errors = new ErrorBag();
+        if (AccountService.ValidateHandle(input.Handle) is { } handleError)
+        {
+            errors.Add("handle", handleError);
+        }
+        var name = input.DisplayName?.Trim() ?? "";
+        if (name.Length is 0 or > 100)
+        {
+            errors.Add("displayName", "Enter the organisation's name (up to 100 characters)");
+        }
+        if ((input.Bio?.Length ?? 0) > 1000)
+        {
+            errors.Add("bio", "About must be 1,000 characters or fewer");
+        }
+        if (errors.Any)
+        {
+            return errors.ToOutcome<Account>();
+        }
+        var handle = input.Handle.Trim().TrimStart('@');
+        var key = AccountService.HandleKey(handle);
+        if (await db.Accounts.AnyAsync(a => a.HandleKey == key, ct))
+        {
+            return Outcome<Account>.Conflict("handle", $"The handle @{handle} is already taken");
+        }
+        var organisation = new Account
+        {
+            Id = ids.Next(), Handle = handle, HandleKey = key, DisplayName = name, Bio = input.Bio?.Trim() ?? "",
+            Kind = AccountKind.Organisation, CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.Accounts.Add(organisation);
+        db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = organisation.Id, AccountId = creatorId, Role = OrganisationRole.Admin });
+        await db.SaveChangesAsync(ct);
+        return Outcome<Account>.Ok(organisation);
+    }
+
+    public async Task<List<OrganisationMemberView>> MembersAsync(long organisationId, CancellationToken ct) =>
+        (await db.OrganisationMembers.AsNoTracking().Where(m => m.OrganisationId == organisationId)
+            .Join(db.Accounts.Where(a => a.DeletionRequestedAt == null), m => m.AccountId, a => a.Id, (m, a) => new { a, m.Role })
+            .ToListAsync(ct))
+        .Select(x => new OrganisationMemberView(x.a, x.Role)).OrderByDescending(x => x.Role).ThenBy(x => x.Account.DisplayName).ToList();
+
+    public async Task<List<Account>> OrganisationsOfAsync(long accountId, CancellationToken ct) =>
+        await db.OrganisationMembers.AsNoTracking().Where(m => m.AccountId == accountId)
+            .Join(db.Accounts, m => m.OrganisationId, a => a.Id, (m, a) => a).ToListAsync(ct);
+
+    public Task<bool> IsAdminAsync(long accountId, long organisationId, CancellationToken ct) =>
+        db.OrganisationMembers.AnyAsync(m => m.OrganisationId == organisationId && m.AccountId == accountId && m.Role == OrganisationRole.Admin, ct);
+
+    public async Task<Outcome<OrganisationMemberView>> AddMemberAsync(long adminId, long organisationId, string memberHandle, OrganisationRole role, CancellationToken ct)
+    {
+        if (!await IsAdminAsync(adminId, organisationId, ct))
+        {
+            return Outcome<OrganisationMemberView>.Forbidden("Only the organisation's admins can add staff");
+        }
+        var key = AccountService.HandleKey(memberHandle ?? "");
+        var member = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.DeletionRequestedAt == null, ct);
+        if (member is null)
+        {
+            return Outcome<OrganisationMemberView>.Invalid("handle", $"No account @{memberHandle?.TrimStart('@')}");
+        }
+        if (member.Kind != AccountKind.Professional)
+        {
+            return Outcome<OrganisationMemberView>.Invalid("handle", "Staff must have professional accounts");
+        }
+        var existing = await db.OrganisationMembers.FirstOrDefaultAsync(m => m.OrganisationId == organisationId && m.AccountId == member.Id, ct);
+        if (existing is null)
+        {
+            db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = organisationId, AccountId = member.Id, Role = role });
+        }
+        else
+        {
+            existing.Role = role;
+        }
+        await db.SaveChangesAsync(ct);
+        return Outcome<OrganisationMemberView>.Ok(new OrganisationMemberView(member, role));
+    }
+
+    public async Task<Outcome<bool>> RemoveMemberAsync(long adminId, long organisationId, long memberId, CancellationToken ct)
+    {
+        if (!await IsAdminAsync(adminId, organisationId, ct))
+        {
+            return Outcome<bool>.Forbidden("Only the organisation's admins can remove staff");
+        }
+        var admins = await db.OrganisationMembers.CountAsync(m => m.OrganisationId == organisationId && m.Role == OrganisationRole.Admin, ct);
+        var target = await db.OrganisationMembers.FirstOrDefaultAsync(m => m.OrganisationId == organisationId && m.AccountId == memberId, ct);
+        if (target is null)
+        {
+            return Outcome<bool>.NotFound("Not a member of this organisation");
+        }
+        if (target.Role == OrganisationRole.Admin && admins == 1)
+        {
+            return Outcome<bool>.Invalid("handle", "An organisation needs at least one admin: add another admin first");
+        }
+        db.OrganisationMembers.Remove(target);
+        await db.SaveChangesAsync(ct);
+        return Outcome<bool>.Ok(true);
+    }
+}
