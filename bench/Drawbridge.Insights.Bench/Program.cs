@@ -62,8 +62,21 @@ Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbedd
 using var miniLm = new MiniLmEmbedder();
 var cache = new CachingEmbedder(miniLm);
 ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
-var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight, CharNgrams = charNgrams, MaxTerms = maxTerms, SentimentClassHead = classHead,
-    ThresholdPrior = prior, MaxPositiveWeight = maxPositiveWeight, ValidationFolds = validationFolds, EnsembleFolds = ensemble };
+var options = new TrainingOptions
+{
+    Seed = seed,
+    UseEmbeddings = useEmbeddings,
+    Themes = themeOptions,
+    Sentiment = sentimentOptions,
+    EmbeddingWeight = embeddingWeight,
+    CharNgrams = charNgrams,
+    MaxTerms = maxTerms,
+    SentimentClassHead = classHead,
+    ThresholdPrior = prior,
+    MaxPositiveWeight = maxPositiveWeight,
+    ValidationFolds = validationFolds,
+    EnsembleFolds = ensemble
+};
 Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
