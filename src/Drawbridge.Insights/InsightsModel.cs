@@ -244,6 +244,10 @@ public sealed class InsightsModel
         {
             throw new InsightsException($"{source} is truncated", e);
         }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or OutOfMemoryException or IOException)
+        {
+            throw new InsightsException($"{source} is damaged: {e.Message}", e);
+        }
     }
 
     private static void WriteInts(BinaryWriter writer, int[] values)
