@@ -21,6 +21,7 @@ var classHead = new TrainingOptions().SentimentClassHead;
 var prior = new TrainingOptions().ThresholdPrior;
 var maxPositiveWeight = new TrainingOptions().MaxPositiveWeight;
 var validationFolds = new TrainingOptions().ValidationFolds;
+var ensemble = new TrainingOptions().EnsembleFolds;
 var maxTerms = new TrainingOptions().MaxTerms;
 for (var i = 0; i < args.Length; i++)
 {
@@ -40,6 +41,7 @@ for (var i = 0; i < args.Length; i++)
         case "--sentiment-l2": sentimentOptions = sentimentOptions with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--char-ngrams": charNgrams = true; break;
         case "--no-sentiment-class-head": classHead = false; break;
+        case "--ensemble": ensemble = true; break;
         case "--threshold-prior": prior = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-positive-weight": maxPositiveWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -60,9 +62,22 @@ Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbedd
 using var miniLm = new MiniLmEmbedder();
 var cache = new CachingEmbedder(miniLm);
 ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
-var options = new TrainingOptions { Seed = seed, UseEmbeddings = useEmbeddings, Themes = themeOptions, Sentiment = sentimentOptions, EmbeddingWeight = embeddingWeight, CharNgrams = charNgrams, MaxTerms = maxTerms, SentimentClassHead = classHead,
-    ThresholdPrior = prior, MaxPositiveWeight = maxPositiveWeight, ValidationFolds = validationFolds };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}");
+var options = new TrainingOptions
+{
+    Seed = seed,
+    UseEmbeddings = useEmbeddings,
+    Themes = themeOptions,
+    Sentiment = sentimentOptions,
+    EmbeddingWeight = embeddingWeight,
+    CharNgrams = charNgrams,
+    MaxTerms = maxTerms,
+    SentimentClassHead = classHead,
+    ThresholdPrior = prior,
+    MaxPositiveWeight = maxPositiveWeight,
+    ValidationFolds = validationFolds,
+    EnsembleFolds = ensemble
+};
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));

@@ -55,7 +55,7 @@ public sealed class FeedbackClassifier
         if (Model.ThemeModel is { } themeModel)
         {
             var p = new float[themeModel.Outputs];
-            themeModel.Predict(x, p);
+            Model.PredictThemes(x, p);
             for (var k = 0; k < p.Length; k++)
             {
                 scores[Model.LearnedThemes[k]] = p[k];
@@ -81,7 +81,7 @@ public sealed class FeedbackClassifier
         var p = new float[themeModel.Outputs];
         for (var i = 0; i < texts.Count; i++)
         {
-            themeModel.Predict(x[i], p);
+            Model.PredictThemes(x[i], p);
             for (var k = 0; k < p.Length && !covered[i]; k++)
             {
                 covered[i] = p[k] >= (Model.Framework.IsSingleLabel ? 0.5f : Model.Thresholds[k]);
@@ -97,7 +97,7 @@ public sealed class FeedbackClassifier
         if (Model.ThemeModel is { } themeModel)
         {
             Span<float> p = stackalloc float[themeModel.Outputs];
-            themeModel.Predict(x, p);
+            Model.PredictThemes(x, p);
             foreach (var k in ChooseThemes(p, Model))
             {
                 var theme = framework.Themes[Model.LearnedThemes[k]];

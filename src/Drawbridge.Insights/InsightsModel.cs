@@ -23,6 +23,33 @@ public sealed class InsightsModel
     public required int[] LearnedThemes { get; init; }
     public LinearModel? ThemeModel { get; init; }
 
+    /// <summary>The cross-fitting models, averaged with <see cref="ThemeModel"/> when the ensemble option was on.</summary>
+    public IReadOnlyList<LinearModel> ExtraThemeModels { get; init; } = [];
+
+    /// <summary>Theme probabilities for learned themes: the mean over the theme models.</summary>
+    internal void PredictThemes(in FeatureVector x, Span<float> p)
+    {
+        ThemeModel!.Predict(x, p);
+        if (ExtraThemeModels.Count == 0)
+        {
+            return;
+        }
+        Span<float> q = stackalloc float[p.Length];
+        foreach (var model in ExtraThemeModels)
+        {
+            model.Predict(x, q);
+            for (var k = 0; k < p.Length; k++)
+            {
+                p[k] += q[k];
+            }
+        }
+        var count = 1 + ExtraThemeModels.Count;
+        for (var k = 0; k < p.Length; k++)
+        {
+            p[k] /= count;
+        }
+    }
+
     /// <summary>Decision threshold per learned theme (multi-label frameworks).</summary>
     public required float[] Thresholds { get; init; }
 
@@ -86,6 +113,11 @@ public sealed class InsightsModel
         WriteInts(writer, SentimentValues);
         writer.Write(SentimentClassModel is not null);
         SentimentClassModel?.Write(writer);
+        writer.Write(ExtraThemeModels.Count);
+        foreach (var model in ExtraThemeModels)
+        {
+            model.Write(writer);
+        }
     }
 
     /// <summary>Loads a model; when <paramref name="expected"/> is given, refuses a model trained for another framework or version.</summary>
@@ -167,6 +199,20 @@ public sealed class InsightsModel
             var sentimentModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
             var sentimentValues = ReadInts(reader);
             var sentimentClassModel = reader.ReadBoolean() ? LinearModel.Read(reader) : null;
+            var extraCount = reader.ReadInt32();
+            if (extraCount < 0 || extraCount > 64 || (extraCount > 0 && themeModel is null))
+            {
+                throw new InsightsException($"{source} is damaged: bad ensemble size");
+            }
+            var extra = new LinearModel[extraCount];
+            for (var i = 0; i < extraCount; i++)
+            {
+                extra[i] = LinearModel.Read(reader);
+                if (extra[i].Outputs != learned.Length)
+                {
+                    throw new InsightsException($"{source} is damaged: its parts do not fit together");
+                }
+            }
             if (learned.Length != thresholds.Length || counts.Length != framework.Themes.Count || learned.Any(t => t < 0 || t >= framework.Themes.Count)
                 || (themeModel is not null && themeModel.Outputs != learned.Length)
                 || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length)
@@ -183,6 +229,7 @@ public sealed class InsightsModel
                 EmbeddingWeight = embeddingWeight,
                 LearnedThemes = learned,
                 ThemeModel = themeModel,
+                ExtraThemeModels = extra,
                 Thresholds = thresholds,
                 AtLeastOneTheme = atLeastOne,
                 TrainingCounts = counts,
@@ -196,6 +243,10 @@ public sealed class InsightsModel
         catch (EndOfStreamException e)
         {
             throw new InsightsException($"{source} is truncated", e);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or OutOfMemoryException or IOException)
+        {
+            throw new InsightsException($"{source} is damaged: {e.Message}", e);
         }
     }
 

@@ -23,6 +23,9 @@ public sealed record TrainingOptions
     /// <summary>Also train a three-class sentiment head and average it with the point-scale head for the class decision.</summary>
     public bool SentimentClassHead { get; init; } = true;
 
+    /// <summary>Keep the threshold-tuning fold models and average them with the final model (bagging).</summary>
+    public bool EnsembleFolds { get; init; }
+
     /// <summary>Cap on the weight of a theme's positive examples (negatives weigh 1), against class imbalance.</summary>
     public float MaxPositiveWeight { get; init; } = 10f;
 
@@ -83,6 +86,7 @@ public static class InsightsTrainer
             Math.Clamp(MathF.Sqrt((rows.Count - counts[t]) / (float)Math.Max(1, counts[t])), 1f, options.MaxPositiveWeight)).ToArray();
 
         var thresholds = Enumerable.Repeat(0.5f, learned.Length).ToArray();
+        LinearModel[] extraModels = [];
         var atLeastOne = false;
         var parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount;
         var stages = 1 + (framework.Sentiment is null ? 0 : options.SentimentClassHead ? 2 : 1);
@@ -91,6 +95,7 @@ public static class InsightsTrainer
         {
             var folds = Folds(rows.Count, options.ValidationFolds, options.Seed);
             var oof = new float[rows.Count * learned.Length];
+            var foldModels = new LinearModel[options.ValidationFolds];
             var done = 0;
             progress?.Report(new TrainingProgress("tuning thresholds", 0, options.ValidationFolds));
             Parallel.For(0, options.ValidationFolds, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, f =>
@@ -98,6 +103,7 @@ public static class InsightsTrainer
                 var train = Enumerable.Range(0, rows.Count).Where(i => folds[i] != f).ToArray();
                 var model = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(targets, train, learned.Length), learned.Length,
                     features.Count, denseDim, softmax: false, positiveWeights, options.Themes with { Seed = options.Seed + f + 1 }, cancellationToken);
+                foldModels[f] = model;
                 var p = new float[learned.Length];
                 for (var i = 0; i < rows.Count; i++)
                 {
@@ -111,6 +117,10 @@ public static class InsightsTrainer
                 progress?.Report(new TrainingProgress("tuning thresholds", Interlocked.Increment(ref done), options.ValidationFolds));
             });
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
+            if (options.EnsembleFolds)
+            {
+                extraModels = foldModels;
+            }
         }
 
         LinearModel? themeModel = null;
@@ -156,6 +166,7 @@ public static class InsightsTrainer
             EmbeddingWeight = options.EmbeddingWeight,
             LearnedThemes = learned,
             ThemeModel = themeModel,
+            ExtraThemeModels = extraModels,
             Thresholds = thresholds,
             AtLeastOneTheme = atLeastOne,
             TrainingCounts = counts,

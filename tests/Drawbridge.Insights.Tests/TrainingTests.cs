@@ -121,6 +121,18 @@ public sealed class TrainingTests(EmbedderFixture fixture)
         Assert.Contains("not a Drawbridge insights model", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_truncated_model_file_is_refused()
+    {
+        var rows = TestData.CategoryRowsSample(300, seed: 7);
+        var path = TestData.TempFile("cut.model");
+        InsightsTrainer.Train(TestData.Categories, rows, null, TextOnly).Save(path);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var error = Assert.Throws<InsightsException>(() => InsightsModel.Load(path));
+        Assert.Matches("truncated|damaged", error.Message);
+    }
+
     private sealed class ClassificationComparer : IEqualityComparer<Classification>
     {
         public bool Equals(Classification? x, Classification? y) =>
