@@ -23,7 +23,7 @@ public static class DrawbridgeHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot(args) });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls("http://localhost:5080");
@@ -139,6 +139,32 @@ public static class DrawbridgeHost
         services.AddSingleton<DrawbridgeMetrics>();
         AddRateLimits(services, config);
         return builder.Build().Configure();
+    }
+
+    /// <summary>
+    /// `dotnet run` starts in the folder the command was typed in (so CLI paths and the data directory are relative
+    /// to it), but the pages' static files and settings live with the app: next to the binary when published, in the
+    /// project folder when run from source. An explicit --contentRoot (as the test host passes) wins.
+    /// </summary>
+    private static string? ContentRoot(string[] args)
+    {
+        if (args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase)) || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 })
+        {
+            return null;
+        }
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        if (Directory.Exists(Path.Combine(dir.FullName, "wwwroot")))
+        {
+            return dir.FullName;
+        }
+        for (var d = dir; d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "Drawbridge.csproj")))
+            {
+                return d.FullName;
+            }
+        }
+        return null;
     }
 
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
