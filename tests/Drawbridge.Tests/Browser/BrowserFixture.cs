@@ -9,12 +9,18 @@ namespace Drawbridge.Tests.Browser;
 /// One real server and one headless Chromium (Debian's, never a downloaded one) per test class; each test opens
 /// its own browser context, so cookies never leak between tests.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     private IPlaywright? _playwright;
 
-    public DrawbridgeServer Server { get; } = new();
+    public BrowserFixture() : this(new DrawbridgeServer())
+    {
+    }
+
+    protected BrowserFixture(DrawbridgeServer server) => Server = server;
+
+    public DrawbridgeServer Server { get; }
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -94,3 +100,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         Assert.True(result.Violations.Length == 0, $"Accessibility violations on {what} ({page.Url}):\n{report}");
     }
 }
+
+/// <summary>The browser against a server whose safety screen flags known words (see <see cref="Web.KeywordSafetyServer"/>).</summary>
+public sealed class SafetyBrowserFixture() : BrowserFixture(new Web.KeywordSafetyServer());
