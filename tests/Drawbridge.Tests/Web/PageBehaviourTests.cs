@@ -180,6 +180,53 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync($"/@{author.Handle}/1{id}")).Status);
     }
 
+    [Fact]
+    public async Task A_profile_pages_through_older_and_newer_posts_with_max_id_and_min_id()
+    {
+        var author = await server.SignUpAsync($"pg_{Guid.NewGuid():N}"[..14], "professional");
+        using var api = server.Http(author.Token);
+        for (var i = 1; i <= 25; i++)
+        {
+            (await api.PostAsJsonAsync("/api/v1/posts", new { text = $"Update number {i:D2}" })).EnsureSuccessStatusCode();
+        }
+        using var web = new WebSession(server);
+        var (_, first) = await web.GetAsync($"/@{author.Handle}");
+        var texts = first.QuerySelectorAll(".db-post__content").Select(e => e.TextContent.Trim()).ToList();
+        Assert.Equal(20, texts.Count);
+        Assert.Equal("Update number 25", texts[0]);
+        Assert.Null(first.QuerySelector("a[rel=prev]"));
+        var older = first.QuerySelector("a[rel=next]")!;
+        Assert.Equal("Older posts", older.TextContent.Trim());
+        Assert.Contains("max_id=", older.GetAttribute("href"), StringComparison.Ordinal);
+
+        var (_, second) = await web.GetAsync(older.GetAttribute("href")!);
+        var rest = second.QuerySelectorAll(".db-post__content").Select(e => e.TextContent.Trim()).ToList();
+        Assert.Equal(["Update number 05", "Update number 04", "Update number 03", "Update number 02", "Update number 01"], rest);
+        var newer = second.QuerySelector("a[rel=prev]")!;
+        Assert.Equal("Newer posts", newer.TextContent.Trim());
+        var (_, back) = await web.GetAsync(newer.GetAttribute("href")!);
+        Assert.Equal("Update number 06", back.QuerySelectorAll(".db-post__content").Last().TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task The_header_counts_unread_notifications_until_the_notifications_page_is_read()
+    {
+        var (me, web) = await SignedInAsync("badge", "professional");
+        using var _ = web;
+        var fan = await server.SignUpAsync($"fan_{Guid.NewGuid():N}"[..14]);
+        using (var api = server.Http(fan.Token))
+        {
+            (await api.PostAsync($"/api/v1/accounts/{me.Id}/follow", null)).EnsureSuccessStatusCode();
+        }
+        var (_, home) = await web.GetAsync("/");
+        Assert.Equal("1 unread", home.QuerySelector(".db-badge")!.TextContent.Trim());
+        var (_, notifications) = await web.GetAsync("/notifications");
+        Assert.Contains("followed you", notifications.QuerySelector(".db-notifications")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(notifications.QuerySelector(".db-badge"));
+        var (_, after) = await web.GetAsync("/");
+        Assert.Null(after.QuerySelector(".db-badge"));
+    }
+
     private static readonly byte[] TinyPng = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 }
