@@ -83,7 +83,10 @@ public sealed class ComposeModel(PostService posts, MediaService media, Timeline
             }
             Errors.AddAll(outcome.Errors, new Dictionary<string, string>
             {
-                ["mediaIds"] = "image1", ["enclosure"] = EnclosureMediaId is null ? "enclosureUrl" : "enclosureFile", ["inReplyToId"] = "text", [""] = "text",
+                ["mediaIds"] = "image1",
+                ["enclosure"] = EnclosureMediaId is null ? "enclosureUrl" : "enclosureFile",
+                ["inReplyToId"] = "text",
+                [""] = "text",
             });
             await AfterRefusalAsync(me, ct);
             return Page();

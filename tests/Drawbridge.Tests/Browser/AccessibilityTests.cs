@@ -28,8 +28,11 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         (await a.PutAsJsonAsync($"/api/v1/posts/{noteId}", new { text = $"Tonight's #{tag} chat at 8pm: what makes a good handover? https://example.org/handover" })).EnsureSuccessStatusCode();
         var article = await (await a.PostAsJsonAsync("/api/v1/posts", new
         {
-            kind = "article", title = "Making handovers safer", summary = "What we changed on our ward.",
-            text = "## Why\n\nHandovers matter.\n\n- Listen first\n- Be clear\n\n[Read the guidance](https://example.org/guidance)", enclosureUrl = "https://example.org/episode-1.mp3",
+            kind = "article",
+            title = "Making handovers safer",
+            summary = "What we changed on our ward.",
+            text = "## Why\n\nHandovers matter.\n\n- Listen first\n- Be clear\n\n[Read the guidance](https://example.org/guidance)",
+            enclosureUrl = "https://example.org/episode-1.mp3",
         })).Content.ReadFromJsonAsync<JsonElement>();
         var articleId = article.GetProperty("id").GetString()!;
         (await r.PostAsync($"/api/v1/accounts/{author.Id}/follow", null)).EnsureSuccessStatusCode();

@@ -60,7 +60,12 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         using var web = new WebSession(server);
         var response = await web.SubmitAsync("/auth/sign-up", "main form", new Dictionary<string, string>
         {
-            ["kind"] = "professional", ["displayName"] = "Sam Typed", ["handle"] = "bad handle!", ["email"] = "not-an-email", ["password"] = "short", ["profession"] = "",
+            ["kind"] = "professional",
+            ["displayName"] = "Sam Typed",
+            ["handle"] = "bad handle!",
+            ["email"] = "not-an-email",
+            ["password"] = "short",
+            ["profession"] = "",
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
@@ -145,7 +150,10 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         using var web = new WebSession(server);
         var response = await web.SubmitAsync($"/@{author.Handle}/{id}", "form[action*=comment]", new Dictionary<string, string>
         {
-            ["name"] = "Bot", ["email"] = "bot@example.org", ["commentText"] = "Buy now", ["website"] = "https://spam.example",
+            ["name"] = "Bot",
+            ["email"] = "bot@example.org",
+            ["commentText"] = "Buy now",
+            ["website"] = "https://spam.example",
         });
         var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
         Assert.Contains("could not be accepted", page.QuerySelector(".nhsuk-error-summary")!.TextContent, StringComparison.Ordinal);
