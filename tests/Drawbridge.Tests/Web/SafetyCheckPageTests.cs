@@ -1,4 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Drawbridge.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Drawbridge.Tests.Web;
 
@@ -77,5 +82,49 @@ public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFix
         Assert.Equal(HttpStatusCode.OK, publish.StatusCode);
         var page = await WebSession.ParseAsync(await publish.Content.ReadAsStringAsync());
         Assert.Contains("This looks like a patient's name", page.QuerySelector(".nhsuk-error-summary")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_members_reply_with_an_identifier_is_held_and_a_moderator_releases_it_from_the_moderation_page()
+    {
+        var author = await server.SignUpAsync($"host_{Guid.NewGuid():N}"[..16], "professional");
+        using var api = server.Http(author.Token);
+        var root = await (await api.PostAsJsonAsync("/api/v1/posts", new { text = "Questions about the clinic welcome" })).Content.ReadFromJsonAsync<JsonElement>();
+        var rootId = root.GetProperty("id").GetString()!;
+
+        var member = await server.SignUpAsync($"mem_{Guid.NewGuid():N}"[..16]);
+        using var memberWeb = new WebSession(server);
+        await memberWeb.SignInAsync(member.Email);
+        var held = await memberWeb.SubmitAsync($"/compose?replyTo={rootId}", "main form", new Dictionary<string, string> { ["text"] = "My mum Jane Bloggs is still waiting", ["intent"] = "publish" });
+        Assert.Equal(HttpStatusCode.Redirect, held.StatusCode);
+        var (_, thread) = await memberWeb.GetAsync(held.Headers.Location!.ToString());
+        Assert.Contains("Held privately", thread.QuerySelector(".db-flash")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("still waiting", thread.QuerySelector(".db-thread")!.TextContent, StringComparison.Ordinal);
+
+        // Someone who isn't a moderator can't open the page.
+        Assert.NotEqual(HttpStatusCode.OK, (await memberWeb.GetAsync("/moderation")).Status);
+
+        var moderator = await server.SignUpAsync($"mod_{Guid.NewGuid():N}"[..16], "professional");
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<long>>>();
+            if (!await roles.RoleExistsAsync("moderator"))
+            {
+                await roles.CreateAsync(new IdentityRole<long>("moderator"));
+            }
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            await users.AddToRoleAsync((await users.FindByEmailAsync(moderator.Email))!, "moderator");
+        }
+        using var modWeb = new WebSession(server);
+        await modWeb.SignInAsync(moderator.Email);
+        var (status, queue) = await modWeb.GetAsync("/moderation");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var item = queue.QuerySelectorAll(".db-review").Single(r => r.TextContent.Contains("still waiting", StringComparison.Ordinal));
+        Assert.Contains("personal identifiers", item.TextContent, StringComparison.Ordinal);
+        var heldId = item.QuerySelector("input[name=id]")!.GetAttribute("value")!;
+        var released = await modWeb.SubmitAsync("/moderation", $"form:has(input[value='{heldId}'])", new Dictionary<string, string> { ["decision"] = "approve" });
+        Assert.Equal("/moderation", released.Headers.Location!.ToString());
+        var (_, after) = await memberWeb.GetAsync($"/@{author.Handle}/{rootId}");
+        Assert.Contains("My mum Jane Bloggs is still waiting", after.QuerySelector(".db-thread")!.TextContent, StringComparison.Ordinal);
     }
 }
