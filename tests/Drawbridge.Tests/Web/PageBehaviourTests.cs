@@ -125,6 +125,32 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_image_with_a_description_is_published_with_its_alt_text()
+    {
+        var (_, web) = await SignedInAsync("withalt");
+        using var _ = web;
+        var (_, compose) = await web.GetAsync("/compose");
+        var token = compose.QuerySelector("main form input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("note"), "kind" },
+            { new StringContent("Our new ward garden"), "text" },
+            { new StringContent("publish"), "intent" },
+            { new StringContent("public"), "visibility" },
+            { new ByteArrayContent(TinyPng), "image1", "garden.png" },
+            { new StringContent("Raised flower beds outside the ward windows"), "alt1" },
+        };
+        var response = await web.PostMultipartAsync("/compose", content);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var (_, post) = await web.GetAsync(response.Headers.Location!.ToString());
+        var image = post.QuerySelector(".db-post--focus .db-post__media img")!;
+        Assert.Equal("Raised flower beds outside the ward windows", image.GetAttribute("alt"));
+        var (status, _) = await web.GetAsync(image.GetAttribute("src")!);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
     public async Task A_guest_comment_with_mistakes_keeps_what_was_typed()
     {
         var author = await server.SignUpAsync($"gc_{Guid.NewGuid():N}"[..14], "professional");
