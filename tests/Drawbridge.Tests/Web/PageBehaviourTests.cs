@@ -243,6 +243,27 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_deleted_post_stays_in_its_thread_as_a_tombstone_and_the_reply_keeps_its_place()
+    {
+        var author = await server.SignUpAsync($"tb_{Guid.NewGuid():N}"[..14], "professional");
+        var replier = await server.SignUpAsync($"tb_{Guid.NewGuid():N}"[..14]);
+        using var a = server.Http(author.Token);
+        using var r = server.Http(replier.Token);
+        var root = (await (await a.PostAsJsonAsync("/api/v1/posts", new { text = "Soon to be deleted" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var reply = (await (await r.PostAsJsonAsync("/api/v1/posts", new { text = "A reply that stays", inReplyToId = root })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        (await a.DeleteAsync($"/api/v1/posts/{root}")).EnsureSuccessStatusCode();
+        using var web = new WebSession(server);
+        var (status, page) = await web.GetAsync($"/@{replier.Handle}/{reply}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var items = page.QuerySelectorAll(".db-thread article").ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Equal("This post was deleted", items[0].TextContent.Trim());
+        Assert.DoesNotContain("Soon to be deleted", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("db-post--focus", items[1].ClassName, StringComparison.Ordinal);
+        Assert.Contains("db-depth-1", items[1].ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_header_counts_unread_notifications_until_the_notifications_page_is_read()
     {
         var (me, web) = await SignedInAsync("badge", "professional");
