@@ -61,6 +61,12 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
         {
             errors.Add("profession", "Enter your profession, for example Staff nurse");
         }
+        // Checked here too (Identity checks it again) so every mistake is reported at once.
+        var minimum = users.Options.Password.RequiredLength;
+        if ((input.Password?.Length ?? 0) < minimum)
+        {
+            errors.Add("password", $"Enter a password of at least {minimum} characters");
+        }
         if (errors.Any)
         {
             return errors.ToOutcome<Account>();

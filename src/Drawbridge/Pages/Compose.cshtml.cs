@@ -4,10 +4,12 @@ using Drawbridge.Posts;
 using Drawbridge.Timelines;
 using Drawbridge.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Drawbridge.Pages;
 
 /// <summary>Writes a post, reply or article: publish now, schedule, or save as a draft. Uploads are kept across a refused submit.</summary>
+[EnableRateLimiting("posting")]
 public sealed class ComposeModel(PostService posts, MediaService media, TimelineService timelines) : DrawbridgePage
 {
     [BindProperty(SupportsGet = true)] public string Kind { get; set; } = "note";
@@ -83,7 +85,10 @@ public sealed class ComposeModel(PostService posts, MediaService media, Timeline
             }
             Errors.AddAll(outcome.Errors, new Dictionary<string, string>
             {
-                ["mediaIds"] = "image1", ["enclosure"] = EnclosureMediaId is null ? "enclosureUrl" : "enclosureFile", ["inReplyToId"] = "text", [""] = "text",
+                ["mediaIds"] = "image1",
+                ["enclosure"] = EnclosureMediaId is null ? "enclosureUrl" : "enclosureFile",
+                ["inReplyToId"] = "text",
+                [""] = "text",
             });
             await AfterRefusalAsync(me, ct);
             return Page();

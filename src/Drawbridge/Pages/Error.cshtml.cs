@@ -10,13 +10,14 @@ public sealed class ErrorModel : DrawbridgePage
     public string Heading { get; private set; } = "Sorry, there is a problem with the service";
     public string Explanation { get; private set; } = "Try again later.";
 
-    public void OnGet(int? code) => Describe(code);
+    public void OnGet([FromRoute] int? code) => Describe(code);
 
-    public void OnPost(int? code) => Describe(code);
+    public void OnPost([FromRoute] int? code) => Describe(code);
 
     private void Describe(int? code)
     {
-        var status = code ?? StatusCodes.Status500InternalServerError;
+        // Only real error statuses: the code comes from the address, which anyone can type.
+        var status = code is >= 400 and <= 599 ? code.Value : StatusCodes.Status500InternalServerError;
         (Heading, Explanation) = status switch
         {
             404 => ("Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address. The post or account may also have been deleted."),

@@ -60,7 +60,12 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         using var web = new WebSession(server);
         var response = await web.SubmitAsync("/auth/sign-up", "main form", new Dictionary<string, string>
         {
-            ["kind"] = "professional", ["displayName"] = "Sam Typed", ["handle"] = "bad handle!", ["email"] = "not-an-email", ["password"] = "short", ["profession"] = "",
+            ["kind"] = "professional",
+            ["displayName"] = "Sam Typed",
+            ["handle"] = "bad handle!",
+            ["email"] = "not-an-email",
+            ["password"] = "short",
+            ["profession"] = "",
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
@@ -120,6 +125,32 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_image_with_a_description_is_published_with_its_alt_text()
+    {
+        var (_, web) = await SignedInAsync("withalt");
+        using var _ = web;
+        var (_, compose) = await web.GetAsync("/compose");
+        var token = compose.QuerySelector("main form input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("note"), "kind" },
+            { new StringContent("Our new ward garden"), "text" },
+            { new StringContent("publish"), "intent" },
+            { new StringContent("public"), "visibility" },
+            { new ByteArrayContent(TinyPng), "image1", "garden.png" },
+            { new StringContent("Raised flower beds outside the ward windows"), "alt1" },
+        };
+        var response = await web.PostMultipartAsync("/compose", content);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var (_, post) = await web.GetAsync(response.Headers.Location!.ToString());
+        var image = post.QuerySelector(".db-post--focus .db-post__media img")!;
+        Assert.Equal("Raised flower beds outside the ward windows", image.GetAttribute("alt"));
+        var (status, _) = await web.GetAsync(image.GetAttribute("src")!);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
     public async Task A_guest_comment_with_mistakes_keeps_what_was_typed()
     {
         var author = await server.SignUpAsync($"gc_{Guid.NewGuid():N}"[..14], "professional");
@@ -145,7 +176,10 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         using var web = new WebSession(server);
         var response = await web.SubmitAsync($"/@{author.Handle}/{id}", "form[action*=comment]", new Dictionary<string, string>
         {
-            ["name"] = "Bot", ["email"] = "bot@example.org", ["commentText"] = "Buy now", ["website"] = "https://spam.example",
+            ["name"] = "Bot",
+            ["email"] = "bot@example.org",
+            ["commentText"] = "Buy now",
+            ["website"] = "https://spam.example",
         });
         var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
         Assert.Contains("could not be accepted", page.QuerySelector(".nhsuk-error-summary")!.TextContent, StringComparison.Ordinal);
@@ -178,6 +212,74 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await web.GetAsync($"/@{author.Handle}/{id}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync($"/@{other.Handle}/{id}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync($"/@{author.Handle}/1{id}")).Status);
+    }
+
+    [Fact]
+    public async Task A_profile_pages_through_older_and_newer_posts_with_max_id_and_min_id()
+    {
+        var author = await server.SignUpAsync($"pg_{Guid.NewGuid():N}"[..14], "professional");
+        using var api = server.Http(author.Token);
+        for (var i = 1; i <= 25; i++)
+        {
+            (await api.PostAsJsonAsync("/api/v1/posts", new { text = $"Update number {i:D2}" })).EnsureSuccessStatusCode();
+        }
+        using var web = new WebSession(server);
+        var (_, first) = await web.GetAsync($"/@{author.Handle}");
+        var texts = first.QuerySelectorAll(".db-post__content").Select(e => e.TextContent.Trim()).ToList();
+        Assert.Equal(20, texts.Count);
+        Assert.Equal("Update number 25", texts[0]);
+        Assert.Null(first.QuerySelector("a[rel=prev]"));
+        var older = first.QuerySelector("a[rel=next]")!;
+        Assert.Equal("Older posts", older.TextContent.Trim());
+        Assert.Contains("max_id=", older.GetAttribute("href"), StringComparison.Ordinal);
+
+        var (_, second) = await web.GetAsync(older.GetAttribute("href")!);
+        var rest = second.QuerySelectorAll(".db-post__content").Select(e => e.TextContent.Trim()).ToList();
+        Assert.Equal(["Update number 05", "Update number 04", "Update number 03", "Update number 02", "Update number 01"], rest);
+        var newer = second.QuerySelector("a[rel=prev]")!;
+        Assert.Equal("Newer posts", newer.TextContent.Trim());
+        var (_, back) = await web.GetAsync(newer.GetAttribute("href")!);
+        Assert.Equal("Update number 06", back.QuerySelectorAll(".db-post__content").Last().TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task A_deleted_post_stays_in_its_thread_as_a_tombstone_and_the_reply_keeps_its_place()
+    {
+        var author = await server.SignUpAsync($"tb_{Guid.NewGuid():N}"[..14], "professional");
+        var replier = await server.SignUpAsync($"tb_{Guid.NewGuid():N}"[..14]);
+        using var a = server.Http(author.Token);
+        using var r = server.Http(replier.Token);
+        var root = (await (await a.PostAsJsonAsync("/api/v1/posts", new { text = "Soon to be deleted" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var reply = (await (await r.PostAsJsonAsync("/api/v1/posts", new { text = "A reply that stays", inReplyToId = root })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        (await a.DeleteAsync($"/api/v1/posts/{root}")).EnsureSuccessStatusCode();
+        using var web = new WebSession(server);
+        var (status, page) = await web.GetAsync($"/@{replier.Handle}/{reply}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var items = page.QuerySelectorAll(".db-thread article").ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Equal("This post was deleted", items[0].TextContent.Trim());
+        Assert.DoesNotContain("Soon to be deleted", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("db-post--focus", items[1].ClassName, StringComparison.Ordinal);
+        Assert.Contains("db-depth-1", items[1].ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_header_counts_unread_notifications_until_the_notifications_page_is_read()
+    {
+        var (me, web) = await SignedInAsync("badge", "professional");
+        using var _ = web;
+        var fan = await server.SignUpAsync($"fan_{Guid.NewGuid():N}"[..14]);
+        using (var api = server.Http(fan.Token))
+        {
+            (await api.PostAsync($"/api/v1/accounts/{me.Id}/follow", null)).EnsureSuccessStatusCode();
+        }
+        var (_, home) = await web.GetAsync("/");
+        Assert.Equal("1 unread", home.QuerySelector(".db-badge")!.TextContent.Trim());
+        var (_, notifications) = await web.GetAsync("/notifications");
+        Assert.Contains("followed you", notifications.QuerySelector(".db-notifications")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(notifications.QuerySelector(".db-badge"));
+        var (_, after) = await web.GetAsync("/");
+        Assert.Null(after.QuerySelector(".db-badge"));
     }
 
     private static readonly byte[] TinyPng = Convert.FromBase64String(

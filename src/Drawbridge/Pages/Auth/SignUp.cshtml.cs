@@ -29,10 +29,6 @@ public sealed class SignUpModel(AccountService accounts, UserManager<User> users
         {
             Errors.Add("kind", "Select whether you are a member of the public or a professional");
         }
-        if (string.IsNullOrEmpty(Password))
-        {
-            Errors.Add("password", "Enter a password of at least 10 characters");
-        }
         if (Errors.Any)
         {
             return Page();
