@@ -127,6 +127,7 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Drafts");
             o.Conventions.AuthorizePage("/Notifications");
             o.Conventions.AuthorizePage("/Moderation");
+            o.Conventions.AuthorizePage("/Organisations/Index");
         });
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MediaService.MaxEpisodeBytes + 1024 * 1024);

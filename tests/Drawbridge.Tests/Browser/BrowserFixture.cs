@@ -101,5 +101,5 @@ public class BrowserFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The browser against a server whose safety screen flags known words (see <see cref="Web.KeywordSafetyServer"/>).</summary>
-public sealed class SafetyBrowserFixture() : BrowserFixture(new Web.KeywordSafetyServer());
+/// <summary>The browser against its own server, for the live safety check.</summary>
+public sealed class SafetyBrowserFixture() : BrowserFixture(new DrawbridgeServer());

@@ -13,12 +13,12 @@ public sealed class LiveSafetyCheckTests(SafetyBrowserFixture fixture) : IClassF
         await BrowserFixture.SignInAsync(page, author.Email);
         await page.GotoAsync("/compose");
         var text = page.GetByLabel("Your post");
-        await text.PressSequentiallyAsync("Check the dose with Jane Bloggs");
+        await text.PressSequentiallyAsync("Email outpatients.team@example.org about NHS 943 476 5919");
         var live = page.Locator(".db-safety");
-        await Assertions.Expect(live).ToContainTextAsync("This looks like a patient's name");
-        await Assertions.Expect(live).ToContainTextAsync("Point people to their GP, pharmacist or NHS 111");
-        await Assertions.Expect(live.Locator("mark.db-finding--block")).ToHaveTextAsync("Jane Bloggs");
-        await Assertions.Expect(live.Locator("mark.db-finding--warn")).ToHaveTextAsync("dose");
+        await Assertions.Expect(live).ToContainTextAsync("This looks like an NHS number");
+        await Assertions.Expect(live).ToContainTextAsync("point people to a service's public contact page instead");
+        await Assertions.Expect(live.Locator("mark.db-finding--block")).ToHaveTextAsync("943 476 5919");
+        await Assertions.Expect(live.Locator("mark.db-finding--warn")).ToHaveTextAsync("outpatients.team@example.org");
         await BrowserFixture.AssertAccessibleAsync(page, "composer with live findings");
 
         await text.FillAsync("Check the dosage guidance with your pharmacist");

@@ -1,3 +1,4 @@
+using Drawbridge.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Drawbridge.Tests.Web;
 
 /// <summary>The composer applies the publishing rules: block findings stop it, warnings need "I have checked this", nudges never stop it.</summary>
-public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFixture<KeywordSafetyServer>
+public sealed class SafetyCheckPageTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
 {
     private async Task<(string Handle, WebSession Web)> SignedInAsync()
     {
@@ -23,15 +24,15 @@ public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFix
     {
         var (handle, web) = await SignedInAsync();
         using var _ = web;
-        var text = "Lovely to see Jane Bloggs walking again today";
+        var text = "Lovely to see NHS 943 476 5919 walking again today";
         var response = await web.SubmitAsync("/compose", "main form", new Dictionary<string, string> { ["text"] = text, ["intent"] = "publish" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
-        Assert.Contains("This looks like a patient's name", page.QuerySelector("#text-error")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("This looks like an NHS number", page.QuerySelector("#text-error")!.TextContent, StringComparison.Ordinal);
         var findings = page.QuerySelector(".db-findings")!;
         Assert.Contains("Must change", findings.TextContent, StringComparison.Ordinal);
-        Assert.Contains("Remove the name or describe the person in general terms", findings.TextContent, StringComparison.Ordinal);
-        Assert.Equal("Jane Bloggs", findings.QuerySelector("mark.db-finding--block")!.TextContent);
+        Assert.Contains("Remove the number. If someone has shared their own", findings.TextContent, StringComparison.Ordinal);
+        Assert.Equal("943 476 5919", findings.QuerySelector("mark.db-finding--block")!.TextContent);
         Assert.Equal(text, page.QuerySelector("textarea#text")!.TextContent);
         var (_, profile) = await web.GetAsync($"/@{handle}");
         Assert.DoesNotContain("walking again", profile.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
@@ -42,13 +43,13 @@ public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFix
     {
         var (handle, web) = await SignedInAsync();
         using var _ = web;
-        var text = "Ask your pharmacist before changing any dose of your inhaler";
+        var text = "Questions? Email outpatients.team@example.org before changing your inhaler";
         var first = await web.SubmitAsync("/compose", "main form", new Dictionary<string, string> { ["text"] = text, ["intent"] = "publish" });
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var page = await WebSession.ParseAsync(await first.Content.ReadAsStringAsync());
         Assert.Contains("Check these before publishing", page.QuerySelector("#confirmWarnings-error")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.QuerySelector("input#confirmWarnings[type=checkbox]"));
-        Assert.Equal("dose", page.QuerySelector("mark.db-finding--warn")!.TextContent);
+        Assert.Equal("outpatients.team@example.org", page.QuerySelector("mark.db-finding--warn")!.TextContent);
 
         var second = await web.SubmitAsync("/compose", "main form", new Dictionary<string, string> { ["text"] = text, ["intent"] = "publish", ["confirmWarnings"] = "true" });
         Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
@@ -63,10 +64,10 @@ public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFix
     {
         var (_, web) = await SignedInAsync();
         using var _ = web;
-        var response = await web.SubmitAsync("/compose", "main form", new Dictionary<string, string> { ["text"] = "Please book your flu jab asap", ["intent"] = "publish" });
+        var response = await web.SubmitAsync("/compose", "main form", new Dictionary<string, string> { ["text"] = "Please book your flu jab, it is a miracle cure", ["intent"] = "publish" });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var (_, post) = await web.GetAsync(response.Headers.Location!.ToString());
-        Assert.Equal("Please book your flu jab asap", post.QuerySelector(".db-post--focus .db-post__content")!.TextContent.Trim());
+        Assert.Equal("Please book your flu jab, it is a miracle cure", post.QuerySelector(".db-post--focus .db-post__content")!.TextContent.Trim());
     }
 
     [Fact]
@@ -74,14 +75,14 @@ public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFix
     {
         var (_, web) = await SignedInAsync();
         using var _ = web;
-        var saved = await web.SubmitAsync("/compose", "main form", new Dictionary<string, string> { ["text"] = "Jane Bloggs is home", ["intent"] = "draft" });
+        var saved = await web.SubmitAsync("/compose", "main form", new Dictionary<string, string> { ["text"] = "NHS 943 476 5919 is home", ["intent"] = "draft" });
         Assert.Equal("/drafts", saved.Headers.Location!.ToString());
         var (_, drafts) = await web.GetAsync("/drafts");
-        Assert.Contains("Jane Bloggs is home", drafts.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("NHS 943 476 5919 is home", drafts.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         var publish = await web.SubmitAsync("/drafts", "form[action*=publish]", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.OK, publish.StatusCode);
         var page = await WebSession.ParseAsync(await publish.Content.ReadAsStringAsync());
-        Assert.Contains("This looks like a patient's name", page.QuerySelector(".nhsuk-error-summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("This looks like an NHS number", page.QuerySelector(".nhsuk-error-summary")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFix
         var member = await server.SignUpAsync($"mem_{Guid.NewGuid():N}"[..16]);
         using var memberWeb = new WebSession(server);
         await memberWeb.SignInAsync(member.Email);
-        var held = await memberWeb.SubmitAsync($"/compose?replyTo={rootId}", "main form", new Dictionary<string, string> { ["text"] = "My mum Jane Bloggs is still waiting", ["intent"] = "publish" });
+        var held = await memberWeb.SubmitAsync($"/compose?replyTo={rootId}", "main form", new Dictionary<string, string> { ["text"] = "My NHS number is 943 476 5919 and I am still waiting", ["intent"] = "publish" });
         Assert.Equal(HttpStatusCode.Redirect, held.StatusCode);
         var (_, thread) = await memberWeb.GetAsync(held.Headers.Location!.ToString());
         Assert.Contains("Held privately", thread.QuerySelector(".db-flash")!.TextContent, StringComparison.Ordinal);
@@ -125,6 +126,6 @@ public sealed class SafetyCheckPageTests(KeywordSafetyServer server) : IClassFix
         var released = await modWeb.SubmitAsync("/moderation", $"form:has(input[value='{heldId}'])", new Dictionary<string, string> { ["decision"] = "approve" });
         Assert.Equal("/moderation", released.Headers.Location!.ToString());
         var (_, after) = await memberWeb.GetAsync($"/@{author.Handle}/{rootId}");
-        Assert.Contains("My mum Jane Bloggs is still waiting", after.QuerySelector(".db-thread")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("My NHS number is 943 476 5919 and I am still waiting", after.QuerySelector(".db-thread")!.TextContent, StringComparison.Ordinal);
     }
 }
