@@ -84,6 +84,7 @@ internal static partial class IndividualAdvice
     {
         var text = scan.Text;
         var lastEnd = -1;
+        int[]? medicines = null;
         foreach (var m in scan.MatchesAt(TriggerRegex(), IsCandidate))
         {
             if (m.Index < lastEnd)
@@ -99,7 +100,8 @@ internal static partial class IndividualAdvice
                 continue;
             }
             var (sentenceStart, _) = DatesOfBirth.SentenceAround(text, m.Index, m.Index + m.Length);
-            var aboutMedicine = DoseRegex().IsMatch(clause) || MentionsMedicine(scan, sentenceStart, clauseEnd);
+            medicines ??= MedicineCounts(scan);
+            var aboutMedicine = DoseRegex().IsMatch(clause) || Between(scan, medicines, sentenceStart, clauseEnd) > 0;
             var personal = m.Value.StartsWith("if", StringComparison.OrdinalIgnoreCase)
                 || m.Value.StartsWith("in your", StringComparison.OrdinalIgnoreCase)
                 || m.Value.StartsWith("personally", StringComparison.OrdinalIgnoreCase);
@@ -115,21 +117,22 @@ internal static partial class IndividualAdvice
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static bool MentionsMedicine(Scan scan, int from, int to)
+    private static int[] MedicineCounts(Scan scan)
     {
+        // counts[k] = medicine words among tokens 0..k-1, so any stretch of text is answered in O(log n).
         var tokens = scan.Tokens;
         var all = tokens.Tokens;
-        for (var k = tokens.TokenAt(from); k < all.Length && all[k].Start < to; k++)
+        var counts = new int[all.Length + 1];
+        for (var k = 0; k < all.Length; k++)
         {
-            if (all[k].Kind == TokenKind.Word && ClinicalLexicon.Medicines.Contains(tokens.Span(all[k])))
-            {
-                return true;
-            }
+            counts[k + 1] = counts[k] + (all[k].Kind == TokenKind.Word && ClinicalLexicon.Medicines.Contains(tokens.Span(all[k])) ? 1 : 0);
         }
-        return false;
+        return counts;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static int Between(Scan scan, int[] counts, int from, int to) =>
+        counts[scan.Tokens.TokenAt(to)] - counts[scan.Tokens.TokenAt(from)];
+
     private static bool StartsWithPronoun(ReadOnlySpan<char> tail)
     {
         tail = tail.TrimStart();
