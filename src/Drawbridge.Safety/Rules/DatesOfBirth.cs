@@ -22,11 +22,11 @@ internal static partial class DatesOfBirth
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex BornYearRegex();
 
-    [GeneratedRegex(@"\b(?<age>[0-9]{1,3}) ?-?(?:years?|yrs?|yo|y/o|y\.o\.?)(?:[ -]old)?(?![a-z])|\baged? (?<age>[0-9]{1,3})\b|\b(?:age|aged):? (?<age>[0-9]{1,3})\b|\b(?:i'm|i am|she's|he's|she is|he is|they're|now|is|was|turned|turns|turning) (?<age>[0-9]{1,3})(?![0-9%]|[.,:][0-9])\b",
+    [GeneratedRegex(@"\b(?<age>[0-9]{1,3}) ?-?(?:years?|yrs?|yo|y/o|y\.o\.?)(?:[ -]old)?(?![a-z])|\baged? (?<age>[0-9]{1,3})\b|\b(?:age|aged):? (?<age>[0-9]{1,3})\b|\((?<age>[0-9]{1,3})\)|\b(?:i'm|i am|she's|he's|she is|he is|they're|now|is|was|turned|turns|turning) (?<age>[0-9]{1,3})(?![0-9%]|[.,:][0-9])\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AgeRegex();
 
-    [GeneratedRegex(@"\b(?:d\.? ?o\.? ?b\.?|date of birth|born|birth ?date|birthdate|birthday|b\.)\W{0,3}(?:(?:on|in|is|was|of|:)\W{1,2}){0,2}$",
+    [GeneratedRegex(@"\b(?:d\.? ?o\.? ?b\.?|date of birth|born|birth ?date|birthdate|birthday|b\.)\W{0,3}(?:(?:on|in|is|was|of|the|:)\W{1,2}){0,3}$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex IntroRegex();
 

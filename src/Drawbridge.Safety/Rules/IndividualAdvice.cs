@@ -15,6 +15,9 @@ internal static partial class IndividualAdvice
         @"\G(?:you(?:'d| would| should| must| need to| have to| ought to| could| might want to| may want to| can| can just| want to|'ve got to| gotta| better)(?: (?:just|definitely|really|probably|maybe|perhaps|also|honestly|seriously|then|now|simply|try and|try to))* (?<neg>not |never )?" + Verbs + @"\b" +
         @"|\b(?:if i were you|if i was you|in your shoes|personally)\W{0,3}(?:i'd|i would|id)(?: (?:just|definitely|probably))? " + Verbs + @"\b" +
         @"|\b(?:i'd|i would) (?:just |definitely |probably )?(?!have )" + Verbs + @"\b" +
+        @"|\b(?:i'd|i would|i|id) (?:strongly |really |definitely )?(?:recommend|suggest|advise)\b" +
+        @"|\bgo ahead and " + Verbs + @"\b" +
+        @"|\bno need (?:for you )?to (?:take|keep taking|finish|carry on)\b" +
         @"|\b(?:have you tried|why not try|why don't you|why dont you|try taking|try upping|try increasing|try stopping|try switching|best to take|best to stop)\b" +
         @"|(?:^|(?<=[.!?\n:,;]\s*)|(?<=\s[-\u2013]\s)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:(?:so|just|definitely|honestly|seriously|maybe|personally|tbh|hun|mate|babe|love|ok|okay|then|i'd say|my advice(?: would be| is)?)[,:]? ){0,3}(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
@@ -30,7 +33,7 @@ internal static partial class IndividualAdvice
 
     // The first word of every trigger above.
     private static readonly WordSet Triggers = new(
-        "you if in personally i'd i id have why try best so just definitely honestly seriously maybe tbh hun mate babe love ok okay then my " +
+        "you if in personally i'd i id have why try best go no so just definitely honestly seriously maybe tbh hun mate babe love ok okay then my " +
         "stop start take increase decrease reduce double halve up lower skip come cut drop restart switch swap don't do dont keep carry avoid pop ditch");
 
     private static readonly WordSet ClauseStarters = new(
@@ -60,7 +63,16 @@ internal static partial class IndividualAdvice
         var next = scan.NextWord(k);
         if (w.Equals("i", StringComparison.OrdinalIgnoreCase))
         {
-            return next.Equals("would", StringComparison.OrdinalIgnoreCase);
+            return next.Equals("would", StringComparison.OrdinalIgnoreCase) || next.Equals("recommend", StringComparison.OrdinalIgnoreCase)
+                || next.Equals("suggest", StringComparison.OrdinalIgnoreCase) || next.Equals("strongly", StringComparison.OrdinalIgnoreCase);
+        }
+        if (w.Equals("go", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("ahead", StringComparison.OrdinalIgnoreCase);
+        }
+        if (w.Equals("no", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("need", StringComparison.OrdinalIgnoreCase);
         }
         if (w.Equals("if", StringComparison.OrdinalIgnoreCase))
         {

@@ -63,6 +63,15 @@ internal static class PatientNumbers
                 i = SkipCluster(s, p);
                 continue;
             }
+            // 943.476.5919: dots only in the 3-3-4 grouping, so decimals and version numbers stay out.
+            if (groups == 1 && groupLen[0] == 3 && clusterEnd + 9 <= s.Length && s[clusterEnd] == '.' && !IsDecimalBefore(s, i)
+                && IsRun(s, clusterEnd + 1, 3) && s[clusterEnd + 4] == '.' && IsRun(s, clusterEnd + 5, 4)
+                && (clusterEnd + 9 == s.Length || !char.IsLetterOrDigit(s[clusterEnd + 9])) && (clusterEnd + 10 > s.Length || !IsDecimalAfter(s, clusterEnd + 9)))
+            {
+                Classify(scan, i, clusterEnd + 9);
+                i = clusterEnd + 9;
+                continue;
+            }
             var endsCleanly = clusterEnd >= s.Length || (!char.IsLetter(s[clusterEnd]) && !IsDecimalAfter(s, clusterEnd));
             var total = 0;
             for (var g = 0; g < groups; g++)
@@ -104,6 +113,18 @@ internal static class PatientNumbers
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static bool IsRun(string s, int from, int length)
+    {
+        for (var k = from; k < from + length; k++)
+        {
+            if (!char.IsAsciiDigit(s[k]))
+            {
+                return false;
+            }
+        }
+        return from + length >= s.Length || !char.IsAsciiDigit(s[from + length]);
+    }
+
     private static int SkipDigits(string s, int p)
     {
         while (p < s.Length && char.IsAsciiDigit(s[p]))
