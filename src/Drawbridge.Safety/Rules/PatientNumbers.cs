@@ -182,7 +182,7 @@ internal static class PatientNumbers
         var first3 = d[0] * 100 + d[1] * 10 + d[2];
         var phoneWords = d[0] == 0 && (scan.WordBefore(start, 25, "call") || scan.WordBefore(start, 25, "ring")
             || scan.WordBefore(start, 25, "phone") || scan.WordBefore(start, 25, "tel") || scan.WordBefore(start, 25, "mobile"));
-        if (phoneWords && !saysNhs && !saysChi && !saysHc)
+        if ((phoneWords || OtherNumberWords(scan, start)) && !saysNhs && !saysChi && !saysHc)
         {
             return false;
         }
@@ -231,6 +231,27 @@ internal static class PatientNumbers
         };
         scan.Add(rule, start, end, Severity.Block, what, suggestion);
         return true;
+    }
+
+    private static readonly string[] OtherNumbers =
+    [
+        "order", "invoice", "tracking", "account", "ticket", "serial", "policy", "transaction", "receipt", "parcel",
+        "delivery", "charity", "company", "registration", "vat", "card", "isbn", "barcode", "product", "item", "model",
+        "version", "membership", "licence", "license", "sort code", "payroll", "employee",
+        "staff number", "pin",
+    ];
+
+    /// <summary>The number is introduced as something else (an order, an invoice, a charity…), one of 11 that pass by chance.</summary>
+    private static bool OtherNumberWords(Scan scan, int start)
+    {
+        foreach (var w in OtherNumbers)
+        {
+            if (scan.WordBefore(start, 25, w))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>NHS Modulus 11: weights 10..2 over the first nine digits; a check of 10 is never issued.</summary>
