@@ -108,6 +108,8 @@ public sealed class FindingTests
     [InlineData("You should see your GP if a cough lasts more than three weeks.")]
     [InlineData("If you're unsure about your medication, speak to a pharmacist or call NHS 111.")]
     [InlineData("Take care of yourselves this winter.")]
+    [InlineData("If you take warfarin, avoid cranberry juice.")]
+    [InlineData("You should never stop taking steroids suddenly.")]
     public void General_information_and_signposting_are_not_advice(string text)
     {
         Assert.DoesNotContain(SafetyChecker.Check(text), f => f.Rule == SafetyRules.IndividualAdvice);

@@ -89,6 +89,21 @@ internal static partial class IndividualAdvice
         return ClauseStarters.Contains(w) && scan.StartsClause(k);
     }
 
+    [GeneratedRegex(@"^\W*(?:if|when|while) you\b|\b(?:if|when) you(?:'re| are| have|'ve| take| use| get)\b|\b(?:most people|most adults|anyone|everyone|people who|patients who|adults should|children should)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex GeneralRegex();
+
+    /// <summary>The post answers someone: it starts with an @handle or "Replying to", or an @handle opens the sentence.</summary>
+    private static bool IsReply(string text, int sentenceFrom)
+    {
+        var t = text.AsSpan().TrimStart();
+        if (t.StartsWith("@") || t.StartsWith("replying to", StringComparison.OrdinalIgnoreCase) || t.StartsWith("reply to", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        return text.AsSpan(sentenceFrom).TrimStart().StartsWith("@");
+    }
+
     private static readonly WordSet Pronouns = new("it them those these that this one");
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -108,6 +123,18 @@ internal static partial class IndividualAdvice
             var clause = text.AsSpan(m.Index, clauseEnd - m.Index);
             var tail = text.AsSpan(m.Index + m.Length, clauseEnd - m.Index - m.Length);
             if (SignpostRegex().IsMatch(clause))
+            {
+                continue;
+            }
+            // Health information for everyone ("If you take warfarin, avoid cranberry juice", "You should never
+            // stop steroids suddenly") is not advice to one person, unless it is a reply to someone.
+            var (sentenceFrom, _) = DatesOfBirth.SentenceAround(text, m.Index, m.Index + m.Length);
+            var sentence = text.AsSpan(sentenceFrom, clauseEnd - sentenceFrom);
+            var universal = m.Value.Contains(" never ", StringComparison.OrdinalIgnoreCase)
+                || text.AsSpan(Math.Max(sentenceFrom, m.Index - 8), m.Index - Math.Max(sentenceFrom, m.Index - 8)).Contains("always", StringComparison.OrdinalIgnoreCase)
+                || text.AsSpan(Math.Max(sentenceFrom, m.Index - 8), m.Index - Math.Max(sentenceFrom, m.Index - 8)).Contains("never", StringComparison.OrdinalIgnoreCase);
+            if (!IsReply(text, sentenceFrom) && (universal || GeneralRegex().IsMatch(sentence)
+                || (m.Value.StartsWith("you can", StringComparison.OrdinalIgnoreCase) && !clause.Contains("your", StringComparison.OrdinalIgnoreCase))))
             {
                 continue;
             }
