@@ -26,6 +26,11 @@ public static class SafetyScan
         while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             lineNumber++;
+            if (lineNumber == 1 && line.StartsWith('\uFEFF'))
+            {
+                // A byte order mark that the reader did not strip.
+                line = line[1..];
+            }
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

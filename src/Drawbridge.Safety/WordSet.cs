@@ -8,11 +8,24 @@ internal sealed class WordSet
     private readonly FrozenSet<string> _set;
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
+    // Bit n of _shapes[initial] is set when the set holds a word of length n starting with that letter:
+    // most words of a text are turned away by this before any hashing.
+    private readonly ulong[] _shapes = new ulong[27];
+
     public WordSet(IEnumerable<string> words)
     {
         _set = words.Select(w => w.Trim()).Where(w => w.Length > 0).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var w in _set)
+        {
+            _shapes[Initial(w[0])] |= 1UL << Math.Min(w.Length, 63);
+        }
     }
+
+    private static int Initial(char c) => c is >= 'a' and <= 'z' ? c - 'a' : c is >= 'A' and <= 'Z' ? c - 'A' : 26;
+
+    private bool MayContain(ReadOnlySpan<char> word) =>
+        word.Length > 0 && (_shapes[Initial(word[0])] & (1UL << Math.Min(word.Length, 63))) != 0;
 
     public WordSet(string spaceSeparated)
         : this(spaceSeparated.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries))
@@ -24,7 +37,7 @@ internal sealed class WordSet
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Contains(ReadOnlySpan<char> word)
     {
-        if (_lookup.Contains(word))
+        if (MayContain(word) && _lookup.Contains(word))
         {
             return true;
         }
@@ -35,7 +48,7 @@ internal sealed class WordSet
         }
         Span<char> folded = stackalloc char[word.Length * 2];
         var n = Fold(word, folded);
-        return n > 0 && _lookup.Contains(folded[..n]);
+        return n > 0 && MayContain(folded[..n]) && _lookup.Contains(folded[..n]);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

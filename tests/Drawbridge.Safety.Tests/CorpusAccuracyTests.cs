@@ -20,6 +20,7 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
     [Theory]
     [InlineData("posts.txt", 10)]
     [InlineData("holdout.txt", 2)]
+    [InlineData("fresh.txt", 2)]
     public void Precision_and_recall_meet_the_targets_for_each_rule(string corpus, int minSupport)
     {
         var posts = LabelledCorpus.Load(corpus);

@@ -55,8 +55,20 @@ public sealed class FindingTests
         Assert.Equal(Severity.Block, Assert.Single(jigsaw, f => f.Rule == SafetyRules.PersonName).Severity);
     }
 
+    [Fact]
+    public void A_relationship_with_a_condition_and_a_time_or_place_is_a_jigsaw_that_blocks()
+    {
+        var text = "My neighbour's daughter was admitted to ICU last night with meningitis.";
+        var f = Assert.Single(SafetyChecker.Check(text), x => x.Rule == SafetyRules.PersonName);
+        Assert.Equal("My neighbour's daughter", f.Excerpt(text));
+        Assert.Equal(Severity.Block, f.Severity);
+        Assert.DoesNotContain(SafetyChecker.Check("My colleague gave a brilliant talk on sepsis today."), x => x.Rule == SafetyRules.PersonName);
+        Assert.DoesNotContain(SafetyChecker.Check("My mum says thank you to the whole team."), x => x.Rule == SafetyRules.PersonName);
+    }
+
     [Theory]
     [InlineData("Thanks to Chidinma Okeke for covering.", "Chidinma Okeke")]
+    [InlineData("Thanks to Oluwafemi Adeniran for covering.", "Oluwafemi Adeniran")]
     [InlineData("Spoke to Mr Nguyen about it.", "Mr Nguyen")]
     [InlineData("Zofia Wiśniewska ran the clinic.", "Zofia Wiśniewska")]
     [InlineData("Met a lovely lady called Aroha at the bus stop.", "Aroha")]
@@ -96,6 +108,8 @@ public sealed class FindingTests
     [InlineData("You should see your GP if a cough lasts more than three weeks.")]
     [InlineData("If you're unsure about your medication, speak to a pharmacist or call NHS 111.")]
     [InlineData("Take care of yourselves this winter.")]
+    [InlineData("If you take warfarin, avoid cranberry juice.")]
+    [InlineData("You should never stop taking steroids suddenly.")]
     public void General_information_and_signposting_are_not_advice(string text)
     {
         Assert.DoesNotContain(SafetyChecker.Check(text), f => f.Rule == SafetyRules.IndividualAdvice);

@@ -68,10 +68,16 @@ public sealed class RobustnessTests
     {
         // Pathological repetition is where backtracking regexes blow up; every rule must stay linear.
         var text = new StringBuilder().Insert(0, unit, 200_000 / unit.Length).ToString();
-        SafetyChecker.Check(text);
-        var sw = Stopwatch.StartNew();
         AssertSane(text);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"200k chars of '{unit}' took {sw.Elapsed.TotalMilliseconds:0} ms");
+        // The best of two runs, so that a busy machine does not fail the test; a quadratic rule would take minutes.
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < 2; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            SafetyChecker.Check(text);
+            best = sw.Elapsed < best ? sw.Elapsed : best;
+        }
+        Assert.True(best < TimeSpan.FromSeconds(2), $"200k chars of '{unit}' took {best.TotalMilliseconds:0} ms");
     }
 
     [Fact]
@@ -84,12 +90,15 @@ public sealed class RobustnessTests
             sb.Append(corpus[i % corpus.Length]).Append('\n');
         }
         var text = sb.ToString();
-        SafetyChecker.Check(text);
-        var sw = Stopwatch.StartNew();
-        var findings = SafetyChecker.Check(text);
-        sw.Stop();
-        Assert.NotEmpty(findings);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), $"1 MB took {sw.Elapsed.TotalMilliseconds:0} ms");
+        Assert.NotEmpty(SafetyChecker.Check(text));
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            SafetyChecker.Check(text);
+            best = sw.Elapsed < best ? sw.Elapsed : best;
+        }
+        Assert.True(best < TimeSpan.FromSeconds(1), $"1 MB took {best.TotalMilliseconds:0} ms (best of 3)");
     }
 
     [Fact]

@@ -18,15 +18,15 @@ internal static partial class DatesOfBirth
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DateRegex();
 
-    [GeneratedRegex(@"\Gborn (?:in |on )?(?:(?<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?),? )?(?<y>(?:19|20)[0-9]{2})\b",
+    [GeneratedRegex(@"\G(?:born|d\.? ?o\.? ?b\.?|date of birth|year of birth|yob)\W{0,3}(?:in |on |is |was )?(?:(?<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?),? )?(?<y>(?:19|20)[0-9]{2})\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex BornYearRegex();
 
-    [GeneratedRegex(@"\b(?<age>[0-9]{1,3}) ?-?(?:years?|yrs?|yo|y/o|y\.o\.?)(?:[ -]old)?(?![a-z])|\baged? (?<age>[0-9]{1,3})\b|\b(?:age|aged):? (?<age>[0-9]{1,3})\b|\b(?:i'm|i am|she's|he's|she is|he is|they're|now|is|was|turned|turns|turning) (?<age>[0-9]{1,3})(?![0-9%]|[.,:][0-9])\b",
+    [GeneratedRegex(@"\b(?<age>[0-9]{1,3}) ?-?(?:years?|yrs?|yo|y/o|y\.o\.?)(?:[ -]old)?(?![a-z])|\baged? (?<age>[0-9]{1,3})\b|\b(?:age|aged):? (?<age>[0-9]{1,3})\b|\((?<age>[0-9]{1,3})\)|\b(?:i'm|i am|she's|he's|she is|he is|they're|now|is|was|turned|turns|turning) (?<age>[0-9]{1,3})(?![0-9%]|[.,:][0-9])\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AgeRegex();
 
-    [GeneratedRegex(@"\b(?:d\.? ?o\.? ?b\.?|date of birth|born|birth ?date|birthdate|birthday|b\.)\W{0,3}(?:(?:on|in|is|was|of|:)\W{1,2}){0,2}$",
+    [GeneratedRegex(@"\b(?:d\.? ?o\.? ?b\.?|date of birth|born|birth ?date|birthdate|birthday|b\.)\W{0,3}(?:(?:on|in|is|was|of|the|:)\W{1,2}){0,3}$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex IntroRegex();
 
@@ -80,7 +80,10 @@ internal static partial class DatesOfBirth
                 scan.Add(SafetyRules.DateOfBirth, m.Index, m.Index + m.Length, Severity.Warn, Message, Suggestion);
             }
         }
-        foreach (var m in scan.MatchesAt(BornYearRegex(), [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] static (TokenizedText tt, Token t) => t.Kind == TokenKind.Word && tt.Span(t).Equals("born", StringComparison.OrdinalIgnoreCase)))
+        foreach (var m in scan.MatchesAt(BornYearRegex(), [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] static (TokenizedText tt, Token t) =>
+            t.Kind == TokenKind.Word && tt.Span(t) is var w && (w.Equals("born", StringComparison.OrdinalIgnoreCase) || w.Equals("dob", StringComparison.OrdinalIgnoreCase)
+                || w.Equals("d", StringComparison.OrdinalIgnoreCase) || w.Equals("date", StringComparison.OrdinalIgnoreCase)
+                || w.Equals("year", StringComparison.OrdinalIgnoreCase) || w.Equals("yob", StringComparison.OrdinalIgnoreCase))))
         {
             var y = m.Groups["y"];
             var start = m.Groups["mon"].Success ? m.Groups["mon"].Index : y.Index;

@@ -5,7 +5,7 @@ namespace Drawbridge.Safety.Rules;
 /// <summary>Local patient identifiers, found by the words that introduce them (hospital number, MRN, unit no., …).</summary>
 internal static partial class HospitalNumbers
 {
-    [GeneratedRegex(@"\G(?:(?:hospital|hosp\.?|unit|patient|pt|case|PAS|medical record|medical records|record|K|RXH|casenote|case note|notes) ?(?:number|numbers|no\.?|nos\.?|num\.?|#|id|ref|reference|identifier)|MRNs?|URN|UR number|PID)\b\.?(?: (?:is|was|of|=))? ?[(:#=\-\u2013]? ?(?<id>[A-Z]{0,4}[\-/]?[0-9][0-9A-Z\-/]{3,14})\b",
+    [GeneratedRegex(@"\G(?:(?:hospital|hosp\.?|unit|patient|pt|case|PAS|medical record|medical records|record|K|RXH|casenote|case note|notes) ?(?:number|numbers|no\.?|nos\.?|num\.?|#|id|ref|reference|identifier)|MRNs?|URN|UR number|PID)\b\.?(?: (?:is|was|of|=))? ?[(:#=\-\u2013]? ?(?<id>[A-Z]{1,4}[0-9]{0,2} [0-9]{5,10}|[A-Z]{0,4}[\-/]?[0-9][0-9A-Z\-/]{3,14})\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex HospitalNumberRegex();
 

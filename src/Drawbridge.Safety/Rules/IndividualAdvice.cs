@@ -15,6 +15,9 @@ internal static partial class IndividualAdvice
         @"\G(?:you(?:'d| would| should| must| need to| have to| ought to| could| might want to| may want to| can| can just| want to|'ve got to| gotta| better)(?: (?:just|definitely|really|probably|maybe|perhaps|also|honestly|seriously|then|now|simply|try and|try to))* (?<neg>not |never )?" + Verbs + @"\b" +
         @"|\b(?:if i were you|if i was you|in your shoes|personally)\W{0,3}(?:i'd|i would|id)(?: (?:just|definitely|probably))? " + Verbs + @"\b" +
         @"|\b(?:i'd|i would) (?:just |definitely |probably )?(?!have )" + Verbs + @"\b" +
+        @"|\b(?:i'd|i would|i|id) (?:strongly |really |definitely )?(?:recommend|suggest|advise)\b" +
+        @"|\bgo ahead and " + Verbs + @"\b" +
+        @"|\bno need (?:for you )?to (?:take|keep taking|finish|carry on)\b" +
         @"|\b(?:have you tried|why not try|why don't you|why dont you|try taking|try upping|try increasing|try stopping|try switching|best to take|best to stop)\b" +
         @"|(?:^|(?<=[.!?\n:,;]\s*)|(?<=\s[-\u2013]\s)|(?<=^[@#][\w.@]+\s+)|(?<=\n[@#][\w.@]+\s+))(?:(?:so|just|definitely|honestly|seriously|maybe|personally|tbh|hun|mate|babe|love|ok|okay|then|i'd say|my advice(?: would be| is)?)[,:]? ){0,3}(?:stop|start|take|increase|decrease|reduce|double|halve|up|lower|skip|come off|cut|drop|restart|switch to|swap to|don't take|do not take|dont take|stop taking|keep taking|carry on taking|avoid|pop|ditch)\b)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
@@ -30,7 +33,7 @@ internal static partial class IndividualAdvice
 
     // The first word of every trigger above.
     private static readonly WordSet Triggers = new(
-        "you if in personally i'd i id have why try best so just definitely honestly seriously maybe tbh hun mate babe love ok okay then my " +
+        "you if in personally i'd i id have why try best go no so just definitely honestly seriously maybe tbh hun mate babe love ok okay then my " +
         "stop start take increase decrease reduce double halve up lower skip come cut drop restart switch swap don't do dont keep carry avoid pop ditch");
 
     private static readonly WordSet ClauseStarters = new(
@@ -60,7 +63,16 @@ internal static partial class IndividualAdvice
         var next = scan.NextWord(k);
         if (w.Equals("i", StringComparison.OrdinalIgnoreCase))
         {
-            return next.Equals("would", StringComparison.OrdinalIgnoreCase);
+            return next.Equals("would", StringComparison.OrdinalIgnoreCase) || next.Equals("recommend", StringComparison.OrdinalIgnoreCase)
+                || next.Equals("suggest", StringComparison.OrdinalIgnoreCase) || next.Equals("strongly", StringComparison.OrdinalIgnoreCase);
+        }
+        if (w.Equals("go", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("ahead", StringComparison.OrdinalIgnoreCase);
+        }
+        if (w.Equals("no", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.Equals("need", StringComparison.OrdinalIgnoreCase);
         }
         if (w.Equals("if", StringComparison.OrdinalIgnoreCase))
         {
@@ -77,6 +89,21 @@ internal static partial class IndividualAdvice
         return ClauseStarters.Contains(w) && scan.StartsClause(k);
     }
 
+    [GeneratedRegex(@"^\W*(?:if|when|while) you\b|\b(?:if|when) you(?:'re| are| have|'ve| take| use| get)\b|\b(?:most people|most adults|anyone|everyone|people who|patients who|adults should|children should)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex GeneralRegex();
+
+    /// <summary>The post answers someone: it starts with an @handle or "Replying to", or an @handle opens the sentence.</summary>
+    private static bool IsReply(string text, int sentenceFrom)
+    {
+        var t = text.AsSpan().TrimStart();
+        if (t.StartsWith("@") || t.StartsWith("replying to", StringComparison.OrdinalIgnoreCase) || t.StartsWith("reply to", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        return text.AsSpan(sentenceFrom).TrimStart().StartsWith("@");
+    }
+
     private static readonly WordSet Pronouns = new("it them those these that this one");
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -84,6 +111,7 @@ internal static partial class IndividualAdvice
     {
         var text = scan.Text;
         var lastEnd = -1;
+        int[]? medicines = null;
         foreach (var m in scan.MatchesAt(TriggerRegex(), IsCandidate))
         {
             if (m.Index < lastEnd)
@@ -98,8 +126,21 @@ internal static partial class IndividualAdvice
             {
                 continue;
             }
+            // Health information for everyone ("If you take warfarin, avoid cranberry juice", "You should never
+            // stop steroids suddenly") is not advice to one person, unless it is a reply to someone.
+            var (sentenceFrom, _) = DatesOfBirth.SentenceAround(text, m.Index, m.Index + m.Length);
+            var sentence = text.AsSpan(sentenceFrom, clauseEnd - sentenceFrom);
+            var universal = m.Value.Contains(" never ", StringComparison.OrdinalIgnoreCase)
+                || text.AsSpan(Math.Max(sentenceFrom, m.Index - 8), m.Index - Math.Max(sentenceFrom, m.Index - 8)).Contains("always", StringComparison.OrdinalIgnoreCase)
+                || text.AsSpan(Math.Max(sentenceFrom, m.Index - 8), m.Index - Math.Max(sentenceFrom, m.Index - 8)).Contains("never", StringComparison.OrdinalIgnoreCase);
+            if (!IsReply(text, sentenceFrom) && (universal || GeneralRegex().IsMatch(sentence)
+                || (m.Value.StartsWith("you can", StringComparison.OrdinalIgnoreCase) && !clause.Contains("your", StringComparison.OrdinalIgnoreCase))))
+            {
+                continue;
+            }
             var (sentenceStart, _) = DatesOfBirth.SentenceAround(text, m.Index, m.Index + m.Length);
-            var aboutMedicine = DoseRegex().IsMatch(clause) || MentionsMedicine(scan, sentenceStart, clauseEnd);
+            medicines ??= MedicineCounts(scan);
+            var aboutMedicine = DoseRegex().IsMatch(clause) || Between(scan, medicines, sentenceStart, clauseEnd) > 0;
             var personal = m.Value.StartsWith("if", StringComparison.OrdinalIgnoreCase)
                 || m.Value.StartsWith("in your", StringComparison.OrdinalIgnoreCase)
                 || m.Value.StartsWith("personally", StringComparison.OrdinalIgnoreCase);
@@ -115,21 +156,22 @@ internal static partial class IndividualAdvice
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static bool MentionsMedicine(Scan scan, int from, int to)
+    private static int[] MedicineCounts(Scan scan)
     {
+        // counts[k] = medicine words among tokens 0..k-1, so any stretch of text is answered in O(log n).
         var tokens = scan.Tokens;
         var all = tokens.Tokens;
-        for (var k = tokens.TokenAt(from); k < all.Length && all[k].Start < to; k++)
+        var counts = new int[all.Length + 1];
+        for (var k = 0; k < all.Length; k++)
         {
-            if (all[k].Kind == TokenKind.Word && ClinicalLexicon.Medicines.Contains(tokens.Span(all[k])))
-            {
-                return true;
-            }
+            counts[k + 1] = counts[k] + (all[k].Kind == TokenKind.Word && ClinicalLexicon.Medicines.Contains(tokens.Span(all[k])) ? 1 : 0);
         }
-        return false;
+        return counts;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static int Between(Scan scan, int[] counts, int from, int to) =>
+        counts[scan.Tokens.TokenAt(to)] - counts[scan.Tokens.TokenAt(from)];
+
     private static bool StartsWithPronoun(ReadOnlySpan<char> tail)
     {
         tail = tail.TrimStart();

@@ -63,6 +63,15 @@ internal static class PatientNumbers
                 i = SkipCluster(s, p);
                 continue;
             }
+            // 943.476.5919: dots only in the 3-3-4 grouping, so decimals and version numbers stay out.
+            if (groups == 1 && groupLen[0] == 3 && clusterEnd + 9 <= s.Length && s[clusterEnd] == '.' && !IsDecimalBefore(s, i)
+                && IsRun(s, clusterEnd + 1, 3) && s[clusterEnd + 4] == '.' && IsRun(s, clusterEnd + 5, 4)
+                && (clusterEnd + 9 == s.Length || !char.IsLetterOrDigit(s[clusterEnd + 9])) && (clusterEnd + 10 > s.Length || !IsDecimalAfter(s, clusterEnd + 9)))
+            {
+                Classify(scan, i, clusterEnd + 9);
+                i = clusterEnd + 9;
+                continue;
+            }
             var endsCleanly = clusterEnd >= s.Length || (!char.IsLetter(s[clusterEnd]) && !IsDecimalAfter(s, clusterEnd));
             var total = 0;
             for (var g = 0; g < groups; g++)
@@ -104,6 +113,18 @@ internal static class PatientNumbers
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static bool IsRun(string s, int from, int length)
+    {
+        for (var k = from; k < from + length; k++)
+        {
+            if (!char.IsAsciiDigit(s[k]))
+            {
+                return false;
+            }
+        }
+        return from + length >= s.Length || !char.IsAsciiDigit(s[from + length]);
+    }
+
     private static int SkipDigits(string s, int p)
     {
         while (p < s.Length && char.IsAsciiDigit(s[p]))
@@ -161,7 +182,7 @@ internal static class PatientNumbers
         var first3 = d[0] * 100 + d[1] * 10 + d[2];
         var phoneWords = d[0] == 0 && (scan.WordBefore(start, 25, "call") || scan.WordBefore(start, 25, "ring")
             || scan.WordBefore(start, 25, "phone") || scan.WordBefore(start, 25, "tel") || scan.WordBefore(start, 25, "mobile"));
-        if (phoneWords && !saysNhs && !saysChi && !saysHc)
+        if ((phoneWords || OtherNumberWords(scan, start)) && !saysNhs && !saysChi && !saysHc)
         {
             return false;
         }
@@ -210,6 +231,27 @@ internal static class PatientNumbers
         };
         scan.Add(rule, start, end, Severity.Block, what, suggestion);
         return true;
+    }
+
+    private static readonly string[] OtherNumbers =
+    [
+        "order", "invoice", "tracking", "account", "ticket", "serial", "policy", "transaction", "receipt", "parcel",
+        "delivery", "charity", "company", "registration", "vat", "card", "isbn", "barcode", "product", "item", "model",
+        "version", "membership", "licence", "license", "sort code", "payroll", "employee",
+        "staff number", "pin",
+    ];
+
+    /// <summary>The number is introduced as something else (an order, an invoice, a charity…), one of 11 that pass by chance.</summary>
+    private static bool OtherNumberWords(Scan scan, int start)
+    {
+        foreach (var w in OtherNumbers)
+        {
+            if (scan.WordBefore(start, 25, w))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>NHS Modulus 11: weights 10..2 over the first nine digits; a check of 10 is never issued.</summary>

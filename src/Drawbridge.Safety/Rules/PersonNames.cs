@@ -177,6 +177,7 @@ internal static class PersonNames
             spans.Add((nameStart, tokens[endIndex].End, false));
             k = endIndex;
         }
+        Relationships(scan, spans);
         if (spans.Count == 0)
         {
             return;
@@ -453,6 +454,84 @@ internal static class PersonNames
         return false;
     }
 
+    private static readonly WordSet Possessives = new("my our his her their your");
+
+    private static readonly WordSet Relations = new("""
+        son daughter wife husband partner mum mom mother dad father brother sister nan nana gran grandma grandad grandpa
+        grandmother grandfather grandson granddaughter nephew niece cousin aunt auntie uncle neighbour neighbor friend colleague
+        boss manager flatmate housemate landlord landlady child baby kid boyfriend girlfriend fiance fiancee stepson
+        stepdaughter stepmum stepdad teacher student pupil
+        """);
+
+    /// <summary>
+    /// "My neighbour's son" in a sentence that also gives a condition or treatment and a time or place: a
+    /// jigsaw identification without a name. Found only in that combination, and then it blocks.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Relationships(Scan scan, List<(int Start, int End, bool Professional)> spans)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        for (var k = 0; k + 1 < tokens.Length; k++)
+        {
+            if (tokens[k].Kind != TokenKind.Word || !Possessives.Contains(tt.Span(tokens[k])))
+            {
+                continue;
+            }
+            var j = k + 1;
+            if (tokens[j].Kind != TokenKind.Word || !Relations.Contains(tt.Span(tokens[j])))
+            {
+                continue;
+            }
+            var end = j;
+            // "my neighbour's son": a second relation after a possessive 's.
+            if (j + 3 < tokens.Length && tokens[j + 1].Kind == TokenKind.Symbol && tt.Text[tokens[j + 1].Start] is '\'' or '\u2019'
+                && tt.Span(tokens[j + 2]) is "s" && tokens[j + 3].Kind == TokenKind.Word && Relations.Contains(tt.Span(tokens[j + 3])))
+            {
+                end = j + 3;
+            }
+            var start = tokens[k].Start;
+            var stop = tokens[end].End;
+            if (spans.Exists(sp => sp.Start < stop + 40 && start - 40 < sp.End))
+            {
+                // A name is given near by ("my patient Priya"): the name is the finding.
+                continue;
+            }
+            var (ss, se) = DatesOfBirth.SentenceAround(scan.Text, start, stop);
+            if (SentenceIsJigsaw(scan, ss, se))
+            {
+                spans.Add((start, stop, false));
+            }
+            k = end;
+        }
+        spans.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+    }
+
+    /// <summary>Words that make a condition something that happened to someone, not a topic ("a talk on sepsis").</summary>
+    private static readonly WordSet CareEvents = new("""
+        admitted admission diagnosed discharged died passed rushed taken treated had has having with after following suffered
+        collapsed sectioned overdosed miscarried delivered operated nursed brought blue-lighted ventilated intubated resuscitated
+        started finished recovering recovered fighting battling lost
+        """);
+
+    private static bool SentenceIsJigsaw(Scan scan, int from, int to)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        bool clinical = false, when = false, happened = false;
+        for (var k = tt.TokenAt(from); k < tokens.Length && tokens[k].Start < to; k++)
+        {
+            if (tokens[k].Kind == TokenKind.Word)
+            {
+                var w = tt.Span(tokens[k]);
+                clinical |= ClinicalLexicon.Conditions.Contains(w);
+                when |= ClinicalLexicon.Times.Contains(w) || ClinicalLexicon.Places.Contains(w);
+                happened |= CareEvents.Contains(w);
+            }
+        }
+        return clinical && when && happened;
+    }
+
     /// <summary>Clinical details plus a time or a place anywhere in the post.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool IsJigsaw(Scan scan)
@@ -460,6 +539,7 @@ internal static class PersonNames
         var tt = scan.Tokens;
         var clinical = false;
         var when = false;
+        var happened = false;
         foreach (var t in tt.Tokens)
         {
             if (t.Kind != TokenKind.Word)
@@ -469,7 +549,8 @@ internal static class PersonNames
             var w = tt.Span(t);
             clinical |= ClinicalLexicon.Conditions.Contains(w) || ClinicalLexicon.Medicines.Contains(w);
             when |= ClinicalLexicon.Times.Contains(w) || ClinicalLexicon.Places.Contains(w);
-            if (clinical && when)
+            happened |= CareEvents.Contains(w);
+            if (clinical && when && happened)
             {
                 return true;
             }
