@@ -101,6 +101,8 @@ public static class DrawbridgeHost
         services.AddScoped<NotificationService>();
         services.AddScoped<FollowService>();
         services.AddScoped<TimelineService>();
+        services.AddScoped<HomeTimelineJson>();
+        services.AddSingleton<PostJsonCache>();
         services.AddScoped<SearchIndex>();
         services.AddScoped<SearchService>();
         services.AddScoped<FeedService>();

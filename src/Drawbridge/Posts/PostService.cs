@@ -26,7 +26,7 @@ public sealed record PostInput(
 
 public sealed class PostService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
-    JobQueue jobs, SearchIndex search, NotificationService notifications)
+    JobQueue jobs, SearchIndex search, NotificationService notifications, PostJsonCache json)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -311,6 +311,7 @@ public sealed class PostService(
         if (parent is not null)
         {
             await db.Posts.Where(p => p.Id == parent.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepliesCount, p => p.RepliesCount + 1), ct);
+            json.Forget(parent.Id);
             if (parent.AuthorId != post.AuthorId)
             {
                 notifications.Add(parent.AuthorId, NotificationKind.Reply, post.AuthorId, post.Id);
@@ -421,6 +422,7 @@ public sealed class PostService(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        json.Forget(post.Id);
         return Outcome<Post>.Ok(post);
     }
 
@@ -490,6 +492,15 @@ public sealed class PostService(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        json.Forget(postId);
+        if (post.InReplyToId is { } repliedTo)
+        {
+            json.Forget(repliedTo);
+        }
+        if (post.RepostOfId is { } reposted)
+        {
+            json.Forget(reposted);
+        }
         return Outcome<Post>.Ok(post);
     }
 
@@ -516,6 +527,7 @@ public sealed class PostService(
             await db.Likes.Where(l => l.AccountId == accountId && l.PostId == postId).ExecuteDeleteAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount - 1), ct);
         }
+        json.Forget(postId);
         return Outcome<Post>.Ok(post);
     }
 
@@ -560,6 +572,7 @@ public sealed class PostService(
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount + 1), ct);
             await tx.CommitAsync(ct);
             jobs.Wake();
+            json.Forget(postId);
             return Outcome<Post>.Ok(post);
         }
         if (!repost && existing is not null)
@@ -570,6 +583,7 @@ public sealed class PostService(
             await db.SaveChangesAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
             await tx.CommitAsync(ct);
+            json.Forget(postId);
         }
         return Outcome<Post>.Ok(original);
     }
