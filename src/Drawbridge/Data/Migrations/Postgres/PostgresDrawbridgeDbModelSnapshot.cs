@@ -469,8 +469,6 @@ namespace Drawbridge.Data.Migrations.Postgres
 
                     b.HasIndex("InReplyToId");
 
-                    b.HasIndex("RepostOfId");
-
                     b.HasIndex("SearchVector");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
@@ -478,6 +476,8 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("AuthorId", "Id");
 
                     b.HasIndex("ConversationId", "Id");
+
+                    b.HasIndex("RepostOfId", "AuthorId");
 
                     b.HasIndex("Status", "PublishAt")
                         .HasFilter("\"Status\" = 1");

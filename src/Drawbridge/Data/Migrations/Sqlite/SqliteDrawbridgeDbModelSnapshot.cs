@@ -456,11 +456,11 @@ namespace Drawbridge.Data.Migrations.Sqlite
 
                     b.HasIndex("InReplyToId");
 
-                    b.HasIndex("RepostOfId");
-
                     b.HasIndex("AuthorId", "Id");
 
                     b.HasIndex("ConversationId", "Id");
+
+                    b.HasIndex("RepostOfId", "AuthorId");
 
                     b.HasIndex("Status", "PublishAt")
                         .HasFilter("\"Status\" = 1");
