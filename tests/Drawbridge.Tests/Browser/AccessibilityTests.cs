@@ -153,6 +153,21 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
         await Assertions.Expect(page.Locator("#new-token")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(page, "new API token");
+
+        // Organisations: the create form with errors, then a new organisation's staff page as its admin.
+        await SubmitEmptyAsync(page, "/organisations", "Create organisation", "organisations");
+        var orgHandle = Unique("org_");
+        await page.GotoAsync("/organisations");
+        await page.GetByLabel("Handle").FillAsync(orgHandle);
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Riverside Community Nursing");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create organisation" }).ClickAsync();
+        await Assertions.Expect(page.Locator("main h1")).ToContainTextAsync("Staff of Riverside Community Nursing");
+        await BrowserFixture.AssertAccessibleAsync(page, "organisation staff (admin)");
+        await page.GetByLabel("Their handle").FillAsync(c.Reader.Handle);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Staff must have professional accounts");
+        await BrowserFixture.AssertAccessibleAsync(page, "organisation staff with errors");
+        await VisitAsync(page, $"/@{orgHandle}", "organisation profile");
         BrowserFixture.AssertNoConsoleErrors(fixture, page);
     }
 }
