@@ -108,6 +108,7 @@ public static class DrawbridgeHost
         services.AddScoped<FeedService>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton<JobQueue>();
+        services.AddScoped<JobAdmin>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         services.AddScoped<IJobHandler, FanOutJob>();
