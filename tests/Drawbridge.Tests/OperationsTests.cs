@@ -18,9 +18,12 @@ public sealed class OperationsTests(DrawbridgeServer server) : IClassFixture<Dra
     [Fact]
     public async Task Metrics_are_exposed_for_prometheus()
     {
+        var user = await server.SignUpAsync("metered");
+        await server.Http(user.Token).PostJsonAsync("/api/v1/posts", new { text = "Counted" });
         await server.Http().GetAsync("/api/v1/timelines/local");
         var text = await server.Http().GetStringAsync("/metrics");
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("drawbridge_posts_published", text, StringComparison.Ordinal);
     }
 
     [Fact]

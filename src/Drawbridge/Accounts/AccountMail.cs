@@ -9,8 +9,7 @@ namespace Drawbridge.Accounts;
 public sealed class AccountMail(UserManager<User> users, Mailer mailer, IOptions<DrawbridgeOptions> options)
 {
     /// <summary>The public base address: the configured one, else the address this request came to.</summary>
-    public string BaseUrl(HttpRequest request) =>
-        !string.IsNullOrWhiteSpace(options.Value.PublicUrl) ? options.Value.PublicUrl.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+    public string BaseUrl(HttpRequest request) => options.Value.BaseUrl(request);
 
     public async Task SendConfirmationAsync(User user, string baseUrl, CancellationToken ct)
     {

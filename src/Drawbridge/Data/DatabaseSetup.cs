@@ -11,6 +11,10 @@ public sealed class DrawbridgeOptions
     public string DataDirectory { get; set; } = "data";
     /// <summary>Public base address used in feeds and emails, e.g. https://drawbridge.example.</summary>
     public string? PublicUrl { get; set; }
+
+    /// <summary>The public base address: the configured one, else the address this request came to.</summary>
+    public string BaseUrl(HttpRequest request) =>
+        !string.IsNullOrWhiteSpace(PublicUrl) ? PublicUrl.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
     public string InstanceName { get; set; } = "Drawbridge";
     /// <summary>Days between an account's deletion request and its removal.</summary>
     public int DeletionGraceDays { get; set; } = 30;

@@ -136,7 +136,7 @@ public static class FeedEndpoints
     }
 
     private static string BaseUrl(HttpContext ctx) =>
-        ctx.RequestServices.GetRequiredService<IOptions<DrawbridgeOptions>>().Value.PublicUrl?.TrimEnd('/') ?? $"{ctx.Request.Scheme}://{ctx.Request.Host}";
+        ctx.RequestServices.GetRequiredService<IOptions<DrawbridgeOptions>>().Value.BaseUrl(ctx.Request);
 
     private static async Task<IResult> Account(string handle, HttpContext ctx, FeedService feeds, FeedFormat format, bool articles, bool podcast, CancellationToken ct)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Drawbridge.Accounts;
 using Drawbridge.Data;
 using Microsoft.EntityFrameworkCore;
@@ -78,6 +77,4 @@ public sealed class DrawbridgeMetrics : IDisposable
     public Counter<long> PostsPublished { get; }
 
     public void Dispose() => _meter.Dispose();
-
-    public static string Format(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -26,7 +26,7 @@ public sealed record PostInput(
 
 public sealed class PostService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
-    JobQueue jobs, SearchIndex search, NotificationService notifications, PostJsonCache json)
+    JobQueue jobs, SearchIndex search, NotificationService notifications, PostJsonCache json, DrawbridgeMetrics metrics)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -342,6 +342,7 @@ public sealed class PostService(
         {
             await search.IndexAsync(post, ct);
         }
+        metrics.PostsPublished.Add(1);
     }
 
     public async Task<Outcome<Post>> EditAsync(long editorId, long postId, PostInput input, CancellationToken ct)

@@ -57,80 +57,18 @@ public sealed class TimelineService(DrawbridgeDb db)
         return await ids.OrderByDescending(id => id).Take(page.Take).ToListAsync(ct);
     }
 
-    internal sealed record Row(Post Post, Account Author, bool Liked, bool Reposted);
-
     /// <summary>
-    /// The hot path: a page of the home timeline, with authors and the reader's likes and reposts, in one compiled
-    /// query (one range of the home_feed key, joined to posts and accounts); media and reposted originals follow only
-    /// when the page has them. Compiled once per provider: a compiled query keeps the SQL of the model it first saw.
+    /// The home timeline for pages and for paging forward in the API; the API's first and older pages take the
+    /// cached path in <see cref="HomeTimelineJson"/>.
     /// </summary>
-    private static class HomePage<TDb> where TDb : DrawbridgeDb
-    {
-        public static readonly Func<TDb, long, long, int, IAsyncEnumerable<Row>> Query = EF.CompileAsyncQuery(
-            (TDb db, long viewer, long before, int take) =>
-                db.HomeFeed
-                    .Where(h => h.OwnerId == viewer && h.PostId < before && !db.Mutes.Any(m => m.MuterId == viewer && m.MutedId == h.AuthorId))
-                    .OrderByDescending(h => h.PostId)
-                    .Take(take)
-                    .Join(db.Posts, h => h.PostId, p => p.Id, (h, p) => p)
-                    .Where(p => p.Status == PostStatus.Published && p.DeletedAt == null)
-                    .Join(db.Accounts, p => p.AuthorId, a => a.Id, (p, a) => new Row(p, a,
-                        db.Likes.Any(l => l.AccountId == viewer && l.PostId == p.Id),
-                        db.Posts.Any(r => r.AuthorId == viewer && r.RepostOfId == p.Id))));
-    }
-
-    private IAsyncEnumerable<Row> HomeRows(long viewer, long before, int take) => db switch
-    {
-        SqliteDrawbridgeDb sqlite => HomePage<SqliteDrawbridgeDb>.Query(sqlite, viewer, before, take),
-        PostgresDrawbridgeDb postgres => HomePage<PostgresDrawbridgeDb>.Query(postgres, viewer, before, take),
-        _ => throw new InvalidOperationException("Unknown database provider"),
-    };
-
     public async Task<List<PostView>> HomeAsync(long viewerId, PageRequest page, CancellationToken ct)
     {
-        if (page.SinceId is null && page.MinId is null)
-        {
-            var rows = new List<Row>(page.Take);
-            await foreach (var row in HomeRows(viewerId, page.MaxId ?? long.MaxValue, page.Take).WithCancellation(ct))
-            {
-                rows.Add(row);
-            }
-            rows.Sort((a, b) => b.Post.Id.CompareTo(a.Post.Id));
-            return await CompleteAsync(rows, viewerId, ct);
-        }
         var entries = db.HomeFeed.AsNoTracking().Where(h => h.OwnerId == viewerId)
             .Where(h => !db.Mutes.Any(m => m.MuterId == viewerId && m.MutedId == h.AuthorId))
             .Select(h => h.PostId);
         var ids = await PageIdsAsync(entries, page, ct);
         var posts = await db.Posts.AsNoTracking().Where(p => ids.Contains(p.Id) && p.Status == PostStatus.Published && p.DeletedAt == null).ToListAsync(ct);
         return await HydrateAsync(posts.OrderByDescending(p => p.Id).ToList(), viewerId, ct);
-    }
-
-    /// <summary>Adds media and reposted originals to rows that already carry their authors and the reader's marks.</summary>
-    private async Task<List<PostView>> CompleteAsync(List<Row> rows, long viewerId, CancellationToken ct)
-    {
-        var reposts = rows.Where(r => r.Post.RepostOfId is not null).Select(r => r.Post).ToList();
-        var originals = reposts.Count == 0
-            ? new Dictionary<long, PostView>()
-            : (await HydrateAsync(await db.Posts.AsNoTracking().Where(p => reposts.Select(r => r.RepostOfId!.Value).Contains(p.Id) && p.Status == PostStatus.Published).ToListAsync(ct), viewerId, ct))
-                .ToDictionary(v => v.Post.Id);
-        var ids = rows.Select(r => r.Post.Id).ToList();
-        var media = (await db.Media.AsNoTracking().Where(m => m.PostId != null && ids.Contains(m.PostId.Value)).ToListAsync(ct)).ToLookup(m => m.PostId!.Value);
-        var result = new List<PostView>(rows.Count);
-        foreach (var r in rows)
-        {
-            if (r.Author.DeletionRequestedAt is not null)
-            {
-                continue;
-            }
-            PostView? original = null;
-            if (r.Post.RepostOfId is { } oid && !originals.TryGetValue(oid, out original))
-            {
-                continue;
-            }
-            result.Add(new PostView(r.Post, r.Author, original, media[r.Post.Id].ToList(), r.Liked, r.Reposted));
-        }
-        return result;
     }
 
     public async Task<List<PostView>> LocalAsync(long? viewerId, PageRequest page, CancellationToken ct)

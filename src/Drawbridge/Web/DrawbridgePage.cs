@@ -40,6 +40,5 @@ public abstract class DrawbridgePage : PageModel
     /// <summary>A one-off message shown on the next page (after a redirect).</summary>
     protected void Flash(string message) => TempData["Flash"] = message;
 
-    protected string PublicBaseUrl(DrawbridgeOptions options) =>
-        !string.IsNullOrWhiteSpace(options.PublicUrl) ? options.PublicUrl.TrimEnd('/') : $"{Request.Scheme}://{Request.Host}";
+    protected string PublicBaseUrl(DrawbridgeOptions options) => options.BaseUrl(Request);
 }
