@@ -115,22 +115,12 @@ public sealed class PostService(
                 }
                 else
                 {
-                    foreach (var b in blocks)
-                    {
-                        errors.Add("text", $"{b.Message} ({b.Rule}, characters {b.Start + 1}–{b.End})");
-                    }
+                    RefuseBlocks(blocks, errors);
                 }
             }
-            if (warns.Count > 0 && heldReason is null)
+            if (heldReason is null)
             {
-                if (!input.ConfirmWarnings)
-                {
-                    errors.Add("confirmWarnings", "Check these before publishing, then confirm: " + string.Join("; ", warns.Select(w => w.Message)));
-                }
-                else
-                {
-                    confirmed = string.Join(",", warns.Select(w => w.Rule).Distinct());
-                }
+                confirmed = ConfirmWarnings(warns, input.ConfirmWarnings, errors) ?? confirmed;
             }
         }
         if (errors.Any)
@@ -245,6 +235,30 @@ public sealed class PostService(
         {
             errors.Add("mediaIds", "Attach up to 4 files");
         }
+    }
+
+    /// <summary>A block finding stops publication: each is reported against the text with where it is.</summary>
+    private static void RefuseBlocks(IEnumerable<ScreenFinding> blocks, ErrorBag errors)
+    {
+        foreach (var b in blocks)
+        {
+            errors.Add("text", $"{b.Message} ({b.Rule}, characters {b.Start + 1}–{b.End})");
+        }
+    }
+
+    /// <summary>Warn findings need the author's confirmation: the confirmed rule ids to record, or null (and an error when unconfirmed).</summary>
+    private static string? ConfirmWarnings(IReadOnlyList<ScreenFinding> warns, bool confirmed, ErrorBag errors)
+    {
+        if (warns.Count == 0)
+        {
+            return null;
+        }
+        if (!confirmed)
+        {
+            errors.Add("confirmWarnings", "Check these before publishing, then confirm: " + string.Join("; ", warns.Select(w => w.Message)));
+            return null;
+        }
+        return string.Join(",", warns.Select(w => w.Rule).Distinct());
     }
 
     public IReadOnlyList<ScreenFinding> Screen(PostKind kind, string? title, string? summary, string text, bool hasImages)
@@ -364,19 +378,8 @@ public sealed class PostService(
         if (!errors.Any && post.Status != PostStatus.Draft)
         {
             var findings = Screen(post.Kind, input.Title, input.Summary, text, await db.Media.AnyAsync(m => m.PostId == post.Id && m.Kind == MediaKind.Image, ct));
-            foreach (var b in findings.Where(f => f.Severity == FindingSeverity.Block))
-            {
-                errors.Add("text", $"{b.Message} ({b.Rule}, characters {b.Start + 1}–{b.End})");
-            }
-            var warns = findings.Where(f => f.Severity == FindingSeverity.Warn).ToList();
-            if (warns.Count > 0 && !input.ConfirmWarnings)
-            {
-                errors.Add("confirmWarnings", "Check these before publishing, then confirm: " + string.Join("; ", warns.Select(w => w.Message)));
-            }
-            else if (warns.Count > 0)
-            {
-                confirmed = string.Join(",", warns.Select(w => w.Rule).Distinct());
-            }
+            RefuseBlocks(findings.Where(f => f.Severity == FindingSeverity.Block), errors);
+            confirmed = ConfirmWarnings(findings.Where(f => f.Severity == FindingSeverity.Warn).ToList(), input.ConfirmWarnings, errors) ?? confirmed;
         }
         if (errors.Any)
         {
