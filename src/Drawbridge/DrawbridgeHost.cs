@@ -10,6 +10,7 @@ using Drawbridge.Posts;
 using Drawbridge.Search;
 using Drawbridge.Social;
 using Drawbridge.Timelines;
+using Drawbridge.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
@@ -102,7 +103,14 @@ public static class DrawbridgeHost
         services.AddScoped<FollowService>();
         services.AddScoped<TimelineService>();
         services.AddScoped<HomeTimelineJson>();
+        services.AddSingleton(CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge"))));
         services.AddSingleton<PostJsonCache>();
+        services.AddSingleton<PublicPageCache>();
+        services.AddOutputCache(o =>
+        {
+            o.SizeLimit = 32 * 1024 * 1024;
+            o.AddPolicy(PublicPageCache.PolicyName, new PublicPageCache.Policy(CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")))));
+        });
         services.AddScoped<SearchIndex>();
         services.AddScoped<SearchService>();
         services.AddScoped<FeedService>();
@@ -232,6 +240,7 @@ public static class DrawbridgeHost
         app.UseAuthorization();
         app.UseAntiforgery();
         app.Use(SecurityHeaders);
+        app.UseOutputCache();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health");
         app.MapPrometheusScrapingEndpoint("/metrics");

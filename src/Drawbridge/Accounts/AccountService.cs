@@ -10,7 +10,7 @@ public sealed record SignUpInput(string Handle, string DisplayName, string Email
 
 public sealed record ProfileInput(string DisplayName, string Bio, string? Profession, string? Employer, IReadOnlyList<ProfileLink> Links);
 
-public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> users, Snowflake ids, TimeProvider clock)
+public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> users, Snowflake ids, TimeProvider clock, Web.PublicPageCache pages)
 {
     /// <summary>Words that are addresses of their own and so can't be handles.</summary>
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
@@ -185,6 +185,7 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
         }
         account.Links = ProfileLink.Format(input.Links.Select(l => l with { Label = l.Label.Trim(), Url = l.Url.Trim() }));
         await db.SaveChangesAsync(ct);
+        await pages.EverythingChangedAsync(ct); // name and avatar show on every post of theirs
         return Outcome<Account>.Ok(account);
     }
 
@@ -196,12 +197,14 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
     {
         await db.Accounts.Where(a => a.Id == accountId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletionRequestedAt, clock.GetUtcNow().UtcDateTime), ct);
+        await pages.EverythingChangedAsync(ct);
     }
 
     public async Task CancelDeletionAsync(long accountId, CancellationToken ct)
     {
         await db.Accounts.Where(a => a.Id == accountId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletionRequestedAt, (DateTime?)null), ct);
+        await pages.EverythingChangedAsync(ct);
     }
 
     [GeneratedRegex("^[A-Za-z0-9_]{2,30}$", RegexOptions.CultureInvariant)]

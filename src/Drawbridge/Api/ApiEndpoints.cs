@@ -421,7 +421,7 @@ public static class ApiEndpoints
 
     private static async Task<IResult> HomeTimeline([AsParameters] Paging p, ClaimsPrincipal u, TimelineService t, HomeTimelineJson fast, CancellationToken ct) =>
         await fast.PageAsync(Me(u), p.Request, ct) is { } json
-            ? TypedResults.Bytes(json, "application/json; charset=utf-8")
+            ? json
             : Page(await t.HomeAsync(Me(u), p.Request, ct));
 
     private static async Task<IResult> Search(string? q, string? order, int? limit, int? offset, ClaimsPrincipal u, SearchService search, CancellationToken ct)

@@ -69,6 +69,8 @@ public static class DatabaseSetup
                 Pooling = true,
             }.ToString();
             services.AddDbContextPool<SqliteDrawbridgeDb>(o => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas()));
+            // Its own connections, outside the shared pool: they are read-only and stay open.
+            services.AddSingleton(new SqliteReadPool(new SqliteConnectionStringBuilder(sqlite) { Pooling = false }.ToString()));
             services.AddScoped<DrawbridgeDb>(sp => sp.GetRequiredService<SqliteDrawbridgeDb>());
         }
         return services;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Drawbridge.Jobs;
 
 /// <summary>Removes an account whose deletion grace period has passed: its posts become tombstones, its graph goes.</summary>
-public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options) : IJobHandler
+public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Web.PublicPageCache pages) : IJobHandler
 {
     public const string KindName = "purge-deleted-accounts";
     public string Kind => KindName;
@@ -34,6 +34,7 @@ public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOp
                 .SetProperty(a => a.DisplayName, "Deleted account").SetProperty(a => a.Bio, "").SetProperty(a => a.Links, "")
                 .SetProperty(a => a.Profession, (string?)null).SetProperty(a => a.Employer, (string?)null), ct);
             await tx.CommitAsync(ct);
+            await pages.EverythingChangedAsync(ct);
         }
     }
 }

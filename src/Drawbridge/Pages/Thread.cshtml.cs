@@ -2,9 +2,11 @@ using Drawbridge.Posts;
 using Drawbridge.Timelines;
 using Drawbridge.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Drawbridge.Pages;
 
+[OutputCache(PolicyName = PublicPageCache.PolicyName)]
 public sealed class ThreadModel(TimelineService timelines) : DrawbridgePage
 {
     public ThreadView Thread { get; private set; } = null!;
@@ -24,6 +26,11 @@ public sealed class ThreadModel(TimelineService timelines) : DrawbridgePage
             return NotFound();
         }
         Thread = thread;
+        // A visitor's page is the same for every visitor, except an article's, whose comment form carries a token of their own.
+        if (Me is null && (thread.Focus.Post.Kind != PostKind.Article || thread.Focus.Post.IsDeleted))
+        {
+            PublicPageCache.Cacheable(HttpContext, thread.Focus.Post.ConversationId);
+        }
         return null;
     }
 }

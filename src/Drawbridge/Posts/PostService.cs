@@ -6,6 +6,7 @@ using Drawbridge.Media;
 using Drawbridge.Search;
 using Drawbridge.Social;
 using Drawbridge.Timelines;
+using Drawbridge.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Drawbridge.Posts;
@@ -26,7 +27,7 @@ public sealed record PostInput(
 
 public sealed class PostService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
-    JobQueue jobs, SearchIndex search, NotificationService notifications, PostJsonCache json, DrawbridgeMetrics metrics)
+    JobQueue jobs, SearchIndex search, NotificationService notifications, PublicPageCache pages, DrawbridgeMetrics metrics)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -174,6 +175,7 @@ public sealed class PostService(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        await AfterPublishCommittedAsync(ct);
         jobs.Wake();
         return Outcome<Post>.Ok(post);
     }
@@ -308,6 +310,21 @@ public sealed class PostService(
         return renderer.RenderNote(post.Content, h => knownSet.Contains(h.ToLowerInvariant()) ? $"/@{h}" : null);
     }
 
+    private readonly List<(long ParentId, long ConversationId)> publishedReplies = [];
+
+    /// <summary>
+    /// After the transaction that published posts commits: the conversations they joined are shown afresh (evicting
+    /// earlier would let a reader cache the page again before the reply is visible).
+    /// </summary>
+    internal async Task AfterPublishCommittedAsync(CancellationToken ct)
+    {
+        foreach (var (parentId, conversationId) in publishedReplies)
+        {
+            await pages.PostChangedAsync(parentId, conversationId, ct);
+        }
+        publishedReplies.Clear();
+    }
+
     /// <summary>The side effects of a post going public: counts, tags, mentions, notifications, search, timelines.</summary>
     internal async Task PublishAsync(Post post, Post? parent, CancellationToken ct)
     {
@@ -325,7 +342,7 @@ public sealed class PostService(
         if (parent is not null)
         {
             await db.Posts.Where(p => p.Id == parent.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepliesCount, p => p.RepliesCount + 1), ct);
-            json.Forget(parent.Id);
+            publishedReplies.Add((parent.Id, parent.ConversationId));
             if (parent.AuthorId != post.AuthorId)
             {
                 notifications.Add(parent.AuthorId, NotificationKind.Reply, post.AuthorId, post.Id);
@@ -426,7 +443,7 @@ public sealed class PostService(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        json.Forget(post.Id);
+        await pages.PostChangedAsync(post.Id, post.ConversationId, ct);
         return Outcome<Post>.Ok(post);
     }
 
@@ -496,14 +513,14 @@ public sealed class PostService(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        json.Forget(postId);
+        await pages.PostChangedAsync(postId, post.ConversationId, ct);
         if (post.InReplyToId is { } repliedTo)
         {
-            json.Forget(repliedTo);
+            await pages.PostChangedAsync(repliedTo, post.ConversationId, ct);
         }
         if (post.RepostOfId is { } reposted)
         {
-            json.Forget(reposted);
+            await pages.PostChangedAsync(reposted, await db.Posts.Where(p => p.Id == reposted).Select(p => p.ConversationId).FirstOrDefaultAsync(ct), ct);
         }
         return Outcome<Post>.Ok(post);
     }
@@ -531,7 +548,7 @@ public sealed class PostService(
             await db.Likes.Where(l => l.AccountId == accountId && l.PostId == postId).ExecuteDeleteAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount - 1), ct);
         }
-        json.Forget(postId);
+        await pages.PostChangedAsync(postId, post.ConversationId, ct);
         return Outcome<Post>.Ok(post);
     }
 
@@ -576,7 +593,7 @@ public sealed class PostService(
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount + 1), ct);
             await tx.CommitAsync(ct);
             jobs.Wake();
-            json.Forget(postId);
+            await pages.PostChangedAsync(postId, original.ConversationId, ct);
             return Outcome<Post>.Ok(post);
         }
         if (!repost && existing is not null)
@@ -587,7 +604,7 @@ public sealed class PostService(
             await db.SaveChangesAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
             await tx.CommitAsync(ct);
-            json.Forget(postId);
+            await pages.PostChangedAsync(postId, original.ConversationId, ct);
         }
         return Outcome<Post>.Ok(original);
     }
@@ -616,6 +633,7 @@ public sealed class PostService(
         await PublishAsync(post, null, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        await AfterPublishCommittedAsync(ct);
         jobs.Wake();
         return Outcome<Post>.Ok(post);
     }

@@ -56,6 +56,7 @@ public sealed class PublishScheduledJob(PostService posts, JobQueue jobs) : IJob
         post.PublishAt = null;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        await posts.AfterPublishCommittedAsync(ct);
         jobs.Wake();
     }
 }

@@ -1,37 +1,98 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Drawbridge.Api;
 using Drawbridge.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Primitives;
 
 namespace Drawbridge.Timelines;
 
 /// <summary>
-/// The JSON of posts as anyone sees them (no reader-specific marks), kept for a few seconds. Home timelines of
-/// different readers share most of their posts, so a page is mostly assembled from bytes already made. Changes on
-/// this node forget the post at once; on other nodes the short lifetime bounds how stale counts can be.
+/// The JSON of posts as anyone sees them (no reader-specific marks). Home timelines of different readers share most
+/// of their posts, so a page is mostly assembled from bytes already made. Every change on this node forgets the post
+/// at once (see <see cref="Web.PublicPageCache"/>); the lifetime (<see cref="Web.CacheLifetimes"/>) bounds how stale
+/// counts can be when other nodes make the change. Its own bounded store, so a flood of posts can't crowd out the rest.
 /// </summary>
-public sealed class PostJsonCache(IMemoryCache cache)
+public sealed class PostJsonCache(Web.CacheLifetimes lifetimes) : IDisposable
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    /// <summary>At most this many bytes of JSON are kept; the least recently used go first.</summary>
+    public const long SizeLimit = 24 * 1024 * 1024;
 
-    public bool TryGet(long postId, out byte[] json) => cache.TryGetValue(Key(postId), out json!);
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit, CompactionPercentage = 0.25 });
 
-    public void Set(long postId, byte[] json) =>
-        cache.Set(Key(postId), json, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Lifetime, Size = json.Length });
+    // A repost's JSON embeds its original, so forgetting the original forgets its cached reposts too.
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> reposts = new();
 
-    public void Forget(long postId) => cache.Remove(Key(postId));
+    /// <summary>A post's JSON, and the original it embeds when it is a repost (the reader's marks on that show too).</summary>
+    public sealed record Entry(byte[] Json, long? RepostOfId);
 
-    private static (string, long) Key(long id) => ("post-json", id);
+    public bool TryGet(long postId, out Entry entry) => cache.TryGetValue(postId, out entry!);
+
+    public void Set(long postId, byte[] json, long? repostOfId)
+    {
+        var options = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetimes.PostJson, Size = json.Length + 64 };
+        if (repostOfId is { } original)
+        {
+            if (reposts.Count > 50_000)
+            {
+                Clear(); // rather than let the bookkeeping grow without bound
+            }
+            options.ExpirationTokens.Add(new CancellationChangeToken(reposts.GetOrAdd(original, _ => new CancellationTokenSource()).Token));
+        }
+        cache.Set(postId, new Entry(json, repostOfId), options);
+    }
+
+    public void Forget(long postId)
+    {
+        cache.Remove(postId);
+        if (reposts.TryRemove(postId, out var dependents))
+        {
+            dependents.Cancel();
+            dependents.Dispose();
+        }
+    }
+
+    public void Clear()
+    {
+        cache.Clear();
+        foreach (var id in reposts.Keys)
+        {
+            if (reposts.TryRemove(id, out var dependents))
+            {
+                dependents.Cancel();
+                dependents.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Clear();
+        cache.Dispose();
+    }
 }
 
 /// <summary>
 /// The home timeline endpoint's hot path: one compiled query for the page's ids and the reader's likes and reposts,
 /// cached JSON for posts the reader hasn't marked, and one batch load for the rest.
 /// </summary>
-public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines, PostJsonCache cache)
+public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines, PostJsonCache cache, SqliteReadPool? sqlite = null)
 {
+    // The compiled query below, as SQLite runs it, for the read pool's prepared statement.
+    private const string SqlitePageSql =
+        """
+        SELECT h.PostId,
+               EXISTS (SELECT 1 FROM likes AS l WHERE l.AccountId = $p0 AND l.PostId = h.PostId),
+               EXISTS (SELECT 1 FROM posts AS r WHERE r.RepostOfId = h.PostId AND r.AuthorId = $p0)
+        FROM home_feed AS h
+        WHERE h.OwnerId = $p0 AND h.PostId < $p1
+          AND NOT EXISTS (SELECT 1 FROM mutes AS m WHERE m.MuterId = $p0 AND m.MutedId = h.AuthorId)
+        ORDER BY h.PostId DESC
+        LIMIT $p2
+        """;
+
     internal sealed record Entry(long PostId, bool Liked, bool Reposted);
 
     private static class Page<TDb> where TDb : DrawbridgeDb
@@ -54,30 +115,90 @@ public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines,
         _ => throw new InvalidOperationException("Unknown database provider"),
     };
 
+    /// <summary>Which of these posts the reader has liked or reposted.</summary>
+    private async Task<HashSet<long>> MarkedAsync(long viewer, List<long> postIds, CancellationToken ct)
+    {
+        var liked = await db.Likes.Where(l => l.AccountId == viewer && postIds.Contains(l.PostId)).Select(l => l.PostId).ToListAsync(ct);
+        var reposted = await db.Posts.Where(p => p.AuthorId == viewer && p.RepostOfId != null && postIds.Contains(p.RepostOfId.Value))
+            .Select(p => p.RepostOfId!.Value).ToListAsync(ct);
+        return [.. liked, .. reposted];
+    }
+
+    private static void ReadFromPool(SqliteReadPool pool, long viewer, long before, int take, List<Entry> entries)
+    {
+        var reader = pool.Rent();
+        try
+        {
+            var command = reader.Command(SqlitePageSql, 3);
+            command.Parameters[0].Value = viewer;
+            command.Parameters[1].Value = before;
+            command.Parameters[2].Value = take;
+            using var rows = command.ExecuteReader();
+            while (rows.Read())
+            {
+                entries.Add(new Entry(rows.GetInt64(0), rows.GetInt64(1) != 0, rows.GetInt64(2) != 0));
+            }
+        }
+        catch
+        {
+            reader.Broken = true;
+            throw;
+        }
+        finally
+        {
+            pool.Return(reader);
+        }
+    }
+
     /// <summary>Writes the page as a JSON array; null when the request pages forward (since_id / min_id), which takes the general path.</summary>
-    public async Task<byte[]?> PageAsync(long viewerId, PageRequest page, CancellationToken ct)
+    public async Task<JsonArrayResult?> PageAsync(long viewerId, PageRequest page, CancellationToken ct)
     {
         if (page.SinceId is not null || page.MinId is not null)
         {
             return null;
         }
         var entries = new List<Entry>(page.Take);
-        await foreach (var e in Entries(viewerId, page.MaxId ?? long.MaxValue, page.Take).WithCancellation(ct))
+        if (sqlite is not null)
         {
-            entries.Add(e);
+            ReadFromPool(sqlite, viewerId, page.MaxId ?? long.MaxValue, page.Take, entries);
+        }
+        else
+        {
+            await foreach (var e in Entries(viewerId, page.MaxId ?? long.MaxValue, page.Take).WithCancellation(ct))
+            {
+                entries.Add(e);
+            }
         }
         var parts = new byte[]?[entries.Count];
         var missing = new List<long>();
+        List<(int Index, long Original)>? reposts = null;
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
-            if (!e.Liked && !e.Reposted && cache.TryGet(e.PostId, out var json))
+            if (!e.Liked && !e.Reposted && cache.TryGet(e.PostId, out var hit))
             {
-                parts[i] = json;
+                parts[i] = hit.Json;
+                if (hit.RepostOfId is { } original)
+                {
+                    (reposts ??= []).Add((i, original));
+                }
             }
             else
             {
                 missing.Add(e.PostId);
+            }
+        }
+        if (reposts is not null)
+        {
+            // JSON made for readers who hadn't marked the original can't be shown to one who has.
+            var marked = await MarkedAsync(viewerId, reposts.Select(r => r.Original).Distinct().ToList(), ct);
+            foreach (var (index, original) in reposts)
+            {
+                if (marked.Contains(original))
+                {
+                    parts[index] = null;
+                    missing.Add(entries[index].PostId);
+                }
             }
         }
         if (missing.Count > 0)
@@ -93,17 +214,50 @@ public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines,
                     parts[i] = json;
                     if (!view.Liked && !view.Reposted && view.RepostOf is not { Liked: true } && view.RepostOf is not { Reposted: true })
                     {
-                        cache.Set(view.Post.Id, json);
+                        cache.Set(view.Post.Id, json, view.Post.RepostOfId);
                     }
                 }
             }
         }
-        var writer = new ArrayBufferWriter<byte>(64 * 1024);
+        return new JsonArrayResult(parts);
+    }
+}
+
+/// <summary>
+/// A JSON array written straight from its elements' bytes (null elements are left out): no copy of the page is
+/// assembled first, and the length is known, so the response isn't chunked.
+/// </summary>
+public sealed class JsonArrayResult(byte[]?[] elements) : IResult
+{
+    public long Length
+    {
+        get
+        {
+            long length = 2;
+            var count = 0;
+            foreach (var e in elements)
+            {
+                if (e is not null)
+                {
+                    length += e.Length;
+                    count++;
+                }
+            }
+            return length + Math.Max(0, count - 1);
+        }
+    }
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = Length;
+        var writer = response.BodyWriter;
         writer.Write("["u8);
         var first = true;
-        foreach (var part in parts)
+        foreach (var e in elements)
         {
-            if (part is null)
+            if (e is null)
             {
                 continue; // deleted or hidden since it was fanned out
             }
@@ -111,10 +265,10 @@ public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines,
             {
                 writer.Write(","u8);
             }
-            writer.Write(part);
+            writer.Write(e);
             first = false;
         }
         writer.Write("]"u8);
-        return writer.WrittenSpan.ToArray();
+        await writer.FlushAsync(httpContext.RequestAborted);
     }
 }

@@ -1,0 +1,92 @@
+using Drawbridge.Timelines;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Net.Http.Headers;
+
+namespace Drawbridge.Web;
+
+/// <summary>
+/// Whole public pages kept for visitors who aren't signed in, as Discourse does for anonymous readers: a
+/// conversation shared on social media is read by many people who see exactly the same page. A page opts in by
+/// calling <see cref="Cacheable"/> with the conversation it shows; only a 200 with no cookie set is kept, and never
+/// for a signed-in reader (whose page carries their own marks and forms). Every change to a conversation on this
+/// node evicts its pages at once; <see cref="Lifetime"/> bounds what another node may still serve.
+/// </summary>
+public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts, CacheLifetimes lifetimes)
+{
+    public const string PolicyName = "public-page";
+    private const string AllTag = "public";
+    private const string TagsKey = "drawbridge:public-page-tags";
+
+    public TimeSpan Lifetime => lifetimes.PublicPages;
+
+    /// <summary>Marks this response as the same for every visitor, showing the given conversation.</summary>
+    public static void Cacheable(HttpContext context, long conversationId) =>
+        context.Items[TagsKey] = ConversationTag(conversationId);
+
+    /// <summary>A post changed (new reply, edit, deletion, likes or reposts): its JSON and its conversation's pages go.</summary>
+    public async ValueTask PostChangedAsync(long postId, long conversationId, CancellationToken ct)
+    {
+        posts.Forget(postId);
+        await store.EvictByTagAsync(ConversationTag(conversationId), ct);
+    }
+
+    public ValueTask ConversationChangedAsync(long conversationId, CancellationToken ct) =>
+        store.EvictByTagAsync(ConversationTag(conversationId), ct);
+
+    /// <summary>Something every page may show changed (an account's name, avatar or deletion): forget everything.</summary>
+    public async ValueTask EverythingChangedAsync(CancellationToken ct)
+    {
+        posts.Clear();
+        await store.EvictByTagAsync(AllTag, ct);
+    }
+
+    private static string ConversationTag(long id) => "conversation:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The output-cache policy behind <see cref="PolicyName"/>.</summary>
+    internal sealed class Policy(CacheLifetimes lifetimes) : IOutputCachePolicy
+    {
+        public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
+        {
+            var http = context.HttpContext;
+            var visitor = http.User.Identity?.IsAuthenticated != true && !http.Request.Headers.ContainsKey(HeaderNames.Authorization)
+                          && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
+            context.EnableOutputCaching = true;
+            context.AllowCacheLookup = visitor;
+            context.AllowCacheStorage = visitor;
+            context.AllowLocking = true;
+            context.ResponseExpirationTimeSpan = lifetimes.PublicPages;
+            context.CacheVaryByRules.QueryKeys = "*";
+            context.Tags.Add(AllTag);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
+
+        public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
+        {
+            var http = context.HttpContext;
+            if (http.Response.StatusCode != StatusCodes.Status200OK || http.Response.Headers.ContainsKey(HeaderNames.SetCookie)
+                || http.Items[TagsKey] is not string tag)
+            {
+                context.AllowCacheStorage = false;
+            }
+            else
+            {
+                context.Tags.Add(tag);
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>
+/// How long shared caches may keep what they hold. With SQLite there is one node, so every change evicts what it
+/// affects and the lifetimes are only a safety net; with PostgreSQL several nodes may serve, and another node's
+/// change is only seen when an entry expires, so the lifetimes are short.
+/// </summary>
+public sealed record CacheLifetimes(TimeSpan PostJson, TimeSpan PublicPages)
+{
+    public static CacheLifetimes For(bool severalNodesPossible) => severalNodesPossible
+        ? new CacheLifetimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5))
+        : new CacheLifetimes(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+}
