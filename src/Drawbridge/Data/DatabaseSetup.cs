@@ -68,7 +68,9 @@ public static class DatabaseSetup
                 DefaultTimeout = 30,
                 Pooling = true,
             }.ToString();
-            services.AddDbContextPool<SqliteDrawbridgeDb>(o => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas()));
+            var writeGate = new SqliteWriteGate();
+            services.AddSingleton(writeGate);
+            services.AddDbContextPool<SqliteDrawbridgeDb>(o => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas(), new SqliteWriteGateInterceptor(writeGate)));
             // Its own connections, outside the shared pool: they are read-only and stay open.
             services.AddSingleton(new SqliteReadPool(new SqliteConnectionStringBuilder(sqlite) { Pooling = false }.ToString()));
             services.AddScoped<DrawbridgeDb>(sp => sp.GetRequiredService<SqliteDrawbridgeDb>());

@@ -59,6 +59,33 @@ internal sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Sto
 public sealed class SqliteDrawbridgeDb(DbContextOptions<SqliteDrawbridgeDb> options) : DrawbridgeDb(options)
 {
     public override bool IsPostgres => false;
+
+    /// <summary>Whether this context holds the process's <see cref="SqliteWriteGate"/> (see there).</summary>
+    internal bool HoldsWriteGate { get; set; }
+
+    /// <summary>Set by the interceptor that took the gate, so a context going back to the pool never keeps it.</summary>
+    internal SqliteWriteGate? WriteGate { get; set; }
+
+    public override void Dispose()
+    {
+        ReleaseWriteGate();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        ReleaseWriteGate();
+        return base.DisposeAsync();
+    }
+
+    private void ReleaseWriteGate()
+    {
+        if (HoldsWriteGate)
+        {
+            HoldsWriteGate = false;
+            WriteGate?.Exit();
+        }
+    }
 }
 
 public sealed class PostgresDrawbridgeDb(DbContextOptions<PostgresDrawbridgeDb> options) : DrawbridgeDb(options)
@@ -80,7 +107,7 @@ public sealed class PostgresDrawbridgeDb(DbContextOptions<PostgresDrawbridgeDb> 
 /// <summary>Per-connection SQLite settings: WAL is persistent, these are not.</summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA cache_size=-512;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
