@@ -51,6 +51,8 @@ public static class DrawbridgeHost
                 o.SignIn.RequireConfirmedEmail = config.GetValue("Drawbridge:RequireConfirmedEmail", true);
                 o.Lockout.MaxFailedAccessAttempts = 10;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // The migrations are built with the same version (IdentitySchema, used by the design-time factories).
+                o.Stores.SchemaVersion = IdentitySchema.Version;
             })
             .AddEntityFrameworkStores<DrawbridgeDb>()
             .AddDefaultTokenProviders()
