@@ -17,6 +17,8 @@ public sealed partial class PasskeyService(UserManager<User> users, SignInManage
 {
     public const int MaxNameLength = 100;
 
+    public const string ExpiredMessage = "The passkey request expired or was already used. Try again";
+
     public async Task<IReadOnlyList<PasskeyView>> ListAsync(User user)
     {
         var passkeys = await users.GetPasskeysAsync(user);
@@ -53,7 +55,16 @@ public sealed partial class PasskeyService(UserManager<User> users, SignInManage
         {
             return Outcome<PasskeyView>.Invalid("", "Your browser didn't send a passkey. Try again");
         }
-        var attestation = await signIn.PerformPasskeyAttestationAsync(credentialJson);
+        PasskeyAttestationResult attestation;
+        try
+        {
+            attestation = await signIn.PerformPasskeyAttestationAsync(credentialJson);
+        }
+        catch (InvalidOperationException)
+        {
+            // Identity keeps the challenge for five minutes, in a cookie: it has expired, or was used already (a second submit).
+            return Outcome<PasskeyView>.Invalid("", ExpiredMessage);
+        }
         if (!attestation.Succeeded)
         {
             LogRefused(logger, "attestation", user.Id, attestation.Failure.Message);

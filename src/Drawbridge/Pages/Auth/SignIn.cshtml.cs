@@ -77,7 +77,17 @@ public sealed class SignInModel(SignInManager<User> signIn, UserManager<User> us
             Errors.Add("passkey", PasskeyService.BrowserRefusal(browserError, adding: false));
             return Page();
         }
-        var result = await signIn.PasskeySignInAsync(credential);
+        Microsoft.AspNetCore.Identity.SignInResult result;
+        try
+        {
+            result = await signIn.PasskeySignInAsync(credential);
+        }
+        catch (InvalidOperationException)
+        {
+            // Identity keeps the challenge for five minutes, in a cookie: it has expired, or was used already (a second submit).
+            Errors.Add("passkey", PasskeyService.ExpiredMessage);
+            return Page();
+        }
         if (result.Succeeded)
         {
             return BackTo(ReturnUrl, "/");
