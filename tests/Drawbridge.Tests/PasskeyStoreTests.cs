@@ -22,7 +22,7 @@ public abstract class PasskeyStoreTests<TServer>(TServer server) : IClassFixture
         Assert.True((await users.AddOrUpdatePasskeyAsync(owner, new UserPasskeyInfo(credentialId, [1, 2, 3], created, 0, ["internal", "hybrid"], true, true, false, [4], [5]) { Name = "Phone" })).Succeeded);
 
         var id = Base64Url.EncodeToString(credentialId);
-        Assert.Equal([new PasskeyView(id, "Phone", created.UtcDateTime)], await passkeys.ListAsync(owner));
+        Assert.Equal([new PasskeyView(id, "Phone", created.UtcDateTime, Synced: false)], await passkeys.ListAsync(owner));
         Assert.True((await passkeys.RenameAsync(owner, id, "  Work phone  ")).Succeeded);
         var stored = await users.GetPasskeyAsync(owner, credentialId);
         Assert.Equal("Work phone", stored!.Name);

@@ -5,8 +5,15 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Drawbridge.Accounts;
 
-/// <summary>A passkey as its owner sees it in settings. <see cref="Id"/> is the credential id, base64url-encoded.</summary>
-public sealed record PasskeyView(string Id, string Name, DateTime CreatedAt);
+/// <summary>
+/// A passkey as its owner sees it in settings. <see cref="Id"/> is the credential id, base64url-encoded; <see cref="Synced"/>
+/// says the device reported it backed up (a password manager that syncs between devices), not tied to one device.
+/// </summary>
+public sealed record PasskeyView(string Id, string Name, DateTime CreatedAt, bool Synced)
+{
+    public static PasskeyView Of(UserPasskeyInfo p) =>
+        new(Base64Url.EncodeToString(p.CredentialId), string.IsNullOrEmpty(p.Name) ? "Passkey" : p.Name, p.CreatedAt.UtcDateTime, p.IsBackedUp);
+}
 
 /// <summary>
 /// A person's passkeys (WebAuthn credentials), with ASP.NET Core Identity doing the ceremony: options for the browser,
@@ -24,13 +31,13 @@ public sealed partial class PasskeyService(UserManager<User> users, SignInManage
         var passkeys = await users.GetPasskeysAsync(user);
         return passkeys
             .OrderBy(p => p.CreatedAt)
-            .Select(p => new PasskeyView(Base64Url.EncodeToString(p.CredentialId), NameOf(p), p.CreatedAt.UtcDateTime))
+            .Select(PasskeyView.Of)
             .ToList();
     }
 
     public async Task<PasskeyView?> FindAsync(User user, string id) =>
         DecodeId(id) is { } credentialId && await users.GetPasskeyAsync(user, credentialId) is { } p
-            ? new PasskeyView(id, NameOf(p), p.CreatedAt.UtcDateTime)
+            ? PasskeyView.Of(p)
             : null;
 
     /// <summary>Options for navigator.credentials.create(); the challenge is kept by Identity (in a short-lived cookie) for <see cref="AddAsync"/>.</summary>
@@ -86,7 +93,7 @@ public sealed partial class PasskeyService(UserManager<User> users, SignInManage
         // As GitHub and banks do: a new way into the account is worth an email, in case it wasn't them.
         await mailer.SendAsync(user.Email!, "A passkey was added to your Drawbridge account",
             $"A passkey called \"{passkey.Name}\" was added to your Drawbridge account.\n\nIf this wasn't you, sign in, remove it in Settings > Passkeys, and change your password.", default);
-        return Outcome<PasskeyView>.Ok(new PasskeyView(Base64Url.EncodeToString(passkey.CredentialId), passkey.Name, passkey.CreatedAt.UtcDateTime));
+        return Outcome<PasskeyView>.Ok(PasskeyView.Of(passkey));
     }
 
     public async Task<Outcome<PasskeyView>> RenameAsync(User user, string id, string? name)
@@ -107,7 +114,7 @@ public sealed partial class PasskeyService(UserManager<User> users, SignInManage
         passkey.Name = name;
         var stored = await users.AddOrUpdatePasskeyAsync(user, passkey);
         return stored.Succeeded
-            ? Outcome<PasskeyView>.Ok(new PasskeyView(id, name, passkey.CreatedAt.UtcDateTime))
+            ? Outcome<PasskeyView>.Ok(PasskeyView.Of(passkey))
             : Outcome<PasskeyView>.Invalid("name", "The name couldn't be saved. Try again");
     }
 
@@ -119,7 +126,7 @@ public sealed partial class PasskeyService(UserManager<User> users, SignInManage
         }
         var removed = await users.RemovePasskeyAsync(user, credentialId);
         return removed.Succeeded
-            ? Outcome<PasskeyView>.Ok(new PasskeyView(id, NameOf(passkey), passkey.CreatedAt.UtcDateTime))
+            ? Outcome<PasskeyView>.Ok(PasskeyView.Of(passkey))
             : Outcome<PasskeyView>.Invalid("", "The passkey couldn't be removed. Try again");
     }
 
@@ -137,8 +144,6 @@ public sealed partial class PasskeyService(UserManager<User> users, SignInManage
             ? "Your browser couldn't make a passkey. Try again, or use another device"
             : "Your browser couldn't use a passkey. Try again, or sign in with your email address and password",
     };
-
-    private static string NameOf(UserPasskeyInfo p) => string.IsNullOrEmpty(p.Name) ? "Passkey" : p.Name;
 
     private static string DefaultName(DateTimeOffset now) =>
         "Passkey added " + now.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"));

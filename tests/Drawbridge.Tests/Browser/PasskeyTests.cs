@@ -31,6 +31,9 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
                 ["hasUserVerification"] = true,
                 ["isUserVerified"] = userVerifies,
                 ["automaticPresenceSimulation"] = true,
+                // As a phone's or a password manager's passkey: backed up, so it shows as synced.
+                ["defaultBackupEligibility"] = true,
+                ["defaultBackupState"] = true,
             },
         });
         return (page, cdp, added!.Value.GetProperty("authenticatorId").GetString()!);
@@ -65,6 +68,7 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
 
         await Assertions.Expect(page.Locator(".db-flash")).ToContainTextAsync("Passkey added: Ward laptop");
         await Assertions.Expect(page.Locator("#passkeys")).ToContainTextAsync("Ward laptop");
+        await Assertions.Expect(page.Locator("#passkeys .nhsuk-tag")).ToHaveTextAsync("Synced");
         Assert.Equal(1, await CredentialCountAsync(cdp, authenticator));
         var mail = fixture.Server.Services.GetRequiredService<Mailer>().Recent.Last(m => m.To == user.Email);
         Assert.Equal("A passkey was added to your Drawbridge account", mail.Subject);
