@@ -1,4 +1,6 @@
 using Drawbridge.Accounts;
+using Drawbridge.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -105,6 +107,38 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(page.Locator(".nhsuk-header__account")).ToContainTextAsync("Sign in");
         await BrowserFixture.AssertAccessibleAsync(page, "sign-in with a passkey error");
         BrowserFixture.AssertNoConsoleErrors(fixture, page);
+    }
+
+    [Fact]
+    public async Task With_two_factor_on_a_passkey_signs_in_without_asking_for_a_code()
+    {
+        var user = await fixture.Server.SignUpAsync(Unique("pk_"));
+        var (page, _, _) = await PageWithAuthenticatorAsync();
+        await BrowserFixture.SignInAsync(page, user.Email);
+        await page.GotoAsync("/settings/passkeys");
+        await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".db-flash")).ToContainTextAsync("Passkey added");
+        await SignOutAsync(page);
+        await using (var scope = fixture.Server.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var stored = (await users.FindByEmailAsync(user.Email))!;
+            await users.ResetAuthenticatorKeyAsync(stored);
+            await users.SetTwoFactorEnabledAsync(stored, true);
+        }
+
+        // The password alone is not enough now…
+        await page.GotoAsync("/auth/sign-in");
+        await page.GetByLabel("Email address").FillAsync(user.Email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(DrawbridgeServer.DefaultPassword);
+        await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/auth/two-factor", StringComparison.Ordinal));
+
+        // …but a passkey is already two factors (the device, and the fingerprint, face or PIN that unlocks it).
+        await page.GotoAsync("/auth/sign-in");
+        await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Home");
+        await Assertions.Expect(page.Locator(".nhsuk-header__account")).ToContainTextAsync($"@{user.Handle}");
     }
 
     [Fact]
