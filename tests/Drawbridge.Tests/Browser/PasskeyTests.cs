@@ -66,6 +66,7 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(MainOf(page)).ToContainTextAsync("You haven't added a passkey yet.");
         await Assertions.Expect(page.GetByText("To add a passkey, use a browser that supports passkeys")).ToBeHiddenAsync();
         await page.GetByLabel("Name (optional)").FillAsync("Ward laptop");
+        await page.GetByLabel("Your password").FillAsync(DrawbridgeServer.DefaultPassword);
         await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
 
         await Assertions.Expect(page.Locator(".db-flash")).ToContainTextAsync("Passkey added: Ward laptop");
@@ -116,6 +117,7 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
         var (page, _, _) = await PageWithAuthenticatorAsync();
         await BrowserFixture.SignInAsync(page, user.Email);
         await page.GotoAsync("/settings/passkeys");
+        await page.GetByLabel("Your password").FillAsync(DrawbridgeServer.DefaultPassword);
         await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
         await Assertions.Expect(page.Locator(".db-flash")).ToContainTextAsync("Passkey added");
         await SignOutAsync(page);
@@ -149,6 +151,7 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
 
         await BrowserFixture.SignInAsync(page, user.Email);
         await page.GotoAsync("/settings/passkeys");
+        await page.GetByLabel("Your password").FillAsync(DrawbridgeServer.DefaultPassword);
         await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
 
         await Assertions.Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("The passkey wasn't made");
@@ -166,6 +169,7 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
         await BrowserFixture.SignInAsync(page, user.Email);
         await page.GotoAsync("/settings/passkeys");
         await page.GetByLabel("Name (optional)").FillAsync(new string('x', PasskeyService.MaxNameLength + 1));
+        await page.GetByLabel("Your password").FillAsync(DrawbridgeServer.DefaultPassword);
         await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("#name-error")).ToContainTextAsync("Name must be 100 characters or fewer");

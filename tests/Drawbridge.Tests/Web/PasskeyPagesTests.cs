@@ -90,7 +90,7 @@ public sealed class PasskeyPagesTests(DrawbridgeServer server) : IClassFixture<D
         var (_, web) = await SignedInAsync();
         using (web)
         {
-            using var response = await web.SubmitAsync("/settings/passkeys", "form[data-passkey]", new Dictionary<string, string> { ["browserError"] = "<b>NotAllowedError</b>" });
+            using var response = await web.SubmitAsync("/settings/passkeys", "form[data-passkey]", new Dictionary<string, string> { ["browserError"] = "<b>NotAllowedError</b>", ["currentPassword"] = DrawbridgeServer.DefaultPassword });
             var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
             var summary = page.QuerySelector(".nhsuk-error-summary")!.TextContent;
             Assert.Contains("Your browser couldn't make a passkey", summary, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class PasskeyPagesTests(DrawbridgeServer server) : IClassFixture<D
         var (user, web) = await SignedInAsync();
         using (web)
         {
-            using var response = await web.SubmitAsync("/settings/passkeys", "form[data-passkey]", new Dictionary<string, string> { ["credential"] = "{}", ["name"] = "Replayed" });
+            using var response = await web.SubmitAsync("/settings/passkeys", "form[data-passkey]", new Dictionary<string, string> { ["credential"] = "{}", ["name"] = "Replayed", ["currentPassword"] = DrawbridgeServer.DefaultPassword });
             var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
             Assert.Contains("The passkey request expired or was already used", page.QuerySelector(".nhsuk-error-summary")!.TextContent, StringComparison.Ordinal);
             Assert.Equal("Replayed", ((IHtmlInputElement)page.QuerySelector("#name")!).Value);
@@ -112,6 +112,28 @@ public sealed class PasskeyPagesTests(DrawbridgeServer server) : IClassFixture<D
         await using var scope = server.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
         Assert.Empty(await users.GetPasskeysAsync((await users.FindByEmailAsync(user.Email))!));
+    }
+
+    [Fact]
+    public async Task Adding_a_passkey_needs_the_account_password_before_the_device_is_asked()
+    {
+        var (user, web) = await SignedInAsync();
+        using (web)
+        {
+            var token = await AntiforgeryTokenAsync(web, "/settings/passkeys");
+            using var options = await web.PostRawAsync("/settings/passkeys?handler=options", new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["currentPassword"] = "not the password" });
+            Assert.Equal(HttpStatusCode.BadRequest, options.StatusCode);
+            using var withPassword = await web.PostRawAsync("/settings/passkeys?handler=options", new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["currentPassword"] = DrawbridgeServer.DefaultPassword });
+            Assert.Equal(HttpStatusCode.OK, withPassword.StatusCode);
+            Assert.Equal(user.Email, JsonDocument.Parse(await withPassword.Content.ReadAsStringAsync()).RootElement.GetProperty("user").GetProperty("name").GetString());
+
+            using var response = await web.SubmitAsync("/settings/passkeys", "form[data-passkey]", new Dictionary<string, string> { ["credential"] = "{}", ["currentPassword"] = "" });
+            var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
+            Assert.Contains("Enter your password", page.QuerySelector("#currentPassword-error")!.TextContent, StringComparison.Ordinal);
+            using var wrong = await web.SubmitAsync("/settings/passkeys", "form[data-passkey]", new Dictionary<string, string> { ["credential"] = "{}", ["currentPassword"] = "not the password" });
+            page = await WebSession.ParseAsync(await wrong.Content.ReadAsStringAsync());
+            Assert.Contains("Your password is not right", page.QuerySelector("#currentPassword-error")!.TextContent, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
