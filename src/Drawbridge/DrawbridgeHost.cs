@@ -52,6 +52,8 @@ public static class DrawbridgeHost
                 o.SignIn.RequireConfirmedEmail = config.GetValue("Drawbridge:RequireConfirmedEmail", true);
                 o.Lockout.MaxFailedAccessAttempts = 10;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // The migrations are built with the same version (IdentitySchema, used by the design-time factories).
+                o.Stores.SchemaVersion = IdentitySchema.Version;
             })
             .AddEntityFrameworkStores<DrawbridgeDb>()
             .AddDefaultTokenProviders()
@@ -92,6 +94,18 @@ public static class DrawbridgeHost
         services.AddScoped<AccountService>();
         services.AddScoped<OrganisationService>();
         services.AddScoped<AccessTokenService>();
+        services.AddScoped<PasskeyService>();
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<DrawbridgeOptions>>((o, drawbridge) =>
+        {
+            // The relying party is this site: the host of the configured public address, else the host each request came
+            // to (Identity's default), so a passkey made at https://drawbridge.example works there and nowhere else.
+            if (Uri.TryCreate(drawbridge.Value.PublicUrl, UriKind.Absolute, out var publicUrl))
+            {
+                o.ServerDomain = publicUrl.Host;
+            }
+            // Discoverable credentials: "Sign in with a passkey" asks for no email address first.
+            o.ResidentKeyRequirement = "required";
+        });
         services.AddSingleton<Mailer>();
         services.AddScoped<AccountMail>();
         services.AddSingleton<ContentRenderer>();

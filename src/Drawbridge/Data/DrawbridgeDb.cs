@@ -128,11 +128,26 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 internal sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteDrawbridgeDb>
 {
     public SqliteDrawbridgeDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteDrawbridgeDb>().UseSqlite("Data Source=design.db").Options);
+        new(new DbContextOptionsBuilder<SqliteDrawbridgeDb>().UseSqlite("Data Source=design.db").UseIdentitySchema().Options);
 }
 
 internal sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresDrawbridgeDb>
 {
     public PostgresDrawbridgeDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresDrawbridgeDb>().UseNpgsql("Host=localhost;Database=design").Options);
+        new(new DbContextOptionsBuilder<PostgresDrawbridgeDb>().UseNpgsql("Host=localhost;Database=design").UseIdentitySchema().Options);
+}
+
+public static class IdentitySchema
+{
+    /// <summary>Version 3 adds passkeys (AspNetUserPasskeys).</summary>
+    public static readonly Version Version = IdentitySchemaVersions.Version3;
+
+    /// <summary>
+    /// Identity picks its tables from the app's IdentityOptions (Stores.SchemaVersion: version 3 has passkeys), which
+    /// a design-time context doesn't have: give it the same options the host sets, so migrations match the running model.
+    /// </summary>
+    public static DbContextOptionsBuilder<T> UseIdentitySchema<T>(this DbContextOptionsBuilder<T> builder) where T : DbContext =>
+        builder.UseApplicationServiceProvider(new ServiceCollection()
+            .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = Version)
+            .BuildServiceProvider());
 }

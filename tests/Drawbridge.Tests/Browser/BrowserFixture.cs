@@ -49,9 +49,10 @@ public class BrowserFixture : IAsyncLifetime
         await ((IAsyncLifetime)Server).DisposeAsync();
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A page in a fresh browser context; <paramref name="baseUrl"/> defaults to the server's own address (127.0.0.1).</summary>
+    public async Task<IPage> NewPageAsync(string? baseUrl = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString(), Locale = "en-GB" });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl ?? Server.BaseAddress.ToString(), Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         var problems = new List<string>();
@@ -82,7 +83,7 @@ public class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/auth/sign-in");
         await page.GetByLabel("Email address").FillAsync(email);
         await page.GetByLabel("Password", new PageGetByLabelOptions { Exact = true }).FillAsync(password);
-        await page.Locator("main").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+        await page.Locator("main").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Sign in", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/auth/sign-in", StringComparison.Ordinal));
     }
 

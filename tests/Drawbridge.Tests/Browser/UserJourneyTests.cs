@@ -36,7 +36,7 @@ public sealed partial class UserJourneyTests(BrowserFixture fixture) : IClassFix
         await page.GotoAsync("/auth/sign-in");
         await page.GetByLabel("Email address").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
-        await page.Locator("main").GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("main").GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#email-error")).ToContainTextAsync("Confirm your email address first");
         await BrowserFixture.AssertAccessibleAsync(page, "sign-in refused before confirming");
 

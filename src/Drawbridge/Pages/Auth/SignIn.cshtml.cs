@@ -61,4 +61,42 @@ public sealed class SignInModel(SignInManager<User> signIn, UserManager<User> us
         }
         return Page();
     }
+
+    /// <summary>Options for navigator.credentials.get(): any passkey of this site (usernameless), with a fresh challenge Identity keeps for the next step.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() =>
+        Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json");
+
+    /// <summary>
+    /// Signs in with the passkey the browser chose. Identity checks the signature against the challenge and the stored
+    /// public key; a passkey is already two factors (the device and the person's fingerprint, face or PIN), so it skips the code.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential, string? browserError)
+    {
+        if (string.IsNullOrEmpty(credential))
+        {
+            Errors.Add("passkey", PasskeyService.BrowserRefusal(browserError, adding: false));
+            return Page();
+        }
+        Microsoft.AspNetCore.Identity.SignInResult result;
+        try
+        {
+            result = await signIn.PasskeySignInAsync(credential);
+        }
+        catch (InvalidOperationException)
+        {
+            // Identity keeps the challenge for five minutes, in a cookie: it has expired, or was used already (a second submit).
+            Errors.Add("passkey", PasskeyService.ExpiredMessage);
+            return Page();
+        }
+        if (result.Succeeded)
+        {
+            return BackTo(ReturnUrl, "/");
+        }
+        Errors.Add("passkey", result.IsLockedOut
+            ? "This account is locked after too many failed attempts. Try again in 15 minutes"
+            : result.IsNotAllowed
+                ? "Confirm your email address first: follow the link in the email we sent you"
+                : "That passkey isn't one we know. It may have been removed from your account. Sign in with your email address and password");
+        return Page();
+    }
 }
