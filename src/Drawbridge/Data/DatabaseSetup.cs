@@ -54,6 +54,8 @@ public static class DatabaseSetup
     public static IServiceCollection AddDrawbridgeDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Drawbridge");
+        // The model's Identity tables follow this option; anything that migrates (the host, the benchmark's generator) needs it.
+        services.Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchema.Version);
         if (IsPostgres(connectionString))
         {
             services.AddDbContextPool<PostgresDrawbridgeDb>(o => o.UseNpgsql(connectionString));
