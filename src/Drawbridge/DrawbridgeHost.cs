@@ -236,6 +236,17 @@ public static class DrawbridgeHost
             Add("sign-in", limits.SignInPerMinute, TimeSpan.FromMinutes(1), false);
             Add("posting", limits.PostsPerMinute, TimeSpan.FromMinutes(1), true);
             Add("guest-comments", limits.GuestCommentsPerHour, TimeSpan.FromHours(1), false);
+            // Not a rate limit but a capacity one, always on with SQLite: it takes one writer at a time, so requests
+            // that change things wait their turn here, before they hold a connection (each costs memory), rather
+            // than all at once inside. Reads are never held back.
+            if (!DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")))
+            {
+                var writers = new ConcurrencyLimiterOptions { PermitLimit = Math.Max(2, Environment.ProcessorCount * 2), QueueLimit = 100_000, QueueProcessingOrder = QueueProcessingOrder.OldestFirst };
+                o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                    HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method) || HttpMethods.IsOptions(ctx.Request.Method)
+                        ? RateLimitPartition.GetNoLimiter("reads")
+                        : RateLimitPartition.GetConcurrencyLimiter("writes", _ => writers));
+            }
         });
     }
 

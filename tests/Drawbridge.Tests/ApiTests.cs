@@ -102,6 +102,34 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     }
 
     [Fact]
+    public async Task Many_posts_at_once_from_many_people_are_all_published_and_reach_a_common_follower()
+    {
+        var authors = new List<TestUser>();
+        for (var i = 0; i < 6; i++)
+        {
+            authors.Add(await SignUp("burst", "professional"));
+        }
+        var reader = await SignUp("burstreader");
+        using var r = Server.Http(reader.Token);
+        foreach (var a in authors)
+        {
+            await r.PostJsonAsync($"/api/v1/accounts/{a.Id}/follow");
+        }
+        var stamp = Guid.NewGuid().ToString("N")[..8];
+        var sends = authors.SelectMany((a, i) => Enumerable.Range(0, 5).Select(async n =>
+        {
+            using var http = Server.Http(a.Token);
+            var response = await http.PostAsJsonAsync("/api/v1/posts", new { text = $"Burst {stamp} from {i} number {n}" });
+            return response.StatusCode;
+        })).ToList();
+        var statuses = await Task.WhenAll(sends);
+        Assert.All(statuses, s => Assert.Equal(System.Net.HttpStatusCode.Created, s));
+        await Server.DrainJobsAsync();
+        var home = (await r.GetJsonAsync("/api/v1/timelines/home?limit=40")).Contents();
+        Assert.Equal(30, home.Count(c => c.Contains($"Burst {stamp}", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Following_fills_the_home_timeline_with_recent_posts_and_unfollowing_removes_them()
     {
         var author = await SignUp("backfill");

@@ -36,27 +36,30 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
     }
 }
 
-public sealed class AccessTokenService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, IMemoryCache cache)
+public sealed class AccessTokenService(IServiceProvider services, Snowflake ids, TimeProvider clock, IMemoryCache cache)
 {
+    // Resolved only when needed: a request whose token is cached never leases a DbContext for it.
+    private DrawbridgeDb Db => services.GetRequiredService<DrawbridgeDb>();
+
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     public async Task<string> IssueAsync(User user, string name, CancellationToken ct)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        db.Set<AccessToken>().Add(new AccessToken
+        Db.Set<AccessToken>().Add(new AccessToken
         {
             Id = ids.Next(), AccountId = user.AccountId, UserId = user.Id, TokenHash = Hash(token),
             Name = string.IsNullOrWhiteSpace(name) ? "API client" : name.Trim()[..Math.Min(100, name.Trim().Length)],
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
-        await db.SaveChangesAsync(ct);
+        await Db.SaveChangesAsync(ct);
         return token;
     }
 
     public async Task RevokeAllAsync(long accountId, CancellationToken ct)
     {
-        var hashes = await db.Set<AccessToken>().Where(t => t.AccountId == accountId && t.RevokedAt == null).Select(t => t.TokenHash).ToListAsync(ct);
-        await db.Set<AccessToken>().Where(t => t.AccountId == accountId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetUtcNow().UtcDateTime), ct);
+        var hashes = await Db.Set<AccessToken>().Where(t => t.AccountId == accountId && t.RevokedAt == null).Select(t => t.TokenHash).ToListAsync(ct);
+        await Db.Set<AccessToken>().Where(t => t.AccountId == accountId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetUtcNow().UtcDateTime), ct);
         foreach (var h in hashes)
         {
             cache.Remove(CacheKey(h));
@@ -71,9 +74,9 @@ public sealed class AccessTokenService(DrawbridgeDb db, Snowflake ids, TimeProvi
         {
             return hit;
         }
-        var row = await db.Set<AccessToken>().AsNoTracking()
+        var row = await Db.Set<AccessToken>().AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-            .Where(t => db.Accounts.Any(a => a.Id == t.AccountId && a.DeletionRequestedAt == null))
+            .Where(t => Db.Accounts.Any(a => a.Id == t.AccountId && a.DeletionRequestedAt == null))
             .Select(t => new { t.UserId, t.AccountId }).FirstOrDefaultAsync(ct);
         (long, long)? result = row is null ? null : (row.UserId, row.AccountId);
         cache.Set(CacheKey(hash), result, TimeSpan.FromSeconds(30));
@@ -82,17 +85,17 @@ public sealed class AccessTokenService(DrawbridgeDb db, Snowflake ids, TimeProvi
 
     /// <summary>An account's tokens that still work, newest first (names and dates only: the secret is never stored).</summary>
     public Task<List<AccessToken>> ListAsync(long accountId, CancellationToken ct) =>
-        db.Set<AccessToken>().AsNoTracking().Where(t => t.AccountId == accountId && t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
+        Db.Set<AccessToken>().AsNoTracking().Where(t => t.AccountId == accountId && t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
 
     public async Task<bool> RevokeAsync(long accountId, long tokenId, CancellationToken ct)
     {
-        var token = await db.Set<AccessToken>().FirstOrDefaultAsync(t => t.Id == tokenId && t.AccountId == accountId && t.RevokedAt == null, ct);
+        var token = await Db.Set<AccessToken>().FirstOrDefaultAsync(t => t.Id == tokenId && t.AccountId == accountId && t.RevokedAt == null, ct);
         if (token is null)
         {
             return false;
         }
         token.RevokedAt = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        await Db.SaveChangesAsync(ct);
         cache.Remove(CacheKey(token.TokenHash));
         return true;
     }

@@ -419,10 +419,10 @@ public static class ApiEndpoints
         return ToResult(await media.UploadAsync(Me(u), stream, file.Length, form["altText"], ct), m => TypedResults.Created($"/media/{m.Id}", MediaDto.From(m)));
     }
 
-    private static async Task<IResult> HomeTimeline([AsParameters] Paging p, ClaimsPrincipal u, TimelineService t, HomeTimelineJson fast, CancellationToken ct) =>
+    private static async Task<IResult> HomeTimeline([AsParameters] Paging p, ClaimsPrincipal u, HomeTimelineJson fast, HttpContext http, CancellationToken ct) =>
         await fast.PageAsync(Me(u), p.Request, ct) is { } json
             ? json
-            : Page(await t.HomeAsync(Me(u), p.Request, ct));
+            : Page(await http.RequestServices.GetRequiredService<TimelineService>().HomeAsync(Me(u), p.Request, ct));
 
     private static async Task<IResult> Search(string? q, string? order, int? limit, int? offset, ClaimsPrincipal u, SearchService search, CancellationToken ct)
     {

@@ -75,39 +75,33 @@ internal sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : ISaveCh
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (!InTransaction(eventData.Context))
-        {
-            Release(eventData.Context);
-        }
+        EndSave(eventData.Context);
         return result;
     }
 
-    public void SaveChangesFailed(DbContextErrorEventData eventData)
-    {
-        if (!InTransaction(eventData.Context))
-        {
-            Release(eventData.Context);
-        }
-    }
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => EndSave(eventData.Context);
 
     public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        SaveChangesFailed(eventData);
+        EndSave(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void SaveChangesCanceled(DbContextEventData eventData)
-    {
-        if (!InTransaction(eventData.Context))
-        {
-            Release(eventData.Context);
-        }
-    }
+    public void SaveChangesCanceled(DbContextEventData eventData) => EndSave(eventData.Context);
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        SaveChangesCanceled(eventData);
+        EndSave(eventData.Context);
         return Task.CompletedTask;
+    }
+
+    // A SaveChanges inside a transaction leaves the gate to the transaction's end.
+    private void EndSave(DbContext? context)
+    {
+        if (!InTransaction(context))
+        {
+            Release(context);
+        }
     }
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,

@@ -78,8 +78,11 @@ public sealed class PostJsonCache(Web.CacheLifetimes lifetimes) : IDisposable
 /// The home timeline endpoint's hot path: one compiled query for the page's ids and the reader's likes and reposts,
 /// cached JSON for posts the reader hasn't marked, and one batch load for the rest.
 /// </summary>
-public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines, PostJsonCache cache, SqliteReadPool? sqlite = null)
+public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache cache, SqliteReadPool? sqlite = null)
 {
+    // Resolved only when needed: a page served from the read pool and the cache never leases a DbContext.
+    private DrawbridgeDb Db => services.GetRequiredService<DrawbridgeDb>();
+
     // The compiled query below, as SQLite runs it, for the read pool's prepared statement.
     private const string SqlitePageSql =
         """
@@ -108,7 +111,7 @@ public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines,
                         db.Posts.Any(r => r.RepostOfId == h.PostId && r.AuthorId == viewer))));
     }
 
-    private IAsyncEnumerable<Entry> Entries(long viewer, long before, int take) => db switch
+    private IAsyncEnumerable<Entry> Entries(long viewer, long before, int take) => Db switch
     {
         SqliteDrawbridgeDb s => Page<SqliteDrawbridgeDb>.Query(s, viewer, before, take),
         PostgresDrawbridgeDb p => Page<PostgresDrawbridgeDb>.Query(p, viewer, before, take),
@@ -118,6 +121,7 @@ public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines,
     /// <summary>Which of these posts the reader has liked or reposted.</summary>
     private async Task<HashSet<long>> MarkedAsync(long viewer, List<long> postIds, CancellationToken ct)
     {
+        var db = Db;
         var liked = await db.Likes.Where(l => l.AccountId == viewer && postIds.Contains(l.PostId)).Select(l => l.PostId).ToListAsync(ct);
         var reposted = await db.Posts.Where(p => p.AuthorId == viewer && p.RepostOfId != null && postIds.Contains(p.RepostOfId.Value))
             .Select(p => p.RepostOfId!.Value).ToListAsync(ct);
@@ -203,9 +207,9 @@ public sealed class HomeTimelineJson(DrawbridgeDb db, TimelineService timelines,
         }
         if (missing.Count > 0)
         {
-            var posts = await db.Posts.AsNoTracking()
+            var posts = await Db.Posts.AsNoTracking()
                 .Where(p => missing.Contains(p.Id) && p.Status == Posts.PostStatus.Published && p.DeletedAt == null).ToListAsync(ct);
-            var views = (await timelines.HydrateAsync(posts, viewerId, ct)).ToDictionary(v => v.Post.Id);
+            var views = (await services.GetRequiredService<TimelineService>().HydrateAsync(posts, viewerId, ct)).ToDictionary(v => v.Post.Id);
             for (var i = 0; i < entries.Count; i++)
             {
                 if (parts[i] is null && views.TryGetValue(entries[i].PostId, out var view))
