@@ -23,6 +23,12 @@ var maxPositiveWeight = new TrainingOptions().MaxPositiveWeight;
 var validationFolds = new TrainingOptions().ValidationFolds;
 var ensemble = new TrainingOptions().EnsembleFolds;
 var maxTerms = new TrainingOptions().MaxTerms;
+var meanMax = false;
+var neighbourBlend = new TrainingOptions().NeighbourBlend;
+var arctic = false;
+var neighbourK = new TrainingOptions().NeighbourK;
+var neighbourTemperature = new TrainingOptions().NeighbourTemperature;
+var neighbourWeight = new TrainingOptions().NeighbourWeight;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -46,6 +52,12 @@ for (var i = 0; i < args.Length; i++)
         case "--max-positive-weight": maxPositiveWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--mean-max": meanMax = true; break;
+        case "--neighbour-blend": neighbourBlend = true; break;
+        case "--arctic": arctic = true; break;
+        case "--neighbours": neighbourK = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--neighbour-temperature": neighbourTemperature = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--neighbour-weight": neighbourWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
@@ -57,9 +69,9 @@ var root = FindRoot();
 var dataPath = Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
 var frameworkDir = Path.Combine(FindRepo(), "src", "Drawbridge.Insights", "Frameworks");
 Console.WriteLine($"data: {dataPath}");
-Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? MiniLmEmbedder.Name : "off")}, seed {seed}");
+using var miniLm = new MiniLmEmbedder(meanMax: meanMax, arctic: arctic);
+Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? miniLm.ModelName : "off")}, seed {seed}");
 
-using var miniLm = new MiniLmEmbedder();
 var cache = new CachingEmbedder(miniLm);
 ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
 var options = new TrainingOptions
@@ -75,9 +87,13 @@ var options = new TrainingOptions
     ThresholdPrior = prior,
     MaxPositiveWeight = maxPositiveWeight,
     ValidationFolds = validationFolds,
-    EnsembleFolds = ensemble
+    EnsembleFolds = ensemble,
+    NeighbourK = neighbourK,
+    NeighbourTemperature = neighbourTemperature,
+    NeighbourWeight = neighbourWeight,
+    NeighbourBlend = neighbourBlend,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend})");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -135,7 +151,7 @@ if (cv)
                 predictions[testIndex[k]] = result[k];
             }
             last = model;
-            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached)");
+            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, at least one theme {model.AtLeastOneTheme}");
         }
         // Train counts per theme differ a little by fold; the report's "trained" column uses the last fold's.
         var report = Evaluator.Evaluate(last!, data.Rows, predictions);
@@ -172,7 +188,7 @@ if (speed)
     var train = order.Take(trainSize).Select(i => data.Rows[i]).ToList();
     var rest = order.Skip(trainSize).Select(i => data.Rows[i].Text).ToArray();
     var fw = AsColumns(subcategories);
-    using var freshEmbedder = new MiniLmEmbedder();
+    using var freshEmbedder = new MiniLmEmbedder(meanMax: meanMax, arctic: arctic);
     ISentenceEmbedder? fresh = useEmbeddings ? freshEmbedder : null;
     var trainCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();

@@ -35,6 +35,21 @@ public sealed record TrainingOptions
     public LinearTrainingOptions Themes { get; init; } = new() { L2 = 1e-4f };
     public LinearTrainingOptions Sentiment { get; init; } = new() { Epochs = 5, L2 = 1e-5f };
 
+    /// <summary>
+    /// Nearest training neighbours (by sentence embedding) whose theme and sentiment-class shares become extra
+    /// features; 0 turns them off. Needs embeddings.
+    /// </summary>
+    public int NeighbourK { get; init; }
+
+    /// <summary>A neighbour weighs exp(cosine similarity / temperature): small values trust the closest ones most.</summary>
+    public float NeighbourTemperature { get; init; } = 0.05f;
+
+    /// <summary>Scale of the neighbour shares against the unit TF-IDF vector.</summary>
+    public float NeighbourWeight { get; init; } = 1f;
+
+    /// <summary>Also mix the neighbours' theme shares into the theme scores, by a weight chosen on validation (multi-label frameworks).</summary>
+    public bool NeighbourBlend { get; init; }
+
     /// <summary>Threads for cross-fitting; 0 means one per core.</summary>
     public int Parallelism { get; init; }
 }
@@ -62,12 +77,11 @@ public static class InsightsTrainer
         }
         progress?.Report(new TrainingProgress("learning vocabulary", 0, 1));
         var features = TextFeatures.Learn(texts, options.MinDocuments, options.MaxTerms, options.CharNgrams);
-        var x = FeedbackClassifier.Featurize(features, dense, options.EmbeddingWeight, texts);
         progress?.Report(new TrainingProgress("learning vocabulary", 1, 1));
-        return Train(framework, rows, x, features, dense is null ? null : embedder, options, progress, cancellationToken);
+        return Train(framework, rows, dense, features, dense is null ? null : embedder, options, progress, cancellationToken);
     }
 
-    internal static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, TextFeatures features,
+    private static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, float[][]? dense, TextFeatures features,
         ISentenceEmbedder? embedder, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var themeCount = framework.Themes.Count;
@@ -80,14 +94,26 @@ public static class InsightsTrainer
             }
         }
         var learned = Enumerable.Range(0, themeCount).Where(t => counts[t] >= options.MinExamples).ToArray();
-        var denseDim = embedder?.Dimension ?? 0;
         var targets = ThemeTargets(rows, learned);
+        NeighbourLabels? neighbours = null;
+        float[][]? shares = null;
+        if (dense is not null && options.NeighbourK > 0 && rows.Count > 1)
+        {
+            progress?.Report(new TrainingProgress("finding neighbours", 0, 1));
+            neighbours = NeighbourLabels.Build(dense, NeighbourTargets(rows, learned, framework.Sentiment), NeighbourWidth(learned.Length, framework.Sentiment),
+                options.NeighbourK, options.NeighbourTemperature);
+            shares = neighbours.LeaveOneOut(options.Parallelism, cancellationToken);
+            progress?.Report(new TrainingProgress("finding neighbours", 1, 1));
+        }
+        var x = FeedbackClassifier.Featurize(features, dense, options.EmbeddingWeight, shares, options.NeighbourWeight, rows.Select(r => r.Text).ToArray());
+        var denseDim = (embedder?.Dimension ?? 0) + (neighbours is not null && options.NeighbourWeight > 0 ? neighbours.Width : 0);
         var positiveWeights = learned.Select(t =>
             Math.Clamp(MathF.Sqrt((rows.Count - counts[t]) / (float)Math.Max(1, counts[t])), 1f, options.MaxPositiveWeight)).ToArray();
 
         var thresholds = Enumerable.Repeat(0.5f, learned.Length).ToArray();
         LinearModel[] extraModels = [];
         var atLeastOne = false;
+        var blend = 0f;
         var parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount;
         var stages = 1 + (framework.Sentiment is null ? 0 : options.SentimentClassHead ? 2 : 1);
 
@@ -116,6 +142,10 @@ public static class InsightsTrainer
                 }
                 progress?.Report(new TrainingProgress("tuning thresholds", Interlocked.Increment(ref done), options.ValidationFolds));
             });
+            if (shares is not null && options.NeighbourBlend)
+            {
+                (blend, oof) = TuneBlend(oof, shares, targets, rows.Count, learned.Length);
+            }
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
             if (options.EnsembleFolds)
             {
@@ -162,8 +192,11 @@ public static class InsightsTrainer
             Framework = framework,
             Features = features,
             EmbeddingModel = embedder?.ModelName,
-            EmbeddingDimension = denseDim,
+            EmbeddingDimension = embedder?.Dimension ?? 0,
             EmbeddingWeight = options.EmbeddingWeight,
+            Neighbours = neighbours,
+            NeighbourWeight = options.NeighbourWeight,
+            NeighbourBlend = blend,
             LearnedThemes = learned,
             ThemeModel = themeModel,
             ExtraThemeModels = extraModels,
@@ -236,6 +269,94 @@ public static class InsightsTrainer
             }
         }
         return targets;
+    }
+
+    /// <summary>
+    /// The mix of out-of-fold linear scores and leave-one-out neighbour shares with the best macro-F1 (each theme at
+    /// its best threshold), from 0 (linear only) to 0.8 in steps of 0.1; and the mixed scores.
+    /// </summary>
+    internal static (float Blend, float[] Scores) TuneBlend(float[] scores, float[][] shares, float[] targets, int n, int width)
+    {
+        var best = 0f;
+        var bestScore = double.NegativeInfinity;
+        float[] bestScores = scores;
+        for (var step = 0; step <= 8; step++)
+        {
+            var blend = step / 10f;
+            var mixed = new float[scores.Length];
+            for (var i = 0; i < n; i++)
+            {
+                var row = mixed.AsSpan(i * width, width);
+                scores.AsSpan(i * width, width).CopyTo(row);
+                InsightsModel.Blend(row, shares[i], blend);
+            }
+            var macro = 0.0;
+            for (var k = 0; k < width; k++)
+            {
+                macro += BestF1(mixed, targets, n, width, k);
+            }
+            // Strictly better only, so ties keep the simpler (smaller) mix.
+            if (macro > bestScore + 1e-9)
+            {
+                bestScore = macro;
+                best = blend;
+                bestScores = mixed;
+            }
+        }
+        return (best, bestScores);
+    }
+
+    /// <summary>A theme's best F1 over thresholds, by sorting its scores once.</summary>
+    private static double BestF1(float[] scores, float[] targets, int n, int width, int k)
+    {
+        var order = Enumerable.Range(0, n).OrderByDescending(i => scores[i * width + k]).ThenBy(i => i).ToArray();
+        var positives = 0;
+        for (var i = 0; i < n; i++)
+        {
+            positives += targets[i * width + k] > 0.5f ? 1 : 0;
+        }
+        var best = 0.0;
+        var tp = 0;
+        for (var r = 0; r < n; r++)
+        {
+            tp += targets[order[r] * width + k] > 0.5f ? 1 : 0;
+            if (r + 1 < n && scores[order[r + 1] * width + k] == scores[order[r] * width + k])
+            {
+                continue;
+            }
+            best = Math.Max(best, 2.0 * tp / (r + 1 + positives));
+        }
+        return best;
+    }
+
+    /// <summary>Learned themes, then the three sentiment classes when the framework has a sentiment scale.</summary>
+    internal static int NeighbourWidth(int learned, SentimentScale? sentiment) => learned + (sentiment is null ? 0 : 3);
+
+    private static int[][] NeighbourTargets(IReadOnlyList<FeedbackRow> rows, int[] learned, SentimentScale? sentiment)
+    {
+        var position = new Dictionary<int, int>();
+        for (var k = 0; k < learned.Length; k++)
+        {
+            position[learned[k]] = k;
+        }
+        var result = new int[rows.Count][];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var labels = new List<int>();
+            foreach (var t in rows[i].Themes)
+            {
+                if (position.TryGetValue(t, out var k))
+                {
+                    labels.Add(k);
+                }
+            }
+            if (sentiment is not null && rows[i].Sentiment is { } value)
+            {
+                labels.Add(learned.Length + (int)sentiment.ClassOf(value));
+            }
+            result[i] = labels.Distinct().Order().ToArray();
+        }
+        return result;
     }
 
     private static float[] Gather(float[] targets, int[] indices, int width)
