@@ -3,12 +3,13 @@ using System.Globalization;
 using Drawbridge.Insights;
 
 // Cross-validation and speed figures for the insights engine on the shared development data.
-// Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all]
+// Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all|merged]
 //        [--no-embeddings] [--no-speed | --speed-only] [--train-size 6500] [--seed 17] [--embedding-cache FILE]
 // Training options (defaults from TrainingOptions): --epochs --lr --l2 --sentiment-epochs --sentiment-l2 --char-ngrams
 //        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
 //        --no-neighbour-blend --softmax-head --no-softmax-head --at-least-one always|never|auto
+// "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
 var folds = 5;
 var which = "all";
 var useEmbeddings = true;
@@ -100,7 +101,7 @@ var options = new TrainingOptions
     AtLeastOneTheme = atLeastOne,
     SoftmaxThemeHead = softHead,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead}; neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -124,13 +125,18 @@ var subcategories = Framework.Load(Path.Combine(frameworkDir, "phase1-subcategor
 
 if (cv)
 {
-    foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true) })
+    foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true), ("merged", subcategories, true) })
     {
-        if (which != "all" && which != name)
+        // "merged" is not part of "all": a synthetic multi-label check, not a figure of the real data.
+        if (which != name && (which != "all" || name == "merged"))
         {
             continue;
         }
         var data = FeedbackCsv.ReadLabelled(dataPath, framework);
+        if (name == "merged")
+        {
+            data = data with { Rows = Merged(data.Rows, seed) };
+        }
         var fw = asColumns ? AsColumns(framework) : framework;
         Console.WriteLine();
         Console.WriteLine($"== {name}: {fw.Themes.Count} themes ({(fw.IsSingleLabel ? "single label column" : "0/1 columns, multi-label decoding")}), {data.Rows.Count} comments, {data.SkippedEmpty} empty skipped, {data.Issues.Count} dirty values");
@@ -236,6 +242,35 @@ if (speed)
     File.Delete(path);
 }
 return 0;
+
+// A multi-label version of the single-label data: about a third of comments are two comments joined, carrying both
+// labels (and the sentiment when both agree), so several themes per comment must be found.
+static List<FeedbackRow> Merged(IReadOnlyList<FeedbackRow> rows, int seed)
+{
+    var random = new Random(seed);
+    var order = Enumerable.Range(0, rows.Count).ToArray();
+    random.Shuffle(order);
+    var merged = new List<FeedbackRow>();
+    for (var k = 0; k < order.Length; k++)
+    {
+        var first = rows[order[k]];
+        if (k + 1 < order.Length && random.NextDouble() < 0.35)
+        {
+            var second = rows[order[++k]];
+            merged.Add(first with
+            {
+                Text = first.Text.TrimEnd() + " " + second.Text.TrimStart(),
+                Themes = first.Themes.Union(second.Themes).Order().ToList(),
+                Sentiment = first.Sentiment == second.Sentiment ? first.Sentiment : null,
+            });
+        }
+        else
+        {
+            merged.Add(first);
+        }
+    }
+    return merged;
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
