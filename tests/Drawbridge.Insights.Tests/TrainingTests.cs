@@ -131,6 +131,23 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void A_model_file_of_an_older_format_is_refused_with_a_request_to_train_again()
+    {
+        var rows = TestData.CategoryRowsSample(300, seed: 7);
+        var path = TestData.TempFile("old.model");
+        InsightsTrainer.Train(TestData.Categories, rows, null, TextOnly).Save(path);
+        var bytes = File.ReadAllBytes(path);
+        // After the length-prefixed magic string comes the format version.
+        var versionAt = 1 + bytes[0];
+        Assert.Equal(2, BitConverter.ToInt32(bytes, versionAt));
+        BitConverter.GetBytes(1).CopyTo(bytes, versionAt);
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<InsightsException>(() => InsightsModel.Load(path));
+        Assert.Contains("model format 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("train it again", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_model_is_refused()
     {
         var path = TestData.TempFile("not-a.model");
