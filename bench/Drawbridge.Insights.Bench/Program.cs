@@ -221,6 +221,17 @@ if (speed)
     var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
     Console.WriteLine($"classify (batch, distinct unseen comments, no cache): {unseen.Length} in {clock.Elapsed.TotalSeconds:F1} s = {batchRate:F0} comments/s; " +
         $"{unseen.Length / cpuSeconds:F0} comments per CPU-second (x{Environment.ProcessorCount} cores = {unseen.Length / cpuSeconds * Environment.ProcessorCount:F0}/s if idle); load average {LoadAverage()}");
+    if (model.Neighbours is { } bank && fresh is not null)
+    {
+        // The part of classification the neighbour bank adds: embeddings come from a cache here, so this is the search alone.
+        var warm = new CachingEmbedder(fresh);
+        var vectors = warm.Embed(unseen);
+        var searchCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        clock.Restart();
+        bank.Describe(vectors);
+        Console.WriteLine($"neighbour search alone ({bank.Rows} training comments): {unseen.Length} in {clock.Elapsed.TotalSeconds:F2} s, " +
+            $"{(Process.GetCurrentProcess().TotalProcessorTime - searchCpu).TotalSeconds:F2} CPU-s");
+    }
     var cached = new FeedbackClassifier(model, new CachingEmbedder(fresh ?? freshEmbedder));
     var stream = rest.Take(2000).ToArray();
     clock.Restart();
