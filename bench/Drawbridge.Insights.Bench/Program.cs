@@ -8,7 +8,7 @@ using Drawbridge.Insights;
 // Training options (defaults from TrainingOptions): --epochs --lr --l2 --sentiment-epochs --sentiment-l2 --char-ngrams
 //        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
-//        --no-neighbour-blend --softmax-head --no-softmax-head --at-least-one always|never|auto
+//        --no-neighbour-blend --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
 var folds = 5;
 var which = "all";
@@ -30,6 +30,7 @@ var ensemble = new TrainingOptions().EnsembleFolds;
 var maxTerms = new TrainingOptions().MaxTerms;
 bool? atLeastOne = null;
 var softHead = new TrainingOptions().SoftmaxThemeHead;
+LinearTrainingOptions? softOptions = null;
 var neighbourBlend = new TrainingOptions().NeighbourBlend;
 var neighbourK = new TrainingOptions().NeighbourK;
 var neighbourTemperature = new TrainingOptions().NeighbourTemperature;
@@ -58,6 +59,8 @@ for (var i = 0; i < args.Length; i++)
         case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--softmax-head": softHead = true; break;
+        case "--softmax-l2": softOptions = (softOptions ?? themeOptions) with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--softmax-epochs": softOptions = (softOptions ?? themeOptions) with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--no-softmax-head": softHead = false; break;
         case "--at-least-one": atLeastOne = args[++i] switch { "always" => true, "never" => false, _ => null }; break;
         case "--no-neighbour-blend": neighbourBlend = false; break;
@@ -100,8 +103,9 @@ var options = new TrainingOptions
     NeighbourBlend = neighbourBlend,
     AtLeastOneTheme = atLeastOne,
     SoftmaxThemeHead = softHead,
+    SoftmaxTheme = softOptions,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead}; neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));

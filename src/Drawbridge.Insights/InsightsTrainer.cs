@@ -33,6 +33,9 @@ public sealed record TrainingOptions
     public float ThresholdPrior { get; init; } = 10f;
 
     public LinearTrainingOptions Themes { get; init; } = new() { L2 = 1e-4f };
+
+    /// <summary>Settings of the softmax theme head; null means those of the one-vs-rest theme models.</summary>
+    public LinearTrainingOptions? SoftmaxTheme { get; init; }
     public LinearTrainingOptions Sentiment { get; init; } = new() { Epochs = 5, L2 = 1e-5f };
 
     /// <summary>
@@ -159,7 +162,7 @@ public static class InsightsTrainer
                 if (oofSoft is not null)
                 {
                     var soft = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(softTargets, train, learned.Length + 1), learned.Length + 1,
-                        features.Count, denseDim, softmax: true, null, options.Themes with { Seed = options.Seed + f + 51 }, cancellationToken);
+                        features.Count, denseDim, softmax: true, null, (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + f + 51 }, cancellationToken);
                     var q = new float[learned.Length + 1];
                     for (var i = 0; i < rows.Count; i++)
                     {
@@ -217,7 +220,7 @@ public static class InsightsTrainer
         if (softBlend > 0)
         {
             jobs.Add(() => softModel = LinearTrainer.Fit(x, softTargets, learned.Length + 1, features.Count, denseDim, softmax: true, null,
-                options.Themes with { Seed = options.Seed + 51 }, cancellationToken));
+                (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + 51 }, cancellationToken));
         }
         Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, jobs.ToArray());
 

@@ -108,7 +108,8 @@ public sealed class NeighbourLabels
             MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        Parallel.For(0, blocks, options, () => new float[QueryBlock * Rows], (b, _, similarities) =>
+        var blockSize = Math.Min(QueryBlock, queries.Length);
+        Parallel.For(0, blocks, options, () => new float[blockSize * Rows], (b, _, similarities) =>
         {
             var start = b * QueryBlock;
             var count = Math.Min(QueryBlock, queries.Length - start);
