@@ -113,7 +113,8 @@ public static class InsightsTrainer
         var targets = ThemeTargets(rows, learned);
         NeighbourLabels? neighbours = null;
         float[][]? shares = null;
-        if (dense is not null && options.NeighbourK > 0 && rows.Count > 1)
+        var neighboursUsable = options.NeighbourWeight > 0 || (options.NeighbourBlend && !framework.IsSingleLabel);
+        if (dense is not null && options.NeighbourK > 0 && rows.Count > 1 && neighboursUsable)
         {
             progress?.Report(new TrainingProgress("finding neighbours", 0, 1));
             neighbours = NeighbourLabels.Build(dense, NeighbourTargets(rows, learned, framework.Sentiment), NeighbourWidth(learned.Length, framework.Sentiment),
@@ -231,7 +232,8 @@ public static class InsightsTrainer
             EmbeddingModel = embedder?.ModelName,
             EmbeddingDimension = embedder?.Dimension ?? 0,
             EmbeddingWeight = options.EmbeddingWeight,
-            Neighbours = neighbours,
+            // Kept only when something reads it: as features, or mixed into the scores.
+            Neighbours = options.NeighbourWeight > 0 || blend > 0 ? neighbours : null,
             NeighbourWeight = options.NeighbourWeight,
             NeighbourBlend = blend,
             SoftThemeModel = softModel,
