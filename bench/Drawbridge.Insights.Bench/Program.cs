@@ -3,8 +3,13 @@ using System.Globalization;
 using Drawbridge.Insights;
 
 // Cross-validation and speed figures for the insights engine on the shared development data.
-// Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all]
-//        [--no-embeddings] [--speed] [--train-size 6500] [--seed 17]
+// Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all|merged]
+//        [--no-embeddings] [--no-speed | --speed-only] [--train-size 6500] [--seed 17] [--embedding-cache FILE]
+// Training options (defaults from TrainingOptions): --epochs --lr --l2 --sentiment-epochs --sentiment-l2 --char-ngrams
+//        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
+//        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
+//        --no-neighbour-blend --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
+// "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
 var folds = 5;
 var which = "all";
 var useEmbeddings = true;
@@ -23,6 +28,13 @@ var maxPositiveWeight = new TrainingOptions().MaxPositiveWeight;
 var validationFolds = new TrainingOptions().ValidationFolds;
 var ensemble = new TrainingOptions().EnsembleFolds;
 var maxTerms = new TrainingOptions().MaxTerms;
+bool? atLeastOne = null;
+var softHead = new TrainingOptions().SoftmaxThemeHead;
+LinearTrainingOptions? softOptions = null;
+var neighbourBlend = new TrainingOptions().NeighbourBlend;
+var neighbourK = new TrainingOptions().NeighbourK;
+var neighbourTemperature = new TrainingOptions().NeighbourTemperature;
+var neighbourWeight = new TrainingOptions().NeighbourWeight;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -46,6 +58,15 @@ for (var i = 0; i < args.Length; i++)
         case "--max-positive-weight": maxPositiveWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--softmax-head": softHead = true; break;
+        case "--softmax-l2": softOptions = (softOptions ?? themeOptions) with { L2 = float.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--softmax-epochs": softOptions = (softOptions ?? themeOptions) with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--no-softmax-head": softHead = false; break;
+        case "--at-least-one": atLeastOne = args[++i] switch { "always" => true, "never" => false, _ => null }; break;
+        case "--no-neighbour-blend": neighbourBlend = false; break;
+        case "--neighbours": neighbourK = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--neighbour-temperature": neighbourTemperature = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--neighbour-weight": neighbourWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
@@ -57,9 +78,9 @@ var root = FindRoot();
 var dataPath = Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
 var frameworkDir = Path.Combine(FindRepo(), "src", "Drawbridge.Insights", "Frameworks");
 Console.WriteLine($"data: {dataPath}");
-Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? MiniLmEmbedder.Name : "off")}, seed {seed}");
-
 using var miniLm = new MiniLmEmbedder();
+Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? miniLm.ModelName : "off")}, seed {seed}");
+
 var cache = new CachingEmbedder(miniLm);
 ISentenceEmbedder? embedder = useEmbeddings ? cache : null;
 var options = new TrainingOptions
@@ -75,9 +96,16 @@ var options = new TrainingOptions
     ThresholdPrior = prior,
     MaxPositiveWeight = maxPositiveWeight,
     ValidationFolds = validationFolds,
-    EnsembleFolds = ensemble
+    EnsembleFolds = ensemble,
+    NeighbourK = neighbourK,
+    NeighbourTemperature = neighbourTemperature,
+    NeighbourWeight = neighbourWeight,
+    NeighbourBlend = neighbourBlend,
+    AtLeastOneTheme = atLeastOne,
+    SoftmaxThemeHead = softHead,
+    SoftmaxTheme = softOptions,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -101,13 +129,18 @@ var subcategories = Framework.Load(Path.Combine(frameworkDir, "phase1-subcategor
 
 if (cv)
 {
-    foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true) })
+    foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true), ("merged", subcategories, true) })
     {
-        if (which != "all" && which != name)
+        // "merged" is not part of "all": a synthetic multi-label check, not a figure of the real data.
+        if (which != name && (which != "all" || name == "merged"))
         {
             continue;
         }
         var data = FeedbackCsv.ReadLabelled(dataPath, framework);
+        if (name == "merged")
+        {
+            data = data with { Rows = Merged(data.Rows, seed) };
+        }
         var fw = asColumns ? AsColumns(framework) : framework;
         Console.WriteLine();
         Console.WriteLine($"== {name}: {fw.Themes.Count} themes ({(fw.IsSingleLabel ? "single label column" : "0/1 columns, multi-label decoding")}), {data.Rows.Count} comments, {data.SkippedEmpty} empty skipped, {data.Issues.Count} dirty values");
@@ -135,7 +168,7 @@ if (cv)
                 predictions[testIndex[k]] = result[k];
             }
             last = model;
-            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached)");
+            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, softmax head {model.SoftBlend:F1}, at least one theme {model.AtLeastOneTheme}");
         }
         // Train counts per theme differ a little by fold; the report's "trained" column uses the last fold's.
         var report = Evaluator.Evaluate(last!, data.Rows, predictions);
@@ -192,6 +225,17 @@ if (speed)
     var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
     Console.WriteLine($"classify (batch, distinct unseen comments, no cache): {unseen.Length} in {clock.Elapsed.TotalSeconds:F1} s = {batchRate:F0} comments/s; " +
         $"{unseen.Length / cpuSeconds:F0} comments per CPU-second (x{Environment.ProcessorCount} cores = {unseen.Length / cpuSeconds * Environment.ProcessorCount:F0}/s if idle); load average {LoadAverage()}");
+    if (model.Neighbours is { } bank && fresh is not null)
+    {
+        // The part of classification the neighbour bank adds: embeddings come from a cache here, so this is the search alone.
+        var warm = new CachingEmbedder(fresh);
+        var vectors = warm.Embed(unseen);
+        var searchCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        clock.Restart();
+        bank.Describe(vectors);
+        Console.WriteLine($"neighbour search alone ({bank.Rows} training comments): {unseen.Length} in {clock.Elapsed.TotalSeconds:F2} s, " +
+            $"{(Process.GetCurrentProcess().TotalProcessorTime - searchCpu).TotalSeconds:F2} CPU-s");
+    }
     var cached = new FeedbackClassifier(model, new CachingEmbedder(fresh ?? freshEmbedder));
     var stream = rest.Take(2000).ToArray();
     clock.Restart();
@@ -213,6 +257,35 @@ if (speed)
     File.Delete(path);
 }
 return 0;
+
+// A multi-label version of the single-label data: about a third of comments are two comments joined, carrying both
+// labels (and the sentiment when both agree), so several themes per comment must be found.
+static List<FeedbackRow> Merged(IReadOnlyList<FeedbackRow> rows, int seed)
+{
+    var random = new Random(seed);
+    var order = Enumerable.Range(0, rows.Count).ToArray();
+    random.Shuffle(order);
+    var merged = new List<FeedbackRow>();
+    for (var k = 0; k < order.Length; k++)
+    {
+        var first = rows[order[k]];
+        if (k + 1 < order.Length && random.NextDouble() < 0.35)
+        {
+            var second = rows[order[++k]];
+            merged.Add(first with
+            {
+                Text = first.Text.TrimEnd() + " " + second.Text.TrimStart(),
+                Themes = first.Themes.Union(second.Themes).Order().ToList(),
+                Sentiment = first.Sentiment == second.Sentiment ? first.Sentiment : null,
+            });
+        }
+        else
+        {
+            merged.Add(first);
+        }
+    }
+    return merged;
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 

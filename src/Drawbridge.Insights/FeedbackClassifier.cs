@@ -195,14 +195,18 @@ public sealed class FeedbackClassifier
     internal static FeatureVector[] Featurize(InsightsModel model, ISentenceEmbedder? embedder, IReadOnlyList<string> texts, IProgress<int>? progress)
     {
         float[][]? dense = null;
+        float[][]? shares = null;
         if (model.EmbeddingModel is not null && embedder is not null)
         {
             dense = embedder.Embed(texts, progress);
+            shares = model.Neighbours?.Describe(dense);
         }
-        return Featurize(model.Features, dense, model.EmbeddingWeight, texts);
+        return Featurize(model.Features, dense, model.EmbeddingWeight, shares, model.NeighbourWeight, texts);
     }
 
-    internal static FeatureVector[] Featurize(TextFeatures features, float[][]? dense, float weight, IReadOnlyList<string> texts)
+    /// <summary>TF-IDF as the sparse part; the scaled embedding followed by the scaled neighbour shares as the dense part.</summary>
+    internal static FeatureVector[] Featurize(TextFeatures features, float[][]? dense, float weight, float[][]? shares, float shareWeight,
+        IReadOnlyList<string> texts)
     {
         var result = new FeatureVector[texts.Count];
         for (var i = 0; i < texts.Count; i++)
@@ -211,13 +215,22 @@ public sealed class FeedbackClassifier
             float[]? d = null;
             if (dense is not null)
             {
-                d = new float[dense[i].Length];
-                for (var k = 0; k < d.Length; k++)
+                var embedding = dense[i].Length;
+                var share = shareWeight > 0 ? shares?[i] : null;
+                d = new float[embedding + (share?.Length ?? 0)];
+                for (var k = 0; k < embedding; k++)
                 {
                     d[k] = dense[i][k] * weight;
                 }
+                if (share is not null)
+                {
+                    for (var k = 0; k < share.Length; k++)
+                    {
+                        d[embedding + k] = share[k] * shareWeight;
+                    }
+                }
             }
-            result[i] = new FeatureVector(indices, values, d);
+            result[i] = new FeatureVector(indices, values, d, shares?[i]);
         }
         return result;
     }

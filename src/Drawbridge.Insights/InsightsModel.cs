@@ -9,7 +9,7 @@ namespace Drawbridge.Insights;
 public sealed class InsightsModel
 {
     private const string Magic = "DRAWBRIDGE-INSIGHTS-MODEL";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     public required Framework Framework { get; init; }
     public required TextFeatures Features { get; init; }
@@ -18,6 +18,17 @@ public sealed class InsightsModel
     public string? EmbeddingModel { get; init; }
     public int EmbeddingDimension { get; init; }
     public float EmbeddingWeight { get; init; } = 1f;
+
+    /// <summary>The training comments' embeddings and labels, whose nearest-neighbour shares are features (null when off).</summary>
+    public NeighbourLabels? Neighbours { get; init; }
+    public float NeighbourWeight { get; init; } = 1f;
+
+    /// <summary>Share of the neighbours' theme shares in a theme's score (the rest is the linear model), chosen on validation.</summary>
+    public float NeighbourBlend { get; init; }
+
+    /// <summary>A softmax over the learned themes plus "no theme", mixed into the theme scores by <see cref="SoftBlend"/> (null when off).</summary>
+    public LinearModel? SoftThemeModel { get; init; }
+    public float SoftBlend { get; init; }
 
     /// <summary>Framework theme indexes that have a classifier (themes with too few examples have none).</summary>
     public required int[] LearnedThemes { get; init; }
@@ -28,6 +39,40 @@ public sealed class InsightsModel
 
     /// <summary>Theme probabilities for learned themes: the mean over the theme models.</summary>
     internal void PredictThemes(in FeatureVector x, Span<float> p)
+    {
+        PredictLinear(x, p);
+        var shares = NeighbourBlend > 0 ? x.Shares : null;
+        Span<float> soft = SoftThemeModel is not null && SoftBlend > 0 ? stackalloc float[SoftThemeModel.Outputs] : default;
+        if (!soft.IsEmpty)
+        {
+            SoftThemeModel!.Predict(x, soft);
+        }
+        Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend);
+    }
+
+    /// <summary>Theme scores mixed with neighbour shares and softmax-head probabilities, by their weights (the rest stays).</summary>
+    internal static void Mix(Span<float> p, ReadOnlySpan<float> shares, float shareWeight, ReadOnlySpan<float> soft, float softWeight)
+    {
+        if (shareWeight == 0 && softWeight == 0)
+        {
+            return;
+        }
+        for (var k = 0; k < p.Length; k++)
+        {
+            var v = (1 - shareWeight - softWeight) * p[k];
+            if (shareWeight > 0)
+            {
+                v += shareWeight * shares[k];
+            }
+            if (softWeight > 0)
+            {
+                v += softWeight * soft[k];
+            }
+            p[k] = v;
+        }
+    }
+
+    private void PredictLinear(in FeatureVector x, Span<float> p)
     {
         ThemeModel!.Predict(x, p);
         if (ExtraThemeModels.Count == 0)
@@ -117,6 +162,19 @@ public sealed class InsightsModel
         foreach (var model in ExtraThemeModels)
         {
             model.Write(writer);
+        }
+        writer.Write(SoftThemeModel is not null);
+        if (SoftThemeModel is not null)
+        {
+            writer.Write(SoftBlend);
+            SoftThemeModel.Write(writer);
+        }
+        writer.Write(Neighbours is not null);
+        if (Neighbours is not null)
+        {
+            writer.Write(NeighbourWeight);
+            writer.Write(NeighbourBlend);
+            Neighbours.Write(writer);
         }
     }
 
@@ -213,6 +271,33 @@ public sealed class InsightsModel
                     throw new InsightsException($"{source} is damaged: its parts do not fit together");
                 }
             }
+            LinearModel? softModel = null;
+            var softBlend = 0f;
+            if (reader.ReadBoolean())
+            {
+                softBlend = reader.ReadSingle();
+                softModel = LinearModel.Read(reader);
+                if (softModel.Outputs != learned.Length + 1 || !(softBlend > 0 && softBlend < 1) || themeModel is null)
+                {
+                    throw new InsightsException($"{source} is damaged: its parts do not fit together");
+                }
+            }
+            NeighbourLabels? neighbours = null;
+            var neighbourWeight = 1f;
+            var neighbourBlend = 0f;
+            if (reader.ReadBoolean())
+            {
+                neighbourWeight = reader.ReadSingle();
+                neighbourBlend = reader.ReadSingle();
+                neighbours = NeighbourLabels.Read(reader);
+                if (neighbours.Dimension != embeddingDimension
+                    || neighbours.Width != InsightsTrainer.NeighbourWidth(learned.Length, framework.Sentiment)
+                    || !(neighbourBlend >= 0 && neighbourBlend <= 1)
+                    || (themeModel is not null && themeModel.DenseFeatures != embeddingDimension + (neighbourWeight > 0 ? neighbours.Width : 0)))
+                {
+                    throw new InsightsException($"{source} is damaged: its parts do not fit together");
+                }
+            }
             if (learned.Length != thresholds.Length || counts.Length != framework.Themes.Count || learned.Any(t => t < 0 || t >= framework.Themes.Count)
                 || (themeModel is not null && themeModel.Outputs != learned.Length)
                 || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length)
@@ -227,6 +312,11 @@ public sealed class InsightsModel
                 EmbeddingModel = embeddingModel.Length == 0 ? null : embeddingModel,
                 EmbeddingDimension = embeddingDimension,
                 EmbeddingWeight = embeddingWeight,
+                Neighbours = neighbours,
+                NeighbourWeight = neighbourWeight,
+                NeighbourBlend = neighbourBlend,
+                SoftThemeModel = softModel,
+                SoftBlend = softBlend,
                 LearnedThemes = learned,
                 ThemeModel = themeModel,
                 ExtraThemeModels = extra,

@@ -33,7 +33,38 @@ public sealed record TrainingOptions
     public float ThresholdPrior { get; init; } = 10f;
 
     public LinearTrainingOptions Themes { get; init; } = new() { L2 = 1e-4f };
+
+    /// <summary>Settings of the softmax theme head; null means those of the one-vs-rest theme models.</summary>
+    public LinearTrainingOptions? SoftmaxTheme { get; init; }
     public LinearTrainingOptions Sentiment { get; init; } = new() { Epochs = 5, L2 = 1e-5f };
+
+    /// <summary>
+    /// Nearest training neighbours (by sentence embedding) whose theme and sentiment-class shares become extra
+    /// features; 0 turns them off. Needs embeddings.
+    /// </summary>
+    public int NeighbourK { get; init; } = 20;
+
+    /// <summary>A neighbour weighs exp(cosine similarity / temperature): small values trust the closest ones most.</summary>
+    public float NeighbourTemperature { get; init; } = 0.05f;
+
+    /// <summary>Scale of the neighbour shares against the unit TF-IDF vector.</summary>
+    public float NeighbourWeight { get; init; } = 1f;
+
+    /// <summary>
+    /// Also fit one softmax over the themes (and "no theme"), each comment's labels sharing its probability, and mix
+    /// its probabilities into the theme scores by a weight chosen on validation (multi-label frameworks). Themes then
+    /// compete for a comment, which one-vs-rest models cannot express.
+    /// </summary>
+    public bool SoftmaxThemeHead { get; init; } = true;
+
+    /// <summary>Also mix the neighbours' theme shares into the theme scores, by a weight chosen on validation (multi-label frameworks).</summary>
+    public bool NeighbourBlend { get; init; } = true;
+
+    /// <summary>
+    /// Whether a comment with no theme over its threshold gets its most likely theme anyway: null decides on the
+    /// out-of-fold predictions (multi-label frameworks).
+    /// </summary>
+    public bool? AtLeastOneTheme { get; init; }
 
     /// <summary>Threads for cross-fitting; 0 means one per core.</summary>
     public int Parallelism { get; init; }
@@ -62,12 +93,11 @@ public static class InsightsTrainer
         }
         progress?.Report(new TrainingProgress("learning vocabulary", 0, 1));
         var features = TextFeatures.Learn(texts, options.MinDocuments, options.MaxTerms, options.CharNgrams);
-        var x = FeedbackClassifier.Featurize(features, dense, options.EmbeddingWeight, texts);
         progress?.Report(new TrainingProgress("learning vocabulary", 1, 1));
-        return Train(framework, rows, x, features, dense is null ? null : embedder, options, progress, cancellationToken);
+        return Train(framework, rows, dense, features, dense is null ? null : embedder, options, progress, cancellationToken);
     }
 
-    internal static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, TextFeatures features,
+    private static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, float[][]? dense, TextFeatures features,
         ISentenceEmbedder? embedder, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var themeCount = framework.Themes.Count;
@@ -80,14 +110,29 @@ public static class InsightsTrainer
             }
         }
         var learned = Enumerable.Range(0, themeCount).Where(t => counts[t] >= options.MinExamples).ToArray();
-        var denseDim = embedder?.Dimension ?? 0;
         var targets = ThemeTargets(rows, learned);
+        NeighbourLabels? neighbours = null;
+        float[][]? shares = null;
+        var neighboursUsable = options.NeighbourWeight > 0 || (options.NeighbourBlend && !framework.IsSingleLabel);
+        if (dense is not null && options.NeighbourK > 0 && rows.Count > 1 && neighboursUsable)
+        {
+            progress?.Report(new TrainingProgress("finding neighbours", 0, 1));
+            neighbours = NeighbourLabels.Build(dense, NeighbourTargets(rows, learned, framework.Sentiment), NeighbourWidth(learned.Length, framework.Sentiment),
+                options.NeighbourK, options.NeighbourTemperature);
+            shares = neighbours.LeaveOneOut(options.Parallelism, cancellationToken);
+            progress?.Report(new TrainingProgress("finding neighbours", 1, 1));
+        }
+        var x = FeedbackClassifier.Featurize(features, dense, options.EmbeddingWeight, shares, options.NeighbourWeight, rows.Select(r => r.Text).ToArray());
+        var denseDim = (embedder?.Dimension ?? 0) + (neighbours is not null && options.NeighbourWeight > 0 ? neighbours.Width : 0);
         var positiveWeights = learned.Select(t =>
             Math.Clamp(MathF.Sqrt((rows.Count - counts[t]) / (float)Math.Max(1, counts[t])), 1f, options.MaxPositiveWeight)).ToArray();
 
         var thresholds = Enumerable.Repeat(0.5f, learned.Length).ToArray();
         LinearModel[] extraModels = [];
         var atLeastOne = false;
+        var blend = 0f;
+        var softBlend = 0f;
+        var softTargets = SoftTargets(targets, rows.Count, learned.Length);
         var parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount;
         var stages = 1 + (framework.Sentiment is null ? 0 : options.SentimentClassHead ? 2 : 1);
 
@@ -95,6 +140,7 @@ public static class InsightsTrainer
         {
             var folds = Folds(rows.Count, options.ValidationFolds, options.Seed);
             var oof = new float[rows.Count * learned.Length];
+            var oofSoft = options.SoftmaxThemeHead ? new float[rows.Count * learned.Length] : null;
             var foldModels = new LinearModel[options.ValidationFolds];
             var done = 0;
             progress?.Report(new TrainingProgress("tuning thresholds", 0, options.ValidationFolds));
@@ -114,9 +160,25 @@ public static class InsightsTrainer
                     model.Predict(x[i], p);
                     p.CopyTo(oof.AsSpan(i * learned.Length));
                 }
+                if (oofSoft is not null)
+                {
+                    var soft = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(softTargets, train, learned.Length + 1), learned.Length + 1,
+                        features.Count, denseDim, softmax: true, null, (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + f + 51 }, cancellationToken);
+                    var q = new float[learned.Length + 1];
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        if (folds[i] == f)
+                        {
+                            soft.Predict(x[i], q);
+                            q.AsSpan(0, learned.Length).CopyTo(oofSoft.AsSpan(i * learned.Length));
+                        }
+                    }
+                }
                 progress?.Report(new TrainingProgress("tuning thresholds", Interlocked.Increment(ref done), options.ValidationFolds));
             });
+            (blend, softBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, targets, rows.Count, learned.Length);
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
+            atLeastOne = options.AtLeastOneTheme ?? atLeastOne;
             if (options.EnsembleFolds)
             {
                 extraModels = foldModels;
@@ -155,6 +217,12 @@ public static class InsightsTrainer
                 });
             }
         }
+        LinearModel? softModel = null;
+        if (softBlend > 0)
+        {
+            jobs.Add(() => softModel = LinearTrainer.Fit(x, softTargets, learned.Length + 1, features.Count, denseDim, softmax: true, null,
+                (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + 51 }, cancellationToken));
+        }
         Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, jobs.ToArray());
 
         return new InsightsModel
@@ -162,8 +230,14 @@ public static class InsightsTrainer
             Framework = framework,
             Features = features,
             EmbeddingModel = embedder?.ModelName,
-            EmbeddingDimension = denseDim,
+            EmbeddingDimension = embedder?.Dimension ?? 0,
             EmbeddingWeight = options.EmbeddingWeight,
+            // Kept only when something reads it: as features, or mixed into the scores.
+            Neighbours = options.NeighbourWeight > 0 || blend > 0 ? neighbours : null,
+            NeighbourWeight = options.NeighbourWeight,
+            NeighbourBlend = blend,
+            SoftThemeModel = softModel,
+            SoftBlend = softModel is null ? 0 : softBlend,
             LearnedThemes = learned,
             ThemeModel = themeModel,
             ExtraThemeModels = extraModels,
@@ -236,6 +310,134 @@ public static class InsightsTrainer
             }
         }
         return targets;
+    }
+
+    /// <summary>Targets for the softmax theme head: a comment's themes share it equally; a comment without one is "no theme" (last).</summary>
+    private static float[] SoftTargets(float[] targets, int n, int width)
+    {
+        var soft = new float[n * (width + 1)];
+        for (var i = 0; i < n; i++)
+        {
+            var labels = 0;
+            for (var k = 0; k < width; k++)
+            {
+                labels += targets[i * width + k] > 0.5f ? 1 : 0;
+            }
+            for (var k = 0; k < width; k++)
+            {
+                soft[i * (width + 1) + k] = targets[i * width + k] > 0.5f ? 1f / labels : 0f;
+            }
+            if (labels == 0)
+            {
+                soft[i * (width + 1) + width] = 1f;
+            }
+        }
+        return soft;
+    }
+
+    /// <summary>
+    /// The mix of out-of-fold linear scores with leave-one-out neighbour shares and softmax-head probabilities (when
+    /// given) that has the best macro-F1, each theme at its best threshold: weights from 0 to 0.8 in steps of 0.1, the
+    /// linear scores keeping at least 0.1. Returns the weights and the mixed scores.
+    /// </summary>
+    internal static (float Neighbours, float Soft, float[] Scores) TuneMix(float[] scores, float[][]? shares, float[]? soft, float[] targets, int n, int width)
+    {
+        var best = (0f, 0f);
+        var bestScore = double.NegativeInfinity;
+        var bestScores = scores;
+        for (var a = 0; a <= (shares is null ? 0 : 8); a++)
+        {
+            for (var c = 0; c <= (soft is null ? 0 : 8) && a + c <= 9; c++)
+            {
+                var (wa, wc) = (a / 10f, c / 10f);
+                var mixed = a == 0 && c == 0 ? scores : new float[scores.Length];
+                if (a > 0 || c > 0)
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        var row = mixed.AsSpan(i * width, width);
+                        scores.AsSpan(i * width, width).CopyTo(row);
+                        InsightsModel.Mix(row, shares?[i], wa, soft is null ? default : soft.AsSpan(i * width, width), wc);
+                    }
+                }
+                var macro = 0.0;
+                for (var k = 0; k < width; k++)
+                {
+                    macro += BestF1(mixed, targets, n, width, k);
+                }
+                // Strictly better only, so ties keep the simpler (smaller) mix.
+                if (macro > bestScore + 1e-9)
+                {
+                    bestScore = macro;
+                    best = (wa, wc);
+                    bestScores = mixed;
+                }
+            }
+        }
+        return (best.Item1, best.Item2, bestScores);
+    }
+
+    internal static (float Blend, float[] Scores) TuneBlend(float[] scores, float[][] shares, float[] targets, int n, int width)
+    {
+        var (blend, _, mixed) = TuneMix(scores, shares, null, targets, n, width);
+        return (blend, mixed);
+    }
+
+    /// <summary>A theme's best F1 over thresholds, by sorting its scores once.</summary>
+    private static double BestF1(float[] scores, float[] targets, int n, int width, int k)
+    {
+        var keys = new float[n];
+        var order = new int[n];
+        var positives = 0;
+        for (var i = 0; i < n; i++)
+        {
+            keys[i] = -scores[i * width + k];
+            order[i] = i;
+            positives += targets[i * width + k] > 0.5f ? 1 : 0;
+        }
+        Array.Sort(keys, order);
+        var best = 0.0;
+        var tp = 0;
+        for (var r = 0; r < n; r++)
+        {
+            tp += targets[order[r] * width + k] > 0.5f ? 1 : 0;
+            if (r + 1 < n && keys[r + 1] == keys[r])
+            {
+                continue;
+            }
+            best = Math.Max(best, 2.0 * tp / (r + 1 + positives));
+        }
+        return best;
+    }
+
+    /// <summary>Learned themes, then the three sentiment classes when the framework has a sentiment scale.</summary>
+    internal static int NeighbourWidth(int learned, SentimentScale? sentiment) => learned + (sentiment is null ? 0 : 3);
+
+    private static int[][] NeighbourTargets(IReadOnlyList<FeedbackRow> rows, int[] learned, SentimentScale? sentiment)
+    {
+        var position = new Dictionary<int, int>();
+        for (var k = 0; k < learned.Length; k++)
+        {
+            position[learned[k]] = k;
+        }
+        var result = new int[rows.Count][];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var labels = new List<int>();
+            foreach (var t in rows[i].Themes)
+            {
+                if (position.TryGetValue(t, out var k))
+                {
+                    labels.Add(k);
+                }
+            }
+            if (sentiment is not null && rows[i].Sentiment is { } value)
+            {
+                labels.Add(learned.Length + (int)sentiment.ClassOf(value));
+            }
+            result[i] = labels.Distinct().Order().ToArray();
+        }
+        return result;
     }
 
     private static float[] Gather(float[] targets, int[] indices, int width)

@@ -3,8 +3,11 @@ using System.Text;
 
 namespace Drawbridge.Insights;
 
-/// <summary>A comment as features: sparse TF-IDF word n-grams plus an optional dense sentence embedding.</summary>
-public readonly record struct FeatureVector(int[] Indices, float[] Values, float[]? Dense);
+/// <summary>
+/// A comment as features: sparse TF-IDF word n-grams plus an optional dense part (sentence embedding, then any
+/// neighbour shares fed to the models), and the neighbour shares themselves for blending with the theme scores.
+/// </summary>
+public readonly record struct FeatureVector(int[] Indices, float[] Values, float[]? Dense, float[]? Shares = null);
 
 /// <summary>
 /// Word unigram and bigram TF-IDF (sublinear term frequency, smoothed idf, L2-normalised), with a vocabulary learned

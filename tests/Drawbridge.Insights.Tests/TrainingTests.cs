@@ -86,6 +86,24 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void A_saved_model_with_embeddings_and_neighbours_classifies_the_same_after_loading()
+    {
+        var (framework, csv) = TestData.MultiLabelCsv(1600, seed: 3);
+        var data = FeedbackCsv.Read(new StringReader(csv), framework, labelled: true);
+        var model = InsightsTrainer.Train(framework, data.Rows.Take(1200).ToList(), fixture.Embedder, new TrainingOptions { Seed = 5 });
+        Assert.NotNull(model.Neighbours);
+        Assert.Equal(1200, model.Neighbours.Rows);
+        var path = TestData.TempFile("multi.model");
+        model.Save(path);
+        var loaded = InsightsModel.Load(path, framework);
+        var texts = data.Rows.Skip(1200).Take(100).Select(r => r.Text).ToList();
+        Assert.Equal(
+            new FeedbackClassifier(model, fixture.Embedder).ClassifyMany(texts),
+            new FeedbackClassifier(loaded, fixture.Embedder).ClassifyMany(texts),
+            new ClassificationComparer());
+    }
+
+    [Fact]
     public void Classification_is_thread_safe()
     {
         var rows = TestData.CategoryRowsSample(700, seed: 8);
@@ -110,6 +128,23 @@ public sealed class TrainingTests(EmbedderFixture fixture)
         Assert.Contains("version 2", error.Message, StringComparison.Ordinal);
         var other = Assert.Throws<InsightsException>(() => InsightsModel.Load(path, TestData.Subcategories));
         Assert.Contains("nottinghamshire-phase1-subcategories", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_file_of_an_older_format_is_refused_with_a_request_to_train_again()
+    {
+        var rows = TestData.CategoryRowsSample(300, seed: 7);
+        var path = TestData.TempFile("old.model");
+        InsightsTrainer.Train(TestData.Categories, rows, null, TextOnly).Save(path);
+        var bytes = File.ReadAllBytes(path);
+        // After the length-prefixed magic string comes the format version.
+        var versionAt = 1 + bytes[0];
+        Assert.Equal(2, BitConverter.ToInt32(bytes, versionAt));
+        BitConverter.GetBytes(1).CopyTo(bytes, versionAt);
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<InsightsException>(() => InsightsModel.Load(path));
+        Assert.Contains("model format 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("train it again", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
