@@ -66,6 +66,42 @@ public sealed class SqliteDrawbridgeDb(DbContextOptions<SqliteDrawbridgeDb> opti
     /// <summary>Set by the interceptor that took the gate, so a context going back to the pool never keeps it.</summary>
     internal SqliteWriteGate? WriteGate { get; set; }
 
+    /// <summary>The gate was taken for a SaveChanges outside a transaction: that SaveChanges gives it back, however it ends.</summary>
+    internal bool GateHeldBySave { get; set; }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            EndSave();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            EndSave();
+        }
+    }
+
+    private void EndSave()
+    {
+        if (GateHeldBySave)
+        {
+            GateHeldBySave = false;
+            ReleaseWriteGate();
+        }
+    }
+
     public override void Dispose()
     {
         ReleaseWriteGate();

@@ -49,59 +49,25 @@ internal sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : ISaveCh
         }
     }
 
+    // The context's SaveChanges override gives the gate back in a finally, whatever happens inside.
     public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (!InTransaction(eventData.Context) && eventData.Context is SqliteDrawbridgeDb { HoldsWriteGate: false })
+        if (!InTransaction(eventData.Context) && eventData.Context is SqliteDrawbridgeDb { HoldsWriteGate: false } db)
         {
-            Mark(eventData.Context, await gate.EnterAsync(cancellationToken));
+            Mark(db, await gate.EnterAsync(cancellationToken));
+            db.GateHeldBySave = db.HoldsWriteGate;
         }
         return result;
     }
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (!InTransaction(eventData.Context) && eventData.Context is SqliteDrawbridgeDb { HoldsWriteGate: false })
+        if (!InTransaction(eventData.Context) && eventData.Context is SqliteDrawbridgeDb { HoldsWriteGate: false } db)
         {
-            Mark(eventData.Context, gate.Enter());
+            Mark(db, gate.Enter());
+            db.GateHeldBySave = db.HoldsWriteGate;
         }
         return result;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        SavedChanges(eventData, result);
-        return ValueTask.FromResult(result);
-    }
-
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        EndSave(eventData.Context);
-        return result;
-    }
-
-    public void SaveChangesFailed(DbContextErrorEventData eventData) => EndSave(eventData.Context);
-
-    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        EndSave(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void SaveChangesCanceled(DbContextEventData eventData) => EndSave(eventData.Context);
-
-    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
-    {
-        EndSave(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    // A SaveChanges inside a transaction leaves the gate to the transaction's end.
-    private void EndSave(DbContext? context)
-    {
-        if (!InTransaction(context))
-        {
-            Release(context);
-        }
     }
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
@@ -126,7 +92,7 @@ internal sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : ISaveCh
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
     {
         // A failed BEGIN leaves no transaction to end; failures later end with a rollback or disposal.
-        if (eventData.Action == "Start")
+        if (!InTransaction(eventData.Context))
         {
             Release(eventData.Context);
         }
