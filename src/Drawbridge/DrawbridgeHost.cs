@@ -119,6 +119,7 @@ public static class DrawbridgeHost
         services.AddScoped<HomeTimelineJson>();
         services.AddSingleton(CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge"))));
         services.AddSingleton<PostJsonCache>();
+        services.AddSingleton<HomeFeedCache>();
         services.AddSingleton<PublicPageCache>();
         services.AddOutputCache(o =>
         {

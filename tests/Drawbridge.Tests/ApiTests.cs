@@ -102,6 +102,46 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     }
 
     [Fact]
+    public async Task A_reader_who_keeps_polling_sees_each_change_to_their_home_timeline_at_once()
+    {
+        var author = await SignUp("pollauthor", "professional");
+        var reader = await SignUp("pollreader");
+        using var r = Server.Http(reader.Token);
+        using var a = Server.Http(author.Token);
+        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/follow");
+        async Task<List<JsonElement>> HomeAsync() => [.. (await r.GetJsonAsync("/api/v1/timelines/home?limit=40")).EnumerateArray()];
+        Assert.Empty(await HomeAsync());
+        Assert.Empty(await HomeAsync()); // read twice, so the second read can come from what the first kept
+
+        var created = await a.PostAsJsonAsync("/api/v1/posts", new { text = "Flu clinic open until 8pm today" });
+        var postId = (await created.Content.ReadFromJsonAsync<JsonElement>()).Str("id");
+        await Server.DrainJobsAsync();
+        var home = await HomeAsync();
+        Assert.Equal(postId, Assert.Single(home).Str("id"));
+        Assert.False(home[0].GetProperty("liked").GetBoolean());
+
+        await r.PostJsonAsync($"/api/v1/posts/{postId}/like");
+        Assert.True(Assert.Single(await HomeAsync()).GetProperty("liked").GetBoolean());
+
+        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/mute");
+        Assert.Empty(await HomeAsync());
+        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/unmute");
+        Assert.Single(await HomeAsync());
+
+        (await a.DeleteAsync($"/api/v1/posts/{postId}")).EnsureSuccessStatusCode();
+        Assert.Empty(await HomeAsync());
+
+        var mine = await r.PostAsJsonAsync("/api/v1/posts", new { text = "My own note shows in my timeline straight away" });
+        mine.EnsureSuccessStatusCode();
+        Assert.Contains("My own note shows in my timeline straight away", (await HomeAsync()).Select(p => p.Str("content")));
+
+        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/unfollow");
+        await a.PostAsJsonAsync("/api/v1/posts", new { text = "Not for former followers" });
+        await Server.DrainJobsAsync();
+        Assert.DoesNotContain("Not for former followers", (await HomeAsync()).Select(p => p.Str("content")));
+    }
+
+    [Fact]
     public async Task Many_posts_at_once_from_many_people_are_all_published_and_reach_a_common_follower()
     {
         var authors = new List<TestUser>();

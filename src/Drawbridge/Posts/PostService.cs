@@ -311,6 +311,7 @@ public sealed class PostService(
     }
 
     private readonly List<(long ParentId, long ConversationId)> publishedReplies = [];
+    private readonly List<long> publishedAuthors = [];
 
     /// <summary>
     /// After the transaction that published posts commits: the conversations they joined are shown afresh (evicting
@@ -323,6 +324,11 @@ public sealed class PostService(
             await pages.PostChangedAsync(parentId, conversationId, ct);
         }
         publishedReplies.Clear();
+        foreach (var author in publishedAuthors)
+        {
+            pages.HomeChanged(author); // their own entry; followers' come with the fan-out job
+        }
+        publishedAuthors.Clear();
     }
 
     /// <summary>The side effects of a post going public: counts, tags, mentions, notifications, search, timelines.</summary>
@@ -368,6 +374,7 @@ public sealed class PostService(
         }
         // The author sees their own post at once; followers get it from the fan-out job.
         db.HomeFeed.Add(new HomeFeedEntry { OwnerId = post.AuthorId, PostId = post.Id, AuthorId = post.AuthorId });
+        publishedAuthors.Add(post.AuthorId);
         jobs.Enqueue(db, FanOutJob.KindName, post.Id.ToString(CultureInfo.InvariantCulture));
         if (post.Visibility != Visibility.Followers)
         {
@@ -514,6 +521,7 @@ public sealed class PostService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await pages.PostChangedAsync(postId, post.ConversationId, ct);
+        pages.EveryHomeChanged(); // the post left every timeline it was in
         if (post.InReplyToId is { } repliedTo)
         {
             await pages.PostChangedAsync(repliedTo, post.ConversationId, ct);
@@ -549,6 +557,7 @@ public sealed class PostService(
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount - 1), ct);
         }
         await pages.PostChangedAsync(postId, post.ConversationId, ct);
+        pages.HomeChanged(accountId);
         return Outcome<Post>.Ok(post);
     }
 
@@ -594,6 +603,7 @@ public sealed class PostService(
             await tx.CommitAsync(ct);
             jobs.Wake();
             await pages.PostChangedAsync(postId, original.ConversationId, ct);
+            pages.HomeChanged(accountId);
             return Outcome<Post>.Ok(post);
         }
         if (!repost && existing is not null)
@@ -605,6 +615,7 @@ public sealed class PostService(
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
             await tx.CommitAsync(ct);
             await pages.PostChangedAsync(postId, original.ConversationId, ct);
+            pages.EveryHomeChanged(); // the repost left its followers' timelines
         }
         return Outcome<Post>.Ok(original);
     }

@@ -8,7 +8,7 @@ namespace Drawbridge.Social;
 
 public sealed record Relationship(bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting);
 
-public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, NotificationService notifications)
+public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, NotificationService notifications, Timelines.HomeFeedCache feeds)
 {
     /// <summary>How many of a newly followed account's recent posts are copied into the follower's home timeline.</summary>
     public const int Backfill = 40;
@@ -47,6 +47,7 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            feeds.Forget(followerId);
         }
         return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
     }
@@ -62,6 +63,7 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
             await db.HomeFeed.Where(h => h.OwnerId == followerId && h.AuthorId == followeeId).ExecuteDeleteAsync(ct);
         }
         await tx.CommitAsync(ct);
+        feeds.Forget(followerId);
         return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
     }
 
@@ -112,6 +114,7 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
         {
             await db.Mutes.Where(m => m.MuterId == muterId && m.MutedId == mutedId).ExecuteDeleteAsync(ct);
         }
+        feeds.Forget(muterId);
         return Outcome<Relationship>.Ok(await RelationshipAsync(muterId, mutedId, ct));
     }
 

@@ -11,7 +11,7 @@ namespace Drawbridge.Timelines;
 /// (10,000 followers is one statement, not 10,000 round trips). A reply reaches only followers who also
 /// follow the account it answers, as on Mastodon, so home timelines aren't flooded with half-conversations.
 /// </summary>
-public sealed class FanOutJob(LiveUpdates live) : IJobHandler
+public sealed class FanOutJob(LiveUpdates live, HomeFeedCache feeds) : IJobHandler
 {
     public const string KindName = "fan-out";
     public string Kind => KindName;
@@ -33,6 +33,11 @@ public sealed class FanOutJob(LiveUpdates live) : IJobHandler
             """;
         var replyTo = post.InReplyToAuthorId is { } other && other != post.AuthorId ? other : 0L;
         await db.Database.ExecuteSqlRawAsync(sql, [postId, post.AuthorId, replyTo], ct);
+        if (feeds.Enabled)
+        {
+            feeds.Forget(await db.Follows.Where(f => f.FolloweeId == post.AuthorId).Select(f => f.FollowerId).ToListAsync(ct));
+            feeds.Forget(post.AuthorId);
+        }
         live.Published(post.AuthorId, postId);
     }
 }

@@ -78,7 +78,7 @@ public sealed class PostJsonCache(Web.CacheLifetimes lifetimes) : IDisposable
 /// The home timeline endpoint's hot path: one compiled query for the page's ids and the reader's likes and reposts,
 /// cached JSON for posts the reader hasn't marked, and one batch load for the rest.
 /// </summary>
-public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache cache, SqliteReadPool? sqlite = null)
+public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache cache, HomeFeedCache feeds, SqliteReadPool? sqlite = null)
 {
     // Resolved only when needed: a page served from the read pool and the cache never leases a DbContext.
     private DrawbridgeDb Db => services.GetRequiredService<DrawbridgeDb>();
@@ -96,7 +96,7 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
         LIMIT $p2
         """;
 
-    internal sealed record Entry(long PostId, bool Liked, bool Reposted);
+    public sealed record Entry(long PostId, bool Liked, bool Reposted);
 
     private static class Page<TDb> where TDb : DrawbridgeDb
     {
@@ -117,6 +117,23 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
         PostgresDrawbridgeDb p => Page<PostgresDrawbridgeDb>.Query(p, viewer, before, take),
         _ => throw new InvalidOperationException("Unknown database provider"),
     };
+
+    private async Task<List<Entry>> ReadAsync(long viewer, long before, int take, CancellationToken ct)
+    {
+        var entries = new List<Entry>(take);
+        if (sqlite is not null)
+        {
+            ReadFromPool(sqlite, viewer, before, take, entries);
+        }
+        else
+        {
+            await foreach (var e in Entries(viewer, before, take).WithCancellation(ct))
+            {
+                entries.Add(e);
+            }
+        }
+        return entries;
+    }
 
     /// <summary>Which of these posts the reader has liked or reposted.</summary>
     private async Task<HashSet<long>> MarkedAsync(long viewer, List<long> postIds, CancellationToken ct)
@@ -161,17 +178,21 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
         {
             return null;
         }
-        var entries = new List<Entry>(page.Take);
-        if (sqlite is not null)
+        IReadOnlyList<Entry> entries;
+        if (feeds.Enabled && page.MaxId is null)
         {
-            ReadFromPool(sqlite, viewerId, page.MaxId ?? long.MaxValue, page.Take, entries);
+            // The first page, the one clients poll: from the reader's cached head when it is there.
+            if (!feeds.TryGet(viewerId, out var head))
+            {
+                var stamp = feeds.Stamp(viewerId);
+                head = [.. await ReadAsync(viewerId, long.MaxValue, HomeFeedCache.Depth, ct)];
+                feeds.Set(viewerId, head, stamp);
+            }
+            entries = head.Length <= page.Take ? head : head[..page.Take];
         }
         else
         {
-            await foreach (var e in Entries(viewerId, page.MaxId ?? long.MaxValue, page.Take).WithCancellation(ct))
-            {
-                entries.Add(e);
-            }
+            entries = await ReadAsync(viewerId, page.MaxId ?? long.MaxValue, page.Take, ct);
         }
         var parts = new byte[]?[entries.Count];
         var missing = new List<long>();

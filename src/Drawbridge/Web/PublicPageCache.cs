@@ -11,7 +11,7 @@ namespace Drawbridge.Web;
 /// for a signed-in reader (whose page carries their own marks and forms). Every change to a conversation on this
 /// node evicts its pages at once; <see cref="Lifetime"/> bounds what another node may still serve.
 /// </summary>
-public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts, CacheLifetimes lifetimes)
+public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts, HomeFeedCache feeds, CacheLifetimes lifetimes)
 {
     public const string PolicyName = "public-page";
     private const string AllTag = "public";
@@ -37,8 +37,15 @@ public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts
     public async ValueTask EverythingChangedAsync(CancellationToken ct)
     {
         posts.Clear();
+        feeds.ForgetAll();
         await store.EvictByTagAsync(AllTag, ct);
     }
+
+    /// <summary>This reader's home timeline changed (their own post, follows, likes, reposts): its cached head goes.</summary>
+    public void HomeChanged(long reader) => feeds.Forget(reader);
+
+    /// <summary>Entries left many home timelines at once (a post or repost deleted): every cached head goes.</summary>
+    public void EveryHomeChanged() => feeds.ForgetAll();
 
     private static string ConversationTag(long id) => "conversation:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -84,9 +91,9 @@ public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts
 /// affects and the lifetimes are only a safety net; with PostgreSQL several nodes may serve, and another node's
 /// change is only seen when an entry expires, so the lifetimes are short.
 /// </summary>
-public sealed record CacheLifetimes(TimeSpan PostJson, TimeSpan PublicPages)
+public sealed record CacheLifetimes(TimeSpan PostJson, TimeSpan PublicPages, TimeSpan HomeFeed)
 {
     public static CacheLifetimes For(bool severalNodesPossible) => severalNodesPossible
-        ? new CacheLifetimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5))
-        : new CacheLifetimes(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        ? new CacheLifetimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.Zero)
+        : new CacheLifetimes(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 }
