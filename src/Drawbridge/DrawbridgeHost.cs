@@ -52,8 +52,6 @@ public static class DrawbridgeHost
                 o.SignIn.RequireConfirmedEmail = config.GetValue("Drawbridge:RequireConfirmedEmail", true);
                 o.Lockout.MaxFailedAccessAttempts = 10;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                // The migrations are built with the same version (IdentitySchema, used by the design-time factories).
-                o.Stores.SchemaVersion = IdentitySchema.Version;
             })
             .AddEntityFrameworkStores<DrawbridgeDb>()
             .AddDefaultTokenProviders()
@@ -117,14 +115,15 @@ public static class DrawbridgeHost
         services.AddScoped<FollowService>();
         services.AddScoped<TimelineService>();
         services.AddScoped<HomeTimelineJson>();
-        services.AddSingleton(CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge"))));
+        var lifetimes = CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")));
+        services.AddSingleton(lifetimes);
         services.AddSingleton<PostJsonCache>();
         services.AddSingleton<HomeFeedCache>();
         services.AddSingleton<PublicPageCache>();
         services.AddOutputCache(o =>
         {
             o.SizeLimit = 32 * 1024 * 1024;
-            o.AddPolicy(PublicPageCache.PolicyName, new PublicPageCache.Policy(CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")))));
+            o.AddPolicy(PublicPageCache.PolicyName, new PublicPageCache.Policy(lifetimes));
         });
         services.AddScoped<SearchIndex>();
         services.AddScoped<SearchService>();

@@ -54,7 +54,8 @@ public static class DatabaseSetup
     public static IServiceCollection AddDrawbridgeDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Drawbridge");
-        // The model's Identity tables follow this option; anything that migrates (the host, the benchmark's generator) needs it.
+        // The model's Identity tables follow this option, so it is set wherever the database is (the host, the benchmark's
+        // generator); the migrations are built with the same version (IdentitySchema, used by the design-time factories).
         services.Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchema.Version);
         if (IsPostgres(connectionString))
         {

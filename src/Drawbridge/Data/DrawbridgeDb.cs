@@ -114,7 +114,7 @@ public sealed class SqliteDrawbridgeDb(DbContextOptions<SqliteDrawbridgeDb> opti
         return base.DisposeAsync();
     }
 
-    private void ReleaseWriteGate()
+    internal void ReleaseWriteGate()
     {
         if (HoldsWriteGate)
         {

@@ -40,14 +40,7 @@ internal sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : ISaveCh
         }
     }
 
-    private void Release(DbContext? context)
-    {
-        if (context is SqliteDrawbridgeDb { HoldsWriteGate: true } db)
-        {
-            db.HoldsWriteGate = false;
-            gate.Exit();
-        }
-    }
+    private static void Release(DbContext? context) => (context as SqliteDrawbridgeDb)?.ReleaseWriteGate();
 
     // The context's SaveChanges override gives the gate back in a finally, whatever happens inside.
     public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)

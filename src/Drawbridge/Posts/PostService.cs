@@ -27,7 +27,7 @@ public sealed record PostInput(
 
 public sealed class PostService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
-    JobQueue jobs, SearchIndex search, NotificationService notifications, PublicPageCache pages, DrawbridgeMetrics metrics)
+    JobQueue jobs, SearchIndex search, NotificationService notifications, PublicPageCache pages, HomeFeedCache feeds, DrawbridgeMetrics metrics)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -326,7 +326,7 @@ public sealed class PostService(
         publishedReplies.Clear();
         foreach (var author in publishedAuthors)
         {
-            pages.HomeChanged(author); // their own entry; followers' come with the fan-out job
+            feeds.Forget(author); // their own entry; followers' come with the fan-out job
         }
         publishedAuthors.Clear();
     }
@@ -521,7 +521,7 @@ public sealed class PostService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await pages.PostChangedAsync(postId, post.ConversationId, ct);
-        pages.EveryHomeChanged(); // the post left every timeline it was in
+        feeds.ForgetAll(); // the post left every timeline it was in
         if (post.InReplyToId is { } repliedTo)
         {
             await pages.PostChangedAsync(repliedTo, post.ConversationId, ct);
@@ -557,7 +557,7 @@ public sealed class PostService(
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount - 1), ct);
         }
         await pages.PostChangedAsync(postId, post.ConversationId, ct);
-        pages.HomeChanged(accountId);
+        feeds.Forget(accountId); // their like or repost mark
         return Outcome<Post>.Ok(post);
     }
 
@@ -603,7 +603,7 @@ public sealed class PostService(
             await tx.CommitAsync(ct);
             jobs.Wake();
             await pages.PostChangedAsync(postId, original.ConversationId, ct);
-            pages.HomeChanged(accountId);
+            feeds.Forget(accountId); // their like or repost mark
             return Outcome<Post>.Ok(post);
         }
         if (!repost && existing is not null)
@@ -615,7 +615,7 @@ public sealed class PostService(
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
             await tx.CommitAsync(ct);
             await pages.PostChangedAsync(postId, original.ConversationId, ct);
-            pages.EveryHomeChanged(); // the repost left its followers' timelines
+            feeds.ForgetAll(); // the repost left its followers' timelines
         }
         return Outcome<Post>.Ok(original);
     }

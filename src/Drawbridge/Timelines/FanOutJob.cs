@@ -35,8 +35,8 @@ public sealed class FanOutJob(LiveUpdates live, HomeFeedCache feeds) : IJobHandl
         await db.Database.ExecuteSqlRawAsync(sql, [postId, post.AuthorId, replyTo], ct);
         if (feeds.Enabled)
         {
+            // The author's own entry was forgotten when the post was published; these are the followers'.
             feeds.Forget(await db.Follows.Where(f => f.FolloweeId == post.AuthorId).Select(f => f.FollowerId).ToListAsync(ct));
-            feeds.Forget(post.AuthorId);
         }
         live.Published(post.AuthorId, postId);
     }

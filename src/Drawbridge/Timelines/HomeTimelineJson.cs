@@ -47,11 +47,7 @@ public sealed class PostJsonCache(Web.CacheLifetimes lifetimes) : IDisposable
     public void Forget(long postId)
     {
         cache.Remove(postId);
-        if (reposts.TryRemove(postId, out var dependents))
-        {
-            dependents.Cancel();
-            dependents.Dispose();
-        }
+        ForgetReposts(postId);
     }
 
     public void Clear()
@@ -59,11 +55,16 @@ public sealed class PostJsonCache(Web.CacheLifetimes lifetimes) : IDisposable
         cache.Clear();
         foreach (var id in reposts.Keys)
         {
-            if (reposts.TryRemove(id, out var dependents))
-            {
-                dependents.Cancel();
-                dependents.Dispose();
-            }
+            ForgetReposts(id);
+        }
+    }
+
+    private void ForgetReposts(long originalId)
+    {
+        if (reposts.TryRemove(originalId, out var dependents))
+        {
+            dependents.Cancel();
+            dependents.Dispose();
         }
     }
 
@@ -75,13 +76,15 @@ public sealed class PostJsonCache(Web.CacheLifetimes lifetimes) : IDisposable
 }
 
 /// <summary>
-/// The home timeline endpoint's hot path: one compiled query for the page's ids and the reader's likes and reposts,
-/// cached JSON for posts the reader hasn't marked, and one batch load for the rest.
+/// The home timeline endpoint's hot path: the page's ids and the reader's likes and reposts (from the reader's cached
+/// head for a first page with SQLite, else one query: a prepared statement on the SQLite read pool, or a compiled EF
+/// query), cached JSON for posts the reader hasn't marked, and one batch load for the rest.
 /// </summary>
 public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache cache, HomeFeedCache feeds, SqliteReadPool? sqlite = null)
 {
     // Resolved only when needed: a page served from the read pool and the cache never leases a DbContext.
     private DrawbridgeDb Db => services.GetRequiredService<DrawbridgeDb>();
+    private TimelineService Timelines => services.GetRequiredService<TimelineService>();
 
     // The compiled query below, as SQLite runs it, for the read pool's prepared statement.
     private const string SqlitePageSql =
@@ -133,16 +136,6 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
             }
         }
         return entries;
-    }
-
-    /// <summary>Which of these posts the reader has liked or reposted.</summary>
-    private async Task<HashSet<long>> MarkedAsync(long viewer, List<long> postIds, CancellationToken ct)
-    {
-        var db = Db;
-        var liked = await db.Likes.Where(l => l.AccountId == viewer && postIds.Contains(l.PostId)).Select(l => l.PostId).ToListAsync(ct);
-        var reposted = await db.Posts.Where(p => p.AuthorId == viewer && p.RepostOfId != null && postIds.Contains(p.RepostOfId.Value))
-            .Select(p => p.RepostOfId!.Value).ToListAsync(ct);
-        return [.. liked, .. reposted];
     }
 
     private static void ReadFromPool(SqliteReadPool pool, long viewer, long before, int take, List<Entry> entries)
@@ -216,10 +209,10 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
         if (reposts is not null)
         {
             // JSON made for readers who hadn't marked the original can't be shown to one who has.
-            var marked = await MarkedAsync(viewerId, reposts.Select(r => r.Original).Distinct().ToList(), ct);
+            var (liked, reposted) = await Timelines.MarksAsync(viewerId, reposts.Select(r => r.Original).Distinct().ToList(), ct);
             foreach (var (index, original) in reposts)
             {
-                if (marked.Contains(original))
+                if (liked.Contains(original) || reposted.Contains(original))
                 {
                     parts[index] = null;
                     missing.Add(entries[index].PostId);
@@ -230,7 +223,7 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
         {
             var posts = await Db.Posts.AsNoTracking()
                 .Where(p => missing.Contains(p.Id) && p.Status == Posts.PostStatus.Published && p.DeletedAt == null).ToListAsync(ct);
-            var views = (await services.GetRequiredService<TimelineService>().HydrateAsync(posts, viewerId, ct)).ToDictionary(v => v.Post.Id);
+            var views = (await Timelines.HydrateAsync(posts, viewerId, ct)).ToDictionary(v => v.Post.Id);
             for (var i = 0; i < entries.Count; i++)
             {
                 if (parts[i] is null && views.TryGetValue(entries[i].PostId, out var view))

@@ -161,6 +161,15 @@ public sealed class TimelineService(DrawbridgeDb db)
     }
 
     /// <summary>Loads authors, reposted originals, media and the viewer's likes for a page of posts in a few queries.</summary>
+    /// <summary>Which of these posts the reader has liked, and which they have reposted.</summary>
+    public async Task<(HashSet<long> Liked, HashSet<long> Reposted)> MarksAsync(long viewerId, List<long> postIds, CancellationToken ct)
+    {
+        var liked = await db.Likes.Where(l => l.AccountId == viewerId && postIds.Contains(l.PostId)).Select(l => l.PostId).ToListAsync(ct);
+        var reposted = await db.Posts.Where(p => p.AuthorId == viewerId && p.RepostOfId != null && postIds.Contains(p.RepostOfId.Value))
+            .Select(p => p.RepostOfId!.Value).ToListAsync(ct);
+        return (liked.ToHashSet(), reposted.ToHashSet());
+    }
+
     public async Task<List<PostView>> HydrateAsync(List<Post> posts, long? viewerId, CancellationToken ct)
     {
         if (posts.Count == 0)
@@ -175,13 +184,7 @@ public sealed class TimelineService(DrawbridgeDb db)
         var authors = await db.Accounts.AsNoTracking().Where(a => authorIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         var media = (await db.Media.AsNoTracking().Where(m => m.PostId != null && postIds.Contains(m.PostId.Value)).ToListAsync(ct))
             .ToLookup(m => m.PostId!.Value);
-        HashSet<long> liked = [];
-        HashSet<long> reposted = [];
-        if (viewerId is { } v)
-        {
-            liked = (await db.Likes.Where(l => l.AccountId == v && postIds.Contains(l.PostId)).Select(l => l.PostId).ToListAsync(ct)).ToHashSet();
-            reposted = (await db.Posts.Where(p => p.AuthorId == v && p.RepostOfId != null && postIds.Contains(p.RepostOfId.Value)).Select(p => p.RepostOfId!.Value).ToListAsync(ct)).ToHashSet();
-        }
+        var (liked, reposted) = viewerId is { } v ? await MarksAsync(v, postIds, ct) : ([], []);
         var originalViews = originals.Where(o => authors.ContainsKey(o.AuthorId))
             .ToDictionary(o => o.Id, o => new PostView(o, authors[o.AuthorId], null, media[o.Id].ToList(), liked.Contains(o.Id), reposted.Contains(o.Id)));
         var result = new List<PostView>(posts.Count);

@@ -9,15 +9,13 @@ namespace Drawbridge.Web;
 /// conversation shared on social media is read by many people who see exactly the same page. A page opts in by
 /// calling <see cref="Cacheable"/> with the conversation it shows; only a 200 with no cookie set is kept, and never
 /// for a signed-in reader (whose page carries their own marks and forms). Every change to a conversation on this
-/// node evicts its pages at once; <see cref="Lifetime"/> bounds what another node may still serve.
+/// node evicts its pages at once; <see cref="CacheLifetimes.PublicPages"/> bounds what another node may still serve.
 /// </summary>
-public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts, HomeFeedCache feeds, CacheLifetimes lifetimes)
+public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts, HomeFeedCache feeds)
 {
     public const string PolicyName = "public-page";
     private const string AllTag = "public";
     private const string TagsKey = "drawbridge:public-page-tags";
-
-    public TimeSpan Lifetime => lifetimes.PublicPages;
 
     /// <summary>Marks this response as the same for every visitor, showing the given conversation.</summary>
     public static void Cacheable(HttpContext context, long conversationId) =>
@@ -30,9 +28,6 @@ public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts
         await store.EvictByTagAsync(ConversationTag(conversationId), ct);
     }
 
-    public ValueTask ConversationChangedAsync(long conversationId, CancellationToken ct) =>
-        store.EvictByTagAsync(ConversationTag(conversationId), ct);
-
     /// <summary>Something every page may show changed (an account's name, avatar or deletion): forget everything.</summary>
     public async ValueTask EverythingChangedAsync(CancellationToken ct)
     {
@@ -40,12 +35,6 @@ public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts
         feeds.ForgetAll();
         await store.EvictByTagAsync(AllTag, ct);
     }
-
-    /// <summary>This reader's home timeline changed (their own post, follows, likes, reposts): its cached head goes.</summary>
-    public void HomeChanged(long reader) => feeds.Forget(reader);
-
-    /// <summary>Entries left many home timelines at once (a post or repost deleted): every cached head goes.</summary>
-    public void EveryHomeChanged() => feeds.ForgetAll();
 
     private static string ConversationTag(long id) => "conversation:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
