@@ -2,6 +2,7 @@ using Drawbridge.Data;
 using Drawbridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Drawbridge.Tests;
 
@@ -28,5 +29,19 @@ public sealed class MigrationTests(DrawbridgeServer server) : IClassFixture<Draw
                 Assert.Contains(db.Database.GetMigrations(), m => m.EndsWith("_Passkeys", StringComparison.Ordinal));
             }
         }
+    }
+
+    [Fact]
+    public async Task Sqlite_home_feed_is_stored_without_rowid_and_keeps_its_key_and_index()
+    {
+        // EF Core can't say WITHOUT ROWID, so a migration does it in SQL; a later table rebuild by EF would undo it.
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+        Assert.False(db.IsPostgres);
+        var table = await db.Database.SqlQueryRaw<string>("SELECT sql AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = 'home_feed'").SingleAsync();
+        Assert.EndsWith("WITHOUT ROWID", table.Trim(), StringComparison.Ordinal);
+        Assert.Contains("PRIMARY KEY (\"OwnerId\", \"PostId\")", table, StringComparison.Ordinal);
+        var index = await db.Database.SqlQueryRaw<string>("SELECT sql AS \"Value\" FROM sqlite_master WHERE type = 'index' AND name = 'IX_home_feed_PostId'").SingleAsync();
+        Assert.Contains("(\"PostId\")", index, StringComparison.Ordinal);
     }
 }

@@ -77,6 +77,7 @@ public static class DatabaseSetup
             // Its own connections, outside the shared pool: they are read-only and stay open.
             services.AddSingleton(new SqliteReadPool(new SqliteConnectionStringBuilder(sqlite) { Pooling = false }.ToString()));
             services.AddScoped<DrawbridgeDb>(sp => sp.GetRequiredService<SqliteDrawbridgeDb>());
+            services.AddHostedService(sp => new SqliteCheckpointer(sqlite, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
         return services;
     }

@@ -99,7 +99,7 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
         LIMIT $p2
         """;
 
-    public sealed record Entry(long PostId, bool Liked, bool Reposted);
+    public readonly record struct Entry(long PostId, bool Liked, bool Reposted);
 
     private static class Page<TDb> where TDb : DrawbridgeDb
     {

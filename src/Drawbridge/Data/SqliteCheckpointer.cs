@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+
+namespace Drawbridge.Data;
+
+/// <summary>
+/// Copies SQLite's write-ahead log back into the database file in the background. By default SQLite does this inside
+/// whichever commit pushes the log past 1,000 pages, so a request (or the fan-out of a post to 10,000 home timelines,
+/// which alone dirties about that many pages) paid for copying and syncing everyone's changes. Writers here turn that
+/// off (<see cref="WriterPragmas"/>) and this service checkpoints without blocking readers or writers (PASSIVE) once
+/// the log has grown; if readers keep the log from being reset and it passes <see cref="ForceFrames"/>, a RESTART
+/// checkpoint waits briefly for them so the log can't grow without bound. On shutdown a last checkpoint runs.
+/// A passive checkpoint with nothing new to copy costs next to nothing, so the service simply runs one twice a second.
+/// </summary>
+public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCheckpointer> logger) : BackgroundService
+{
+    /// <summary>Pragmas for every writing connection: no checkpoint inside commits, and the log file trimmed after a reset.</summary>
+    public const string WriterPragmas = "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+
+    /// <summary>Past this many pages in the log (256 MB with 4 KB pages) the next checkpoint is a RESTART, which waits for readers.</summary>
+    public const int ForceFrames = 65_536;
+
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await using var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync(stoppingToken);
+            await using (var setup = connection.CreateCommand())
+            {
+                setup.CommandText = "PRAGMA busy_timeout=2000; " + WriterPragmas;
+                await setup.ExecuteNonQueryAsync(stoppingToken);
+            }
+            using var timer = new PeriodicTimer(Interval);
+            var mode = "PASSIVE";
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                mode = await CheckpointAsync(connection, mode, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (SqliteException e)
+        {
+            // Not fatal: writers would then only see a longer log until the next start. Said loudly, as it needs a look.
+            logger.LogError(e, "Background WAL checkpoints stopped");
+        }
+        try
+        {
+            await using var last = new SqliteConnection(connectionString);
+            await last.OpenAsync(CancellationToken.None);
+            await CheckpointAsync(last, "PASSIVE", CancellationToken.None);
+        }
+        catch (SqliteException e)
+        {
+            logger.LogWarning(e, "The last WAL checkpoint at shutdown failed");
+        }
+    }
+
+    /// <summary>Runs one checkpoint in the given mode; answers the mode for the next one.</summary>
+    private static async Task<string> CheckpointAsync(SqliteConnection connection, string mode, CancellationToken ct)
+    {
+        // wal_checkpoint answers (busy, pages in the log, pages copied so far).
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return "PASSIVE";
+        }
+        return reader.GetInt64(1) > ForceFrames ? "RESTART" : "PASSIVE";
+    }
+}
