@@ -117,12 +117,14 @@ public static class DrawbridgeHost
         services.AddScoped<HomeTimelineJson>();
         var lifetimes = CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")));
         services.AddSingleton(lifetimes);
+        var cacheSizes = config.GetSection(CacheSizes.Section).Get<CacheSizes>() ?? new CacheSizes();
+        services.AddSingleton(cacheSizes);
         services.AddSingleton<PostJsonCache>();
         services.AddSingleton<HomeFeedCache>();
         services.AddSingleton<PublicPageCache>();
         services.AddOutputCache(o =>
         {
-            o.SizeLimit = 32 * 1024 * 1024;
+            o.SizeLimit = CacheSizes.Bytes(cacheSizes.PublicPagesMegabytes);
             o.AddPolicy(PublicPageCache.PolicyName, new PublicPageCache.Policy(lifetimes));
         });
         services.AddScoped<SearchIndex>();

@@ -10,12 +10,13 @@ namespace Drawbridge.Timelines;
 /// (a post or repost deleted, an account removed) forget everyone. Only with SQLite, where one node makes every
 /// change: with PostgreSQL another node's fan-out would go unseen, so there is no cache (lifetime zero).
 /// </summary>
-public sealed class HomeFeedCache(Web.CacheLifetimes lifetimes) : IDisposable
+public sealed class HomeFeedCache(Web.CacheLifetimes lifetimes, Web.CacheSizes sizes) : IDisposable
 {
     /// <summary>How many entries a reader's head holds: the API's largest page.</summary>
     public const int Depth = Data.PageRequest.MaxLimit;
 
-    private readonly MemoryCache heads = new(new MemoryCacheOptions { SizeLimit = 1_000_000 }); // entries, about 24 MB
+    // Sized in entries: an entry is a 16-byte struct (Drawbridge:Caches:HomeFeedMegabytes).
+    private readonly MemoryCache heads = new(new MemoryCacheOptions { SizeLimit = Web.CacheSizes.Bytes(sizes.HomeFeedMegabytes) / 16 });
     private readonly ConcurrentDictionary<long, long> versions = new();
     private long epoch;
 

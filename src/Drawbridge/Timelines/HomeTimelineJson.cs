@@ -15,12 +15,10 @@ namespace Drawbridge.Timelines;
 /// at once (see <see cref="Web.PublicPageCache"/>); the lifetime (<see cref="Web.CacheLifetimes"/>) bounds how stale
 /// counts can be when other nodes make the change. Its own bounded store, so a flood of posts can't crowd out the rest.
 /// </summary>
-public sealed class PostJsonCache(Web.CacheLifetimes lifetimes) : IDisposable
+public sealed class PostJsonCache(Web.CacheLifetimes lifetimes, Web.CacheSizes sizes) : IDisposable
 {
-    /// <summary>At most this many bytes of JSON are kept; the least recently used go first.</summary>
-    public const long SizeLimit = 24 * 1024 * 1024;
-
-    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit, CompactionPercentage = 0.25 });
+    // At most this many bytes of JSON (Drawbridge:Caches:PostJsonMegabytes) are kept; the least recently used go first.
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Web.CacheSizes.Bytes(sizes.PostJsonMegabytes), CompactionPercentage = 0.25 });
 
     // A repost's JSON embeds its original, so forgetting the original forgets its cached reposts too.
     private readonly ConcurrentDictionary<long, CancellationTokenSource> reposts = new();

@@ -86,3 +86,24 @@ public sealed record CacheLifetimes(TimeSpan PostJson, TimeSpan PublicPages, Tim
         ? new CacheLifetimes(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.Zero)
         : new CacheLifetimes(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 }
+
+/// <summary>
+/// How much memory the shared caches may hold (configuration section <c>Drawbridge:Caches</c>), so an operator can
+/// trade speed for memory. Each cache drops its least recently used entries when full.
+/// </summary>
+public sealed class CacheSizes
+{
+    public const string Section = "Drawbridge:Caches";
+
+    /// <summary>The JSON of posts as anyone sees them.</summary>
+    public int PostJsonMegabytes { get; set; } = 24;
+
+    /// <summary>Whole conversation pages for visitors who aren't signed in.</summary>
+    public int PublicPagesMegabytes { get; set; } = 32;
+
+    /// <summary>Home timeline heads (each reader's newest 40 entries, 16 bytes an entry); SQLite only.</summary>
+    public int HomeFeedMegabytes { get; set; } = 16;
+
+    internal static long Bytes(int megabytes) => Math.Clamp(megabytes, 1, 64 * 1024) * 1024L * 1024;
+}
+
