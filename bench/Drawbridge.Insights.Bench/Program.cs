@@ -9,6 +9,7 @@ using Drawbridge.Insights;
 //        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
 //        --no-neighbour-blend --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
+//        --no-token-attention --attention-epochs --attention-lr --attention-l2
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
 var folds = 5;
 var which = "all";
@@ -35,6 +36,10 @@ var neighbourBlend = new TrainingOptions().NeighbourBlend;
 var neighbourK = new TrainingOptions().NeighbourK;
 var neighbourTemperature = new TrainingOptions().NeighbourTemperature;
 var neighbourWeight = new TrainingOptions().NeighbourWeight;
+var tokenAttention = new TrainingOptions().TokenAttention;
+var attentionEpochs = new TrainingOptions().TokenAttentionEpochs;
+var attentionLr = new TrainingOptions().TokenAttentionLearningRate;
+var attentionL2 = new TrainingOptions().TokenAttentionL2;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -67,6 +72,10 @@ for (var i = 0; i < args.Length; i++)
         case "--neighbours": neighbourK = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--neighbour-temperature": neighbourTemperature = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--neighbour-weight": neighbourWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--no-token-attention": tokenAttention = false; break;
+        case "--attention-epochs": attentionEpochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--attention-lr": attentionLr = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--attention-l2": attentionL2 = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
@@ -104,8 +113,12 @@ var options = new TrainingOptions
     AtLeastOneTheme = atLeastOne,
     SoftmaxThemeHead = softHead,
     SoftmaxTheme = softOptions,
+    TokenAttention = tokenAttention,
+    TokenAttentionEpochs = attentionEpochs,
+    TokenAttentionLearningRate = attentionLr,
+    TokenAttentionL2 = attentionL2,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2})");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -168,7 +181,7 @@ if (cv)
                 predictions[testIndex[k]] = result[k];
             }
             last = model;
-            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, softmax head {model.SoftBlend:F1}, at least one theme {model.AtLeastOneTheme}");
+            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, softmax head {model.SoftBlend:F1}, token attention {model.AttentionBlend:F1}, at least one theme {model.AtLeastOneTheme}");
         }
         // Train counts per theme differ a little by fold; the report's "trained" column uses the last fold's.
         var report = Evaluator.Evaluate(last!, data.Rows, predictions);

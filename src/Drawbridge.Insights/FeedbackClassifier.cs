@@ -196,12 +196,33 @@ public sealed class FeedbackClassifier
     {
         float[][]? dense = null;
         float[][]? shares = null;
+        float[][]? tokens = null;
         if (model.EmbeddingModel is not null && embedder is not null)
         {
-            dense = embedder.Embed(texts, progress);
+            if (model.TokenAttention is not null && model.AttentionBlend > 0)
+            {
+                if (embedder is not ITokenEmbedder { ProvidesTokens: true } tokenEmbedder)
+                {
+                    throw new InsightsException($"this model reads word pieces; the embedder '{embedder.ModelName}' does not give them");
+                }
+                // The same model run gives the sentence embedding and the word-piece vectors.
+                (dense, tokens) = tokenEmbedder.EmbedWithTokens(texts, progress);
+            }
+            else
+            {
+                dense = embedder.Embed(texts, progress);
+            }
             shares = model.Neighbours?.Describe(dense);
         }
-        return Featurize(model.Features, dense, model.EmbeddingWeight, shares, model.NeighbourWeight, texts);
+        var result = Featurize(model.Features, dense, model.EmbeddingWeight, shares, model.NeighbourWeight, texts);
+        if (tokens is not null)
+        {
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = result[i] with { Tokens = tokens[i], Sentence = dense![i] };
+            }
+        }
+        return result;
     }
 
     /// <summary>TF-IDF as the sparse part; the scaled embedding followed by the scaled neighbour shares as the dense part.</summary>

@@ -9,7 +9,7 @@ namespace Drawbridge.Insights;
 public sealed class InsightsModel
 {
     private const string Magic = "DRAWBRIDGE-INSIGHTS-MODEL";
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     public required Framework Framework { get; init; }
     public required TextFeatures Features { get; init; }
@@ -30,6 +30,10 @@ public sealed class InsightsModel
     public LinearModel? SoftThemeModel { get; init; }
     public float SoftBlend { get; init; }
 
+    /// <summary>Label-wise attention over the comment's word pieces, mixed into the theme scores by <see cref="AttentionBlend"/>.</summary>
+    public TokenAttention? TokenAttention { get; init; }
+    public float AttentionBlend { get; init; }
+
     /// <summary>Framework theme indexes that have a classifier (themes with too few examples have none).</summary>
     public required int[] LearnedThemes { get; init; }
     public LinearModel? ThemeModel { get; init; }
@@ -47,19 +51,30 @@ public sealed class InsightsModel
         {
             SoftThemeModel!.Predict(x, soft);
         }
-        Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend);
+        Span<float> attention = TokenAttention is not null && AttentionBlend > 0 && x.Tokens is not null ? stackalloc float[TokenAttention.Outputs] : default;
+        if (!attention.IsEmpty)
+        {
+            TokenAttention!.Predict(x.Tokens, x.Sentence, attention);
+        }
+        Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend,
+            attention, attention.IsEmpty ? 0 : AttentionBlend);
     }
 
     /// <summary>Theme scores mixed with neighbour shares and softmax-head probabilities, by their weights (the rest stays).</summary>
-    internal static void Mix(Span<float> p, ReadOnlySpan<float> shares, float shareWeight, ReadOnlySpan<float> soft, float softWeight)
+    internal static void Mix(Span<float> p, ReadOnlySpan<float> shares, float shareWeight, ReadOnlySpan<float> soft, float softWeight,
+        ReadOnlySpan<float> attention = default, float attentionWeight = 0)
     {
-        if (shareWeight == 0 && softWeight == 0)
+        if (shareWeight == 0 && softWeight == 0 && attentionWeight == 0)
         {
             return;
         }
         for (var k = 0; k < p.Length; k++)
         {
-            var v = (1 - shareWeight - softWeight) * p[k];
+            var v = (1 - shareWeight - softWeight - attentionWeight) * p[k];
+            if (attentionWeight > 0)
+            {
+                v += attentionWeight * attention[k];
+            }
             if (shareWeight > 0)
             {
                 v += shareWeight * shares[k];
@@ -175,6 +190,12 @@ public sealed class InsightsModel
             writer.Write(NeighbourWeight);
             writer.Write(NeighbourBlend);
             Neighbours.Write(writer);
+        }
+        writer.Write(TokenAttention is not null);
+        if (TokenAttention is not null)
+        {
+            writer.Write(AttentionBlend);
+            TokenAttention.Write(writer);
         }
     }
 
@@ -298,6 +319,17 @@ public sealed class InsightsModel
                     throw new InsightsException($"{source} is damaged: its parts do not fit together");
                 }
             }
+            TokenAttention? attention = null;
+            var attentionBlend = 0f;
+            if (reader.ReadBoolean())
+            {
+                attentionBlend = reader.ReadSingle();
+                attention = TokenAttention.Read(reader);
+                if (attention.Outputs != learned.Length || attention.Dimension != embeddingDimension || !(attentionBlend > 0 && attentionBlend < 1) || themeModel is null)
+                {
+                    throw new InsightsException($"{source} is damaged: its parts do not fit together");
+                }
+            }
             if (learned.Length != thresholds.Length || counts.Length != framework.Themes.Count || learned.Any(t => t < 0 || t >= framework.Themes.Count)
                 || (themeModel is not null && themeModel.Outputs != learned.Length)
                 || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length)
@@ -317,6 +349,8 @@ public sealed class InsightsModel
                 NeighbourBlend = neighbourBlend,
                 SoftThemeModel = softModel,
                 SoftBlend = softBlend,
+                TokenAttention = attention,
+                AttentionBlend = attentionBlend,
                 LearnedThemes = learned,
                 ThemeModel = themeModel,
                 ExtraThemeModels = extra,

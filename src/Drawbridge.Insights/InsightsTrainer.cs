@@ -57,6 +57,15 @@ public sealed record TrainingOptions
     /// </summary>
     public bool SoftmaxThemeHead { get; init; } = true;
 
+    /// <summary>
+    /// Also learn a label-wise attention head over the comment's MiniLM word-piece vectors and mix its probabilities into
+    /// the theme scores by a weight chosen on validation (multi-label frameworks; needs an embedder that gives word pieces).
+    /// </summary>
+    public bool TokenAttention { get; init; } = true;
+    public int TokenAttentionEpochs { get; init; } = 16;
+    public float TokenAttentionLearningRate { get; init; } = 0.005f;
+    public float TokenAttentionL2 { get; init; } = 1e-5f;
+
     /// <summary>Also mix the neighbours' theme shares into the theme scores, by a weight chosen on validation (multi-label frameworks).</summary>
     public bool NeighbourBlend { get; init; } = true;
 
@@ -86,18 +95,27 @@ public static class InsightsTrainer
         }
         var texts = rows.Select(r => r.Text).ToArray();
         float[][]? dense = null;
+        float[][]? tokens = null;
         if (options.UseEmbeddings && embedder is not null)
         {
             progress?.Report(new TrainingProgress("embedding comments", 0, texts.Length));
-            dense = embedder.Embed(texts, new StageProgress(progress, "embedding comments", texts.Length));
+            var stage = new StageProgress(progress, "embedding comments", texts.Length);
+            if (options.TokenAttention && !framework.IsSingleLabel && embedder is ITokenEmbedder { ProvidesTokens: true } tokenEmbedder)
+            {
+                (dense, tokens) = tokenEmbedder.EmbedWithTokens(texts, stage);
+            }
+            else
+            {
+                dense = embedder.Embed(texts, stage);
+            }
         }
         progress?.Report(new TrainingProgress("learning vocabulary", 0, 1));
         var features = TextFeatures.Learn(texts, options.MinDocuments, options.MaxTerms, options.CharNgrams);
         progress?.Report(new TrainingProgress("learning vocabulary", 1, 1));
-        return Train(framework, rows, dense, features, dense is null ? null : embedder, options, progress, cancellationToken);
+        return Train(framework, rows, dense, tokens, features, dense is null ? null : embedder, options, progress, cancellationToken);
     }
 
-    private static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, float[][]? dense, TextFeatures features,
+    private static InsightsModel Train(Framework framework, IReadOnlyList<FeedbackRow> rows, float[][]? dense, float[][]? tokens, TextFeatures features,
         ISentenceEmbedder? embedder, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var themeCount = framework.Themes.Count;
@@ -132,6 +150,7 @@ public static class InsightsTrainer
         var atLeastOne = false;
         var blend = 0f;
         var softBlend = 0f;
+        var attentionBlend = 0f;
         var softTargets = SoftTargets(targets, rows.Count, learned.Length);
         var parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount;
         var stages = 1 + (framework.Sentiment is null ? 0 : options.SentimentClassHead ? 2 : 1);
@@ -141,6 +160,7 @@ public static class InsightsTrainer
             var folds = Folds(rows.Count, options.ValidationFolds, options.Seed);
             var oof = new float[rows.Count * learned.Length];
             var oofSoft = options.SoftmaxThemeHead ? new float[rows.Count * learned.Length] : null;
+            var oofAttention = tokens is not null ? new float[rows.Count * learned.Length] : null;
             var foldModels = new LinearModel[options.ValidationFolds];
             var done = 0;
             progress?.Report(new TrainingProgress("tuning thresholds", 0, options.ValidationFolds));
@@ -174,9 +194,20 @@ public static class InsightsTrainer
                         }
                     }
                 }
+                if (oofAttention is not null)
+                {
+                    var attention = FitAttention(train, tokens!, dense!, targets, learned.Length, positiveWeights, options, options.Seed + f + 71, cancellationToken);
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        if (folds[i] == f)
+                        {
+                            attention.Predict(tokens![i], dense![i], oofAttention.AsSpan(i * learned.Length, learned.Length));
+                        }
+                    }
+                }
                 progress?.Report(new TrainingProgress("tuning thresholds", Interlocked.Increment(ref done), options.ValidationFolds));
             });
-            (blend, softBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, targets, rows.Count, learned.Length);
+            (blend, softBlend, attentionBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, oofAttention, targets, rows.Count, learned.Length);
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
             atLeastOne = options.AtLeastOneTheme ?? atLeastOne;
             if (options.EnsembleFolds)
@@ -223,6 +254,12 @@ public static class InsightsTrainer
             jobs.Add(() => softModel = LinearTrainer.Fit(x, softTargets, learned.Length + 1, features.Count, denseDim, softmax: true, null,
                 (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + 51 }, cancellationToken));
         }
+        TokenAttention? attentionModel = null;
+        if (attentionBlend > 0)
+        {
+            jobs.Add(() => attentionModel = FitAttention(Enumerable.Range(0, rows.Count).ToArray(), tokens!, dense!, targets, learned.Length, positiveWeights,
+                options, options.Seed + 71, cancellationToken));
+        }
         Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, jobs.ToArray());
 
         return new InsightsModel
@@ -238,6 +275,8 @@ public static class InsightsTrainer
             NeighbourBlend = blend,
             SoftThemeModel = softModel,
             SoftBlend = softModel is null ? 0 : softBlend,
+            TokenAttention = attentionModel,
+            AttentionBlend = attentionModel is null ? 0 : attentionBlend,
             LearnedThemes = learned,
             ThemeModel = themeModel,
             ExtraThemeModels = extraModels,
@@ -251,6 +290,11 @@ public static class InsightsTrainer
             SentimentClassModel = sentimentClassModel,
         };
     }
+
+    private static TokenAttention FitAttention(int[] rows, float[][] tokens, float[][] dense, float[] targets, int width, float[] positiveWeights,
+        TrainingOptions options, int seed, CancellationToken cancellationToken) =>
+        Insights.TokenAttention.Fit(rows.Select(i => tokens[i]).ToArray(), rows.Select(i => dense[i]).ToArray(), Gather(targets, rows, width), width,
+            dense[0].Length, positiveWeights, options.TokenAttentionEpochs, options.TokenAttentionLearningRate, options.TokenAttentionL2, seed, cancellationToken);
 
     private static (LinearModel?, int[]) TrainSentiment(IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, int sparse, int dense,
         SentimentScale scale, TrainingOptions options, CancellationToken cancellationToken)
@@ -336,50 +380,56 @@ public static class InsightsTrainer
     }
 
     /// <summary>
-    /// The mix of out-of-fold linear scores with leave-one-out neighbour shares and softmax-head probabilities (when
-    /// given) that has the best macro-F1, each theme at its best threshold: weights from 0 to 0.8 in steps of 0.1, the
-    /// linear scores keeping at least 0.1. Returns the weights and the mixed scores.
+    /// The mix of out-of-fold linear scores with leave-one-out neighbour shares, softmax-head probabilities and token
+    /// attention probabilities (when given) that has the best macro-F1, each theme at its best threshold: weights from 0
+    /// to 0.8 in steps of 0.1 (attention to 0.5), the linear scores keeping at least 0.1. Returns the weights and the mixed scores.
     /// </summary>
-    internal static (float Neighbours, float Soft, float[] Scores) TuneMix(float[] scores, float[][]? shares, float[]? soft, float[] targets, int n, int width)
+    internal static (float Neighbours, float Soft, float Attention, float[] Scores) TuneMix(float[] scores, float[][]? shares, float[]? soft,
+        float[]? attention, float[] targets, int n, int width)
     {
-        var best = (0f, 0f);
+        var best = (0f, 0f, 0f);
         var bestScore = double.NegativeInfinity;
         var bestScores = scores;
-        for (var a = 0; a <= (shares is null ? 0 : 8); a++)
+        for (var e = 0; e <= (attention is null ? 0 : 5); e++)
         {
-            for (var c = 0; c <= (soft is null ? 0 : 8) && a + c <= 9; c++)
+            for (var a = 0; a <= (shares is null ? 0 : 8) && a + e <= 9; a++)
             {
-                var (wa, wc) = (a / 10f, c / 10f);
-                var mixed = a == 0 && c == 0 ? scores : new float[scores.Length];
-                if (a > 0 || c > 0)
+                for (var c = 0; c <= (soft is null ? 0 : 8) && a + c + e <= 9; c++)
                 {
-                    for (var i = 0; i < n; i++)
+                    var (wa, wc, we) = (a / 10f, c / 10f, e / 10f);
+                    var plain = a == 0 && c == 0 && e == 0;
+                    var mixed = plain ? scores : new float[scores.Length];
+                    if (!plain)
                     {
-                        var row = mixed.AsSpan(i * width, width);
-                        scores.AsSpan(i * width, width).CopyTo(row);
-                        InsightsModel.Mix(row, shares?[i], wa, soft is null ? default : soft.AsSpan(i * width, width), wc);
+                        for (var i = 0; i < n; i++)
+                        {
+                            var row = mixed.AsSpan(i * width, width);
+                            scores.AsSpan(i * width, width).CopyTo(row);
+                            InsightsModel.Mix(row, shares?[i], wa, soft is null ? default : soft.AsSpan(i * width, width), wc,
+                                attention is null ? default : attention.AsSpan(i * width, width), we);
+                        }
                     }
-                }
-                var macro = 0.0;
-                for (var k = 0; k < width; k++)
-                {
-                    macro += BestF1(mixed, targets, n, width, k);
-                }
-                // Strictly better only, so ties keep the simpler (smaller) mix.
-                if (macro > bestScore + 1e-9)
-                {
-                    bestScore = macro;
-                    best = (wa, wc);
-                    bestScores = mixed;
+                    var macro = 0.0;
+                    for (var k = 0; k < width; k++)
+                    {
+                        macro += BestF1(mixed, targets, n, width, k);
+                    }
+                    // Strictly better only, so ties keep the simpler (smaller) mix.
+                    if (macro > bestScore + 1e-9)
+                    {
+                        bestScore = macro;
+                        best = (wa, wc, we);
+                        bestScores = mixed;
+                    }
                 }
             }
         }
-        return (best.Item1, best.Item2, bestScores);
+        return (best.Item1, best.Item2, best.Item3, bestScores);
     }
 
     internal static (float Blend, float[] Scores) TuneBlend(float[] scores, float[][] shares, float[] targets, int n, int width)
     {
-        var (blend, _, mixed) = TuneMix(scores, shares, null, targets, n, width);
+        var (blend, _, _, mixed) = TuneMix(scores, shares, null, null, targets, n, width);
         return (blend, mixed);
     }
 

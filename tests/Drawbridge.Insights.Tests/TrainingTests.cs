@@ -139,11 +139,11 @@ public sealed class TrainingTests(EmbedderFixture fixture)
         var bytes = File.ReadAllBytes(path);
         // After the length-prefixed magic string comes the format version.
         var versionAt = 1 + bytes[0];
-        Assert.Equal(2, BitConverter.ToInt32(bytes, versionAt));
-        BitConverter.GetBytes(1).CopyTo(bytes, versionAt);
+        Assert.Equal(3, BitConverter.ToInt32(bytes, versionAt));
+        BitConverter.GetBytes(2).CopyTo(bytes, versionAt);
         File.WriteAllBytes(path, bytes);
         var error = Assert.Throws<InsightsException>(() => InsightsModel.Load(path));
-        Assert.Contains("model format 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("model format 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("train it again", error.Message, StringComparison.Ordinal);
     }
 

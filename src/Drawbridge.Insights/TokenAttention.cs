@@ -1,0 +1,222 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Drawbridge.Insights;
+
+/// <summary>
+/// Label-wise attention over a comment's word-piece vectors (LAAT/CAML style): per theme t, a query q_t weighs the
+/// comment's word pieces, a_i = softmax_i(q_t · h_i); the weighted sum v_t = Σ a_i h_i and the sentence embedding m give
+/// the theme's logit w_t · v_t + u_t · m + b_t. So each theme reads the words that carry it ("staff lovely but waited
+/// four hours") instead of one mean over the whole comment. Word-piece vectors are MiniLM's last hidden states, unit
+/// length, without [CLS] and [SEP]. Trained by mini-batch Adam with L2 on weighted logistic loss; immutable afterwards.
+/// </summary>
+public sealed class TokenAttention
+{
+    public int Outputs { get; }
+    public int Dimension { get; }
+    internal float[] Queries { get; }
+    internal float[] Weights { get; }
+    internal float[] SentenceWeights { get; }
+    internal float[] Bias { get; }
+
+    internal TokenAttention(int outputs, int dimension, float[] queries, float[] weights, float[] sentenceWeights, float[] bias)
+    {
+        Outputs = outputs;
+        Dimension = dimension;
+        Queries = queries;
+        Weights = weights;
+        SentenceWeights = sentenceWeights;
+        Bias = bias;
+    }
+
+    /// <summary>Theme probabilities from word-piece vectors (pieces × dimension, row-major) and the sentence embedding.</summary>
+    public void Predict(ReadOnlySpan<float> tokens, ReadOnlySpan<float> sentence, Span<float> probabilities)
+    {
+        var pieces = tokens.Length / Dimension;
+        var scratch = new float[2 * pieces];
+        for (var t = 0; t < Outputs; t++)
+        {
+            var z = Logit(t, tokens, pieces, sentence, scratch.AsSpan(0, pieces), scratch.AsSpan(pieces, pieces));
+            probabilities[t] = 1f / (1f + MathF.Exp(-z));
+        }
+    }
+
+    /// <summary>Theme t's logit; leaves the attention weights in <paramref name="attention"/> and w_t · h_i in <paramref name="values"/>.</summary>
+    private float Logit(int t, ReadOnlySpan<float> tokens, int pieces, ReadOnlySpan<float> sentence, Span<float> attention, Span<float> values)
+    {
+        var d = Dimension;
+        var q = Queries.AsSpan(t * d, d);
+        var w = Weights.AsSpan(t * d, d);
+        var z = Bias[t] + Dot(SentenceWeights.AsSpan(t * d, d), sentence);
+        if (pieces == 0)
+        {
+            return z;
+        }
+        var max = float.NegativeInfinity;
+        for (var i = 0; i < pieces; i++)
+        {
+            var h = tokens.Slice(i * d, d);
+            attention[i] = Dot(q, h);
+            values[i] = Dot(w, h);
+            max = MathF.Max(max, attention[i]);
+        }
+        var sum = 0f;
+        for (var i = 0; i < pieces; i++)
+        {
+            attention[i] = MathF.Exp(attention[i] - max);
+            sum += attention[i];
+        }
+        for (var i = 0; i < pieces; i++)
+        {
+            attention[i] /= sum;
+            z += attention[i] * values[i];
+        }
+        return z;
+    }
+
+    /// <param name="tokens">Per comment, its word-piece vectors (pieces × dimension).</param>
+    /// <param name="sentences">Per comment, its sentence embedding.</param>
+    /// <param name="targets">Comments × outputs, 0 or 1.</param>
+    /// <param name="positiveWeights">Weight of a positive example per output (negatives weigh 1).</param>
+    public static TokenAttention Fit(IReadOnlyList<float[]> tokens, IReadOnlyList<float[]> sentences, float[] targets, int outputs, int dimension,
+        float[] positiveWeights, int epochs, float learningRate, float l2, int seed, CancellationToken cancellationToken = default)
+    {
+        var d = dimension;
+        var n = tokens.Count;
+        var random = new Random(seed);
+        var weights = new float[outputs * d];
+        // Small random output weights, so the queries get a gradient from the first step (zero queries = mean pooling).
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (float)(random.NextDouble() - 0.5) * 0.02f;
+        }
+        var model = new TokenAttention(outputs, d, new float[outputs * d], weights, new float[outputs * d], new float[outputs]);
+        float[][] parameters = [model.Queries, model.Weights, model.SentenceWeights, model.Bias];
+        var gradients = parameters.Select(p => new float[p.Length]).ToArray();
+        var first = parameters.Select(p => new float[p.Length]).ToArray();
+        var second = parameters.Select(p => new float[p.Length]).ToArray();
+        var maxPieces = tokens.Count == 0 ? 0 : tokens.Max(t => t.Length / d);
+        var attention = new float[maxPieces];
+        var values = new float[maxPieces];
+        var order = Enumerable.Range(0, n).ToArray();
+        const int batchSize = 32;
+        const float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
+        var step = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            random.Shuffle(order);
+            for (var start = 0; start < n; start += batchSize)
+            {
+                var count = Math.Min(batchSize, n - start);
+                foreach (var g in gradients)
+                {
+                    Array.Clear(g);
+                }
+                for (var b = 0; b < count; b++)
+                {
+                    var r = order[start + b];
+                    var h = tokens[r];
+                    var m = sentences[r];
+                    var pieces = h.Length / d;
+                    for (var t = 0; t < outputs; t++)
+                    {
+                        var z = model.Logit(t, h, pieces, m, attention, values);
+                        var y = targets[r * outputs + t];
+                        var g = (1f / (1f + MathF.Exp(-z)) - y) * (y > 0.5f ? positiveWeights[t] : 1f) / count;
+                        // d z / d q_t = Σ a_i (c_i - c̄) h_i with c_i = w_t · h_i and c̄ = Σ a_i c_i; d z / d w_t = Σ a_i h_i.
+                        var pooled = 0f;
+                        for (var i = 0; i < pieces; i++)
+                        {
+                            pooled += attention[i] * values[i];
+                        }
+                        var gq = gradients[0].AsSpan(t * d, d);
+                        var gw = gradients[1].AsSpan(t * d, d);
+                        for (var i = 0; i < pieces; i++)
+                        {
+                            var hi = h.AsSpan(i * d, d);
+                            Axpy(g * attention[i], hi, gw);
+                            Axpy(g * attention[i] * (values[i] - pooled), hi, gq);
+                        }
+                        Axpy(g, m, gradients[2].AsSpan(t * d, d));
+                        gradients[3][t] += g;
+                    }
+                }
+                step++;
+                var correction1 = 1 - MathF.Pow(beta1, step);
+                var correction2 = 1 - MathF.Pow(beta2, step);
+                for (var p = 0; p < parameters.Length; p++)
+                {
+                    var decay = p == 3 ? 0f : l2;
+                    var w = parameters[p];
+                    for (var i = 0; i < w.Length; i++)
+                    {
+                        var g = gradients[p][i] + decay * w[i];
+                        first[p][i] = beta1 * first[p][i] + (1 - beta1) * g;
+                        second[p][i] = beta2 * second[p][i] + (1 - beta2) * g * g;
+                        w[i] -= learningRate * (first[p][i] / correction1) / (MathF.Sqrt(second[p][i] / correction2) + epsilon);
+                    }
+                }
+            }
+        }
+        return model;
+    }
+
+    internal void Write(BinaryWriter writer)
+    {
+        writer.Write(Outputs);
+        writer.Write(Dimension);
+        LinearModel.WriteArray(writer, Queries);
+        LinearModel.WriteArray(writer, Weights);
+        LinearModel.WriteArray(writer, SentenceWeights);
+        LinearModel.WriteArray(writer, Bias);
+    }
+
+    internal static TokenAttention Read(BinaryReader reader)
+    {
+        var outputs = reader.ReadInt32();
+        var dimension = reader.ReadInt32();
+        var queries = LinearModel.ReadArray(reader);
+        var weights = LinearModel.ReadArray(reader);
+        var sentence = LinearModel.ReadArray(reader);
+        var bias = LinearModel.ReadArray(reader);
+        if (outputs <= 0 || dimension <= 0 || queries.Length != outputs * dimension || weights.Length != queries.Length
+            || sentence.Length != queries.Length || bias.Length != outputs)
+        {
+            throw new InsightsException("model file is damaged: bad token attention head");
+        }
+        return new TokenAttention(outputs, dimension, queries, weights, sentence, bias);
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+        var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
+        var sum = Vector<float>.Zero;
+        for (var j = 0; j < va.Length; j++)
+        {
+            sum += va[j] * vb[j];
+        }
+        var result = Vector.Sum(sum);
+        for (var i = va.Length * Vector<float>.Count; i < a.Length; i++)
+        {
+            result += a[i] * b[i];
+        }
+        return result;
+    }
+
+    private static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
+    {
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+        var va = new Vector<float>(alpha);
+        for (var j = 0; j < vx.Length; j++)
+        {
+            vy[j] += va * vx[j];
+        }
+        for (var i = vx.Length * Vector<float>.Count; i < x.Length; i++)
+        {
+            y[i] += alpha * x[i];
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Drawbridge.Insights;
+
+namespace Drawbridge.Insights.Tests;
+
+public sealed class TokenAttentionTests
+{
+    private const int Dimension = 8;
+
+    // Comments of 3 to 7 word pieces drawn from 8 orthogonal "words"; theme 0 is present when word 0 is, theme 1 when word 1 is.
+    private static (float[][] Tokens, float[][] Sentences, float[] Targets) Comments(int count, int seed)
+    {
+        var random = new Random(seed);
+        var tokens = new float[count][];
+        var sentences = new float[count][];
+        var targets = new float[count * 2];
+        for (var c = 0; c < count; c++)
+        {
+            var pieces = random.Next(3, 8);
+            tokens[c] = new float[pieces * Dimension];
+            sentences[c] = new float[Dimension];
+            for (var i = 0; i < pieces; i++)
+            {
+                var word = random.Next(Dimension);
+                tokens[c][i * Dimension + word] = 1f;
+                sentences[c][word] += 1f / pieces;
+                if (word < 2)
+                {
+                    targets[c * 2 + word] = 1f;
+                }
+            }
+        }
+        return (tokens, sentences, targets);
+    }
+
+    private static TokenAttention Fit(int seed = 3)
+    {
+        var (tokens, sentences, targets) = Comments(600, seed: 1);
+        return TokenAttention.Fit(tokens, sentences, targets, outputs: 2, Dimension, [1f, 1f], epochs: 30, learningRate: 0.02f, l2: 1e-5f, seed);
+    }
+
+    [Fact]
+    public void Each_theme_finds_the_word_that_carries_it_wherever_it_is_in_the_comment()
+    {
+        var model = Fit();
+        var (tokens, sentences, targets) = Comments(200, seed: 2);
+        var correct = 0;
+        var p = new float[2];
+        for (var c = 0; c < tokens.Length; c++)
+        {
+            model.Predict(tokens[c], sentences[c], p);
+            for (var t = 0; t < 2; t++)
+            {
+                correct += (p[t] >= 0.5f) == (targets[c * 2 + t] > 0.5f) ? 1 : 0;
+            }
+        }
+        Assert.True(correct >= 0.97 * 2 * tokens.Length, $"{correct} of {2 * tokens.Length} decisions right");
+    }
+
+    [Fact]
+    public void Training_is_deterministic_for_a_seed_and_a_head_reads_back_the_same()
+    {
+        var first = Fit();
+        var second = Fit();
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            first.Write(writer);
+        }
+        stream.Position = 0;
+        using var reader = new BinaryReader(stream);
+        var loaded = TokenAttention.Read(reader);
+        var (tokens, sentences, _) = Comments(20, seed: 4);
+        var a = new float[2];
+        var b = new float[2];
+        var c = new float[2];
+        for (var k = 0; k < tokens.Length; k++)
+        {
+            first.Predict(tokens[k], sentences[k], a);
+            second.Predict(tokens[k], sentences[k], b);
+            loaded.Predict(tokens[k], sentences[k], c);
+            Assert.Equal(a, b);
+            Assert.Equal(a, c);
+        }
+    }
+
+    [Fact]
+    public void The_attention_mix_is_used_only_when_it_helps_on_validation()
+    {
+        // Two themes, 40 comments: the linear scores are uninformative, the attention scores are the labels.
+        const int n = 40;
+        var random = new Random(5);
+        var targets = new float[n * 2];
+        var scores = new float[n * 2];
+        var attention = new float[n * 2];
+        for (var i = 0; i < n * 2; i++)
+        {
+            targets[i] = random.Next(2);
+            scores[i] = (float)random.NextDouble();
+            attention[i] = targets[i] * 0.8f + 0.1f;
+        }
+        var (_, _, helpful, _) = InsightsTrainer.TuneMix(scores, null, null, attention, targets, n, 2);
+        Assert.True(helpful > 0);
+        var (_, _, useless, _) = InsightsTrainer.TuneMix(scores, null, null, scores.Select(s => 1 - s).ToArray(), targets, n, 2);
+        Assert.Equal(0f, useless);
+    }
+
+    [Fact]
+    public void MiniLm_word_pieces_are_unit_vectors_without_the_special_tokens()
+    {
+        using var embedder = new MiniLmEmbedder();
+        var (embeddings, tokens) = embedder.EmbedWithTokens(["staff were lovely", "waited four hours"]);
+        Assert.Equal(embedder.Embed(["staff were lovely", "waited four hours"]), embeddings);
+        Assert.All(tokens, t => Assert.Equal(0, t.Length % embedder.Dimension));
+        Assert.Equal(3 * embedder.Dimension, tokens[0].Length);
+        for (var i = 0; i < tokens[1].Length / embedder.Dimension; i++)
+        {
+            var squares = tokens[1].AsSpan(i * embedder.Dimension, embedder.Dimension).ToArray().Sum(x => x * x);
+            Assert.InRange(squares, 0.999f, 1.001f);
+        }
+    }
+}
