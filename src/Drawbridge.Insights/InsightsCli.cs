@@ -181,7 +181,7 @@ public static class InsightsCli
         var data = FeedbackCsv.ReadTexts(dataPath, textColumn, o.Value("id-column"));
         ReportRead(data, dataPath, output, error);
         using var miniLm = new MiniLmEmbedder();
-        var embedder = new CachingEmbedder(miniLm);
+        var embedder = new CachingEmbedder(miniLm, tokenCapacity: ClassifyTokenCache);
         FeedbackClassifier? classifier = null;
         if (o.Value("model") is { } modelPath)
         {
@@ -228,8 +228,12 @@ public static class InsightsCli
         var expected = o.Value("framework") is { } frameworkPath ? Framework.Load(frameworkPath) : null;
         var model = InsightsModel.Load(o.Required("model"), expected);
         var embedder = model.EmbeddingModel is null ? null : new MiniLmEmbedder();
-        return (model, new FeedbackClassifier(model, embedder is null ? null : new CachingEmbedder(embedder)), embedder);
+        return (model, new FeedbackClassifier(model, embedder is null ? null : new CachingEmbedder(embedder, tokenCapacity: ClassifyTokenCache)), embedder);
     }
+
+    // Classifying reads each comment once; word pieces (about 30 KB a comment) are kept only for the first few
+    // thousand distinct comments, where repeats such as "Nothing" or "All good" are found.
+    private const int ClassifyTokenCache = 2_000;
 
     private static void ReportRead(FeedbackData data, string path, TextWriter output, TextWriter error)
     {
