@@ -8,7 +8,8 @@ namespace Drawbridge.Data;
 /// which alone dirties about that many pages) paid for copying and syncing everyone's changes. Writers here turn that
 /// off (<see cref="WriterPragmas"/>) and this service checkpoints without blocking readers or writers (PASSIVE) once
 /// the log has grown; if readers keep the log from being reset and it passes <see cref="ForceFrames"/>, a RESTART
-/// checkpoint waits briefly for them so the log can't grow without bound. On shutdown a last checkpoint runs.
+/// checkpoint waits briefly for them so the log can't grow without bound. A failed checkpoint is logged and retried
+/// on a fresh connection at the next tick. On shutdown a last checkpoint runs.
 /// A passive checkpoint with nothing new to copy costs next to nothing, so the service simply runs one twice a second.
 /// </summary>
 public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCheckpointer> logger) : BackgroundService
@@ -24,39 +25,77 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        using var timer = new PeriodicTimer(Interval);
+        var mode = "PASSIVE";
+        var failing = false;
+        SqliteConnection? connection = null;
         try
         {
-            await using var connection = new SqliteConnection(connectionString);
-            await connection.OpenAsync(stoppingToken);
-            await using (var setup = connection.CreateCommand())
-            {
-                setup.CommandText = "PRAGMA busy_timeout=2000; " + WriterPragmas;
-                await setup.ExecuteNonQueryAsync(stoppingToken);
-            }
-            using var timer = new PeriodicTimer(Interval);
-            var mode = "PASSIVE";
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                mode = await CheckpointAsync(connection, mode, stoppingToken);
+                try
+                {
+                    connection ??= await OpenAsync(stoppingToken);
+                    mode = await CheckpointAsync(connection, mode, stoppingToken);
+                    if (failing)
+                    {
+                        logger.LogInformation("Background WAL checkpoints work again");
+                        failing = false;
+                    }
+                }
+                catch (SqliteException e)
+                {
+                    // Writers don't checkpoint, so a failure here lets the log grow: said once, loudly, and retried
+                    // on a fresh connection at the next tick.
+                    if (!failing)
+                    {
+                        logger.LogError(e, "A background WAL checkpoint failed; retrying");
+                        failing = true;
+                    }
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (SqliteException e)
+        finally
         {
-            // Not fatal: writers would then only see a longer log until the next start. Said loudly, as it needs a look.
-            logger.LogError(e, "Background WAL checkpoints stopped");
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
         try
         {
-            await using var last = new SqliteConnection(connectionString);
-            await last.OpenAsync(CancellationToken.None);
+            await using var last = await OpenAsync(CancellationToken.None);
             await CheckpointAsync(last, "PASSIVE", CancellationToken.None);
         }
         catch (SqliteException e)
         {
             logger.LogWarning(e, "The last WAL checkpoint at shutdown failed");
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var setup = connection.CreateCommand();
+            setup.CommandText = "PRAGMA busy_timeout=2000; " + WriterPragmas;
+            await setup.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
     }
 
