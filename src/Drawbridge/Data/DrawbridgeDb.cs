@@ -154,7 +154,10 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
         ValueTask.FromResult(eventData.Context is null ? result : InterceptionResult.Suppress());
 
-    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA cache_size=-512; " + SqliteCheckpointer.WriterPragmas;
+    /// <summary>What every connection to the file sets, reading or writing: the lock wait and the page cache (512 KB).</summary>
+    internal const string Shared = "PRAGMA busy_timeout=10000; PRAGMA cache_size=-512;";
+
+    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + Shared + " " + SqliteCheckpointer.WriterPragmas;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -62,7 +62,7 @@ public sealed class SqliteReader : IDisposable
         connection.Open();
         using (var pragmas = connection.CreateCommand())
         {
-            pragmas.CommandText = "PRAGMA query_only=1; PRAGMA busy_timeout=10000; PRAGMA cache_size=-512;";
+            pragmas.CommandText = "PRAGMA query_only=1; " + SqlitePragmas.Shared;
             pragmas.ExecuteNonQuery();
         }
         return new SqliteReader(connection);
