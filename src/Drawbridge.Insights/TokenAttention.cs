@@ -1,5 +1,4 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
+using System.Numerics.Tensors;
 
 namespace Drawbridge.Insights;
 
@@ -47,7 +46,7 @@ public sealed class TokenAttention
         var d = Dimension;
         var q = Queries.AsSpan(t * d, d);
         var w = Weights.AsSpan(t * d, d);
-        var z = Bias[t] + Dot(SentenceWeights.AsSpan(t * d, d), sentence);
+        var z = Bias[t] + TensorPrimitives.Dot(SentenceWeights.AsSpan(t * d, d), sentence);
         if (pieces == 0)
         {
             return z;
@@ -56,8 +55,8 @@ public sealed class TokenAttention
         for (var i = 0; i < pieces; i++)
         {
             var h = tokens.Slice(i * d, d);
-            attention[i] = Dot(q, h);
-            values[i] = Dot(w, h);
+            attention[i] = TensorPrimitives.Dot(q, h);
+            values[i] = TensorPrimitives.Dot(w, h);
             max = MathF.Max(max, attention[i]);
         }
         var sum = 0f;
@@ -135,10 +134,11 @@ public sealed class TokenAttention
                         for (var i = 0; i < pieces; i++)
                         {
                             var hi = h.AsSpan(i * d, d);
-                            Axpy(g * attention[i], hi, gw);
-                            Axpy(g * attention[i] * (values[i] - pooled), hi, gq);
+                            TensorPrimitives.MultiplyAdd(hi, g * attention[i], gw, gw);
+                            TensorPrimitives.MultiplyAdd(hi, g * attention[i] * (values[i] - pooled), gq, gq);
                         }
-                        Axpy(g, m, gradients[2].AsSpan(t * d, d));
+                        var gu = gradients[2].AsSpan(t * d, d);
+                        TensorPrimitives.MultiplyAdd(m, g, gu, gu);
                         gradients[3][t] += g;
                     }
                 }
@@ -186,37 +186,5 @@ public sealed class TokenAttention
             throw new InsightsException("model file is damaged: bad token attention head");
         }
         return new TokenAttention(outputs, dimension, queries, weights, sentence, bias);
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var va = MemoryMarshal.Cast<float, Vector<float>>(a);
-        var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-        var sum = Vector<float>.Zero;
-        for (var j = 0; j < va.Length; j++)
-        {
-            sum += va[j] * vb[j];
-        }
-        var result = Vector.Sum(sum);
-        for (var i = va.Length * Vector<float>.Count; i < a.Length; i++)
-        {
-            result += a[i] * b[i];
-        }
-        return result;
-    }
-
-    private static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
-    {
-        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
-        var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
-        var va = new Vector<float>(alpha);
-        for (var j = 0; j < vx.Length; j++)
-        {
-            vy[j] += va * vx[j];
-        }
-        for (var i = vx.Length * Vector<float>.Count; i < x.Length; i++)
-        {
-            y[i] += alpha * x[i];
-        }
     }
 }
