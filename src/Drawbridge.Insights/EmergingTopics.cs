@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Drawbridge.Insights;
 
 /// <summary>A group of similar comments, named by the words that set it apart.</summary>
@@ -87,7 +89,7 @@ public static class EmergingTopics
             {
                 continue;
             }
-            var examples = members.OrderByDescending(i => Dot(vectors[i], centroids[c]))
+            var examples = members.OrderByDescending(i => TensorPrimitives.Dot(vectors[i], centroids[c]))
                 .Select(i => candidates[i]).Distinct(StringComparer.OrdinalIgnoreCase).Take(options.Examples).ToList();
             topics.Add(new EmergingTopic(string.Join(" / ", keywords), keywords, members.Length, examples));
         }
@@ -110,7 +112,7 @@ public static class EmergingTopics
                 var best = double.MaxValue;
                 for (var j = 0; j < c; j++)
                 {
-                    best = Math.Min(best, 1 - Dot(vectors[i], centroids[j]));
+                    best = Math.Min(best, 1 - TensorPrimitives.Dot(vectors[i], centroids[j]));
                 }
                 distance[i] = Math.Max(0, best);
                 total += distance[i];
@@ -138,7 +140,7 @@ public static class EmergingTopics
                 var bestScore = float.NegativeInfinity;
                 for (var c = 0; c < k; c++)
                 {
-                    var score = Dot(vectors[i], centroids[c]);
+                    var score = TensorPrimitives.Dot(vectors[i], centroids[c]);
                     if (score > bestScore)
                     {
                         bestScore = score;
@@ -184,16 +186,6 @@ public static class EmergingTopics
             }
         }
         return (assignment, centroids);
-    }
-
-    private static float Dot(float[] a, float[] b)
-    {
-        float s = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 
     private static bool IsContentTerm(string term)
