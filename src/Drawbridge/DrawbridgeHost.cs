@@ -14,6 +14,7 @@ using Drawbridge.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -127,6 +128,15 @@ public static class DrawbridgeHost
             o.SizeLimit = CacheSizes.Bytes(cacheSizes.PublicPagesMegabytes);
             o.AddPolicy(PublicPageCache.PolicyName, new PublicPageCache.Policy(lifetimes));
         });
+        // The framework's in-memory store, holding pages compressed.
+        var pageStore = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
+        services.Remove(pageStore);
+        services.AddSingleton<IOutputCacheStore>(sp => new CompressedOutputCacheStore(pageStore switch
+        {
+            { ImplementationInstance: IOutputCacheStore instance } => instance,
+            { ImplementationFactory: { } factory } => (IOutputCacheStore)factory(sp),
+            _ => (IOutputCacheStore)ActivatorUtilities.CreateInstance(sp, pageStore.ImplementationType!),
+        }));
         services.AddScoped<SearchIndex>();
         services.AddScoped<SearchService>();
         services.AddScoped<FeedService>();

@@ -98,8 +98,8 @@ public sealed class CacheSizes
     /// <summary>The JSON of posts as anyone sees them.</summary>
     public int PostJsonMegabytes { get; set; } = 24;
 
-    /// <summary>Whole conversation pages for visitors who aren't signed in.</summary>
-    public int PublicPagesMegabytes { get; set; } = 32;
+    /// <summary>Whole conversation pages for visitors who aren't signed in, counted compressed (<see cref="CompressedOutputCacheStore"/>).</summary>
+    public int PublicPagesMegabytes { get; set; } = 16;
 
     /// <summary>Home timeline heads (each reader's newest 40 entries, 16 bytes an entry); SQLite only.</summary>
     public int HomeFeedMegabytes { get; set; } = 16;
