@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using K4os.Compression.LZ4;
 using Microsoft.AspNetCore.OutputCaching;
@@ -28,19 +29,22 @@ public sealed class CompressedOutputCacheStore(IOutputCacheStore inner) : IOutpu
     /// <summary>One byte of format and four of original length, then the LZ4 block (or the bytes as they were, when that is smaller).</summary>
     internal static byte[] Pack(byte[] value)
     {
-        var packed = new byte[HeaderLength + LZ4Codec.MaximumOutputSize(value.Length)];
-        var written = LZ4Codec.Encode(value, packed.AsSpan(HeaderLength), LZ4Level.L09_HC);
-        if (written <= 0 || written >= value.Length)
+        var buffer = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(value.Length));
+        try
         {
-            var raw = new byte[HeaderLength + value.Length];
-            raw[0] = Raw;
-            BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(1), value.Length);
-            value.CopyTo(raw.AsSpan(HeaderLength));
-            return raw;
+            var written = LZ4Codec.Encode(value, buffer, LZ4Level.L09_HC);
+            var compressed = written > 0 && written < value.Length;
+            ReadOnlySpan<byte> body = compressed ? buffer.AsSpan(0, written) : value;
+            var packed = new byte[HeaderLength + body.Length];
+            packed[0] = compressed ? Lz4 : Raw;
+            BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(1), value.Length);
+            body.CopyTo(packed.AsSpan(HeaderLength));
+            return packed;
         }
-        packed[0] = Lz4;
-        BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(1), value.Length);
-        return packed.AsSpan(0, HeaderLength + written).ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The stored bytes as they were given; null (a miss) for anything this store did not write.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Drawbridge.Tests.Infrastructure;
 using Drawbridge.Web;
 
@@ -16,9 +15,7 @@ public sealed class CompressedOutputCacheStoreTests(DrawbridgeServer server) : I
     {
         var author = await server.SignUpAsync($"cz_{Guid.NewGuid():N}"[..14], "professional");
         using var authorHttp = server.Http(author.Token);
-        var created = await authorHttp.PostAsJsonAsync("/api/v1/posts", new { text = "Handover checklist: what worked on the ward this week #nhssm" });
-        created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+        var id = (await authorHttp.PostJsonAsync("/api/v1/posts", new { text = "Handover checklist: what worked on the ward this week #nhssm" })).Str("id");
         var path = $"/@{author.Handle}/{id}";
 
         using var http = server.Http();
