@@ -264,9 +264,6 @@ public static class LinearTrainer
 
     private sealed class AdamState(int sparse, int dense, int outputs)
     {
-        private const float Beta1 = 0.9f;
-        private const float Beta2 = 0.999f;
-        private const float Epsilon = 1e-8f;
         private readonly float[] _ms = new float[sparse];
         private readonly float[] _vs = new float[sparse];
         private readonly float[] _md = new float[dense];
@@ -275,29 +272,37 @@ public static class LinearTrainer
         private readonly float[] _vb = new float[outputs];
         private float _rate;
 
-        public void Step(float learningRate, int step)
-        {
-            var c1 = 1 - MathF.Pow(Beta1, step);
-            var c2 = 1 - MathF.Pow(Beta2, step);
-            _rate = learningRate * MathF.Sqrt(c2) / c1;
-        }
+        public void Step(float learningRate, int step) => _rate = Adam.Rate(learningRate, step);
 
         public void UpdateSparse(float[] w, float[] g, int offset, int count, float scale, float l2) =>
-            Update(w.AsSpan(offset, count), g.AsSpan(offset, count), _ms.AsSpan(offset, count), _vs.AsSpan(offset, count), scale, l2);
+            Adam.Update(w.AsSpan(offset, count), g.AsSpan(offset, count), _ms.AsSpan(offset, count), _vs.AsSpan(offset, count), _rate, scale, l2);
 
-        public void UpdateDense(float[] w, float[] g, float scale, float l2) => Update(w, g, _md, _vd, scale, l2);
+        public void UpdateDense(float[] w, float[] g, float scale, float l2) => Adam.Update(w, g, _md, _vd, _rate, scale, l2);
 
-        public void UpdateBias(float[] w, float[] g, float scale) => Update(w, g, _mb, _vb, scale, 0);
+        public void UpdateBias(float[] w, float[] g, float scale) => Adam.Update(w, g, _mb, _vb, _rate, scale, 0);
+    }
+}
 
-        private void Update(Span<float> w, Span<float> g, Span<float> m, Span<float> v, float scale, float l2)
+/// <summary>The Adam update shared by the linear models and the token attention head (bias correction folded into the rate).</summary>
+internal static class Adam
+{
+    private const float Beta1 = 0.9f;
+    private const float Beta2 = 0.999f;
+    private const float Epsilon = 1e-8f;
+
+    /// <summary>The step size for this step (1-based), with both moments' bias correction folded in.</summary>
+    public static float Rate(float learningRate, int step) =>
+        learningRate * MathF.Sqrt(1 - MathF.Pow(Beta2, step)) / (1 - MathF.Pow(Beta1, step));
+
+    /// <summary>One step for weights <paramref name="w"/> from gradients <paramref name="g"/> (times <paramref name="scale"/>, plus L2), updating the moments.</summary>
+    public static void Update(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float rate, float scale, float l2)
+    {
+        for (var i = 0; i < w.Length; i++)
         {
-            for (var i = 0; i < w.Length; i++)
-            {
-                var grad = g[i] * scale + l2 * w[i];
-                m[i] = Beta1 * m[i] + (1 - Beta1) * grad;
-                v[i] = Beta2 * v[i] + (1 - Beta2) * grad * grad;
-                w[i] -= _rate * m[i] / (MathF.Sqrt(v[i]) + Epsilon);
-            }
+            var grad = g[i] * scale + l2 * w[i];
+            m[i] = Beta1 * m[i] + (1 - Beta1) * grad;
+            v[i] = Beta2 * v[i] + (1 - Beta2) * grad * grad;
+            w[i] -= rate * m[i] / (MathF.Sqrt(v[i]) + Epsilon);
         }
     }
 }

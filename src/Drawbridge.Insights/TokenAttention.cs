@@ -99,7 +99,6 @@ public sealed class TokenAttention
         var values = new float[maxPieces];
         var order = Enumerable.Range(0, n).ToArray();
         const int batchSize = 32;
-        const float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
         var step = 0;
         for (var epoch = 0; epoch < epochs; epoch++)
         {
@@ -143,19 +142,10 @@ public sealed class TokenAttention
                     }
                 }
                 step++;
-                var correction1 = 1 - MathF.Pow(beta1, step);
-                var correction2 = 1 - MathF.Pow(beta2, step);
+                var rate = Adam.Rate(learningRate, step);
                 for (var p = 0; p < parameters.Length; p++)
                 {
-                    var decay = p == 3 ? 0f : l2;
-                    var w = parameters[p];
-                    for (var i = 0; i < w.Length; i++)
-                    {
-                        var g = gradients[p][i] + decay * w[i];
-                        first[p][i] = beta1 * first[p][i] + (1 - beta1) * g;
-                        second[p][i] = beta2 * second[p][i] + (1 - beta2) * g * g;
-                        w[i] -= learningRate * (first[p][i] / correction1) / (MathF.Sqrt(second[p][i] / correction2) + epsilon);
-                    }
+                    Adam.Update(parameters[p], gradients[p], first[p], second[p], rate, 1f, p == 3 ? 0f : l2);
                 }
             }
         }
