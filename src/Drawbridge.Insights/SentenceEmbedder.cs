@@ -231,51 +231,24 @@ public sealed class CachingEmbedder : ITokenEmbedder
         {
             throw new InsightsException($"the embedder '{_inner.ModelName}' does not give word-piece vectors");
         }
-        var embeddings = new float[texts.Count][];
-        var tokens = new float[texts.Count][];
-        var missing = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (_cache.TryGetValue(texts[i], out var e) && _tokenCache.TryGetValue(texts[i], out var t))
+        var both = Resolve(texts, progress,
+            (string text, out (float[], float[]) found) =>
             {
-                embeddings[i] = e;
-                tokens[i] = t;
-            }
-            else if (seen.Add(texts[i]))
+                var known = _cache.TryGetValue(text, out var e) & _tokenCache.TryGetValue(text, out var t);
+                found = (e!, t!);
+                return known;
+            },
+            (missing, offset) =>
             {
-                missing.Add(texts[i]);
-            }
-        }
-        if (missing.Count > 0)
-        {
-            var known = texts.Count - missing.Count;
-            var (fresh, freshTokens) = inner.EmbedWithTokens(missing, progress is null ? null : new OffsetProgress(progress, known));
-            var byText = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < missing.Count; i++)
+                var (fresh, freshTokens) = inner.EmbedWithTokens(missing, offset);
+                return fresh.Zip(freshTokens).ToArray();
+            },
+            (text, pair) =>
             {
-                byText[missing[i]] = i;
-                if (_cache.Count < _capacity)
-                {
-                    _cache.TryAdd(missing[i], fresh[i]);
-                }
-                if (_tokenCache.Count < _tokenCapacity)
-                {
-                    _tokenCache.TryAdd(missing[i], freshTokens[i]);
-                }
-            }
-            for (var i = 0; i < texts.Count; i++)
-            {
-                if (embeddings[i] is null)
-                {
-                    var k = byText[texts[i]];
-                    embeddings[i] = fresh[k];
-                    tokens[i] = freshTokens[k];
-                }
-            }
-        }
-        progress?.Report(texts.Count);
-        return (embeddings, tokens);
+                Remember(_cache, _capacity, text, pair.Item1);
+                Remember(_tokenCache, _tokenCapacity, text, pair.Item2);
+            });
+        return (both.Select(p => p.Item1).ToArray(), both.Select(p => p.Item2).ToArray());
     }
 
     public string ModelName => _inner.ModelName;
@@ -293,16 +266,31 @@ public sealed class CachingEmbedder : ITokenEmbedder
 
     public IEnumerable<(string Text, float[] Embedding)> Entries() => _cache.Select(p => (p.Key, p.Value));
 
-    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null) =>
+        Resolve(texts, progress,
+            (string text, out float[] found) => _cache.TryGetValue(text, out found!),
+            (missing, offset) => _inner.Embed(missing, offset),
+            (text, embedding) => Remember(_cache, _capacity, text, embedding));
+
+    private delegate bool Lookup<T>(string text, out T found);
+
+    /// <summary>
+    /// Answers each text from <paramref name="cached"/> where it can; the distinct rest go to <paramref name="compute"/> in
+    /// one call (its progress shifted past the answered ones), and <paramref name="remember"/> sees each fresh answer once.
+    /// </summary>
+    private static T[] Resolve<T>(IReadOnlyList<string> texts, IProgress<int>? progress, Lookup<T> cached,
+        Func<List<string>, IProgress<int>?, T[]> compute, Action<string, T> remember)
     {
-        var result = new float[texts.Count][];
+        var result = new T[texts.Count];
+        var answered = new bool[texts.Count];
         var missing = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < texts.Count; i++)
         {
-            if (_cache.TryGetValue(texts[i], out var cached))
+            if (cached(texts[i], out var found))
             {
-                result[i] = cached;
+                result[i] = found;
+                answered[i] = true;
             }
             else if (seen.Add(texts[i]))
             {
@@ -312,23 +300,31 @@ public sealed class CachingEmbedder : ITokenEmbedder
         if (missing.Count > 0)
         {
             var known = texts.Count - missing.Count;
-            var fresh = _inner.Embed(missing, progress is null ? null : new OffsetProgress(progress, known));
-            var byText = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            var fresh = compute(missing, progress is null ? null : new OffsetProgress(progress, known));
+            var byText = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < missing.Count; i++)
             {
-                byText[missing[i]] = fresh[i];
-                if (_cache.Count < _capacity)
-                {
-                    _cache.TryAdd(missing[i], fresh[i]);
-                }
+                byText[missing[i]] = i;
+                remember(missing[i], fresh[i]);
             }
             for (var i = 0; i < texts.Count; i++)
             {
-                result[i] ??= byText[texts[i]];
+                if (!answered[i])
+                {
+                    result[i] = fresh[byText[texts[i]]];
+                }
             }
         }
         progress?.Report(texts.Count);
         return result;
+    }
+
+    private static void Remember(ConcurrentDictionary<string, float[]> cache, int capacity, string text, float[] value)
+    {
+        if (cache.Count < capacity)
+        {
+            cache.TryAdd(text, value);
+        }
     }
 }
 

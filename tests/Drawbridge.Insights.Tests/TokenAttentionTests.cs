@@ -118,4 +118,31 @@ public sealed class TokenAttentionTests
             Assert.InRange(squares, 0.999f, 1.001f);
         }
     }
+
+    [Fact]
+    public void The_caching_embedder_answers_repeats_and_known_comments_as_the_model_does()
+    {
+        using var model = new MiniLmEmbedder();
+        var caching = new CachingEmbedder(model, tokenCapacity: 1);
+        var (direct, directTokens) = model.EmbedWithTokens(["staff were lovely", "waited four hours"]);
+
+        var (first, firstTokens) = caching.EmbedWithTokens(["staff were lovely", "waited four hours", "staff were lovely"]);
+        Assert.Equal(direct, first[..2]);
+        Assert.Equal(directTokens, firstTokens[..2]);
+        Assert.Same(first[0], first[2]);
+        Assert.Same(firstTokens[0], firstTokens[2]);
+        Assert.Equal(2, caching.CachedCount);
+
+        // Both sentences are remembered, but word pieces only for the first comment (capacity 1): the other is run again.
+        var (second, secondTokens) = caching.EmbedWithTokens(["waited four hours", "staff were lovely"]);
+        Assert.Same(first[0], second[1]);
+        Assert.Same(firstTokens[0], secondTokens[1]);
+        Assert.NotSame(firstTokens[1], secondTokens[0]);
+        Assert.Equal(directTokens[1].Length, secondTokens[0].Length);
+        for (var i = 0; i < directTokens[1].Length; i++)
+        {
+            Assert.Equal(directTokens[1][i], secondTokens[0][i], 1e-4f);
+        }
+        Assert.Same(first[1], caching.Embed(["waited four hours"])[0]);
+    }
 }
