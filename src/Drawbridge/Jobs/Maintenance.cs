@@ -73,9 +73,12 @@ public sealed class DrawbridgeMetrics : IDisposable
     public DrawbridgeMetrics()
     {
         PostsPublished = _meter.CreateCounter<long>("drawbridge.posts.published", description: "Posts published");
+        NativeMemoryTrims = _meter.CreateCounter<long>("drawbridge.native_memory.trims",
+            description: "Times freed native memory was offered back to the operating system (released: whether any was)");
     }
 
     public Counter<long> PostsPublished { get; }
+    public Counter<long> NativeMemoryTrims { get; }
 
     public void Dispose() => _meter.Dispose();
 }
