@@ -27,6 +27,22 @@ public sealed class OperationsTests(DrawbridgeServer server) : IClassFixture<Dra
     }
 
     [Fact]
+    public async Task Freed_native_memory_is_offered_back_to_the_operating_system_and_counted()
+    {
+        // Every 2 s by default, on Linux with glibc (what this suite runs on); an operator sees it in the metrics.
+        Assert.True(OperatingSystem.IsLinux(), "the native memory trimmer is for Linux with glibc");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string text;
+        do
+        {
+            await Task.Delay(500);
+            text = await server.Http().GetStringAsync("/metrics");
+        }
+        while (!text.Contains("drawbridge_native_memory_trims_total{", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.Matches(@"drawbridge_native_memory_trims_total\{[^}]*released=""(true|false)""[^}]*\} [1-9]", text);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
         var doc = await server.Http().GetJsonAsync("/openapi/v1.json");
