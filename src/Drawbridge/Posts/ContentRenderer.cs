@@ -35,16 +35,10 @@ public sealed partial class ContentRenderer
     {
         var sanitizer = new HtmlSanitizer();
         sanitizer.AllowedSchemes.Clear();
-        sanitizer.AllowedSchemes.Add("https");
-        sanitizer.AllowedSchemes.Add("http");
-        sanitizer.AllowedSchemes.Add("mailto");
+        sanitizer.AllowedSchemes.UnionWith(["https", "http", "mailto"]);
         sanitizer.AllowedAttributes.Add("rel");
         sanitizer.AllowedAttributes.Remove("style");
-        sanitizer.AllowedTags.Remove("form");
-        sanitizer.AllowedTags.Remove("input");
-        sanitizer.AllowedTags.Remove("button");
-        sanitizer.AllowedTags.Remove("textarea");
-        sanitizer.AllowedTags.Remove("select");
+        sanitizer.AllowedTags.ExceptWith(["form", "input", "button", "textarea", "select"]);
         sanitizer.AllowedCssProperties.Clear();
         sanitizer.PostProcessNode += (_, e) =>
         {
