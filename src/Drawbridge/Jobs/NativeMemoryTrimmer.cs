@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 
 namespace Drawbridge.Jobs;

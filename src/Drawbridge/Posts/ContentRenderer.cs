@@ -101,11 +101,7 @@ public sealed partial class ContentRenderer
                 var url = token.TrimEnd('.', ',', ')', '!', '?', ';', ':', '\'', '"');
                 if (Uri.TryCreate(url, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttps || parsed.Scheme == Uri.UriSchemeHttp))
                 {
-                    html.Append("<a href=\"");
-                    AppendAttribute(html, url);
-                    html.Append("\" rel=\"").Append(LinkRel).Append("\">");
-                    AppendText(html, url);
-                    html.Append("</a>");
+                    AppendLink(html, url, "", url);
                     AppendText(html, token.AsSpan(url.Length));
                 }
                 else
@@ -117,11 +113,7 @@ public sealed partial class ContentRenderer
             {
                 var tag = m.Groups["tag"].Value;
                 AppendText(html, line.AsSpan(m.Index, m.Groups["tag"].Index - 1 - m.Index));
-                html.Append("<a href=\"/tags/");
-                AppendAttribute(html, Uri.EscapeDataString(tag.ToLowerInvariant()));
-                html.Append("\" rel=\"").Append(LinkRel).Append("\">#");
-                AppendText(html, tag);
-                html.Append("</a>");
+                AppendLink(html, "/tags/" + Uri.EscapeDataString(tag.ToLowerInvariant()), "#", tag);
             }
             else
             {
@@ -135,16 +127,22 @@ public sealed partial class ContentRenderer
                 }
                 else
                 {
-                    html.Append("<a href=\"");
-                    AppendAttribute(html, href);
-                    html.Append("\" rel=\"").Append(LinkRel).Append("\">@");
-                    AppendText(html, handle);
-                    html.Append("</a>");
+                    AppendLink(html, href, "@", handle);
                 }
             }
             position = m.Index + m.Length;
         }
         AppendText(html, line.AsSpan(position));
+    }
+
+    /// <summary>A link carrying <see cref="LinkRel"/>; its text is <paramref name="sigil"/> (ours) then <paramref name="text"/> (escaped).</summary>
+    private static void AppendLink(StringBuilder html, string href, string sigil, string text)
+    {
+        html.Append("<a href=\"");
+        AppendAttribute(html, href);
+        html.Append("\" rel=\"").Append(LinkRel).Append("\">").Append(sigil);
+        AppendText(html, text);
+        html.Append("</a>");
     }
 
     /// <summary>Text between tags, escaped as the HTML serialisation algorithm does: &amp;, &lt;, &gt; and no-break spaces.</summary>
