@@ -150,6 +150,7 @@ public static class DrawbridgeHost
         services.AddScoped<IJobHandler, AccountDeletionJob>();
         services.AddHostedService<MaintenanceScheduler>();
         services.AddHostedService<NativeMemoryTrimmer>();
+        services.AddHostedService<HeapSlackCollector>();
         services.AddScoped<DemoSeeder>();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));

@@ -129,3 +129,60 @@ public sealed class RateLimitTests(LimitedServer server) : IClassFixture<Limited
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
     }
 }
+
+/// <summary>A managed heap allowed only 1 MB beyond its live data, checked four times a second.</summary>
+public sealed class TightHeapServer() : DrawbridgeServer(DatabaseKind.Sqlite, new Dictionary<string, string?>
+{
+    [HeapSlackCollector.SlackSetting] = "1",
+    [HeapSlackCollector.IntervalSetting] = "0.25",
+});
+
+public sealed class HeapSlackTests(TightHeapServer server) : IClassFixture<TightHeapServer>
+{
+    private const long MB = 1024 * 1024;
+
+    [Fact]
+    public void A_full_collection_is_due_only_once_the_heap_has_outgrown_its_live_data_by_more_than_the_slack()
+    {
+        Assert.False(HeapSlackCollector.ShouldCollect(heapBytes: 60 * MB, lastFullLiveBytes: 50 * MB, slackBytes: 16 * MB));
+        Assert.False(HeapSlackCollector.ShouldCollect(heapBytes: 66 * MB, lastFullLiveBytes: 50 * MB, slackBytes: 16 * MB));
+        Assert.True(HeapSlackCollector.ShouldCollect(heapBytes: 67 * MB, lastFullLiveBytes: 50 * MB, slackBytes: 16 * MB));
+        Assert.True(HeapSlackCollector.ShouldCollect(heapBytes: 17 * MB, lastFullLiveBytes: 0, slackBytes: 16 * MB));
+        Assert.False(HeapSlackCollector.ShouldCollect(heapBytes: 500 * MB, lastFullLiveBytes: 50 * MB, slackBytes: 0));
+    }
+
+    [Fact]
+    public async Task Garbage_that_reached_the_second_generation_is_collected_and_counted()
+    {
+        // The server's own counter (drawbridge_managed_heap_collections_total), watched directly.
+        var collections = server.Services.GetRequiredService<DrawbridgeMetrics>().ManagedHeapCollections;
+        var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, collections))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) => counted.TrySetResult());
+        listener.Start();
+        var fullBefore = GC.CollectionCount(2);
+
+        // 8 MB of small objects promoted past the first two generations, then dropped: garbage the runtime would leave
+        // in the second generation until that generation's budget runs out.
+        var held = new List<byte[]>();
+        for (var i = 0; i < 128; i++)
+        {
+            held.Add(new byte[64 * 1024]);
+        }
+        GC.Collect(0);
+        GC.Collect(1);
+        GC.KeepAlive(held);
+        held.Clear();
+        GC.Collect(0); // the last collection now reports a heap that includes the dropped 8 MB
+
+        await counted.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(GC.CollectionCount(2) > fullBefore, "a full collection should have run");
+    }
+}

@@ -75,10 +75,13 @@ public sealed class DrawbridgeMetrics : IDisposable
         PostsPublished = _meter.CreateCounter<long>("drawbridge.posts.published", description: "Posts published");
         NativeMemoryTrims = _meter.CreateCounter<long>("drawbridge.native_memory.trims",
             description: "Times freed native memory was offered back to the operating system (released: whether any was)");
+        ManagedHeapCollections = _meter.CreateCounter<long>("drawbridge.managed_heap.collections",
+            description: "Full collections started because the managed heap outgrew its live data by more than the set slack");
     }
 
     public Counter<long> PostsPublished { get; }
     public Counter<long> NativeMemoryTrims { get; }
+    public Counter<long> ManagedHeapCollections { get; }
 
     public void Dispose() => _meter.Dispose();
 }
