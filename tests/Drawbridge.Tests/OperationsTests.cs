@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Drawbridge.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,31 +33,10 @@ public sealed class OperationsTests(DrawbridgeServer server) : IClassFixture<Dra
     {
         // Linux with glibc is what this suite runs on, and what the trimmer is for.
         Assert.True(NativeMemoryTrimmer.TryTrim(out _), "malloc_trim should be callable here");
-        // The server's own counter (drawbridge_native_memory_trims_total), watched directly: scraping /metrics would
-        // depend on the other test servers in this process, whose same-named instruments end when they stop.
+        // The server's own counter (drawbridge_native_memory_trims_total), every 2 s by default.
         var trims = server.Services.GetRequiredService<DrawbridgeMetrics>().NativeMemoryTrims;
-        var counted = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, trims))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "released")
-                {
-                    counted.TrySetResult($"released={tag.Value}");
-                }
-            }
-        });
-        listener.Start();
-        // Every 2 s by default.
-        var seen = await counted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var tags = await Measurements.NextAsync(trims, TimeSpan.FromSeconds(15));
+        var seen = $"released={tags.GetValueOrDefault("released")}";
         Assert.Matches("^released=(True|False)$", seen);
     }
 
@@ -154,20 +132,10 @@ public sealed class HeapSlackTests(TightHeapServer server) : IClassFixture<Tight
     [Fact]
     public async Task Garbage_that_reached_the_second_generation_is_collected_and_counted()
     {
-        // The server's own counter (drawbridge_managed_heap_collections_total), watched directly.
+        // The server's own counter (drawbridge_managed_heap_collections_total).
         var collections = server.Services.GetRequiredService<DrawbridgeMetrics>().ManagedHeapCollections;
-        var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, collections))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, _, _) => counted.TrySetResult());
-        listener.Start();
         var fullBefore = GC.CollectionCount(2);
+        var counted = Measurements.NextAsync(collections, TimeSpan.FromSeconds(20));
 
         // 8 MB of small objects promoted past the first two generations, then dropped: garbage the runtime would leave
         // in the second generation until that generation's budget runs out.
@@ -182,7 +150,7 @@ public sealed class HeapSlackTests(TightHeapServer server) : IClassFixture<Tight
         held.Clear();
         GC.Collect(0); // the last collection now reports a heap that includes the dropped 8 MB
 
-        await counted.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await counted;
         Assert.True(GC.CollectionCount(2) > fullBefore, "a full collection should have run");
     }
 }
