@@ -8,8 +8,9 @@ using Drawbridge.Insights;
 // Training options (defaults from TrainingOptions): --epochs --lr --l2 --sentiment-epochs --sentiment-l2 --char-ngrams
 //        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
-//        --no-neighbour-blend --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
+//        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2
+// Embedder: --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
 var folds = 5;
 var which = "all";
@@ -22,6 +23,7 @@ var themeOptions = new TrainingOptions().Themes;
 var sentimentOptions = new TrainingOptions().Sentiment;
 var embeddingWeight = new TrainingOptions().EmbeddingWeight;
 string? cacheFile = null;
+IReadOnlyList<int>? layers = null;
 var charNgrams = false;
 var classHead = new TrainingOptions().SentimentClassHead;
 var prior = new TrainingOptions().ThresholdPrior;
@@ -33,6 +35,7 @@ bool? atLeastOne = null;
 var softHead = new TrainingOptions().SoftmaxThemeHead;
 LinearTrainingOptions? softOptions = null;
 var neighbourBlend = new TrainingOptions().NeighbourBlend;
+var neighboursBySimilarityPart = new TrainingOptions().NeighboursBySimilarityPart;
 var neighbourK = new TrainingOptions().NeighbourK;
 var neighbourTemperature = new TrainingOptions().NeighbourTemperature;
 var neighbourWeight = new TrainingOptions().NeighbourWeight;
@@ -69,6 +72,7 @@ for (var i = 0; i < args.Length; i++)
         case "--no-softmax-head": softHead = false; break;
         case "--at-least-one": atLeastOne = args[++i] switch { "always" => true, "never" => false, _ => null }; break;
         case "--no-neighbour-blend": neighbourBlend = false; break;
+        case "--neighbours-on-whole-vector": neighboursBySimilarityPart = false; break;
         case "--neighbours": neighbourK = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--neighbour-temperature": neighbourTemperature = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--neighbour-weight": neighbourWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -79,6 +83,7 @@ for (var i = 0; i < args.Length; i++)
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
+        case "--layers": layers = args[++i].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(); break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -87,7 +92,7 @@ var root = FindRoot();
 var dataPath = Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
 var frameworkDir = Path.Combine(FindRepo(), "src", "Drawbridge.Insights", "Frameworks");
 Console.WriteLine($"data: {dataPath}");
-using var miniLm = new MiniLmEmbedder();
+using var miniLm = new MiniLmEmbedder(layers: layers);
 Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? miniLm.ModelName : "off")}, seed {seed}");
 
 var cache = new CachingEmbedder(miniLm);
@@ -110,6 +115,7 @@ var options = new TrainingOptions
     NeighbourTemperature = neighbourTemperature,
     NeighbourWeight = neighbourWeight,
     NeighbourBlend = neighbourBlend,
+    NeighboursBySimilarityPart = neighboursBySimilarityPart,
     AtLeastOneTheme = atLeastOne,
     SoftmaxThemeHead = softHead,
     SoftmaxTheme = softOptions,
@@ -118,7 +124,7 @@ var options = new TrainingOptions
     TokenAttentionLearningRate = attentionLr,
     TokenAttentionL2 = attentionL2,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2})");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2})");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -218,7 +224,7 @@ if (speed)
     var train = order.Take(trainSize).Select(i => data.Rows[i]).ToList();
     var rest = order.Skip(trainSize).Select(i => data.Rows[i].Text).ToArray();
     var fw = AsColumns(subcategories);
-    using var freshEmbedder = new MiniLmEmbedder();
+    using var freshEmbedder = new MiniLmEmbedder(layers: layers);
     ISentenceEmbedder? fresh = useEmbeddings ? freshEmbedder : null;
     var trainCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();

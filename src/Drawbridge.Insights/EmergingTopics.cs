@@ -37,7 +37,10 @@ public static class EmergingTopics
         {
             return new TopicsResult(texts.Count, candidates.Count, []);
         }
-        var vectors = embedder.Embed(candidates, progress);
+        // Clustered by the part of the embedding made for comparing comments (the model's own sentence embedding).
+        var similarity = embedder.SimilarityDimension;
+        var vectors = embedder.Embed(candidates, progress)
+            .Select(v => v.Length == similarity ? v : UnitLength(v.AsSpan(0, similarity).ToArray())).ToArray();
         var k = options.Clusters ?? Math.Clamp((int)Math.Round(Math.Sqrt(candidates.Count / 4.0)), 2, 15);
         k = Math.Min(k, candidates.Count);
         var (assignment, centroids) = KMeans(vectors, k, options.Seed);
@@ -94,6 +97,13 @@ public static class EmergingTopics
             topics.Add(new EmergingTopic(string.Join(" / ", keywords), keywords, members.Length, examples));
         }
         return new TopicsResult(texts.Count, candidates.Count, topics.OrderByDescending(t => t.Count).ToList());
+    }
+
+    private static float[] UnitLength(float[] vector)
+    {
+        var norm = TensorPrimitives.Norm(vector);
+        TensorPrimitives.Multiply(vector, norm > 0 ? 1f / norm : 0f, vector);
+        return vector;
     }
 
     internal static (int[] Assignment, float[][] Centroids) KMeans(float[][] vectors, int k, int seed)

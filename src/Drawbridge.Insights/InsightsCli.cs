@@ -180,14 +180,11 @@ public static class InsightsCli
         var textColumn = o.Required("text-column");
         var data = FeedbackCsv.ReadTexts(dataPath, textColumn, o.Value("id-column"));
         ReportRead(data, dataPath, output, error);
-        using var miniLm = new MiniLmEmbedder();
+        var model = o.Value("model") is { } modelPath ? InsightsModel.Load(modelPath) : null;
+        // Topics are found in the space of the model's embedder, so a model's coverage and the clusters agree.
+        using var miniLm = model?.EmbeddingModel is { } name ? MiniLmEmbedder.For(name) : new MiniLmEmbedder();
         var embedder = new CachingEmbedder(miniLm, tokenCapacity: ClassifyTokenCache);
-        FeedbackClassifier? classifier = null;
-        if (o.Value("model") is { } modelPath)
-        {
-            var model = InsightsModel.Load(modelPath);
-            classifier = new FeedbackClassifier(model, model.EmbeddingModel is null ? null : embedder);
-        }
+        var classifier = model is null ? null : new FeedbackClassifier(model, model.EmbeddingModel is null ? null : embedder);
         var defaults = new TopicOptions();
         var topicOptions = defaults with
         {
@@ -227,11 +224,11 @@ public static class InsightsCli
     {
         var expected = o.Value("framework") is { } frameworkPath ? Framework.Load(frameworkPath) : null;
         var model = InsightsModel.Load(o.Required("model"), expected);
-        var embedder = model.EmbeddingModel is null ? null : new MiniLmEmbedder();
+        var embedder = model.EmbeddingModel is null ? null : MiniLmEmbedder.For(model.EmbeddingModel);
         return (model, new FeedbackClassifier(model, embedder is null ? null : new CachingEmbedder(embedder, tokenCapacity: ClassifyTokenCache)), embedder);
     }
 
-    // Classifying reads each comment once; word pieces (about 30 KB a comment) are kept only for the first few
+    // Classifying reads each comment once; word pieces (about 60 KB a comment) are kept only for the first few
     // thousand distinct comments, where repeats such as "Nothing" or "All good" are found.
     private const int ClassifyTokenCache = 2_000;
 

@@ -311,7 +311,7 @@ public sealed class InsightsModel
                 neighbourWeight = reader.ReadSingle();
                 neighbourBlend = reader.ReadSingle();
                 neighbours = NeighbourLabels.Read(reader);
-                if (neighbours.Dimension != embeddingDimension
+                if (neighbours.Dimension > embeddingDimension
                     || neighbours.Width != InsightsTrainer.NeighbourWidth(learned.Length, framework.Sentiment)
                     || !(neighbourBlend >= 0 && neighbourBlend <= 1)
                     || (themeModel is not null && themeModel.DenseFeatures != embeddingDimension + (neighbourWeight > 0 ? neighbours.Width : 0)))

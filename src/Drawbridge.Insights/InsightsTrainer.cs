@@ -70,6 +70,12 @@ public sealed record TrainingOptions
     public bool NeighbourBlend { get; init; } = true;
 
     /// <summary>
+    /// Find neighbours on the embedder's similarity part only (<see cref="ISentenceEmbedder.SimilarityDimension"/>), not
+    /// on the whole vector.
+    /// </summary>
+    public bool NeighboursBySimilarityPart { get; init; } = true;
+
+    /// <summary>
     /// Whether a comment with no theme over its threshold gets its most likely theme anyway: null decides on the
     /// out-of-fold predictions (multi-label frameworks).
     /// </summary>
@@ -136,7 +142,7 @@ public static class InsightsTrainer
         {
             progress?.Report(new TrainingProgress("finding neighbours", 0, 1));
             neighbours = NeighbourLabels.Build(dense, NeighbourTargets(rows, learned, framework.Sentiment), NeighbourWidth(learned.Length, framework.Sentiment),
-                options.NeighbourK, options.NeighbourTemperature);
+                options.NeighbourK, options.NeighbourTemperature, options.NeighboursBySimilarityPart ? embedder?.SimilarityDimension ?? 0 : 0);
             shares = neighbours.LeaveOneOut(options.Parallelism, cancellationToken);
             progress?.Report(new TrainingProgress("finding neighbours", 1, 1));
         }

@@ -44,8 +44,9 @@ public sealed class NeighbourLabels
     }
 
     /// <param name="embeddings">Training comments' sentence embeddings (any length; they are normalised).</param>
+    /// <param name="dimension">How many leading values of each embedding the bank keeps and compares (0: all).</param>
     /// <param name="labels">Per training comment, the learned-theme positions (0..width-1) it carries.</param>
-    public static NeighbourLabels Build(IReadOnlyList<float[]> embeddings, IReadOnlyList<int[]> labels, int width, int k, float temperature)
+    public static NeighbourLabels Build(IReadOnlyList<float[]> embeddings, IReadOnlyList<int[]> labels, int width, int k, float temperature, int dimension = 0)
     {
         if (embeddings.Count != labels.Count)
         {
@@ -55,12 +56,13 @@ public sealed class NeighbourLabels
         {
             throw new ArgumentOutOfRangeException(nameof(k), "k must be at least 1 and the temperature positive");
         }
-        var dimension = embeddings.Count == 0 ? 0 : embeddings[0].Length;
+        var full = embeddings.Count == 0 ? 0 : embeddings[0].Length;
+        dimension = dimension > 0 ? Math.Min(dimension, full) : full;
         var vectors = new float[embeddings.Count * dimension];
         for (var i = 0; i < embeddings.Count; i++)
         {
             var row = vectors.AsSpan(i * dimension, dimension);
-            embeddings[i].AsSpan().CopyTo(row);
+            embeddings[i].AsSpan(0, dimension).CopyTo(row);
             Normalise(row);
         }
         return new NeighbourLabels(vectors, labels.Select(l => l.ToArray()).ToArray(), dimension, width, k, temperature);
@@ -87,13 +89,13 @@ public sealed class NeighbourLabels
         return Describe(queries, leaveOneOut: true, parallelism, cancellationToken);
     }
 
-    /// <summary>Features of new comments from their sentence embeddings.</summary>
+    /// <summary>Features of new comments from their sentence embeddings (of which the bank's leading <see cref="Dimension"/> values count).</summary>
     public float[][] Describe(IReadOnlyList<float[]> embeddings, int parallelism = 0, CancellationToken cancellationToken = default)
     {
         var queries = new float[embeddings.Count][];
         for (var i = 0; i < embeddings.Count; i++)
         {
-            queries[i] = embeddings[i].ToArray();
+            queries[i] = embeddings[i].AsSpan(0, Dimension).ToArray();
             Normalise(queries[i]);
         }
         return Describe(queries, leaveOneOut: false, parallelism, cancellationToken);

