@@ -44,8 +44,8 @@ public sealed class NeighbourLabels
     }
 
     /// <param name="embeddings">Training comments' sentence embeddings (any length; they are normalised).</param>
-    /// <param name="dimension">How many leading values of each embedding the bank keeps and compares (0: all).</param>
     /// <param name="labels">Per training comment, the learned-theme positions (0..width-1) it carries.</param>
+    /// <param name="dimension">How many leading values of each embedding the bank keeps and compares (0: all).</param>
     public static NeighbourLabels Build(IReadOnlyList<float[]> embeddings, IReadOnlyList<int[]> labels, int width, int k, float temperature, int dimension = 0)
     {
         if (embeddings.Count != labels.Count)

@@ -26,6 +26,20 @@ public sealed class NeighbourTests
     }
 
     [Fact]
+    public void A_bank_built_on_the_leading_part_of_the_vectors_ignores_the_rest()
+    {
+        // The groups are told apart by the first four values; four more values point every comment the other way.
+        var longer = Vectors.Select((v, i) => v.Concat(Labels[i][0] == 0 ? [0f, 0f, 0f, 5f] : [5f, 0f, 0f, 0f]).ToArray()).ToArray();
+        var bank = NeighbourLabels.Build(longer, Labels, width: 3, k: 3, temperature: 0.05f, dimension: 4);
+        Assert.Equal(4, bank.Dimension);
+        var shares = bank.Describe([[0f, 2f, 0.1f, 0.1f, 0f, 0f, 0f, 9f]]);
+        Assert.True(shares[0][1] > 0.99f, $"share of theme 1: {shares[0][1]}");
+        // On the whole vector, the trailing values win.
+        var whole = NeighbourLabels.Build(longer, Labels, width: 3, k: 3, temperature: 0.05f);
+        Assert.True(whole.Describe([[0f, 2f, 0.1f, 0.1f, 0f, 0f, 0f, 9f]])[0][0] > 0.99f);
+    }
+
+    [Fact]
     public void A_training_comment_is_described_by_the_others_not_by_itself()
     {
         // The last comment sits alone with theme 2 among theme-0 comments: left out, its neighbours say theme 0.
