@@ -40,7 +40,7 @@ public static class EmergingTopics
         // Clustered by the part of the embedding made for comparing comments (the model's own sentence embedding).
         var similarity = embedder.SimilarityDimension;
         var vectors = embedder.Embed(candidates, progress)
-            .Select(v => v.Length == similarity ? v : UnitLength(v.AsSpan(0, similarity).ToArray())).ToArray();
+            .Select(v => v.Length == similarity ? v : UnitLength(v[..similarity])).ToArray();
         var k = options.Clusters ?? Math.Clamp((int)Math.Round(Math.Sqrt(candidates.Count / 4.0)), 2, 15);
         k = Math.Min(k, candidates.Count);
         var (assignment, centroids) = KMeans(vectors, k, options.Seed);
@@ -101,8 +101,7 @@ public static class EmergingTopics
 
     private static float[] UnitLength(float[] vector)
     {
-        var norm = TensorPrimitives.Norm(vector);
-        TensorPrimitives.Multiply(vector, norm > 0 ? 1f / norm : 0f, vector);
+        MiniLmEmbedder.ToLength(vector, 1f);
         return vector;
     }
 

@@ -73,7 +73,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     /// <summary>The last layer's part when it comes first (the part the model was trained to compare sentences by), else all.</summary>
     public int SimilarityDimension => Layers[0] == ModelLayers ? Hidden : Dimension;
 
-    /// <summary>The model's layers pooled, 1-6 (0 is the word-piece embeddings before the first layer).</summary>
+    /// <summary>The model's layers pooled, 0-6 (0 is the word-piece embeddings before the first layer).</summary>
     public IReadOnlyList<int> Layers { get; }
 
     /// <summary>How many batches run at once; each runs on one thread.</summary>
@@ -85,7 +85,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0, IReadOnlyList<int>? layers = null)
     {
         Layers = layers ?? DefaultLayers;
-        if (Layers.Count == 0 || Layers.Any(l => l is < 0 or > ModelLayers) || Layers.Distinct().Count() != Layers.Count)
+        if (!AreLayers(Layers))
         {
             throw new ArgumentException($"layers must be distinct numbers from 0 to {ModelLayers}", nameof(layers));
         }
@@ -123,25 +123,19 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         var prefix = Name + " layers ";
         if (modelName.StartsWith(prefix, StringComparison.Ordinal))
         {
-            var parts = modelName[prefix.Length..].Split('+');
-            var layers = new List<int>();
-            foreach (var part in parts)
-            {
-                if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var layer)
-                    || layer > ModelLayers)
-                {
-                    layers.Clear();
-                    break;
-                }
-                layers.Add(layer);
-            }
-            if (layers.Count > 0 && layers.Distinct().Count() == layers.Count)
+            var layers = modelName[prefix.Length..].Split('+')
+                .Select(part => int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var layer) ? layer : -1)
+                .ToArray();
+            if (AreLayers(layers))
             {
                 return new MiniLmEmbedder(maxTokens, parallelism, layers);
             }
         }
         throw new InsightsException($"this model needs the sentence-embedding model '{modelName}', which this version of Drawbridge does not have");
     }
+
+    private static bool AreLayers(IReadOnlyList<int> layers) =>
+        layers.Count > 0 && layers.All(l => l is >= 0 and <= ModelLayers) && layers.Distinct().Count() == layers.Count;
 
     /// <summary>
     /// The model with each wanted layer's output as a graph output. A layer ends with its output LayerNorm, whose last
@@ -266,7 +260,8 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         };
         using var outputs = _session.Run(inputs, _layerOutputs);
         // Read row-major (batch, length, hidden) directly: the tensor's indexer is slow for a copy of every value.
-        var layerStates = outputs.Select(o => o.AsTensor<float>() is DenseTensor<float> dense ? dense.Buffer : o.AsTensor<float>().ToArray()).ToArray();
+        var layerStates = outputs.Select(o => o.AsTensor<float>())
+            .Select(t => t is DenseTensor<float> dense ? dense.Buffer : t.ToArray()).ToArray();
         var scale = 1f / MathF.Sqrt(layerStates.Length);
         var dim = Dimension;
         var result = new float[batch.Length][];
@@ -287,8 +282,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
                     {
                         var dst = p.AsSpan(t * dim + l * Hidden, Hidden);
                         row.Slice((t + 1) * Hidden, Hidden).CopyTo(dst);
-                        ToUnitLength(dst);
-                        TensorPrimitives.Multiply(dst, scale, dst);
+                        ToLength(dst, scale);
                     }
                 }
                 var part = v.AsSpan(l * Hidden, Hidden);
@@ -296,8 +290,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
                 {
                     TensorPrimitives.Add(part, row.Slice(t * Hidden, Hidden), part);
                 }
-                ToUnitLength(part); // the mean's direction: dividing by n first would not change it
-                TensorPrimitives.Multiply(part, scale, part);
+                ToLength(part, scale); // the mean's direction: dividing by n first would not change it
             }
             if (pieces is not null)
             {
@@ -308,10 +301,11 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         return (result, pieces);
     }
 
-    private static void ToUnitLength(Span<float> vector)
+    /// <summary>Scales a vector in place to the given length (a zero vector stays zero).</summary>
+    internal static void ToLength(Span<float> vector, float length)
     {
         var norm = TensorPrimitives.Norm(vector);
-        TensorPrimitives.Multiply(vector, norm > 0 ? 1f / norm : 0f, vector);
+        TensorPrimitives.Multiply(vector, norm > 0 ? length / norm : 0f, vector);
     }
 
     public void Dispose() => _session.Dispose();
