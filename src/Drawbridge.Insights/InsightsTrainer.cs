@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Drawbridge.Insights;
@@ -159,60 +160,106 @@ public static class InsightsTrainer
         var attentionBlend = 0f;
         var softTargets = SoftTargets(targets, rows.Count, learned.Length);
         var parallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount;
-        var stages = 1 + (framework.Sentiment is null ? 0 : options.SentimentClassHead ? 2 : 1);
 
-        if (learned.Length > 0 && !framework.IsSingleLabel && options.ValidationFolds >= 2)
+        // Every model is one job, and all jobs share the cores: the validation folds' models (whose out-of-fold
+        // predictions choose the mix and the thresholds) and the final models, longest first (the attention heads), so
+        // no core waits for a fold while another trains. The final softmax and attention heads only matter when the
+        // validation mix gives them a weight; they are trained alongside anyway (usually it does) and dropped if not.
+        // Each job has its own seed, so the result does not depend on the order in which jobs run.
+        var validate = learned.Length > 0 && !framework.IsSingleLabel && options.ValidationFolds >= 2;
+        var folds = validate ? Folds(rows.Count, options.ValidationFolds, options.Seed) : [];
+        var foldRows = Enumerable.Range(0, validate ? options.ValidationFolds : 0)
+            .Select(f => Enumerable.Range(0, rows.Count).Where(i => folds[i] != f).ToArray()).ToArray();
+        var oof = validate ? new float[rows.Count * learned.Length] : [];
+        var oofSoft = validate && options.SoftmaxThemeHead ? new float[rows.Count * learned.Length] : null;
+        var oofAttention = validate && tokens is not null ? new float[rows.Count * learned.Length] : null;
+        var foldModels = new LinearModel[foldRows.Length];
+        var allRows = Enumerable.Range(0, rows.Count).ToArray();
+        var jobs = new List<Action>();
+        TokenAttention? attentionModel = null;
+        if (oofAttention is not null)
         {
-            var folds = Folds(rows.Count, options.ValidationFolds, options.Seed);
-            var oof = new float[rows.Count * learned.Length];
-            var oofSoft = options.SoftmaxThemeHead ? new float[rows.Count * learned.Length] : null;
-            var oofAttention = tokens is not null ? new float[rows.Count * learned.Length] : null;
-            var foldModels = new LinearModel[options.ValidationFolds];
-            var done = 0;
-            progress?.Report(new TrainingProgress("tuning thresholds", 0, options.ValidationFolds));
-            Parallel.For(0, options.ValidationFolds, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, f =>
+            jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, targets, learned.Length, positiveWeights, options, options.Seed + 71, cancellationToken));
+            for (var f = 0; f < foldRows.Length; f++)
             {
-                var train = Enumerable.Range(0, rows.Count).Where(i => folds[i] != f).ToArray();
+                var fold = f;
+                jobs.Add(() =>
+                {
+                    var attention = FitAttention(foldRows[fold], tokens!, dense!, targets, learned.Length, positiveWeights, options, options.Seed + fold + 71, cancellationToken);
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        if (folds[i] == fold)
+                        {
+                            attention.Predict(tokens![i], dense![i], oofAttention.AsSpan(i * learned.Length, learned.Length));
+                        }
+                    }
+                });
+            }
+        }
+        LinearModel? themeModel = null;
+        if (learned.Length > 0)
+        {
+            jobs.Add(() => themeModel = LinearTrainer.Fit(x, targets, learned.Length, features.Count, denseDim, softmax: false, positiveWeights,
+                options.Themes with { Seed = options.Seed }, cancellationToken));
+        }
+        for (var f = 0; f < foldRows.Length; f++)
+        {
+            var fold = f;
+            var train = foldRows[f];
+            jobs.Add(() =>
+            {
                 var model = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(targets, train, learned.Length), learned.Length,
-                    features.Count, denseDim, softmax: false, positiveWeights, options.Themes with { Seed = options.Seed + f + 1 }, cancellationToken);
-                foldModels[f] = model;
+                    features.Count, denseDim, softmax: false, positiveWeights, options.Themes with { Seed = options.Seed + fold + 1 }, cancellationToken);
+                foldModels[fold] = model;
                 var p = new float[learned.Length];
                 for (var i = 0; i < rows.Count; i++)
                 {
-                    if (folds[i] != f)
+                    if (folds[i] == fold)
                     {
-                        continue;
+                        model.Predict(x[i], p);
+                        p.CopyTo(oof.AsSpan(i * learned.Length));
                     }
-                    model.Predict(x[i], p);
-                    p.CopyTo(oof.AsSpan(i * learned.Length));
                 }
-                if (oofSoft is not null)
+            });
+            if (oofSoft is not null)
+            {
+                jobs.Add(() =>
                 {
                     var soft = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(softTargets, train, learned.Length + 1), learned.Length + 1,
-                        features.Count, denseDim, softmax: true, null, (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + f + 51 }, cancellationToken);
+                        features.Count, denseDim, softmax: true, null, (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + fold + 51 }, cancellationToken);
                     var q = new float[learned.Length + 1];
                     for (var i = 0; i < rows.Count; i++)
                     {
-                        if (folds[i] == f)
+                        if (folds[i] == fold)
                         {
                             soft.Predict(x[i], q);
                             q.AsSpan(0, learned.Length).CopyTo(oofSoft.AsSpan(i * learned.Length));
                         }
                     }
-                }
-                if (oofAttention is not null)
-                {
-                    var attention = FitAttention(train, tokens!, dense!, targets, learned.Length, positiveWeights, options, options.Seed + f + 71, cancellationToken);
-                    for (var i = 0; i < rows.Count; i++)
-                    {
-                        if (folds[i] == f)
-                        {
-                            attention.Predict(tokens![i], dense![i], oofAttention.AsSpan(i * learned.Length, learned.Length));
-                        }
-                    }
-                }
-                progress?.Report(new TrainingProgress("tuning thresholds", Interlocked.Increment(ref done), options.ValidationFolds));
-            });
+                });
+            }
+        }
+        LinearModel? softModel = null;
+        if (oofSoft is not null)
+        {
+            jobs.Add(() => softModel = LinearTrainer.Fit(x, softTargets, learned.Length + 1, features.Count, denseDim, softmax: true, null,
+                (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + 51 }, cancellationToken));
+        }
+        LinearModel? sentimentModel = null;
+        LinearModel? sentimentClassModel = null;
+        int[] sentimentValues = [];
+        if (framework.Sentiment is { } scale)
+        {
+            jobs.Add(() => (sentimentModel, sentimentValues) = TrainSentiment(rows, x, features.Count, denseDim, scale, options, cancellationToken));
+            if (options.SentimentClassHead)
+            {
+                jobs.Add(() => sentimentClassModel = TrainSentimentClasses(rows, x, features.Count, denseDim, scale, options, cancellationToken));
+            }
+        }
+        RunJobs(jobs, parallelism, progress, cancellationToken);
+
+        if (validate)
+        {
             (blend, softBlend, attentionBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, oofAttention, targets, rows.Count, learned.Length);
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
             atLeastOne = options.AtLeastOneTheme ?? atLeastOne;
@@ -221,52 +268,8 @@ public static class InsightsTrainer
                 extraModels = foldModels;
             }
         }
-
-        LinearModel? themeModel = null;
-        LinearModel? sentimentModel = null;
-        LinearModel? sentimentClassModel = null;
-        int[] sentimentValues = [];
-        var finished = 0;
-        progress?.Report(new TrainingProgress("training final model", 0, stages));
-        var jobs = new List<Action>();
-        if (learned.Length > 0)
-        {
-            jobs.Add(() =>
-            {
-                themeModel = LinearTrainer.Fit(x, targets, learned.Length, features.Count, denseDim, softmax: false, positiveWeights,
-                    options.Themes with { Seed = options.Seed }, cancellationToken);
-                progress?.Report(new TrainingProgress("training final model", Interlocked.Increment(ref finished), stages));
-            });
-        }
-        if (framework.Sentiment is { } scale)
-        {
-            jobs.Add(() =>
-            {
-                (sentimentModel, sentimentValues) = TrainSentiment(rows, x, features.Count, denseDim, scale, options, cancellationToken);
-                progress?.Report(new TrainingProgress("training final model", Interlocked.Increment(ref finished), stages));
-            });
-            if (options.SentimentClassHead)
-            {
-                jobs.Add(() =>
-                {
-                    sentimentClassModel = TrainSentimentClasses(rows, x, features.Count, denseDim, scale, options, cancellationToken);
-                    progress?.Report(new TrainingProgress("training final model", Interlocked.Increment(ref finished), stages));
-                });
-            }
-        }
-        LinearModel? softModel = null;
-        if (softBlend > 0)
-        {
-            jobs.Add(() => softModel = LinearTrainer.Fit(x, softTargets, learned.Length + 1, features.Count, denseDim, softmax: true, null,
-                (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + 51 }, cancellationToken));
-        }
-        TokenAttention? attentionModel = null;
-        if (attentionBlend > 0)
-        {
-            jobs.Add(() => attentionModel = FitAttention(Enumerable.Range(0, rows.Count).ToArray(), tokens!, dense!, targets, learned.Length, positiveWeights,
-                options, options.Seed + 71, cancellationToken));
-        }
-        Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, jobs.ToArray());
+        softModel = softBlend > 0 ? softModel : null;
+        attentionModel = attentionBlend > 0 ? attentionModel : null;
 
         return new InsightsModel
         {
@@ -295,6 +298,21 @@ public static class InsightsTrainer
             SentimentValues = sentimentValues,
             SentimentClassModel = sentimentClassModel,
         };
+    }
+
+    private const string TrainingStage = "training models";
+
+    /// <summary>Runs the jobs on <paramref name="parallelism"/> threads, each taking the next job in list order when it is free.</summary>
+    private static void RunJobs(List<Action> jobs, int parallelism, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        progress?.Report(new TrainingProgress(TrainingStage, 0, jobs.Count));
+        Parallel.ForEach(Partitioner.Create((IEnumerable<Action>)jobs, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, job =>
+            {
+                job();
+                progress?.Report(new TrainingProgress(TrainingStage, Interlocked.Increment(ref done), jobs.Count));
+            });
     }
 
     private static TokenAttention FitAttention(int[] rows, float[][] tokens, float[][] dense, float[] targets, int width, float[] positiveWeights,
