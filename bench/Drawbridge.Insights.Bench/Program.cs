@@ -9,7 +9,7 @@ using Drawbridge.Insights;
 //        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
-//        --no-token-attention --attention-epochs --attention-lr --attention-l2
+//        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads
 // Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
 // --speed-joined N: for the speed figures only, every comment is N comments joined (longer texts than the shared data's).
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
@@ -44,6 +44,7 @@ var tokenAttention = new TrainingOptions().TokenAttention;
 var attentionEpochs = new TrainingOptions().TokenAttentionEpochs;
 var attentionLr = new TrainingOptions().TokenAttentionLearningRate;
 var attentionL2 = new TrainingOptions().TokenAttentionL2;
+var attentionHeads = new TrainingOptions().TokenAttentionHeads;
 var speedJoined = 1;
 var quantized = true;
 for (var i = 0; i < args.Length; i++)
@@ -82,6 +83,7 @@ for (var i = 0; i < args.Length; i++)
         case "--no-token-attention": tokenAttention = false; break;
         case "--attention-epochs": attentionEpochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-lr": attentionLr = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--attention-heads": attentionHeads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-l2": attentionL2 = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
@@ -128,8 +130,9 @@ var options = new TrainingOptions
     TokenAttentionEpochs = attentionEpochs,
     TokenAttentionLearningRate = attentionLr,
     TokenAttentionL2 = attentionL2,
+    TokenAttentionHeads = attentionHeads,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2})");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2}, {attentionHeads} heads)");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -192,7 +195,7 @@ if (cv)
                 predictions[testIndex[k]] = result[k];
             }
             last = model;
-            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, softmax head {model.SoftBlend:F1}, token attention {model.AttentionBlend:F1}, at least one theme {model.AtLeastOneTheme}");
+            Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, softmax head {model.SoftBlend:F1}, token attention {model.AttentionBlend:F1} ({model.TokenAttention?.Heads ?? 0} heads), at least one theme {model.AtLeastOneTheme}");
         }
         // Train counts per theme differ a little by fold; the report's "trained" column uses the last fold's.
         var report = Evaluator.Evaluate(last!, data.Rows, predictions);
@@ -256,6 +259,8 @@ if (speed)
     var trainSeconds = clock.Elapsed.TotalSeconds;
     var trainCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - trainCpu).TotalSeconds;
     Console.WriteLine();
+    Console.WriteLine();
+    Console.WriteLine($"token attention heads: {model.TokenAttention?.Heads.ToString(CultureInfo.InvariantCulture) ?? "none"}");
     Console.WriteLine($"== speed: trained {fw.Themes.Count}-theme multi-label framework + sentiment on {train.Count} comments in {trainSeconds:F1} s (end to end, {Environment.ProcessorCount} cores; {trainCpuSeconds:F1} CPU-seconds; load average {LoadAverage()})");
     var classifier = new FeedbackClassifier(model, fresh);
     var unseen = rest.Distinct(StringComparer.Ordinal).Take(2000).ToArray();

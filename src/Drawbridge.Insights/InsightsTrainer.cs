@@ -67,6 +67,17 @@ public sealed record TrainingOptions
     public float TokenAttentionLearningRate { get; init; } = 0.005f;
     public float TokenAttentionL2 { get; init; } = 1e-5f;
 
+    /// <summary>Queries per theme in the token attention head (at most; see <see cref="TokenAttentionBudget"/>).</summary>
+    public int TokenAttentionHeads { get; init; } = 2;
+
+    /// <summary>
+    /// Training the attention head costs about (word pieces of all comments) × (learned themes) × (heads). Heads beyond
+    /// the first are only trained while that stays within this budget (about two minutes of training on two cores), so
+    /// long comments keep training within minutes: 6,500 comments of the development data (15 word pieces each on
+    /// average) and 40 themes are 4 million per head; the same number of comments three times as long, 13 million.
+    /// </summary>
+    public long TokenAttentionBudget { get; init; } = 13_000_000;
+
     /// <summary>Also mix the neighbours' theme shares into the theme scores, by a weight chosen on validation (multi-label frameworks).</summary>
     public bool NeighbourBlend { get; init; } = true;
 
@@ -176,16 +187,20 @@ public static class InsightsTrainer
         var foldModels = new LinearModel[foldRows.Length];
         var allRows = Enumerable.Range(0, rows.Count).ToArray();
         var jobs = new List<Action>();
+        var attentionOptions = tokens is null ? options : options with
+        {
+            TokenAttentionHeads = AttentionHeads(tokens.Sum(t => (long)t.Length) / Math.Max(1, dense![0].Length), learned.Length, options),
+        };
         TokenAttention? attentionModel = null;
         if (oofAttention is not null)
         {
-            jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, targets, learned.Length, positiveWeights, options, options.Seed + 71, cancellationToken));
+            jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, targets, learned.Length, positiveWeights, attentionOptions, options.Seed + 71, cancellationToken));
             for (var f = 0; f < foldRows.Length; f++)
             {
                 var fold = f;
                 jobs.Add(() =>
                 {
-                    var attention = FitAttention(foldRows[fold], tokens!, dense!, targets, learned.Length, positiveWeights, options, options.Seed + fold + 71, cancellationToken);
+                    var attention = FitAttention(foldRows[fold], tokens!, dense!, targets, learned.Length, positiveWeights, attentionOptions, options.Seed + fold + 71, cancellationToken);
                     for (var i = 0; i < rows.Count; i++)
                     {
                         if (folds[i] == fold)
@@ -302,6 +317,13 @@ public static class InsightsTrainer
 
     private const string TrainingStage = "training models";
 
+    /// <summary>The attention heads per theme that fit <see cref="TrainingOptions.TokenAttentionBudget"/>: at least one, at most the option's.</summary>
+    internal static int AttentionHeads(long pieces, int themes, TrainingOptions options)
+    {
+        var perHead = Math.Max(1, pieces * themes);
+        return (int)Math.Clamp(options.TokenAttentionBudget / perHead, 1, Math.Max(1, options.TokenAttentionHeads));
+    }
+
     /// <summary>Runs the jobs on <paramref name="parallelism"/> threads, each taking the next job in list order when it is free.</summary>
     private static void RunJobs(List<Action> jobs, int parallelism, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -318,7 +340,7 @@ public static class InsightsTrainer
     private static TokenAttention FitAttention(int[] rows, float[][] tokens, float[][] dense, float[] targets, int width, float[] positiveWeights,
         TrainingOptions options, int seed, CancellationToken cancellationToken) =>
         Insights.TokenAttention.Fit(rows.Select(i => tokens[i]).ToArray(), rows.Select(i => dense[i]).ToArray(), Gather(targets, rows, width), width,
-            dense[0].Length, positiveWeights, options.TokenAttentionEpochs, options.TokenAttentionLearningRate, options.TokenAttentionL2, seed, cancellationToken);
+            dense[0].Length, positiveWeights, options.TokenAttentionEpochs, options.TokenAttentionLearningRate, options.TokenAttentionL2, seed, cancellationToken, options.TokenAttentionHeads);
 
     private static (LinearModel?, int[]) TrainSentiment(IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, int sparse, int dense,
         SentimentScale scale, TrainingOptions options, CancellationToken cancellationToken)

@@ -145,4 +145,79 @@ public sealed class TokenAttentionTests
         }
         Assert.Same(first[1], caching.Embed(["waited four hours"])[0]);
     }
+
+    [Fact]
+    public void Two_heads_learn_a_theme_that_needs_two_words_together_which_one_head_cannot()
+    {
+        // Theme 0 when words 0 and 1 both occur; theme 1 when word 2 occurs. One head reads one weighted mean of the
+        // comment's words, so "word 0 alone" and "words 0 and 1" look alike to it; two heads can each find one word.
+        static (float[][] Tokens, float[][] Sentences, float[] Targets) Data(int count, int seed)
+        {
+            var random = new Random(seed);
+            var tokens = new float[count][];
+            var sentences = new float[count][];
+            var targets = new float[count * 2];
+            for (var c = 0; c < count; c++)
+            {
+                var words = Enumerable.Range(0, random.Next(3, 7)).Select(_ => random.Next(3, Dimension)).ToList();
+                var kind = random.Next(4);
+                if (kind is 1 or 3)
+                {
+                    words[0] = 0;
+                }
+                if (kind is 2 or 3)
+                {
+                    words[^1] = 1;
+                }
+                if (random.Next(3) == 0)
+                {
+                    words[1] = 2;
+                }
+                tokens[c] = new float[words.Count * Dimension];
+                sentences[c] = new float[Dimension];
+                for (var i = 0; i < words.Count; i++)
+                {
+                    tokens[c][i * Dimension + words[i]] = 1f;
+                }
+                targets[c * 2] = kind == 3 ? 1f : 0f;
+                targets[c * 2 + 1] = words.Contains(2) ? 1f : 0f;
+            }
+            return (tokens, sentences, targets);
+        }
+
+        var (trainTokens, trainSentences, trainTargets) = Data(800, seed: 1);
+        var (tokens, sentences, targets) = Data(300, seed: 2);
+        double Accuracy(int heads)
+        {
+            var model = TokenAttention.Fit(trainTokens, trainSentences, trainTargets, outputs: 2, Dimension, [1f, 1f], epochs: 40,
+                learningRate: 0.02f, l2: 1e-5f, seed: 3, heads: heads);
+            Assert.Equal(heads, model.Heads);
+            var right = 0;
+            var p = new float[2];
+            for (var c = 0; c < tokens.Length; c++)
+            {
+                model.Predict(tokens[c], sentences[c], p);
+                right += (p[0] >= 0.5f) == (targets[c * 2] > 0.5f) ? 1 : 0;
+            }
+            return right / (double)tokens.Length;
+        }
+
+        var one = Accuracy(1);
+        var two = Accuracy(2);
+        Assert.True(two >= 0.95, $"two heads: {two:P0} of 'both words' decisions right");
+        Assert.True(one <= 0.85, $"one head: {one:P0} of 'both words' decisions right");
+    }
+
+    [Fact]
+    public void A_second_head_is_trained_only_while_the_comments_fit_the_attention_budget()
+    {
+        var options = new TrainingOptions();
+        Assert.Equal(2, options.TokenAttentionHeads);
+        // 6,500 comments of 15 word pieces and 40 themes: two heads. Three times as long: one.
+        Assert.Equal(2, InsightsTrainer.AttentionHeads(6_500 * 15, 40, options));
+        Assert.Equal(1, InsightsTrainer.AttentionHeads(6_500 * 46, 44, options));
+        Assert.Equal(1, InsightsTrainer.AttentionHeads(6_500 * 15, 40, options with { TokenAttentionHeads = 1 }));
+        Assert.Equal(1, InsightsTrainer.AttentionHeads(0, 0, options with { TokenAttentionBudget = 0 }));
+        Assert.Equal(4, InsightsTrainer.AttentionHeads(10, 2, options with { TokenAttentionHeads = 4 }));
+    }
 }
