@@ -9,7 +9,7 @@ using Drawbridge.Insights;
 //        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
-//        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads
+//        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads --attention-budget
 // Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
 // --speed-joined N: for the speed figures only, every comment is N comments joined (longer texts than the shared data's).
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
@@ -45,6 +45,7 @@ var attentionEpochs = new TrainingOptions().TokenAttentionEpochs;
 var attentionLr = new TrainingOptions().TokenAttentionLearningRate;
 var attentionL2 = new TrainingOptions().TokenAttentionL2;
 var attentionHeads = new TrainingOptions().TokenAttentionHeads;
+var attentionBudget = new TrainingOptions().TokenAttentionBudget;
 var speedJoined = 1;
 var quantized = true;
 for (var i = 0; i < args.Length; i++)
@@ -83,6 +84,7 @@ for (var i = 0; i < args.Length; i++)
         case "--no-token-attention": tokenAttention = false; break;
         case "--attention-epochs": attentionEpochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-lr": attentionLr = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--attention-budget": attentionBudget = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-heads": attentionHeads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-l2": attentionL2 = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -131,8 +133,9 @@ var options = new TrainingOptions
     TokenAttentionLearningRate = attentionLr,
     TokenAttentionL2 = attentionL2,
     TokenAttentionHeads = attentionHeads,
+    TokenAttentionBudget = attentionBudget,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2}, {attentionHeads} heads)");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2}, {attentionHeads} heads within {attentionBudget})");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
