@@ -59,9 +59,9 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     public static readonly IReadOnlyList<int> DefaultLayers = [6, 2];
 
     private const string Int8 = " int8";
-    private static readonly Lazy<byte[]> ModelBytes = new(LoadModel);
-    private static readonly Lazy<byte[]> QuantizedModel = new(() => Quantize(ModelBytes.Value));
-    private readonly int _batchSize;
+    // Parsed once per process; each embedder adds its layer outputs to a copy (the weights' bytes are shared, not copied).
+    private static readonly Lazy<Onnx.ModelProto> Model = new(() => Onnx.ModelProto.Parser.ParseFrom(LoadModel()));
+    private static readonly Lazy<Onnx.ModelProto> QuantizedModel = new(() => Quantize(Model.Value));
     private readonly InferenceSession _session;
     private readonly MiniLMTokenizer _tokenizer = new();
     private readonly Lock _tokenizerLock = new();
@@ -111,7 +111,6 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         }
         Quantized = quantized;
         ModelName = (quantized ? Name + Int8 : Name) + (Layers.SequenceEqual([ModelLayers]) ? "" : $" layers {string.Join('+', Layers)}");
-        _batchSize = quantized ? 1 : BatchSize;
         Dimension = Hidden * Layers.Count;
         MaxTokens = Math.Clamp(maxTokens, 8, 512);
         Parallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount;
@@ -128,7 +127,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
             IntraOpNumThreads = 1,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        (var model, _layerOutputs) = WithLayerOutputs(quantized ? QuantizedModel.Value : ModelBytes.Value, Layers);
+        (var model, _layerOutputs) = WithLayerOutputs(quantized ? QuantizedModel.Value : Model.Value, Layers);
         _session = new InferenceSession(model, options);
     }
 
@@ -166,9 +165,9 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     /// node adds the bias initializer <c>encoder.layer.{i}.output.LayerNorm.bias</c> (<c>embeddings.LayerNorm.bias</c>
     /// before the first layer); that node's output is the layer's hidden state.
     /// </summary>
-    private static (byte[] Model, string[] Outputs) WithLayerOutputs(byte[] bytes, IReadOnlyList<int> layers)
+    private static (byte[] Model, string[] Outputs) WithLayerOutputs(Onnx.ModelProto source, IReadOnlyList<int> layers)
     {
-        var model = Onnx.ModelProto.Parser.ParseFrom(bytes);
+        var model = source.Clone();
         var graph = model.Graph;
         var template = graph.Output.FirstOrDefault(o => o.Name == "last_hidden_state")
             ?? throw new InsightsException("the MiniLM model has no last_hidden_state output");
@@ -195,9 +194,9 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     /// symmetric (zero point 0, scale = the column's largest magnitude / 127). Products of two activations (attention
     /// scores) and the embedding tables stay 32-bit.
     /// </summary>
-    private static byte[] Quantize(byte[] bytes)
+    private static Onnx.ModelProto Quantize(Onnx.ModelProto source)
     {
-        var model = Onnx.ModelProto.Parser.ParseFrom(bytes);
+        var model = source.Clone();
         var graph = model.Graph;
         var weights = graph.Initializer.ToDictionary(i => i.Name);
         var replaced = new HashSet<string>();
@@ -260,7 +259,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         {
             model.OpsetImport.Add(new Onnx.OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
         }
-        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+        return model;
     }
 
     private static Onnx.TensorProto Initializer(string name, Onnx.TensorProto.Types.DataType type, byte[] data, params long[] dims)
@@ -301,7 +300,8 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ThenBy(i => i).ToArray();
         var result = new float[texts.Count][];
         var pieces = withTokens ? new float[texts.Count][] : null;
-        var batchSize = _batchSize;
+        // 8-bit runs quantize their input over the whole run, so each comment runs alone (see Quantized).
+        var batchSize = Quantized ? 1 : BatchSize;
         var batches = (order.Length + batchSize - 1) / batchSize;
         var done = 0;
         var gate = new Lock();
