@@ -179,8 +179,12 @@ public static class InsightsTrainer
         // Each job has its own seed, so the result does not depend on the order in which jobs run.
         var validate = learned.Length > 0 && !framework.IsSingleLabel && options.ValidationFolds >= 2;
         var folds = validate ? Folds(rows.Count, options.ValidationFolds, options.Seed) : [];
+        // Per validation fold, the rows its models learn from and the rows they predict (out of fold).
         var foldRows = Enumerable.Range(0, validate ? options.ValidationFolds : 0)
             .Select(f => Enumerable.Range(0, rows.Count).Where(i => folds[i] != f).ToArray()).ToArray();
+        var heldOut = Enumerable.Range(0, foldRows.Length)
+            .Select(f => Enumerable.Range(0, rows.Count).Where(i => folds[i] == f).ToArray()).ToArray();
+        var foldX = foldRows.Select(train => train.Select(i => x[i]).ToArray()).ToArray();
         var oof = validate ? new float[rows.Count * learned.Length] : [];
         var oofSoft = validate && options.SoftmaxThemeHead ? new float[rows.Count * learned.Length] : null;
         var oofAttention = validate && tokens is not null ? new float[rows.Count * learned.Length] : null;
@@ -201,12 +205,9 @@ public static class InsightsTrainer
                 jobs.Add(() =>
                 {
                     var attention = FitAttention(foldRows[fold], tokens!, dense!, targets, learned.Length, positiveWeights, attentionOptions, options.Seed + fold + 71, cancellationToken);
-                    for (var i = 0; i < rows.Count; i++)
+                    foreach (var i in heldOut[fold])
                     {
-                        if (folds[i] == fold)
-                        {
-                            attention.Predict(tokens![i], dense![i], oofAttention.AsSpan(i * learned.Length, learned.Length));
-                        }
+                        attention.Predict(tokens![i], dense![i], oofAttention.AsSpan(i * learned.Length, learned.Length));
                     }
                 });
             }
@@ -223,33 +224,27 @@ public static class InsightsTrainer
             var train = foldRows[f];
             jobs.Add(() =>
             {
-                var model = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(targets, train, learned.Length), learned.Length,
+                var model = LinearTrainer.Fit(foldX[fold], Gather(targets, train, learned.Length), learned.Length,
                     features.Count, denseDim, softmax: false, positiveWeights, options.Themes with { Seed = options.Seed + fold + 1 }, cancellationToken);
                 foldModels[fold] = model;
                 var p = new float[learned.Length];
-                for (var i = 0; i < rows.Count; i++)
+                foreach (var i in heldOut[fold])
                 {
-                    if (folds[i] == fold)
-                    {
-                        model.Predict(x[i], p);
-                        p.CopyTo(oof.AsSpan(i * learned.Length));
-                    }
+                    model.Predict(x[i], p);
+                    p.CopyTo(oof.AsSpan(i * learned.Length));
                 }
             });
             if (oofSoft is not null)
             {
                 jobs.Add(() =>
                 {
-                    var soft = LinearTrainer.Fit(train.Select(i => x[i]).ToArray(), Gather(softTargets, train, learned.Length + 1), learned.Length + 1,
+                    var soft = LinearTrainer.Fit(foldX[fold], Gather(softTargets, train, learned.Length + 1), learned.Length + 1,
                         features.Count, denseDim, softmax: true, null, (options.SoftmaxTheme ?? options.Themes) with { Seed = options.Seed + fold + 51 }, cancellationToken);
                     var q = new float[learned.Length + 1];
-                    for (var i = 0; i < rows.Count; i++)
+                    foreach (var i in heldOut[fold])
                     {
-                        if (folds[i] == fold)
-                        {
-                            soft.Predict(x[i], q);
-                            q.AsSpan(0, learned.Length).CopyTo(oofSoft.AsSpan(i * learned.Length));
-                        }
+                        soft.Predict(x[i], q);
+                        q.AsSpan(0, learned.Length).CopyTo(oofSoft.AsSpan(i * learned.Length));
                     }
                 });
             }
