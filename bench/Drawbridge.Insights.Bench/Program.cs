@@ -239,18 +239,11 @@ if (speed)
         // Longer comments: each is speedJoined comments of its own part of the data (training or unseen) joined.
         var random = new Random(seed);
         var trainPart = train;
-        train = Enumerable.Range(0, trainSize).Select(_ =>
-        {
-            var parts = Enumerable.Range(0, speedJoined).Select(_ => trainPart[random.Next(trainPart.Count)]).ToList();
-            return parts[0] with
-            {
-                Text = string.Join(" ", parts.Select(p => p.Text.Trim())),
-                Themes = parts.SelectMany(p => p.Themes).Distinct().Order().ToList(),
-                Sentiment = parts.All(p => p.Sentiment == parts[0].Sentiment) ? parts[0].Sentiment : null,
-            };
-        }).ToList();
+        train = Enumerable.Range(0, trainSize)
+            .Select(_ => Joined(Enumerable.Range(0, speedJoined).Select(_ => trainPart[random.Next(trainPart.Count)]).ToList()))
+            .ToList();
         var restPart = rest;
-        rest = Enumerable.Range(0, 4000).Select(_ => string.Join(" ", Enumerable.Range(0, speedJoined).Select(_ => restPart[random.Next(restPart.Length)].Trim()))).ToArray();
+        rest = Enumerable.Range(0, 4000).Select(_ => string.Join(" ", Enumerable.Range(0, speedJoined).Select(_ => restPart[random.Next(restPart.Length)]))).ToArray();
         Console.WriteLine($"speed on joined comments: {speedJoined} per comment, mean {train.Average(r => r.Text.Length):F0} characters (training), {rest.Average(t => t.Length):F0} (unseen)");
     }
     var fw = AsColumns(subcategories);
@@ -322,13 +315,7 @@ static List<FeedbackRow> Merged(IReadOnlyList<FeedbackRow> rows, int seed)
         var first = rows[order[k]];
         if (k + 1 < order.Length && random.NextDouble() < 0.35)
         {
-            var second = rows[order[++k]];
-            merged.Add(first with
-            {
-                Text = first.Text.TrimEnd() + " " + second.Text.TrimStart(),
-                Themes = first.Themes.Union(second.Themes).Order().ToList(),
-                Sentiment = first.Sentiment == second.Sentiment ? first.Sentiment : null,
-            });
+            merged.Add(Joined([first, rows[order[++k]]]));
         }
         else
         {
@@ -337,6 +324,14 @@ static List<FeedbackRow> Merged(IReadOnlyList<FeedbackRow> rows, int seed)
     }
     return merged;
 }
+
+// Comments joined into one (texts are trimmed when read), carrying all their themes, and their sentiment when they agree.
+static FeedbackRow Joined(IReadOnlyList<FeedbackRow> parts) => parts[0] with
+{
+    Text = string.Join(" ", parts.Select(p => p.Text)),
+    Themes = parts.SelectMany(p => p.Themes).Distinct().Order().ToList(),
+    Sentiment = parts.All(p => p.Sentiment == parts[0].Sentiment) ? parts[0].Sentiment : null,
+};
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
