@@ -3,16 +3,18 @@ using System.Globalization;
 using Drawbridge.Insights;
 
 // Cross-validation and speed figures for the insights engine on the shared development data.
-// Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all|merged]
+// Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all|merged|merged3]
 //        [--no-embeddings] [--no-speed | --speed-only] [--train-size 6500] [--seed 17] [--embedding-cache FILE]
 // Training options (defaults from TrainingOptions): --epochs --lr --l2 --sentiment-epochs --sentiment-l2 --char-ngrams
 //        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads --attention-budget
+//        --attention-logistic (a logistic per theme instead of one softmax) --max-attention-blend TENTHS
 // Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
 // --speed-joined N: for the speed figures only, every comment is N comments joined (longer texts than the shared data's).
-// "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check.
+// "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check;
+// "merged3" joins comments in ones, twos and threes (two on average), a denser one.
 var folds = 5;
 var which = "all";
 var useEmbeddings = true;
@@ -45,6 +47,8 @@ var attentionEpochs = new TrainingOptions().TokenAttentionEpochs;
 var attentionLr = new TrainingOptions().TokenAttentionLearningRate;
 var attentionL2 = new TrainingOptions().TokenAttentionL2;
 var attentionHeads = new TrainingOptions().TokenAttentionHeads;
+var attentionSoftmax = new TrainingOptions().TokenAttentionSoftmax;
+var maxAttentionBlend = new TrainingOptions().MaxAttentionBlend;
 var attentionBudget = new TrainingOptions().TokenAttentionBudget;
 var speedJoined = 1;
 var quantized = true;
@@ -85,6 +89,9 @@ for (var i = 0; i < args.Length; i++)
         case "--attention-epochs": attentionEpochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-lr": attentionLr = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-budget": attentionBudget = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--attention-softmax": attentionSoftmax = true; break;
+        case "--attention-logistic": attentionSoftmax = false; break;
+        case "--max-attention-blend": maxAttentionBlend = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-heads": attentionHeads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--attention-l2": attentionL2 = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -133,9 +140,11 @@ var options = new TrainingOptions
     TokenAttentionLearningRate = attentionLr,
     TokenAttentionL2 = attentionL2,
     TokenAttentionHeads = attentionHeads,
+    TokenAttentionSoftmax = attentionSoftmax,
+    MaxAttentionBlend = maxAttentionBlend,
     TokenAttentionBudget = attentionBudget,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2}, {attentionHeads} heads within {attentionBudget})");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2}, {attentionHeads} heads within {attentionBudget}, softmax {attentionSoftmax}, mix up to {maxAttentionBlend / 10.0})");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -159,10 +168,10 @@ var subcategories = Framework.Load(Path.Combine(frameworkDir, "phase1-subcategor
 
 if (cv)
 {
-    foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true), ("merged", subcategories, true) })
+    foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true), ("merged", subcategories, true), ("merged3", subcategories, true) })
     {
         // "merged" is not part of "all": a synthetic multi-label check, not a figure of the real data.
-        if (which != name && (which != "all" || name == "merged"))
+        if (which != name && (which != "all" || name.StartsWith("merged", StringComparison.Ordinal)))
         {
             continue;
         }
@@ -170,6 +179,10 @@ if (cv)
         if (name == "merged")
         {
             data = data with { Rows = Merged(data.Rows, seed) };
+        }
+        else if (name == "merged3")
+        {
+            data = data with { Rows = MergedDense(data.Rows, seed) };
         }
         var fw = asColumns ? AsColumns(framework) : framework;
         Console.WriteLine();
@@ -321,6 +334,24 @@ static List<FeedbackRow> Merged(IReadOnlyList<FeedbackRow> rows, int seed)
         {
             merged.Add(first);
         }
+    }
+    return merged;
+}
+
+// A denser multi-label version: comments of one, two or three joined (3 : 4 : 3), two on average, as in frameworks
+// where most comments carry several themes.
+static List<FeedbackRow> MergedDense(IReadOnlyList<FeedbackRow> rows, int seed)
+{
+    var random = new Random(seed);
+    var order = Enumerable.Range(0, rows.Count).ToArray();
+    random.Shuffle(order);
+    var merged = new List<FeedbackRow>();
+    for (var k = 0; k < order.Length;)
+    {
+        var roll = random.NextDouble();
+        var take = Math.Min(roll < 0.3 ? 1 : roll < 0.7 ? 2 : 3, order.Length - k);
+        merged.Add(Joined(order.Skip(k).Take(take).Select(i => rows[i]).ToList()));
+        k += take;
     }
     return merged;
 }

@@ -57,7 +57,7 @@ public sealed class InsightsModel
             TokenAttention!.Predict(x.Tokens, x.Sentence, attention);
         }
         Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend,
-            attention, attention.IsEmpty ? 0 : AttentionBlend);
+            attention.IsEmpty ? default : attention[..p.Length], attention.IsEmpty ? 0 : AttentionBlend);
     }
 
     /// <summary>Theme scores mixed with neighbour shares and softmax-head probabilities, by their weights (the rest stays).</summary>
@@ -324,8 +324,8 @@ public sealed class InsightsModel
             if (reader.ReadBoolean())
             {
                 attentionBlend = reader.ReadSingle();
-                attention = TokenAttention.Read(reader);
-                if (attention.Outputs != learned.Length || attention.Dimension != embeddingDimension || !(attentionBlend > 0 && attentionBlend < 1) || themeModel is null)
+                attention = TokenAttention.Read(reader, learned.Length);
+                if (attention.Dimension != embeddingDimension || !(attentionBlend > 0 && attentionBlend < 1) || themeModel is null)
                 {
                     throw new InsightsException($"{source} is damaged: its parts do not fit together");
                 }

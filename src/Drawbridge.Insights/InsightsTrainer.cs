@@ -71,6 +71,15 @@ public sealed record TrainingOptions
     public int TokenAttentionHeads { get; init; } = 2;
 
     /// <summary>
+    /// Train the token attention head as one softmax over the learned themes and "no theme" (a comment's themes sharing its
+    /// probability), so themes compete for a comment's words; otherwise as a logistic per theme.
+    /// </summary>
+    public bool TokenAttentionSoftmax { get; init; } = true;
+
+    /// <summary>Largest mix weight of the token attention head, in tenths.</summary>
+    public int MaxAttentionBlend { get; init; } = 5;
+
+    /// <summary>
     /// Training the attention head costs about (word pieces of all comments) × (learned themes) × (heads). Heads beyond
     /// the first are only trained while that stays within this budget (about two minutes of training on two cores), so
     /// long comments keep training within minutes: 6,500 comments of the development data (15 word pieces each on
@@ -198,16 +207,20 @@ public static class InsightsTrainer
         TokenAttention? attentionModel = null;
         if (oofAttention is not null)
         {
-            jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, targets, learned.Length, positiveWeights, attentionOptions, options.Seed + 71, cancellationToken));
+            var attentionTargets = options.TokenAttentionSoftmax ? softTargets : targets;
+            var attentionWidth = options.TokenAttentionSoftmax ? learned.Length + 1 : learned.Length;
+            jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + 71, cancellationToken));
             for (var f = 0; f < foldRows.Length; f++)
             {
                 var fold = f;
                 jobs.Add(() =>
                 {
-                    var attention = FitAttention(foldRows[fold], tokens!, dense!, targets, learned.Length, positiveWeights, attentionOptions, options.Seed + fold + 71, cancellationToken);
+                    var attention = FitAttention(foldRows[fold], tokens!, dense!, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + fold + 71, cancellationToken);
+                    var q = new float[attentionWidth];
                     foreach (var i in heldOut[fold])
                     {
-                        attention.Predict(tokens![i], dense![i], oofAttention.AsSpan(i * learned.Length, learned.Length));
+                        attention.Predict(tokens![i], dense![i], q);
+                        q.AsSpan(0, learned.Length).CopyTo(oofAttention.AsSpan(i * learned.Length, learned.Length));
                     }
                 });
             }
@@ -270,7 +283,7 @@ public static class InsightsTrainer
 
         if (validate)
         {
-            (blend, softBlend, attentionBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, oofAttention, targets, rows.Count, learned.Length);
+            (blend, softBlend, attentionBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, oofAttention, targets, rows.Count, learned.Length, options.MaxAttentionBlend);
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
             atLeastOne = options.AtLeastOneTheme ?? atLeastOne;
             if (options.EnsembleFolds)
@@ -335,7 +348,7 @@ public static class InsightsTrainer
     private static TokenAttention FitAttention(int[] rows, float[][] tokens, float[][] dense, float[] targets, int width, float[] positiveWeights,
         TrainingOptions options, int seed, CancellationToken cancellationToken) =>
         Insights.TokenAttention.Fit(rows.Select(i => tokens[i]).ToArray(), rows.Select(i => dense[i]).ToArray(), Gather(targets, rows, width), width,
-            dense[0].Length, positiveWeights, options.TokenAttentionEpochs, options.TokenAttentionLearningRate, options.TokenAttentionL2, seed, cancellationToken, options.TokenAttentionHeads);
+            dense[0].Length, positiveWeights, options.TokenAttentionEpochs, options.TokenAttentionLearningRate, options.TokenAttentionL2, seed, cancellationToken, options.TokenAttentionHeads, options.TokenAttentionSoftmax);
 
     private static (LinearModel?, int[]) TrainSentiment(IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, int sparse, int dense,
         SentimentScale scale, TrainingOptions options, CancellationToken cancellationToken)
@@ -426,12 +439,12 @@ public static class InsightsTrainer
     /// to 0.8 in steps of 0.1 (attention to 0.5), the linear scores keeping at least 0.1. Returns the weights and the mixed scores.
     /// </summary>
     internal static (float Neighbours, float Soft, float Attention, float[] Scores) TuneMix(float[] scores, float[][]? shares, float[]? soft,
-        float[]? attention, float[] targets, int n, int width)
+        float[]? attention, float[] targets, int n, int width, int maxAttention = 5)
     {
         var best = (0f, 0f, 0f);
         var bestScore = double.NegativeInfinity;
         var bestScores = scores;
-        for (var e = 0; e <= (attention is null ? 0 : 5); e++)
+        for (var e = 0; e <= (attention is null ? 0 : maxAttention); e++)
         {
             for (var a = 0; a <= (shares is null ? 0 : 8) && a + e <= 9; a++)
             {

@@ -9,7 +9,8 @@ namespace Drawbridge.Insights;
 /// four hours") instead of one mean over the whole comment. With several heads a theme has several queries, each with
 /// its own weighted sum and output weights, and the logit adds what each head reads, so a theme can depend on two words
 /// together. Word-piece vectors are MiniLM's hidden states, unit length, without [CLS] and [SEP]. Trained by mini-batch
-/// Adam with L2 on weighted logistic loss; immutable afterwards.
+/// Adam with L2, either on weighted logistic loss per output or (<see cref="Softmax"/>) on one softmax over the outputs, the
+/// last of which is "no theme": then themes compete for a comment, as in the linear softmax head. Immutable afterwards.
 /// </summary>
 public sealed class TokenAttention
 {
@@ -22,6 +23,12 @@ public sealed class TokenAttention
     internal float[] Weights { get; }
     internal float[] SentenceWeights { get; }
     internal float[] Bias { get; }
+
+    /// <summary>
+    /// One softmax over the outputs, the last being "no theme", instead of a logistic per output. A comment's themes share
+    /// its probability (targets 1/labels each), so a theme's probability says how much of the comment is about it.
+    /// </summary>
+    public bool Softmax { get; private init; }
 
     internal TokenAttention(int outputs, int dimension, float[] queries, float[] weights, float[] sentenceWeights, float[] bias)
     {
@@ -42,7 +49,11 @@ public sealed class TokenAttention
         for (var t = 0; t < Outputs; t++)
         {
             var z = Logit(t, tokens, pieces, sentence, scratch.AsSpan(0, pieces * Heads), scratch.AsSpan(pieces * Heads, pieces * Heads));
-            probabilities[t] = 1f / (1f + MathF.Exp(-z));
+            probabilities[t] = Softmax ? z : 1f / (1f + MathF.Exp(-z));
+        }
+        if (Softmax)
+        {
+            TensorPrimitives.SoftMax(probabilities[..Outputs], probabilities[..Outputs]);
         }
     }
 
@@ -89,10 +100,11 @@ public sealed class TokenAttention
 
     /// <param name="tokens">Per comment, its word-piece vectors (pieces × dimension).</param>
     /// <param name="sentences">Per comment, its sentence embedding.</param>
-    /// <param name="targets">Comments × outputs, 0 or 1.</param>
-    /// <param name="positiveWeights">Weight of a positive example per output (negatives weigh 1).</param>
+    /// <param name="targets">Comments × outputs, 0 or 1; with <paramref name="softmax"/>, each comment's row sums to 1.</param>
+    /// <param name="positiveWeights">Weight of a positive example per output (negatives weigh 1); not used with <paramref name="softmax"/>.</param>
     public static TokenAttention Fit(IReadOnlyList<float[]> tokens, IReadOnlyList<float[]> sentences, float[] targets, int outputs, int dimension,
-        float[] positiveWeights, int epochs, float learningRate, float l2, int seed, CancellationToken cancellationToken = default, int heads = 1)
+        float[] positiveWeights, int epochs, float learningRate, float l2, int seed, CancellationToken cancellationToken = default, int heads = 1,
+        bool softmax = false)
     {
         var d = dimension;
         var n = tokens.Count;
@@ -103,14 +115,15 @@ public sealed class TokenAttention
         {
             weights[i] = (float)(random.NextDouble() - 0.5) * 0.02f;
         }
-        var model = new TokenAttention(outputs, d, new float[outputs * heads * d], weights, new float[outputs * d], new float[outputs]);
+        var model = new TokenAttention(outputs, d, new float[outputs * heads * d], weights, new float[outputs * d], new float[outputs]) { Softmax = softmax };
         float[][] parameters = [model.Queries, model.Weights, model.SentenceWeights, model.Bias];
         var gradients = parameters.Select(p => new float[p.Length]).ToArray();
         var first = parameters.Select(p => new float[p.Length]).ToArray();
         var second = parameters.Select(p => new float[p.Length]).ToArray();
         var maxPieces = tokens.Count == 0 ? 0 : tokens.Max(t => t.Length / d);
-        var attention = new float[maxPieces * heads];
-        var values = new float[maxPieces * heads];
+        var attention = new float[outputs * maxPieces * heads];
+        var values = new float[outputs * maxPieces * heads];
+        var logits = new float[outputs];
         var order = Enumerable.Range(0, n).ToArray();
         const int batchSize = 32;
         var step = 0;
@@ -131,16 +144,26 @@ public sealed class TokenAttention
                     var h = tokens[r];
                     var m = sentences[r];
                     var pieces = h.Length / d;
+                    var span = pieces * heads;
                     for (var t = 0; t < outputs; t++)
                     {
-                        var z = model.Logit(t, h, pieces, m, attention, values);
+                        logits[t] = model.Logit(t, h, pieces, m, attention.AsSpan(t * span, span), values.AsSpan(t * span, span));
+                    }
+                    if (softmax)
+                    {
+                        TensorPrimitives.SoftMax(logits, logits);
+                    }
+                    for (var t = 0; t < outputs; t++)
+                    {
                         var y = targets[r * outputs + t];
-                        var g = (1f / (1f + MathF.Exp(-z)) - y) * (y > 0.5f ? positiveWeights[t] : 1f) / count;
+                        var g = softmax
+                            ? (logits[t] - y) / count
+                            : (1f / (1f + MathF.Exp(-logits[t])) - y) * (y > 0.5f ? positiveWeights[t] : 1f) / count;
                         // Per head k: d z / d q = Σ a_i (c_i - c̄) h_i with c_i = w · h_i and c̄ = Σ a_i c_i; d z / d w = Σ a_i h_i.
                         for (var k = 0; k < heads; k++)
                         {
-                            var a = attention.AsSpan(k * pieces, pieces);
-                            var c = values.AsSpan(k * pieces, pieces);
+                            var a = attention.AsSpan(t * span + k * pieces, pieces);
+                            var c = values.AsSpan(t * span + k * pieces, pieces);
                             var pooled = 0f;
                             for (var i = 0; i < pieces; i++)
                             {
@@ -181,7 +204,8 @@ public sealed class TokenAttention
         LinearModel.WriteArray(writer, Bias);
     }
 
-    internal static TokenAttention Read(BinaryReader reader)
+    /// <param name="themes">The model's learned themes: a head with one output more is a softmax head (its last output is "no theme").</param>
+    internal static TokenAttention Read(BinaryReader reader, int themes)
     {
         var outputs = reader.ReadInt32();
         var dimension = reader.ReadInt32();
@@ -194,6 +218,10 @@ public sealed class TokenAttention
         {
             throw new InsightsException("model file is damaged: bad token attention head");
         }
-        return new TokenAttention(outputs, dimension, queries, weights, sentence, bias);
+        if (outputs != themes && outputs != themes + 1)
+        {
+            throw new InsightsException("model file is damaged: the token attention head does not fit the themes");
+        }
+        return new TokenAttention(outputs, dimension, queries, weights, sentence, bias) { Softmax = outputs == themes + 1 };
     }
 }

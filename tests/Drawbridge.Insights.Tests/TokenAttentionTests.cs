@@ -68,7 +68,7 @@ public sealed class TokenAttentionTests
         }
         stream.Position = 0;
         using var reader = new BinaryReader(stream);
-        var loaded = TokenAttention.Read(reader);
+        var loaded = TokenAttention.Read(reader, themes: 2);
         var (tokens, sentences, _) = Comments(20, seed: 4);
         var a = new float[2];
         var b = new float[2];
@@ -81,6 +81,58 @@ public sealed class TokenAttentionTests
             Assert.Equal(a, b);
             Assert.Equal(a, c);
         }
+    }
+
+    [Fact]
+    public void A_softmax_head_shares_a_comment_between_its_themes_and_no_theme_and_reads_back_as_softmax()
+    {
+        // Targets: a comment's themes share it equally; a comment with neither theme is "no theme" (the third output).
+        var (tokens, sentences, targets) = Comments(600, seed: 1);
+        var soft = SoftTargets(targets, tokens.Length);
+        var model = TokenAttention.Fit(tokens, sentences, soft, outputs: 3, Dimension, [1f, 1f, 1f], epochs: 30, learningRate: 0.02f, l2: 1e-5f,
+            seed: 3, softmax: true);
+        Assert.True(model.Softmax);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            model.Write(writer);
+        }
+        stream.Position = 0;
+        using var reader = new BinaryReader(stream);
+        var loaded = TokenAttention.Read(reader, themes: 2);
+        Assert.True(loaded.Softmax);
+
+        (tokens, sentences, targets) = Comments(200, seed: 2);
+        var expected = SoftTargets(targets, tokens.Length);
+        var p = new float[3];
+        var q = new float[3];
+        var correct = 0;
+        for (var c = 0; c < tokens.Length; c++)
+        {
+            model.Predict(tokens[c], sentences[c], p);
+            loaded.Predict(tokens[c], sentences[c], q);
+            Assert.Equal(p, q);
+            Assert.Equal(1f, p.Sum(), 3);
+            for (var t = 0; t < 3; t++)
+            {
+                // Each output near its share: 1 for the only theme, 1/2 each for two, 0 for an absent one.
+                correct += Math.Abs(p[t] - expected[c * 3 + t]) < 0.25f ? 1 : 0;
+            }
+        }
+        Assert.True(correct >= 0.95 * 3 * tokens.Length, $"{correct} of {3 * tokens.Length} shares within 0.25");
+    }
+
+    private static float[] SoftTargets(float[] targets, int count)
+    {
+        var soft = new float[count * 3];
+        for (var c = 0; c < count; c++)
+        {
+            var labels = targets[c * 2] + targets[c * 2 + 1];
+            soft[c * 3] = labels > 0 ? targets[c * 2] / labels : 0;
+            soft[c * 3 + 1] = labels > 0 ? targets[c * 2 + 1] / labels : 0;
+            soft[c * 3 + 2] = labels > 0 ? 0 : 1;
+        }
+        return soft;
     }
 
     [Fact]
