@@ -76,6 +76,12 @@ public sealed record TrainingOptions
     /// </summary>
     public bool TokenAttentionSoftmax { get; init; } = true;
 
+    /// <summary>
+    /// The softmax attention head is used only while comments with a theme carry at most this many learned themes on
+    /// average; on denser multi-label data a logistic per theme did as well or better (decision 0004).
+    /// </summary>
+    public float SoftmaxAttentionMaxLabels { get; init; } = 1.5f;
+
     /// <summary>Largest mix weight of the token attention head, in tenths.</summary>
     public int MaxAttentionBlend { get; init; } = 5;
 
@@ -207,8 +213,10 @@ public static class InsightsTrainer
         TokenAttention? attentionModel = null;
         if (oofAttention is not null)
         {
-            var attentionTargets = options.TokenAttentionSoftmax ? softTargets : targets;
-            var attentionWidth = options.TokenAttentionSoftmax ? learned.Length + 1 : learned.Length;
+            var attentionSoftmax = AttentionAsSoftmax(targets, rows.Count, learned.Length, options);
+            var attentionTargets = attentionSoftmax ? softTargets : targets;
+            var attentionWidth = attentionSoftmax ? learned.Length + 1 : learned.Length;
+            attentionOptions = attentionOptions with { TokenAttentionSoftmax = attentionSoftmax };
             jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + 71, cancellationToken));
             for (var f = 0; f < foldRows.Length; f++)
             {
@@ -324,6 +332,31 @@ public static class InsightsTrainer
     }
 
     private const string TrainingStage = "training models";
+
+    /// <summary>
+    /// Whether the token attention head is one softmax: when the option allows it and comments with a theme carry at most
+    /// <see cref="TrainingOptions.SoftmaxAttentionMaxLabels"/> learned themes on average.
+    /// </summary>
+    internal static bool AttentionAsSoftmax(float[] targets, int n, int width, TrainingOptions options)
+    {
+        if (!options.TokenAttentionSoftmax)
+        {
+            return false;
+        }
+        var labels = 0;
+        var labelled = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var count = 0;
+            for (var k = 0; k < width; k++)
+            {
+                count += targets[i * width + k] > 0.5f ? 1 : 0;
+            }
+            labels += count;
+            labelled += count > 0 ? 1 : 0;
+        }
+        return labelled == 0 || labels <= options.SoftmaxAttentionMaxLabels * labelled;
+    }
 
     /// <summary>The attention heads per theme that fit <see cref="TrainingOptions.TokenAttentionBudget"/>: at least one, at most the option's.</summary>
     internal static int AttentionHeads(long pieces, int themes, TrainingOptions options)

@@ -122,6 +122,18 @@ public sealed class TokenAttentionTests
         Assert.True(correct >= 0.95 * 3 * tokens.Length, $"{correct} of {3 * tokens.Length} shares within 0.25");
     }
 
+    [Fact]
+    public void The_attention_head_is_a_softmax_for_one_or_few_themes_per_comment_and_logistic_for_many()
+    {
+        // Four comments, three themes: one theme each (and a comment without one), then two or three themes each.
+        float[] sparse = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1];
+        float[] dense = [1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1];
+        var options = new TrainingOptions();
+        Assert.True(InsightsTrainer.AttentionAsSoftmax(sparse, 4, 3, options));
+        Assert.False(InsightsTrainer.AttentionAsSoftmax(dense, 4, 3, options));
+        Assert.False(InsightsTrainer.AttentionAsSoftmax(sparse, 4, 3, options with { TokenAttentionSoftmax = false }));
+    }
+
     private static float[] SoftTargets(float[] targets, int count)
     {
         var soft = new float[count * 3];
