@@ -61,14 +61,7 @@ public sealed class TokenAttentionTests
     {
         var first = Fit();
         var second = Fit();
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            first.Write(writer);
-        }
-        stream.Position = 0;
-        using var reader = new BinaryReader(stream);
-        var loaded = TokenAttention.Read(reader, themes: 2);
+        var loaded = WrittenAndRead(first, themes: 2);
         var (tokens, sentences, _) = Comments(20, seed: 4);
         var a = new float[2];
         var b = new float[2];
@@ -92,14 +85,7 @@ public sealed class TokenAttentionTests
         var model = TokenAttention.Fit(tokens, sentences, soft, outputs: 3, Dimension, [1f, 1f, 1f], epochs: 30, learningRate: 0.02f, l2: 1e-5f,
             seed: 3, softmax: true);
         Assert.True(model.Softmax);
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            model.Write(writer);
-        }
-        stream.Position = 0;
-        using var reader = new BinaryReader(stream);
-        var loaded = TokenAttention.Read(reader, themes: 2);
+        var loaded = WrittenAndRead(model, themes: 2);
         Assert.True(loaded.Softmax);
 
         (tokens, sentences, targets) = Comments(200, seed: 2);
@@ -132,6 +118,18 @@ public sealed class TokenAttentionTests
         Assert.True(InsightsTrainer.AttentionAsSoftmax(sparse, 4, 3, options));
         Assert.False(InsightsTrainer.AttentionAsSoftmax(dense, 4, 3, options));
         Assert.False(InsightsTrainer.AttentionAsSoftmax(sparse, 4, 3, options with { TokenAttentionSoftmax = false }));
+    }
+
+    private static TokenAttention WrittenAndRead(TokenAttention head, int themes)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            head.Write(writer);
+        }
+        stream.Position = 0;
+        using var reader = new BinaryReader(stream);
+        return TokenAttention.Read(reader, themes);
     }
 
     private static float[] SoftTargets(float[] targets, int count)
