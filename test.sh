@@ -31,11 +31,24 @@ if [ -z "${DRAWBRIDGE_TEST_POSTGRES:-}" ]; then
     exit 2
   fi
   pgdir=$(mktemp -d /tmp/drawbridge-pg.XXXXXX)
-  port=$(( 20000 + RANDOM % 20000 ))
   as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
   [ "$(id -u)" = 0 ] && chown postgres "$pgdir"
   as_pg "'$pgbin/initdb' -D '$pgdir/data' -A trust -U postgres >/dev/null"
-  as_pg "'$pgbin/pg_ctl' -D '$pgdir/data' -o \"-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c synchronous_commit=off -c max_connections=300\" -l '$pgdir/log' -w start >/dev/null"
+  # A port below the kernel's ephemeral range (32768 and up), so no client connection holds it; another server may
+  # still, so a few ports are tried.
+  started=
+  for attempt in 1 2 3 4 5; do
+    port=$(( 20000 + RANDOM % 12000 ))
+    if as_pg "'$pgbin/pg_ctl' -D '$pgdir/data' -o \"-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c synchronous_commit=off -c max_connections=300\" -l '$pgdir/log' -w start >/dev/null"; then
+      started=1
+      break
+    fi
+  done
+  if [ -z "$started" ]; then
+    echo "test.sh: PostgreSQL did not start on five ports; its log:" >&2
+    cat "$pgdir/log" >&2
+    exit 1
+  fi
   cleanup() { as_pg "'$pgbin/pg_ctl' -D '$pgdir/data' -m immediate stop >/dev/null" || true; rm -rf "$pgdir"; }
   export DRAWBRIDGE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Include Error Detail=true"
 fi
