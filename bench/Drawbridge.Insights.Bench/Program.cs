@@ -170,7 +170,7 @@ if (cv)
 {
     foreach (var (name, framework, asColumns) in new[] { ("categories", categories, false), ("subcategories", subcategories, false), ("columns", subcategories, true), ("merged", subcategories, true), ("merged3", subcategories, true) })
     {
-        // "merged" is not part of "all": a synthetic multi-label check, not a figure of the real data.
+        // "merged" and "merged3" are not part of "all": synthetic multi-label checks, not figures of the real data.
         if (which != name && (which != "all" || name.StartsWith("merged", StringComparison.Ordinal)))
         {
             continue;
@@ -267,7 +267,6 @@ if (speed)
     var model = InsightsTrainer.Train(fw, train, fresh, options);
     var trainSeconds = clock.Elapsed.TotalSeconds;
     var trainCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - trainCpu).TotalSeconds;
-    Console.WriteLine();
     Console.WriteLine();
     Console.WriteLine($"token attention heads: {model.TokenAttention?.Heads.ToString(CultureInfo.InvariantCulture) ?? "none"}");
     Console.WriteLine($"== speed: trained {fw.Themes.Count}-theme multi-label framework + sentiment on {train.Count} comments in {trainSeconds:F1} s (end to end, {Environment.ProcessorCount} cores; {trainCpuSeconds:F1} CPU-seconds; load average {LoadAverage()})");

@@ -83,7 +83,7 @@ public sealed record TrainingOptions
     public float SoftmaxAttentionMaxLabels { get; init; } = 1.5f;
 
     /// <summary>Largest mix weight of the token attention head, in tenths.</summary>
-    public int MaxAttentionBlend { get; init; } = 5;
+    public int MaxAttentionBlend { get; init; } = InsightsTrainer.DefaultMaxAttentionBlend;
 
     /// <summary>
     /// Training the attention head costs about (word pieces of all comments) × (learned themes) × (heads). Heads beyond
@@ -333,6 +333,9 @@ public static class InsightsTrainer
 
     private const string TrainingStage = "training models";
 
+    /// <summary>The token attention head's largest mix weight by default, in tenths (<see cref="TrainingOptions.MaxAttentionBlend"/>).</summary>
+    internal const int DefaultMaxAttentionBlend = 5;
+
     /// <summary>
     /// Whether the token attention head is one softmax: when the option allows it and comments with a theme carry at most
     /// <see cref="TrainingOptions.SoftmaxAttentionMaxLabels"/> learned themes on average.
@@ -469,10 +472,10 @@ public static class InsightsTrainer
     /// <summary>
     /// The mix of out-of-fold linear scores with leave-one-out neighbour shares, softmax-head probabilities and token
     /// attention probabilities (when given) that has the best macro-F1, each theme at its best threshold: weights from 0
-    /// to 0.8 in steps of 0.1 (attention to 0.5), the linear scores keeping at least 0.1. Returns the weights and the mixed scores.
+    /// to 0.8 in steps of 0.1 (attention to <paramref name="maxAttention"/> tenths), the linear scores keeping at least 0.1. Returns the weights and the mixed scores.
     /// </summary>
     internal static (float Neighbours, float Soft, float Attention, float[] Scores) TuneMix(float[] scores, float[][]? shares, float[]? soft,
-        float[]? attention, float[] targets, int n, int width, int maxAttention = 5)
+        float[]? attention, float[] targets, int n, int width, int maxAttention = DefaultMaxAttentionBlend)
     {
         var best = (0f, 0f, 0f);
         var bestScore = double.NegativeInfinity;
