@@ -26,6 +26,10 @@ var themeOptions = new TrainingOptions().Themes;
 var sentimentOptions = new TrainingOptions().Sentiment;
 var embeddingWeight = new TrainingOptions().EmbeddingWeight;
 string? cacheFile = null;
+string? dataOverride = null;
+var useContext = true;
+var contextWeight = 1f;
+var contextMissing = false;
 IReadOnlyList<int>? layers = null;
 var charNgrams = false;
 var classHead = new TrainingOptions().SentimentClassHead;
@@ -97,6 +101,10 @@ for (var i = 0; i < args.Length; i++)
         case "--embedding-weight": embeddingWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
+        case "--data": dataOverride = args[++i]; break;
+        case "--no-context": useContext = false; break;
+        case "--context-weight": contextWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--context-missing": contextMissing = true; break;
         case "--fp32": quantized = false; break;
         case "--speed-joined": speedJoined = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--layers": layers = args[++i].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(); break;
@@ -105,7 +113,7 @@ for (var i = 0; i < args.Length; i++)
 }
 
 var root = FindRoot();
-var dataPath = Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
+var dataPath = dataOverride ?? Path.Combine(root, "shared", "data", "feedback", "phase1-text-data.csv");
 var frameworkDir = Path.Combine(FindRepo(), "src", "Drawbridge.Insights", "Frameworks");
 Console.WriteLine($"data: {dataPath}");
 using var miniLm = new MiniLmEmbedder(layers: layers, quantized: quantized);
@@ -122,6 +130,8 @@ var options = new TrainingOptions
     EmbeddingWeight = embeddingWeight,
     CharNgrams = charNgrams,
     MaxTerms = maxTerms,
+    UseContext = useContext,
+    ContextWeight = contextWeight,
     SentimentClassHead = classHead,
     ThresholdPrior = prior,
     MaxPositiveWeight = maxPositiveWeight,
@@ -186,6 +196,7 @@ if (cv)
         }
         var fw = asColumns ? AsColumns(framework) : framework;
         Console.WriteLine();
+        Console.WriteLine($"context columns: {(useContext ? string.Join("; ", ContextDetection.Choose(data.Rows)) : "off")}, weight {contextWeight}{(contextMissing ? ", left out when classifying" : "")}");
         Console.WriteLine($"== {name}: {fw.Themes.Count} themes ({(fw.IsSingleLabel ? "single label column" : "0/1 columns, multi-label decoding")}), {data.Rows.Count} comments, {data.SkippedEmpty} empty skipped, {data.Issues.Count} dirty values");
         if (embedder is not null)
         {
@@ -205,7 +216,8 @@ if (cv)
             var model = InsightsTrainer.Train(fw, train, embedder, options);
             trainTime += clock.Elapsed;
             var classifier = new FeedbackClassifier(model, embedder);
-            var result = classifier.ClassifyMany(testIndex.Select(i => data.Rows[i].Text).ToArray());
+            // --context-missing: the test comments come without their context columns (a model still trained with them).
+            var result = classifier.ClassifyMany(testIndex.Select(i => contextMissing ? data.Rows[i] with { Context = null } : data.Rows[i]).ToArray());
             for (var k = 0; k < testIndex.Length; k++)
             {
                 predictions[testIndex[k]] = result[k];

@@ -35,9 +35,22 @@ public sealed class FeedbackClassifier
 
     public Classification Classify(string text) => ClassifyMany([text])[0];
 
-    public IReadOnlyList<Classification> ClassifyMany(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    public IReadOnlyList<Classification> ClassifyMany(IReadOnlyList<string> texts, IProgress<int>? progress = null) =>
+        ClassifyMany(texts, null, progress);
+
+    /// <summary>Rows as read from a CSV: their texts, and their context values for a model that uses context columns.</summary>
+    public IReadOnlyList<Classification> ClassifyMany(IReadOnlyList<FeedbackRow> rows, IProgress<int>? progress = null) =>
+        ClassifyMany(rows.Select(r => r.Text).ToArray(), rows.Select(r => r.Context).ToArray(), progress);
+
+    /// <summary>Texts with their context values by column (<see cref="Framework.ContextColumns"/>); a missing value counts as unknown.</summary>
+    public IReadOnlyList<Classification> ClassifyMany(IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyDictionary<string, string>?>? contexts,
+        IProgress<int>? progress = null)
     {
-        var features = Featurize(Model, _embedder, texts, progress);
+        if (contexts is not null && contexts.Count != texts.Count)
+        {
+            throw new ArgumentException("one context per text", nameof(contexts));
+        }
+        var features = Featurize(Model, _embedder, texts, progress, contexts);
         var result = new Classification[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
@@ -192,7 +205,8 @@ public sealed class FeedbackClassifier
         return (values[best], (SentimentClass)cls);
     }
 
-    internal static FeatureVector[] Featurize(InsightsModel model, ISentenceEmbedder? embedder, IReadOnlyList<string> texts, IProgress<int>? progress)
+    internal static FeatureVector[] Featurize(InsightsModel model, ISentenceEmbedder? embedder, IReadOnlyList<string> texts, IProgress<int>? progress,
+        IReadOnlyList<IReadOnlyDictionary<string, string>?>? contexts = null)
     {
         float[][]? dense = null;
         float[][]? shares = null;
@@ -214,7 +228,7 @@ public sealed class FeedbackClassifier
             }
             shares = model.Neighbours?.Describe(dense);
         }
-        var result = Featurize(model.Features, dense, model.EmbeddingWeight, shares, model.NeighbourWeight, texts);
+        var result = Featurize(model.Features, dense, model.EmbeddingWeight, shares, model.NeighbourWeight, texts, model.Framework.ContextColumns, contexts);
         if (tokens is not null)
         {
             for (var i = 0; i < result.Length; i++)
@@ -227,12 +241,12 @@ public sealed class FeedbackClassifier
 
     /// <summary>TF-IDF as the sparse part; the scaled embedding followed by the scaled neighbour shares as the dense part.</summary>
     internal static FeatureVector[] Featurize(TextFeatures features, float[][]? dense, float weight, float[][]? shares, float shareWeight,
-        IReadOnlyList<string> texts)
+        IReadOnlyList<string> texts, IReadOnlyList<string>? contextColumns = null, IReadOnlyList<IReadOnlyDictionary<string, string>?>? contexts = null)
     {
         var result = new FeatureVector[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
-            var (indices, values) = features.Transform(texts[i]);
+            var (indices, values) = features.Transform(texts[i], contextColumns, contexts?[i]);
             float[]? d = null;
             if (dense is not null)
             {

@@ -16,6 +16,12 @@ public sealed record FeedbackRow
 
     /// <summary>Sentiment on the framework's scale; null when absent or unreadable.</summary>
     public int? Sentiment { get; init; }
+
+    /// <summary>
+    /// The comment's context values by column (see <see cref="Framework.ContextColumns"/>): the framework's context
+    /// columns, or, while they are still to be chosen from labelled data, every column the framework does not use.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Context { get; init; }
 }
 
 /// <summary>A value that could not be used, reported with where it is and what it should have been.</summary>
@@ -25,7 +31,11 @@ public sealed record DataIssue(long Line, string Column, string Value, string Pr
 }
 
 /// <summary>Comments read from a CSV file, with what had to be skipped or ignored.</summary>
-public sealed record FeedbackData(IReadOnlyList<FeedbackRow> Rows, int SkippedEmpty, IReadOnlyList<DataIssue> Issues, bool HasLabels);
+public sealed record FeedbackData(IReadOnlyList<FeedbackRow> Rows, int SkippedEmpty, IReadOnlyList<DataIssue> Issues, bool HasLabels)
+{
+    /// <summary>Context columns the framework (or model) names that the file does not have; their values count as empty.</summary>
+    public IReadOnlyList<string> MissingContext { get; init; } = [];
+}
 
 /// <summary>Reads feedback CSV (RFC 4180: quoted fields, embedded newlines, commas in column names) for a framework.</summary>
 public static class FeedbackCsv
@@ -124,6 +134,39 @@ public static class FeedbackCsv
             }
         }
 
+        // Context: the framework's (or model's) context columns, each optional here (the caller decides whether a
+        // missing one is an error); while they are still to be chosen (a framework without the list, labelled data),
+        // every column the framework does not use is a candidate.
+        var contextColumns = new List<(string Name, int Index)>();
+        var missingContext = new List<string>();
+        if (framework.ContextColumns is { } named)
+        {
+            foreach (var name in named)
+            {
+                var index = headers.ToList().FindIndex(h => string.Equals(h.Trim(), name.Trim(), StringComparison.Ordinal));
+                if (index >= 0)
+                {
+                    contextColumns.Add((name, index));
+                }
+                else
+                {
+                    missingContext.Add(name);
+                }
+            }
+        }
+        else if (labelled)
+        {
+            var own = new HashSet<string>(framework.FrameworkColumns.Select(c => c.Trim()), StringComparer.Ordinal);
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var name = headers[i].Trim();
+                if (name.Length > 0 && !own.Contains(name) && contextColumns.All(c => c.Name != name))
+                {
+                    contextColumns.Add((name, i));
+                }
+            }
+        }
+
         var rows = new List<FeedbackRow>();
         var issues = new List<DataIssue>();
         var skipped = 0;
@@ -187,14 +230,27 @@ public static class FeedbackCsv
                         }
                     }
                 }
-                rows.Add(new FeedbackRow { Line = line, Id = id, Text = text, Themes = themes.ToArray(), Sentiment = sentiment });
+                Dictionary<string, string>? context = null;
+                if (contextColumns.Count > 0)
+                {
+                    context = new Dictionary<string, string>(contextColumns.Count, StringComparer.Ordinal);
+                    foreach (var (name, index) in contextColumns)
+                    {
+                        var value = csv.GetString(index).Trim();
+                        if (value.Length > 0)
+                        {
+                            context[name] = value;
+                        }
+                    }
+                }
+                rows.Add(new FeedbackRow { Line = line, Id = id, Text = text, Themes = themes.ToArray(), Sentiment = sentiment, Context = context });
             }
         }
         catch (CsvFormatException e)
         {
             throw new InsightsException($"{source}: malformed CSV near line {e.LineNumber}: {e.Message}", e);
         }
-        return new FeedbackData(rows, skipped, issues, labelled);
+        return new FeedbackData(rows, skipped, issues, labelled) { MissingContext = missingContext };
     }
 
     private static bool? ParseFlag(string value)

@@ -21,6 +21,43 @@ public sealed record Framework
     public required IReadOnlyList<ThemeDefinition> Themes { get; init; }
     public SentimentScale? Sentiment { get; init; }
 
+    /// <summary>
+    /// Columns that say something about a comment besides its text: the question it answers ("What was good?" or
+    /// "What could we do better?"), the service, the respondent's rating. Each value becomes a feature of the comment.
+    /// Absent (null): training picks them from the data (<see cref="ContextDetection"/>); empty: none. A trained model
+    /// holds the list it chose.
+    /// </summary>
+    public IReadOnlyList<string>? ContextColumns { get; init; }
+
+    /// <summary>The columns the framework reads labels or ids from, so none of them is ever context.</summary>
+    [JsonIgnore]
+    public IEnumerable<string> FrameworkColumns
+    {
+        get
+        {
+            yield return TextColumn;
+            if (IdColumn is not null)
+            {
+                yield return IdColumn;
+            }
+            if (LabelColumn is not null)
+            {
+                yield return LabelColumn;
+            }
+            foreach (var theme in Themes)
+            {
+                if (theme.Column is not null)
+                {
+                    yield return theme.Column;
+                }
+            }
+            if (Sentiment is not null)
+            {
+                yield return Sentiment.Column;
+            }
+        }
+    }
+
     [JsonIgnore]
     public bool IsSingleLabel => LabelColumn is not null;
 
@@ -109,6 +146,26 @@ public sealed record Framework
             if (s.Max - s.Min > 100)
             {
                 throw new InsightsException($"{source}: sentiment scale {s.Min}..{s.Max} is too wide");
+            }
+        }
+        if (ContextColumns is not null)
+        {
+            var own = new HashSet<string>(FrameworkColumns.Select(c => c.Trim()), StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var column in ContextColumns)
+            {
+                if (string.IsNullOrWhiteSpace(column))
+                {
+                    throw new InsightsException($"{source}: contextColumns has an empty column name");
+                }
+                if (own.Contains(column.Trim()))
+                {
+                    throw new InsightsException($"{source}: context column '{column}' is also the framework's text, id, label, theme or sentiment column");
+                }
+                if (!seen.Add(column.Trim()))
+                {
+                    throw new InsightsException($"{source}: context column '{column}' appears twice");
+                }
             }
         }
     }

@@ -77,7 +77,26 @@ public static class InsightsCli
         var dataPath = o.Required("data");
         var modelPath = o.Required("model");
         var data = FeedbackCsv.ReadLabelled(dataPath, framework);
+        if (data.MissingContext.Count > 0)
+        {
+            throw new InsightsException($"{dataPath}: missing context column '{data.MissingContext[0]}' named by the framework");
+        }
         ReportRead(data, dataPath, output, error);
+        if (framework.ContextColumns is null)
+        {
+            // Chosen here rather than inside training so the choice and its reasons can be shown.
+            var choices = ContextDetection.Choose(data.Rows);
+            framework = framework with { ContextColumns = choices.Where(c => c.Used).Select(c => c.Column).ToArray() };
+            output.WriteLine($"context columns (the framework names none, so chosen from the data): {Describe(choices.Where(c => c.Used))}");
+            if (choices.Any(c => !c.Used))
+            {
+                output.WriteLine($"  not context: {string.Join("; ", choices.Where(c => !c.Used))}");
+            }
+        }
+        else
+        {
+            output.WriteLine($"context columns (named by the framework): {(framework.ContextColumns.Count == 0 ? "none" : string.Join(", ", framework.ContextColumns))}");
+        }
         var defaults = new TrainingOptions();
         var trainingOptions = defaults with
         {
@@ -113,6 +132,9 @@ public static class InsightsCli
         return 0;
     }
 
+    private static string Describe(IEnumerable<ContextColumnChoice> used) =>
+        used.Any() ? string.Join(", ", used) : "none";
+
     private static int Classify(Options o, TextWriter output, TextWriter error)
     {
         o.Allow("model", "data", "out", "framework");
@@ -123,13 +145,13 @@ public static class InsightsCli
         var data = FeedbackCsv.ReadUnlabelled(dataPath, model.Framework);
         ReportRead(data, dataPath, output, error);
         var clock = Stopwatch.StartNew();
-        var texts = data.Rows.Select(r => r.Text).ToArray();
+        var rows = data.Rows;
         IReadOnlyList<Classification> results = [];
         WithProgress(error, (progress, _) =>
         {
             var stage = "classifying comments";
-            progress.Report(new TrainingProgress(stage, 0, texts.Length));
-            results = classifier.ClassifyMany(texts, new Relay(n => progress.Report(new TrainingProgress(stage, n, texts.Length))));
+            progress.Report(new TrainingProgress(stage, 0, rows.Count));
+            results = classifier.ClassifyMany(rows, new Relay(n => progress.Report(new TrainingProgress(stage, n, rows.Count))));
         });
         var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (directory is not null)
@@ -163,11 +185,11 @@ public static class InsightsCli
         var data = FeedbackCsv.ReadLabelled(dataPath, model.Framework);
         ReportRead(data, dataPath, output, error);
         IReadOnlyList<Classification> results = [];
-        var texts = data.Rows.Select(r => r.Text).ToArray();
+        var rows = data.Rows;
         WithProgress(error, (progress, _) =>
         {
             var stage = "classifying comments";
-            results = classifier.ClassifyMany(texts, new Relay(n => progress.Report(new TrainingProgress(stage, n, texts.Length))));
+            results = classifier.ClassifyMany(rows, new Relay(n => progress.Report(new TrainingProgress(stage, n, rows.Count))));
         });
         var report = Evaluator.Evaluate(model, data.Rows, results);
         output.WriteLine($"framework '{model.Framework.Name}' version {model.Framework.Version}");
@@ -237,6 +259,10 @@ public static class InsightsCli
     private static void ReportRead(FeedbackData data, string path, TextWriter output, TextWriter error)
     {
         output.WriteLine($"read {data.Rows.Count} comments from {path}" + (data.SkippedEmpty > 0 ? $"; skipped {data.SkippedEmpty} rows with empty text" : ""));
+        foreach (var column in data.MissingContext)
+        {
+            error.WriteLine($"warning: the model uses column '{column}' as context, and {path} does not have it: its comments are classified without it, which is less accurate");
+        }
         if (data.Issues.Count == 0)
         {
             return;

@@ -18,6 +18,12 @@ public sealed record TrainingOptions
     /// <summary>Scale of the (unit-length) embedding against the (unit-length) TF-IDF vector; 2 measured best.</summary>
     public float EmbeddingWeight { get; init; } = 2f;
     public int MinDocuments { get; init; } = 2;
+
+    /// <summary>Use context columns (<see cref="Framework.ContextColumns"/>, or those chosen from the data when it names none).</summary>
+    public bool UseContext { get; init; } = true;
+
+    /// <summary>The value of a context feature, beside the unit-length TF-IDF part.</summary>
+    public float ContextWeight { get; init; } = 1f;
     public int MaxTerms { get; init; } = 50_000;
     public bool CharNgrams { get; init; }
 
@@ -144,6 +150,11 @@ public static class InsightsTrainer
         }
         progress?.Report(new TrainingProgress("learning vocabulary", 0, 1));
         var features = TextFeatures.Learn(texts, options.MinDocuments, options.MaxTerms, options.CharNgrams);
+        // The model's framework names the context columns it uses, chosen from the data when the framework did not.
+        var contextColumns = !options.UseContext ? []
+            : framework.ContextColumns ?? ContextDetection.Choose(rows).Where(c => c.Used).Select(c => c.Column).ToArray();
+        framework = framework with { ContextColumns = contextColumns };
+        features = features.WithContext(contextColumns, rows.Select(r => r.Context), options.MinDocuments, options.ContextWeight);
         progress?.Report(new TrainingProgress("learning vocabulary", 1, 1));
         return Train(framework, rows, dense, tokens, features, dense is null ? null : embedder, options, progress, cancellationToken);
     }
@@ -173,7 +184,8 @@ public static class InsightsTrainer
             shares = neighbours.LeaveOneOut(options.Parallelism, cancellationToken);
             progress?.Report(new TrainingProgress("finding neighbours", 1, 1));
         }
-        var x = FeedbackClassifier.Featurize(features, dense, options.EmbeddingWeight, shares, options.NeighbourWeight, rows.Select(r => r.Text).ToArray());
+        var x = FeedbackClassifier.Featurize(features, dense, options.EmbeddingWeight, shares, options.NeighbourWeight, rows.Select(r => r.Text).ToArray(),
+            framework.ContextColumns, rows.Select(r => r.Context).ToArray());
         var denseDim = (embedder?.Dimension ?? 0) + (neighbours is not null && options.NeighbourWeight > 0 ? neighbours.Width : 0);
         var positiveWeights = learned.Select(t =>
             Math.Clamp(MathF.Sqrt((rows.Count - counts[t]) / (float)Math.Max(1, counts[t])), 1f, options.MaxPositiveWeight)).ToArray();

@@ -73,6 +73,69 @@ public sealed class TextFeatures
         return new TextFeatures(terms, idf, charNgrams);
     }
 
+    /// <summary>The feature name of a context value; no word or character n-gram can look like it.</summary>
+    public static string ContextTerm(string column, string value) => "\u0001" + column + "\u0001" + value;
+
+    /// <summary>
+    /// These features plus one per value of each context column seen in at least <paramref name="minDocuments"/>
+    /// comments. A context feature is 0 or <paramref name="weight"/> (kept in the idf slot) beside the unit-length
+    /// TF-IDF part, so the vocabulary and idf lists hold it and a model file needs nothing more.
+    /// </summary>
+    public TextFeatures WithContext(IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>?> contexts, int minDocuments, float weight)
+    {
+        if (columns.Count == 0)
+        {
+            return this;
+        }
+        var counts = columns.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
+        foreach (var context in contexts)
+        {
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (context?.GetValueOrDefault(columns[c]) is { } value)
+                {
+                    counts[c][value] = counts[c].GetValueOrDefault(value) + 1;
+                }
+            }
+        }
+        var terms = Terms.ToList();
+        var idf = Idf.ToList();
+        for (var c = 0; c < columns.Count; c++)
+        {
+            foreach (var (value, _) in counts[c].Where(p => p.Value >= minDocuments)
+                         .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
+            {
+                terms.Add(ContextTerm(columns[c], value));
+                idf.Add(weight);
+            }
+        }
+        return new TextFeatures(terms, idf, CharNgrams);
+    }
+
+    /// <summary>The comment's TF-IDF, then its context features (see <see cref="WithContext"/>).</summary>
+    public (int[] Indices, float[] Values) Transform(string text, IReadOnlyList<string>? columns, IReadOnlyDictionary<string, string>? context)
+    {
+        var (indices, values) = Transform(text);
+        if (columns is null || columns.Count == 0 || context is null || context.Count == 0)
+        {
+            return (indices, values);
+        }
+        var extra = new List<int>();
+        foreach (var column in columns)
+        {
+            if (context.GetValueOrDefault(column) is { } value && _index.TryGetValue(ContextTerm(column, value), out var i))
+            {
+                extra.Add(i);
+            }
+        }
+        if (extra.Count == 0)
+        {
+            return (indices, values);
+        }
+        extra.Sort();
+        return ([.. indices, .. extra], [.. values, .. extra.Select(i => Idf[i])]);
+    }
+
     public (int[] Indices, float[] Values) Transform(string text)
     {
         var counts = new Dictionary<int, int>();

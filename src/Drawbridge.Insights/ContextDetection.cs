@@ -1,0 +1,120 @@
+namespace Drawbridge.Insights;
+
+/// <summary>What training decided about one candidate context column, and why.</summary>
+public sealed record ContextColumnChoice(string Column, int Values, bool Used, string Reason)
+{
+    public override string ToString() => Used ? $"{Column} ({Values} values)" : $"{Column} ({Reason})";
+}
+
+/// <summary>
+/// Chooses context columns from labelled data when the framework names none (<see cref="Framework.ContextColumns"/>
+/// absent). A column the framework does not use is context when it reads like a property of the comment rather than
+/// of its labels or of one respondent: a few values (2 to <see cref="MaxValues"/>, such as the question asked, the
+/// service or the respondent's rating), filled in for at least half the comments, no single value in
+/// <see cref="MaxShare"/> of them, and not a function of the labels. That last test keeps a label column the framework
+/// does not read (a parent category, a theme code) out: such a column is known when training but not for new feedback.
+/// </summary>
+public static class ContextDetection
+{
+    public const int MaxValues = 30;
+    public const double MinFilled = 0.5;
+    public const double MaxShare = 0.95;
+
+    /// <summary>A column whose value is predicted from the comment's themes (or its sentiment) this often is a label.</summary>
+    public const double MaxAgreementWithLabels = 0.95;
+
+    /// <summary>Every candidate column of the rows (the keys of their <see cref="FeedbackRow.Context"/>), in first-seen order.</summary>
+    public static IReadOnlyList<ContextColumnChoice> Choose(IReadOnlyList<FeedbackRow> rows)
+    {
+        var columns = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.Context is null)
+            {
+                continue;
+            }
+            foreach (var column in row.Context.Keys)
+            {
+                if (seen.Add(column))
+                {
+                    columns.Add(column);
+                }
+            }
+        }
+        return columns.Select(c => Judge(c, rows)).ToList();
+    }
+
+    private static ContextColumnChoice Judge(string column, IReadOnlyList<FeedbackRow> rows)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var filled = 0;
+        foreach (var row in rows)
+        {
+            if (row.Context?.GetValueOrDefault(column) is { } value)
+            {
+                filled++;
+                counts[value] = counts.GetValueOrDefault(value) + 1;
+            }
+        }
+        if (filled < MinFilled * rows.Count)
+        {
+            return new(column, counts.Count, false, $"empty in {rows.Count - filled} of {rows.Count} comments");
+        }
+        if (counts.Count > MaxValues)
+        {
+            return new(column, counts.Count, false, $"{counts.Count} values, more than {MaxValues}");
+        }
+        if (counts.Count < 2 || counts.Values.Max() > MaxShare * filled)
+        {
+            return new(column, counts.Count, false, "nearly always the same value");
+        }
+        var byThemes = Agreement(rows, column, r => string.Join(',', r.Themes.Order()));
+        var bySentiment = Agreement(rows, column, r => r.Sentiment?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Math.Max(byThemes, bySentiment) >= MaxAgreementWithLabels)
+        {
+            return new(column, counts.Count, false, $"follows the {(byThemes >= bySentiment ? "themes" : "sentiment")}: a label, not context");
+        }
+        return new(column, counts.Count, true, "context");
+    }
+
+    /// <summary>
+    /// How often a comment's value of the column is the most common value among the other comments with the same key
+    /// (its themes, or its sentiment); a comment alone with its key counts as a miss, so rare label combinations do
+    /// not make any column look determined.
+    /// </summary>
+    private static double Agreement(IReadOnlyList<FeedbackRow> rows, string column, Func<FeedbackRow, string?> key)
+    {
+        var groups = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        var filled = 0;
+        foreach (var row in rows)
+        {
+            if (row.Context?.GetValueOrDefault(column) is not { } value || key(row) is not { } k)
+            {
+                continue;
+            }
+            filled++;
+            var group = groups.TryGetValue(k, out var g) ? g : groups[k] = new Dictionary<string, int>(StringComparer.Ordinal);
+            group[value] = group.GetValueOrDefault(value) + 1;
+        }
+        if (filled == 0)
+        {
+            return 0;
+        }
+        long hits = 0;
+        foreach (var group in groups.Values)
+        {
+            // Leave one out: a comment with value v is predicted by the others' majority, which is v when v's count
+            // minus one is still the largest (ties go against the comment).
+            foreach (var (value, count) in group)
+            {
+                var others = group.Where(p => p.Key != value).Select(p => p.Value).DefaultIfEmpty(0).Max();
+                if (count - 1 > others)
+                {
+                    hits += count;
+                }
+            }
+        }
+        return hits / (double)filled;
+    }
+}

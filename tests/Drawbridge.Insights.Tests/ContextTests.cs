@@ -1,0 +1,170 @@
+using System.Text;
+using Drawbridge.Insights;
+
+namespace Drawbridge.Insights.Tests;
+
+/// <summary>Context columns: the question a comment answers (and the like) as features beside its text.</summary>
+public sealed class ContextTests
+{
+    private const string Good = "What was good about your visit?";
+    private const string Better = "What could we have done better?";
+
+    private static readonly Framework Framework = new()
+    {
+        Name = "context-test",
+        Version = "1",
+        IdColumn = "Comment ID",
+        TextColumn = "Answer",
+        Themes =
+        [
+            new ThemeDefinition { Id = "nothing-to-improve", Column = "Nothing to improve" },
+            new ThemeDefinition { Id = "nothing-good", Column = "Nothing was good" },
+            new ThemeDefinition { Id = "staff", Column = "Staff" },
+            new ThemeDefinition { Id = "waiting", Column = "Waiting" },
+        ],
+    };
+
+    private static readonly string[] StaffTexts = ["The staff were kind", "Lovely nurses on the ward", "The doctor listened to me", "Staff were rude", "Friendly receptionist"];
+    private static readonly string[] WaitingTexts = ["Waited four hours", "The wait was too long", "Long queue at the desk", "Appointments were late", "Hours in the waiting room"];
+    private static readonly string[] NothingTexts = ["Nothing", "Nothing.", "Nothing really", "Nothing at all"];
+
+    /// <summary>
+    /// Labelled rows: "Nothing" means "nothing to improve" when the question asked what could be better, and "nothing
+    /// was good" when it asked what was good; only the question column tells them apart. Also a theme code (a label
+    /// the framework does not read), a respondent number (a value per row) and a site (always the same).
+    /// </summary>
+    private static string LabelledCsv(int rows, int seed, bool withQuestion = true)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder();
+        csv.Append("Comment ID,Answer,").Append(withQuestion ? "Question," : "").Append("Theme code,Respondent,Site,Nothing to improve,Nothing was good,Staff,Waiting\n");
+        for (var id = 1; id <= rows; id++)
+        {
+            var question = random.Next(2) == 0 ? Good : Better;
+            var kind = random.Next(3);
+            var text = kind switch
+            {
+                0 => NothingTexts[random.Next(NothingTexts.Length)],
+                1 => StaffTexts[random.Next(StaffTexts.Length)],
+                _ => WaitingTexts[random.Next(WaitingTexts.Length)],
+            };
+            var theme = kind switch { 0 => question == Better ? 0 : 1, 1 => 2, _ => 3 };
+            csv.Append(id).Append(',').Append(TestData.Quote(text)).Append(',');
+            if (withQuestion)
+            {
+                csv.Append(TestData.Quote(question)).Append(',');
+            }
+            csv.Append("T").Append(theme).Append(',').Append(1000 + id).Append(",Main,");
+            csv.Append(string.Join(",", Enumerable.Range(0, 4).Select(t => t == theme ? "1" : "0"))).Append('\n');
+        }
+        return csv.ToString();
+    }
+
+    [Fact]
+    public void Context_is_chosen_from_the_data_and_labels_ids_and_constants_are_not_context()
+    {
+        var data = FeedbackCsv.Read(new StringReader(LabelledCsv(300, seed: 1)), Framework, labelled: true);
+        var choices = ContextDetection.Choose(data.Rows).ToDictionary(c => c.Column);
+
+        Assert.Equal(["Question", "Theme code", "Respondent", "Site"], choices.Keys);
+        Assert.True(choices["Question"].Used);
+        Assert.Equal(2, choices["Question"].Values);
+        Assert.False(choices["Theme code"].Used);
+        Assert.Contains("follows the themes", choices["Theme code"].Reason, StringComparison.Ordinal);
+        Assert.False(choices["Respondent"].Used);
+        Assert.Contains("300 values", choices["Respondent"].Reason, StringComparison.Ordinal);
+        Assert.False(choices["Site"].Used);
+        Assert.Contains("nearly always the same value", choices["Site"].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_question_asked_decides_what_an_ambiguous_answer_means_and_a_missing_question_is_a_warning()
+    {
+        var frameworkPath = TestData.TempFile("framework.json");
+        var dir = Path.GetDirectoryName(frameworkPath)!;
+        File.WriteAllText(frameworkPath, Framework.ToJson());
+        var trainPath = Path.Combine(dir, "train.csv");
+        File.WriteAllText(trainPath, LabelledCsv(600, seed: 2));
+        var modelPath = Path.Combine(dir, "model.bin");
+
+        var train = await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", modelPath, "--no-embeddings");
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("context columns (the framework names none, so chosen from the data): Question (2 values)", train.Output, StringComparison.Ordinal);
+        Assert.Contains("Theme code (follows the themes: a label, not context)", train.Output, StringComparison.Ordinal);
+
+        // The same answer to the two questions.
+        var inputPath = Path.Combine(dir, "in.csv");
+        File.WriteAllText(inputPath, $"Comment ID,Answer,Question\na,Nothing,{TestData.Quote(Better)}\nb,Nothing,{TestData.Quote(Good)}\nc,The staff were kind,{TestData.Quote(Good)}\n");
+        var outPath = Path.Combine(dir, "out.csv");
+        var classify = await Run("classify", "--model", modelPath, "--data", inputPath, "--out", outPath);
+        Assert.True(classify.Code == 0, classify.Error);
+        Assert.Equal(["Comment ID,themes,sentiment", "a,nothing-to-improve,", "b,nothing-good,", "c,staff,"], File.ReadAllLines(outPath));
+
+        // The model is the same file classified without the question: still answers, and says what is missing.
+        File.WriteAllText(inputPath, "Comment ID,Answer\nc,The staff were kind\nd,Waited four hours\n");
+        var without = await Run("classify", "--model", modelPath, "--data", inputPath, "--out", outPath);
+        Assert.True(without.Code == 0, without.Error);
+        Assert.Contains("the model uses column 'Question' as context", without.Error, StringComparison.Ordinal);
+        Assert.Equal(["Comment ID,themes,sentiment", "c,staff,", "d,waiting,"], File.ReadAllLines(outPath));
+
+        // Evaluation reads the question too: on new labelled rows the two meanings of "Nothing" are told apart.
+        var testPath = Path.Combine(dir, "test.csv");
+        File.WriteAllText(testPath, LabelledCsv(200, seed: 3));
+        var evaluate = await Run("evaluate", "--model", modelPath, "--data", testPath);
+        Assert.True(evaluate.Code == 0, evaluate.Error);
+        Assert.Contains("micro F1: 1.000", evaluate.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_its_question_column_the_same_data_cannot_tell_the_two_meanings_apart()
+    {
+        var frameworkPath = TestData.TempFile("framework.json");
+        var dir = Path.GetDirectoryName(frameworkPath)!;
+        File.WriteAllText(frameworkPath, (Framework with { ContextColumns = [] }).ToJson());
+        var trainPath = Path.Combine(dir, "train.csv");
+        File.WriteAllText(trainPath, LabelledCsv(600, seed: 2));
+        var modelPath = Path.Combine(dir, "model.bin");
+        var train = await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", modelPath, "--no-embeddings");
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("context columns (named by the framework): none", train.Output, StringComparison.Ordinal);
+
+        var testPath = Path.Combine(dir, "test.csv");
+        File.WriteAllText(testPath, LabelledCsv(200, seed: 3));
+        var evaluate = await Run("evaluate", "--model", modelPath, "--data", testPath);
+        Assert.True(evaluate.Code == 0, evaluate.Error);
+        Assert.DoesNotContain("micro F1: 1.000", evaluate.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_context_column_the_framework_names_must_be_in_the_training_data()
+    {
+        var frameworkPath = TestData.TempFile("framework.json");
+        var dir = Path.GetDirectoryName(frameworkPath)!;
+        File.WriteAllText(frameworkPath, (Framework with { ContextColumns = ["Ward"] }).ToJson());
+        var trainPath = Path.Combine(dir, "train.csv");
+        File.WriteAllText(trainPath, LabelledCsv(100, seed: 4));
+        var train = await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", Path.Combine(dir, "model.bin"), "--no-embeddings");
+        Assert.Equal(1, train.Code);
+        Assert.Contains("missing context column 'Ward'", train.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "model.bin")));
+    }
+
+    [Theory]
+    [InlineData("Answer", "context column 'Answer' is also the framework's text, id, label, theme or sentiment column")]
+    [InlineData("Staff", "context column 'Staff' is also the framework's text, id, label, theme or sentiment column")]
+    [InlineData("", "contextColumns has an empty column name")]
+    public void A_framework_cannot_read_one_of_its_own_columns_as_context(string column, string expected)
+    {
+        var json = (Framework with { ContextColumns = [column] }).ToJson();
+        var error = Assert.Throws<InsightsException>(() => Drawbridge.Insights.Framework.Parse(json));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await InsightsCli.RunAsync(args, TextReader.Null, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
