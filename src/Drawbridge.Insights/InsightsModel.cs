@@ -197,6 +197,8 @@ public sealed class InsightsModel
             writer.Write(AttentionBlend);
             TokenAttention.Write(writer);
         }
+        // Added after format 3 was first written: files without it end here (and have no context features).
+        LinearModel.WriteArray(writer, Features.ContextShares.ToArray());
     }
 
     /// <summary>Loads a model; when <paramref name="expected"/> is given, refuses a model trained for another framework or version.</summary>
@@ -330,6 +332,8 @@ public sealed class InsightsModel
                     throw new InsightsException($"{source} is damaged: its parts do not fit together");
                 }
             }
+            // Context shares (see Write): absent from files written before context columns.
+            float[] contextShares = reader.BaseStream.CanSeek && reader.BaseStream.Position < reader.BaseStream.Length ? LinearModel.ReadArray(reader) : [];
             if (learned.Length != thresholds.Length || counts.Length != framework.Themes.Count || learned.Any(t => t < 0 || t >= framework.Themes.Count)
                 || (themeModel is not null && themeModel.Outputs != learned.Length)
                 || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length)
@@ -340,7 +344,7 @@ public sealed class InsightsModel
             return new InsightsModel
             {
                 Framework = framework,
-                Features = new TextFeatures(terms, idf, charNgrams),
+                Features = new TextFeatures(terms, idf, charNgrams, contextShares),
                 EmbeddingModel = embeddingModel.Length == 0 ? null : embeddingModel,
                 EmbeddingDimension = embeddingDimension,
                 EmbeddingWeight = embeddingWeight,

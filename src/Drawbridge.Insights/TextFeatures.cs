@@ -31,7 +31,18 @@ public sealed class TextFeatures
     /// <summary>Whether character 3- to 5-grams inside words are features too (robust to misspellings and word forms).</summary>
     public bool CharNgrams { get; }
 
-    public TextFeatures(IReadOnlyList<string> terms, IReadOnlyList<float> idf, bool charNgrams = false)
+    /// <summary>
+    /// Per context feature (the last terms of the vocabulary), the share of training comments with that value among
+    /// those whose column had a known value. A comment whose value is unknown gets each of the column's features at
+    /// weight × share: the training comments' average, so a linear model scores it with the average of its context
+    /// logits instead of a state it never saw. Empty when there are no context features.
+    /// </summary>
+    public IReadOnlyList<float> ContextShares { get; }
+
+    // Per context column, the range of its features in the vocabulary.
+    private readonly Dictionary<string, (int Start, int Count)> _contextRanges = new(StringComparer.Ordinal);
+
+    public TextFeatures(IReadOnlyList<string> terms, IReadOnlyList<float> idf, bool charNgrams = false, IReadOnlyList<float>? contextShares = null)
     {
         CharNgrams = charNgrams;
         if (terms.Count != idf.Count)
@@ -44,8 +55,21 @@ public sealed class TextFeatures
         for (var i = 0; i < terms.Count; i++)
         {
             _index[terms[i]] = i;
+            if (terms[i].Length > 1 && terms[i][0] == ContextMark && terms[i].IndexOf(ContextMark, 1) is var end and > 0)
+            {
+                var column = terms[i][1..end];
+                _contextRanges[column] = _contextRanges.TryGetValue(column, out var range) ? (range.Start, range.Count + 1) : (i, 1);
+            }
+        }
+        var contextTerms = _contextRanges.Values.Sum(r => r.Count);
+        ContextShares = contextShares ?? [];
+        if (ContextShares.Count != contextTerms)
+        {
+            throw new ArgumentException("one share per context feature", nameof(contextShares));
         }
     }
+
+    private const char ContextMark = '\u0001';
 
     /// <summary>Learns the vocabulary: terms in at least <paramref name="minDocuments"/> comments, most frequent first, at most <paramref name="maxTerms"/>.</summary>
     public static TextFeatures Learn(IEnumerable<string> texts, int minDocuments = 2, int maxTerms = 50_000, bool charNgrams = false)
@@ -74,12 +98,13 @@ public sealed class TextFeatures
     }
 
     /// <summary>The feature name of a context value; no word or character n-gram can look like it.</summary>
-    public static string ContextTerm(string column, string value) => "\u0001" + column + "\u0001" + value;
+    public static string ContextTerm(string column, string value) => ContextMark + column + ContextMark + value;
 
     /// <summary>
     /// These features plus one per value of each context column seen in at least <paramref name="minDocuments"/>
     /// comments. A context feature is 0 or <paramref name="weight"/> (kept in the idf slot) beside the unit-length
-    /// TF-IDF part, so the vocabulary and idf lists hold it and a model file needs nothing more.
+    /// TF-IDF part; a comment whose value is missing or rarer than that gets the column's average (see
+    /// <see cref="ContextShares"/>).
     /// </summary>
     public TextFeatures WithContext(IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>?> contexts, int minDocuments, float weight)
     {
@@ -98,42 +123,54 @@ public sealed class TextFeatures
                 }
             }
         }
-        var terms = Terms.ToList();
-        var idf = Idf.ToList();
+        var terms = Terms.Take(Terms.Count - ContextShares.Count).ToList();
+        var idf = Idf.Take(terms.Count).ToList();
+        var shares = new List<float>();
         for (var c = 0; c < columns.Count; c++)
         {
-            foreach (var (value, _) in counts[c].Where(p => p.Value >= minDocuments)
-                         .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
+            var kept = counts[c].Where(p => p.Value >= minDocuments)
+                .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
+            var total = (float)kept.Sum(p => p.Value);
+            foreach (var (value, count) in kept)
             {
                 terms.Add(ContextTerm(columns[c], value));
                 idf.Add(weight);
+                shares.Add(count / total);
             }
         }
-        return new TextFeatures(terms, idf, CharNgrams);
+        return new TextFeatures(terms, idf, CharNgrams, shares);
     }
 
     /// <summary>The comment's TF-IDF, then its context features (see <see cref="WithContext"/>).</summary>
     public (int[] Indices, float[] Values) Transform(string text, IReadOnlyList<string>? columns, IReadOnlyDictionary<string, string>? context)
     {
         var (indices, values) = Transform(text);
-        if (columns is null || columns.Count == 0 || context is null || context.Count == 0)
+        if (columns is null || columns.Count == 0 || ContextShares.Count == 0)
         {
             return (indices, values);
         }
-        var extra = new List<int>();
+        var extra = new List<(int Index, float Value)>();
         foreach (var column in columns)
         {
-            if (context.GetValueOrDefault(column) is { } value && _index.TryGetValue(ContextTerm(column, value), out var i))
+            if (!_contextRanges.TryGetValue(column, out var range))
             {
-                extra.Add(i);
+                continue;
+            }
+            if (context?.GetValueOrDefault(column) is { } value && _index.TryGetValue(ContextTerm(column, value), out var i))
+            {
+                extra.Add((i, Idf[i]));
+            }
+            else
+            {
+                var first = Terms.Count - ContextShares.Count;
+                for (var k = range.Start; k < range.Start + range.Count; k++)
+                {
+                    extra.Add((k, Idf[k] * ContextShares[k - first]));
+                }
             }
         }
-        if (extra.Count == 0)
-        {
-            return (indices, values);
-        }
-        extra.Sort();
-        return ([.. indices, .. extra], [.. values, .. extra.Select(i => Idf[i])]);
+        extra.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return ([.. indices, .. extra.Select(e => e.Index)], [.. values, .. extra.Select(e => e.Value)]);
     }
 
     public (int[] Indices, float[] Values) Transform(string text)

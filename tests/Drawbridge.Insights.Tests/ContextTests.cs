@@ -149,6 +149,35 @@ public sealed class ContextTests
         Assert.False(File.Exists(Path.Combine(dir, "model.bin")));
     }
 
+    [Fact]
+    public void A_comment_without_a_known_value_gets_the_training_comments_average_for_that_column()
+    {
+        var contexts = new[] { "Good", "Good", "Good", "Better", "Rare" }
+            .Select(q => (IReadOnlyDictionary<string, string>?)new Dictionary<string, string> { ["Question"] = q, ["Site"] = "Main" }).ToList();
+        var features = TextFeatures.Learn(["staff kind", "staff rude", "long wait", "long wait", "nothing"])
+            .WithContext(["Question", "Site"], contexts, minDocuments: 1, weight: 2f);
+        float Value((int[] Indices, float[] Values) x, string column, string value) =>
+            x.Values[Array.IndexOf(x.Indices, features.Terms.ToList().IndexOf(TextFeatures.ContextTerm(column, value)))];
+
+        var known = features.Transform("staff kind", ["Question", "Site"], new Dictionary<string, string> { ["Question"] = "Better", ["Site"] = "Main" });
+        Assert.Equal(2f, Value(known, "Question", "Better"));
+        Assert.DoesNotContain(features.Terms.ToList().IndexOf(TextFeatures.ContextTerm("Question", "Good")), known.Indices);
+
+        // No question (or one never seen in training): each question's feature at weight × its share (3/5, 1/5, 1/5).
+        var unknown = features.Transform("staff kind", ["Question", "Site"], new Dictionary<string, string> { ["Question"] = "Asked later", ["Site"] = "Main" });
+        Assert.Equal(2f * 3 / 5, Value(unknown, "Question", "Good"), 5);
+        Assert.Equal(2f * 1 / 5, Value(unknown, "Question", "Better"), 5);
+        Assert.Equal(2f * 1 / 5, Value(unknown, "Question", "Rare"), 5);
+        Assert.Equal(2f, Value(unknown, "Site", "Main"));
+        Assert.Equal(unknown.Indices.Order(), unknown.Indices);
+
+        var none = features.Transform("staff kind", ["Question", "Site"], null);
+        Assert.Equal(2f * 3 / 5, Value(none, "Question", "Good"), 5);
+        var words = features.Transform("staff kind").Indices;
+        Assert.NotEmpty(words);
+        Assert.Equal(words, none.Indices.Take(words.Length));
+    }
+
     [Theory]
     [InlineData("Answer", "context column 'Answer' is also the framework's text, id, label, theme or sentiment column")]
     [InlineData("Staff", "context column 'Staff' is also the framework's text, id, label, theme or sentiment column")]
