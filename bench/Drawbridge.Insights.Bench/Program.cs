@@ -30,6 +30,7 @@ string? dataOverride = null;
 var useContext = true;
 var contextWeight = 1f;
 var contextMissing = false;
+var contextInAttention = true;
 IReadOnlyList<int>? layers = null;
 var charNgrams = false;
 var classHead = new TrainingOptions().SentimentClassHead;
@@ -105,6 +106,7 @@ for (var i = 0; i < args.Length; i++)
         case "--no-context": useContext = false; break;
         case "--context-weight": contextWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--context-missing": contextMissing = true; break;
+        case "--no-context-attention": contextInAttention = false; break;
         case "--fp32": quantized = false; break;
         case "--speed-joined": speedJoined = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--layers": layers = args[++i].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(); break;
@@ -132,6 +134,7 @@ var options = new TrainingOptions
     MaxTerms = maxTerms,
     UseContext = useContext,
     ContextWeight = contextWeight,
+    ContextInAttention = contextInAttention,
     SentimentClassHead = classHead,
     ThresholdPrior = prior,
     MaxPositiveWeight = maxPositiveWeight,
@@ -196,7 +199,7 @@ if (cv)
         }
         var fw = asColumns ? AsColumns(framework) : framework;
         Console.WriteLine();
-        Console.WriteLine($"context columns: {(useContext ? string.Join("; ", ContextDetection.Choose(data.Rows)) : "off")}, weight {contextWeight}{(contextMissing ? ", left out when classifying" : "")}");
+        Console.WriteLine($"context columns: {(useContext ? string.Join("; ", ContextDetection.Choose(data.Rows)) : "off")}, weight {contextWeight}, in the attention head {contextInAttention}{(contextMissing ? ", left out when classifying" : "")}");
         Console.WriteLine($"== {name}: {fw.Themes.Count} themes ({(fw.IsSingleLabel ? "single label column" : "0/1 columns, multi-label decoding")}), {data.Rows.Count} comments, {data.SkippedEmpty} empty skipped, {data.Issues.Count} dirty values");
         if (embedder is not null)
         {

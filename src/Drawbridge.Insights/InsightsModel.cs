@@ -54,7 +54,7 @@ public sealed class InsightsModel
         Span<float> attention = TokenAttention is not null && AttentionBlend > 0 && x.Tokens is not null ? stackalloc float[TokenAttention.Outputs] : default;
         if (!attention.IsEmpty)
         {
-            TokenAttention!.Predict(x.Tokens, x.Sentence, attention);
+            TokenAttention!.Predict(x.Tokens, x.Sentence, attention, x.Context);
         }
         Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend,
             attention.IsEmpty ? default : attention[..p.Length], attention.IsEmpty ? 0 : AttentionBlend);
@@ -199,6 +199,7 @@ public sealed class InsightsModel
         }
         // Added after format 3 was first written: files without it end here (and have no context features).
         LinearModel.WriteArray(writer, Features.ContextShares.ToArray());
+        TokenAttention?.WriteContext(writer);
     }
 
     /// <summary>Loads a model; when <paramref name="expected"/> is given, refuses a model trained for another framework or version.</summary>
@@ -333,7 +334,16 @@ public sealed class InsightsModel
                 }
             }
             // Context shares (see Write): absent from files written before context columns.
-            float[] contextShares = reader.BaseStream.CanSeek && reader.BaseStream.Position < reader.BaseStream.Length ? LinearModel.ReadArray(reader) : [];
+            float[] contextShares = [];
+            if (reader.BaseStream.CanSeek && reader.BaseStream.Position < reader.BaseStream.Length)
+            {
+                contextShares = LinearModel.ReadArray(reader);
+                attention?.ReadContext(reader);
+                if (attention is not null && attention.ContextDimension != 0 && attention.ContextDimension != contextShares.Length)
+                {
+                    throw new InsightsException($"{source} is damaged: its parts do not fit together");
+                }
+            }
             if (learned.Length != thresholds.Length || counts.Length != framework.Themes.Count || learned.Any(t => t < 0 || t >= framework.Themes.Count)
                 || (themeModel is not null && themeModel.Outputs != learned.Length)
                 || (sentimentModel is not null && sentimentModel.Outputs != sentimentValues.Length)

@@ -24,6 +24,9 @@ public sealed record TrainingOptions
 
     /// <summary>The value of a context feature, beside the unit-length TF-IDF part.</summary>
     public float ContextWeight { get; init; } = 1f;
+
+    /// <summary>The token attention head reads the context features too (a weight per theme and feature in its logit).</summary>
+    public bool ContextInAttention { get; init; } = true;
     public int MaxTerms { get; init; } = 50_000;
     public bool CharNgrams { get; init; }
 
@@ -227,19 +230,21 @@ public static class InsightsTrainer
         {
             var attentionSoftmax = AttentionAsSoftmax(targets, rows.Count, learned.Length, options);
             var attentionTargets = attentionSoftmax ? softTargets : targets;
+            // The comments' context features (the sparse part's last ones), when there are any and the head reads them.
+            var attentionContexts = options.ContextInAttention && x[0].Context is not null ? x.Select(v => v.Context!).ToArray() : null;
             var attentionWidth = attentionSoftmax ? learned.Length + 1 : learned.Length;
             attentionOptions = attentionOptions with { TokenAttentionSoftmax = attentionSoftmax };
-            jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + 71, cancellationToken));
+            jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, attentionContexts, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + 71, cancellationToken));
             for (var f = 0; f < foldRows.Length; f++)
             {
                 var fold = f;
                 jobs.Add(() =>
                 {
-                    var attention = FitAttention(foldRows[fold], tokens!, dense!, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + fold + 71, cancellationToken);
+                    var attention = FitAttention(foldRows[fold], tokens!, dense!, attentionContexts, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + fold + 71, cancellationToken);
                     var q = new float[attentionWidth];
                     foreach (var i in heldOut[fold])
                     {
-                        attention.Predict(tokens![i], dense![i], q);
+                        attention.Predict(tokens![i], dense![i], q, x[i].Context);
                         q.AsSpan(0, learned.Length).CopyTo(oofAttention.AsSpan(i * learned.Length, learned.Length));
                     }
                 });
@@ -393,10 +398,11 @@ public static class InsightsTrainer
             });
     }
 
-    private static TokenAttention FitAttention(int[] rows, float[][] tokens, float[][] dense, float[] targets, int width, float[] positiveWeights,
+    private static TokenAttention FitAttention(int[] rows, float[][] tokens, float[][] dense, float[][]? contexts, float[] targets, int width, float[] positiveWeights,
         TrainingOptions options, int seed, CancellationToken cancellationToken) =>
         Insights.TokenAttention.Fit(rows.Select(i => tokens[i]).ToArray(), rows.Select(i => dense[i]).ToArray(), Gather(targets, rows, width), width,
-            dense[0].Length, positiveWeights, options.TokenAttentionEpochs, options.TokenAttentionLearningRate, options.TokenAttentionL2, seed, cancellationToken, options.TokenAttentionHeads, options.TokenAttentionSoftmax);
+            dense[0].Length, positiveWeights, options.TokenAttentionEpochs, options.TokenAttentionLearningRate, options.TokenAttentionL2, seed, cancellationToken, options.TokenAttentionHeads, options.TokenAttentionSoftmax,
+            contexts is null ? null : rows.Select(i => contexts[i]).ToArray());
 
     private static (LinearModel?, int[]) TrainSentiment(IReadOnlyList<FeedbackRow> rows, FeatureVector[] x, int sparse, int dense,
         SentimentScale scale, TrainingOptions options, CancellationToken cancellationToken)

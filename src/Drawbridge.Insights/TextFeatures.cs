@@ -14,6 +14,9 @@ public readonly record struct FeatureVector(int[] Indices, float[] Values, float
 
     /// <summary>The comment's unscaled sentence embedding, beside <see cref="Tokens"/>.</summary>
     public float[]? Sentence { get; init; }
+
+    /// <summary>The comment's context features as one dense vector (the sparse part's last features), for the attention head.</summary>
+    public float[]? Context { get; init; }
 }
 
 /// <summary>
@@ -70,6 +73,27 @@ public sealed class TextFeatures
     }
 
     private const char ContextMark = '\u0001';
+
+    /// <summary>The index of the first context feature (they end the vocabulary).</summary>
+    public int ContextStart => Terms.Count - ContextShares.Count;
+
+    /// <summary>The context features of a transformed comment as one dense vector, or null without context features.</summary>
+    public float[]? DenseContext(int[] indices, float[] values)
+    {
+        if (ContextShares.Count == 0)
+        {
+            return null;
+        }
+        var context = new float[ContextShares.Count];
+        for (var k = 0; k < indices.Length; k++)
+        {
+            if (indices[k] >= ContextStart)
+            {
+                context[indices[k] - ContextStart] = values[k];
+            }
+        }
+        return context;
+    }
 
     /// <summary>Learns the vocabulary: terms in at least <paramref name="minDocuments"/> comments, most frequent first, at most <paramref name="maxTerms"/>.</summary>
     public static TextFeatures Learn(IEnumerable<string> texts, int minDocuments = 2, int maxTerms = 50_000, bool charNgrams = false)

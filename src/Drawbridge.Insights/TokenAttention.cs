@@ -24,6 +24,12 @@ public sealed class TokenAttention
     internal float[] SentenceWeights { get; }
     internal float[] Bias { get; }
 
+    /// <summary>Per output, weights of the comment's context features (<see cref="FeatureVector.Context"/>); empty without context.</summary>
+    internal float[] ContextWeights { get; private set; } = [];
+
+    /// <summary>How many context features the head reads (0: none).</summary>
+    public int ContextDimension => Outputs == 0 ? 0 : ContextWeights.Length / Outputs;
+
     /// <summary>
     /// One softmax over the outputs, the last being "no theme", instead of a logistic per output. A comment's themes share
     /// its probability (targets 1/labels each), so a theme's probability says how much of the comment is about it.
@@ -42,13 +48,13 @@ public sealed class TokenAttention
     }
 
     /// <summary>Theme probabilities from word-piece vectors (pieces × dimension, row-major) and the sentence embedding.</summary>
-    public void Predict(ReadOnlySpan<float> tokens, ReadOnlySpan<float> sentence, Span<float> probabilities)
+    public void Predict(ReadOnlySpan<float> tokens, ReadOnlySpan<float> sentence, Span<float> probabilities, ReadOnlySpan<float> context = default)
     {
         var pieces = tokens.Length / Dimension;
         var scratch = new float[2 * pieces * Heads];
         for (var t = 0; t < Outputs; t++)
         {
-            var z = Logit(t, tokens, pieces, sentence, scratch.AsSpan(0, pieces * Heads), scratch.AsSpan(pieces * Heads, pieces * Heads));
+            var z = Logit(t, tokens, pieces, sentence, scratch.AsSpan(0, pieces * Heads), scratch.AsSpan(pieces * Heads, pieces * Heads), context);
             probabilities[t] = Softmax ? z : 1f / (1f + MathF.Exp(-z));
         }
         if (Softmax)
@@ -61,10 +67,16 @@ public sealed class TokenAttention
     /// Theme t's logit; leaves each head's attention weights in <paramref name="attention"/> and w_{t,k} · h_i in
     /// <paramref name="values"/> (head k's at k × pieces).
     /// </summary>
-    private float Logit(int t, ReadOnlySpan<float> tokens, int pieces, ReadOnlySpan<float> sentence, Span<float> attention, Span<float> values)
+    private float Logit(int t, ReadOnlySpan<float> tokens, int pieces, ReadOnlySpan<float> sentence, Span<float> attention, Span<float> values,
+        ReadOnlySpan<float> context = default)
     {
         var d = Dimension;
         var z = Bias[t] + TensorPrimitives.Dot(SentenceWeights.AsSpan(t * d, d), sentence);
+        var e = ContextDimension;
+        if (e > 0 && context.Length == e)
+        {
+            z += TensorPrimitives.Dot(ContextWeights.AsSpan(t * e, e), context);
+        }
         if (pieces == 0)
         {
             return z;
@@ -102,9 +114,10 @@ public sealed class TokenAttention
     /// <param name="sentences">Per comment, its sentence embedding.</param>
     /// <param name="targets">Comments × outputs, 0 or 1; with <paramref name="softmax"/>, each comment's row sums to 1.</param>
     /// <param name="positiveWeights">Weight of a positive example per output (negatives weigh 1); not used with <paramref name="softmax"/>.</param>
+    /// <param name="contexts">Per comment, its context features (all of one length), or null: the logit then adds a weight per output and feature.</param>
     public static TokenAttention Fit(IReadOnlyList<float[]> tokens, IReadOnlyList<float[]> sentences, float[] targets, int outputs, int dimension,
         float[] positiveWeights, int epochs, float learningRate, float l2, int seed, CancellationToken cancellationToken = default, int heads = 1,
-        bool softmax = false)
+        bool softmax = false, IReadOnlyList<float[]>? contexts = null)
     {
         var d = dimension;
         var n = tokens.Count;
@@ -115,8 +128,13 @@ public sealed class TokenAttention
         {
             weights[i] = (float)(random.NextDouble() - 0.5) * 0.02f;
         }
-        var model = new TokenAttention(outputs, d, new float[outputs * heads * d], weights, new float[outputs * d], new float[outputs]) { Softmax = softmax };
-        float[][] parameters = [model.Queries, model.Weights, model.SentenceWeights, model.Bias];
+        var e = contexts is { Count: > 0 } ? contexts[0].Length : 0;
+        var model = new TokenAttention(outputs, d, new float[outputs * heads * d], weights, new float[outputs * d], new float[outputs])
+        {
+            Softmax = softmax,
+            ContextWeights = new float[outputs * e],
+        };
+        float[][] parameters = [model.Queries, model.Weights, model.SentenceWeights, model.Bias, model.ContextWeights];
         var gradients = parameters.Select(p => new float[p.Length]).ToArray();
         var first = parameters.Select(p => new float[p.Length]).ToArray();
         var second = parameters.Select(p => new float[p.Length]).ToArray();
@@ -143,11 +161,12 @@ public sealed class TokenAttention
                     var r = order[start + b];
                     var h = tokens[r];
                     var m = sentences[r];
+                    var context = e > 0 ? contexts![r] : null;
                     var pieces = h.Length / d;
                     var span = pieces * heads;
                     for (var t = 0; t < outputs; t++)
                     {
-                        logits[t] = model.Logit(t, h, pieces, m, attention.AsSpan(t * span, span), values.AsSpan(t * span, span));
+                        logits[t] = model.Logit(t, h, pieces, m, attention.AsSpan(t * span, span), values.AsSpan(t * span, span), context);
                     }
                     if (softmax)
                     {
@@ -181,13 +200,21 @@ public sealed class TokenAttention
                         var gu = gradients[2].AsSpan(t * d, d);
                         TensorPrimitives.MultiplyAdd(m, g, gu, gu);
                         gradients[3][t] += g;
+                        if (context is not null)
+                        {
+                            var gv = gradients[4].AsSpan(t * e, e);
+                            TensorPrimitives.MultiplyAdd(context, g, gv, gv);
+                        }
                     }
                 }
                 step++;
                 var rate = Adam.Rate(learningRate, step);
                 for (var p = 0; p < parameters.Length; p++)
                 {
-                    Adam.Update(parameters[p], gradients[p], first[p], second[p], rate, 1f, p == 3 ? 0f : l2);
+                    if (parameters[p].Length > 0)
+                    {
+                        Adam.Update(parameters[p], gradients[p], first[p], second[p], rate, 1f, p == 3 ? 0f : l2);
+                    }
                 }
             }
         }
@@ -223,5 +250,18 @@ public sealed class TokenAttention
             throw new InsightsException("model file is damaged: the token attention head does not fit the themes");
         }
         return new TokenAttention(outputs, dimension, queries, weights, sentence, bias) { Softmax = outputs == themes + 1 };
+    }
+
+    /// <summary>The context weights, stored apart from the head (after it in a model file; see <see cref="InsightsModel"/>).</summary>
+    internal void WriteContext(BinaryWriter writer) => LinearModel.WriteArray(writer, ContextWeights);
+
+    internal void ReadContext(BinaryReader reader)
+    {
+        var weights = LinearModel.ReadArray(reader);
+        if (weights.Length % Outputs != 0)
+        {
+            throw new InsightsException("model file is damaged: bad token attention context weights");
+        }
+        ContextWeights = weights;
     }
 }

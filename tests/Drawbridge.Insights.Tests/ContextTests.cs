@@ -9,7 +9,7 @@ public sealed class ContextTests
     private const string Good = "What was good about your visit?";
     private const string Better = "What could we have done better?";
 
-    private static readonly Framework Framework = new()
+    internal static readonly Framework Framework = new()
     {
         Name = "context-test",
         Version = "1",
@@ -33,7 +33,7 @@ public sealed class ContextTests
     /// was good" when it asked what was good; only the question column tells them apart. Also a theme code (a label
     /// the framework does not read), a respondent number (a value per row) and a site (always the same).
     /// </summary>
-    private static string LabelledCsv(int rows, int seed, bool withQuestion = true)
+    internal static string LabelledCsv(int rows, int seed, bool withQuestion = true)
     {
         var random = new Random(seed);
         var csv = new StringBuilder();

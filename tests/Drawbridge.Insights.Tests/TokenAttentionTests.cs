@@ -57,6 +57,46 @@ public sealed class TokenAttentionTests
     }
 
     [Fact]
+    public void Context_features_decide_a_theme_the_words_cannot()
+    {
+        // Theme 0 when word 0 is present and the context is the first of two values; word 0 under the second value is
+        // theme 1 (as "Nothing" answers "what could be better?" or "what was good?").
+        float[][] Contexts(int count, int seed)
+        {
+            var random = new Random(seed);
+            return Enumerable.Range(0, count).Select(_ => random.Next(2) == 0 ? new[] { 1f, 0f } : new[] { 0f, 1f }).ToArray();
+        }
+        float[] Relabel(float[] targets, float[][] contexts)
+        {
+            var result = new float[targets.Length];
+            for (var c = 0; c < contexts.Length; c++)
+            {
+                result[c * 2 + (contexts[c][0] > 0 ? 0 : 1)] = targets[c * 2];
+            }
+            return result;
+        }
+        var (tokens, sentences, targets) = Comments(600, seed: 1);
+        var contexts = Contexts(600, seed: 5);
+        var model = TokenAttention.Fit(tokens, sentences, Relabel(targets, contexts), outputs: 2, Dimension, [1f, 1f], epochs: 30, learningRate: 0.02f,
+            l2: 1e-5f, seed: 3, contexts: contexts);
+        Assert.Equal(2, model.ContextDimension);
+        var (testTokens, testSentences, testTargets) = Comments(200, seed: 2);
+        var testContexts = Contexts(200, seed: 6);
+        var expected = Relabel(testTargets, testContexts);
+        var correct = 0;
+        var p = new float[2];
+        for (var c = 0; c < testTokens.Length; c++)
+        {
+            model.Predict(testTokens[c], testSentences[c], p, testContexts[c]);
+            for (var t = 0; t < 2; t++)
+            {
+                correct += (p[t] >= 0.5f) == (expected[c * 2 + t] > 0.5f) ? 1 : 0;
+            }
+        }
+        Assert.True(correct >= 0.95 * 2 * testTokens.Length, $"{correct} of {2 * testTokens.Length} decisions right");
+    }
+
+    [Fact]
     public void Training_is_deterministic_for_a_seed_and_a_head_reads_back_the_same()
     {
         var first = Fit();

@@ -104,6 +104,34 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void A_saved_model_with_context_in_every_head_classifies_the_same_after_loading()
+    {
+        // The shared data's nine categories as 0/1 columns (the multi-label path, where the attention head is trained);
+        // its organisation and question columns are chosen as context.
+        var framework = TestData.Categories with
+        {
+            LabelColumn = null,
+            Themes = TestData.Categories.Themes.Select(t => t with { Column = t.Value, Value = null }).ToList(),
+        };
+        var rows = TestData.CategoryRowsSample(1400, seed: 9);
+        var model = InsightsTrainer.Train(framework, rows.Take(1200).ToList(), fixture.Embedder, new TrainingOptions { Seed = 5 });
+        Assert.Equal(["organization", "question"], model.Framework.ContextColumns);
+        Assert.NotNull(model.TokenAttention);
+        Assert.True(model.TokenAttention.ContextDimension >= 8, $"{model.TokenAttention.ContextDimension} context features");
+        var path = TestData.TempFile("context.model");
+        model.Save(path);
+        var loaded = InsightsModel.Load(path, framework);
+        Assert.Equal(model.Framework.ContextColumns, loaded.Framework.ContextColumns);
+        Assert.Equal(model.TokenAttention.ContextDimension, loaded.TokenAttention!.ContextDimension);
+        var test = rows.Skip(1200).ToList();
+        Assert.All(test, r => Assert.Contains("question", r.Context!.Keys));
+        Assert.Equal(
+            new FeedbackClassifier(model, fixture.Embedder).ClassifyMany(test),
+            new FeedbackClassifier(loaded, fixture.Embedder).ClassifyMany(test),
+            new ClassificationComparer());
+    }
+
+    [Fact]
     public void Classification_is_thread_safe()
     {
         var rows = TestData.CategoryRowsSample(700, seed: 8);
