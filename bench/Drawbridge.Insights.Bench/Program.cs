@@ -11,6 +11,8 @@ using Drawbridge.Insights;
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads --attention-budget
 //        --attention-logistic (a logistic per theme instead of one softmax) --max-attention-blend TENTHS
+// Context columns (chosen from the data: organization and question): --no-context --context-weight W --context-attention
+//        (the attention head reads them too) --context-missing (test comments classified without them) --data FILE (another CSV)
 // Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
 // --speed-joined N: for the speed figures only, every comment is N comments joined (longer texts than the shared data's).
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check;
@@ -30,7 +32,7 @@ string? dataOverride = null;
 var useContext = true;
 var contextWeight = 1f;
 var contextMissing = false;
-var contextInAttention = true;
+var contextInAttention = false;
 IReadOnlyList<int>? layers = null;
 var charNgrams = false;
 var classHead = new TrainingOptions().SentimentClassHead;
@@ -106,7 +108,7 @@ for (var i = 0; i < args.Length; i++)
         case "--no-context": useContext = false; break;
         case "--context-weight": contextWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--context-missing": contextMissing = true; break;
-        case "--no-context-attention": contextInAttention = false; break;
+        case "--context-attention": contextInAttention = true; break;
         case "--fp32": quantized = false; break;
         case "--speed-joined": speedJoined = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--layers": layers = args[++i].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(); break;

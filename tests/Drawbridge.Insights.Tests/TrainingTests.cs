@@ -114,7 +114,7 @@ public sealed class TrainingTests(EmbedderFixture fixture)
             Themes = TestData.Categories.Themes.Select(t => t with { Column = t.Value, Value = null }).ToList(),
         };
         var rows = TestData.CategoryRowsSample(1400, seed: 9);
-        var model = InsightsTrainer.Train(framework, rows.Take(1200).ToList(), fixture.Embedder, new TrainingOptions { Seed = 5 });
+        var model = InsightsTrainer.Train(framework, rows.Take(1200).ToList(), fixture.Embedder, new TrainingOptions { Seed = 5, ContextInAttention = true });
         Assert.Equal(["organization", "question"], model.Framework.ContextColumns);
         Assert.NotNull(model.TokenAttention);
         Assert.True(model.TokenAttention.ContextDimension >= 8, $"{model.TokenAttention.ContextDimension} context features");
