@@ -12,7 +12,7 @@ using Drawbridge.Insights;
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads --attention-budget
 //        --attention-logistic (a logistic per theme instead of one softmax) --max-attention-blend TENTHS
 // Context columns (chosen from the data: organization and question): --no-context --context-weight W --context-attention
-//        (the attention head reads them too) --context-missing (test comments classified without them) --data FILE (another CSV)
+//        (the attention head reads them too) --context-dropout SHARE --context-missing (test comments classified without them) --data FILE (another CSV)
 // Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
 // --speed-joined N: for the speed figures only, every comment is N comments joined (longer texts than the shared data's).
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check;
@@ -33,6 +33,7 @@ var useContext = true;
 var contextWeight = 1f;
 var contextMissing = false;
 var contextInAttention = false;
+var contextDropout = new TrainingOptions().ContextDropout;
 IReadOnlyList<int>? layers = null;
 var charNgrams = false;
 var classHead = new TrainingOptions().SentimentClassHead;
@@ -109,6 +110,7 @@ for (var i = 0; i < args.Length; i++)
         case "--context-weight": contextWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--context-missing": contextMissing = true; break;
         case "--context-attention": contextInAttention = true; break;
+        case "--context-dropout": contextDropout = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--fp32": quantized = false; break;
         case "--speed-joined": speedJoined = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--layers": layers = args[++i].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(); break;
@@ -137,6 +139,7 @@ var options = new TrainingOptions
     UseContext = useContext,
     ContextWeight = contextWeight,
     ContextInAttention = contextInAttention,
+    ContextDropout = contextDropout,
     SentimentClassHead = classHead,
     ThresholdPrior = prior,
     MaxPositiveWeight = maxPositiveWeight,
@@ -201,7 +204,7 @@ if (cv)
         }
         var fw = asColumns ? AsColumns(framework) : framework;
         Console.WriteLine();
-        Console.WriteLine($"context columns: {(useContext ? string.Join("; ", ContextDetection.Choose(data.Rows)) : "off")}, weight {contextWeight}, in the attention head {contextInAttention}{(contextMissing ? ", left out when classifying" : "")}");
+        Console.WriteLine($"context columns: {(useContext ? string.Join("; ", ContextDetection.Choose(data.Rows)) : "off")}, weight {contextWeight}, in the attention head {contextInAttention}, dropout {contextDropout}{(contextMissing ? ", left out when classifying" : "")}");
         Console.WriteLine($"== {name}: {fw.Themes.Count} themes ({(fw.IsSingleLabel ? "single label column" : "0/1 columns, multi-label decoding")}), {data.Rows.Count} comments, {data.SkippedEmpty} empty skipped, {data.Issues.Count} dirty values");
         if (embedder is not null)
         {
