@@ -80,14 +80,7 @@ public sealed class ContextTests
     [Fact]
     public async Task The_question_asked_decides_what_an_ambiguous_answer_means_and_a_missing_question_is_a_warning()
     {
-        var frameworkPath = TestData.TempFile("framework.json");
-        var dir = Path.GetDirectoryName(frameworkPath)!;
-        File.WriteAllText(frameworkPath, Framework.ToJson());
-        var trainPath = Path.Combine(dir, "train.csv");
-        File.WriteAllText(trainPath, LabelledCsv(600, seed: 2));
-        var modelPath = Path.Combine(dir, "model.bin");
-
-        var train = await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", modelPath, "--no-embeddings");
+        var (dir, modelPath, train) = await Train(Framework, rows: 600, seed: 2);
         Assert.True(train.Code == 0, train.Error);
         Assert.Contains("context columns (the framework names none, so chosen from the data): Question (2 values)", train.Output, StringComparison.Ordinal);
         Assert.Contains("Theme code (follows the themes: a label, not context)", train.Output, StringComparison.Ordinal);
@@ -118,13 +111,7 @@ public sealed class ContextTests
     [Fact]
     public async Task Without_its_question_column_the_same_data_cannot_tell_the_two_meanings_apart()
     {
-        var frameworkPath = TestData.TempFile("framework.json");
-        var dir = Path.GetDirectoryName(frameworkPath)!;
-        File.WriteAllText(frameworkPath, (Framework with { ContextColumns = [] }).ToJson());
-        var trainPath = Path.Combine(dir, "train.csv");
-        File.WriteAllText(trainPath, LabelledCsv(600, seed: 2));
-        var modelPath = Path.Combine(dir, "model.bin");
-        var train = await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", modelPath, "--no-embeddings");
+        var (dir, modelPath, train) = await Train(Framework with { ContextColumns = [] }, rows: 600, seed: 2);
         Assert.True(train.Code == 0, train.Error);
         Assert.Contains("context columns (named by the framework): none", train.Output, StringComparison.Ordinal);
 
@@ -138,15 +125,10 @@ public sealed class ContextTests
     [Fact]
     public async Task A_context_column_the_framework_names_must_be_in_the_training_data()
     {
-        var frameworkPath = TestData.TempFile("framework.json");
-        var dir = Path.GetDirectoryName(frameworkPath)!;
-        File.WriteAllText(frameworkPath, (Framework with { ContextColumns = ["Ward"] }).ToJson());
-        var trainPath = Path.Combine(dir, "train.csv");
-        File.WriteAllText(trainPath, LabelledCsv(100, seed: 4));
-        var train = await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", Path.Combine(dir, "model.bin"), "--no-embeddings");
+        var (_, modelPath, train) = await Train(Framework with { ContextColumns = ["Ward"] }, rows: 100, seed: 4);
         Assert.Equal(1, train.Code);
         Assert.Contains("missing context column 'Ward'", train.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(dir, "model.bin")));
+        Assert.False(File.Exists(modelPath));
     }
 
     [Fact]
@@ -187,6 +169,18 @@ public sealed class ContextTests
         var json = (Framework with { ContextColumns = [column] }).ToJson();
         var error = Assert.Throws<InsightsException>(() => Drawbridge.Insights.Framework.Parse(json));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes the framework and a labelled file to a new folder and runs <c>insights train</c> (TF-IDF only) there.</summary>
+    private static async Task<(string Dir, string ModelPath, (int Code, string Output, string Error) Result)> Train(Framework framework, int rows, int seed)
+    {
+        var frameworkPath = TestData.TempFile("framework.json");
+        var dir = Path.GetDirectoryName(frameworkPath)!;
+        File.WriteAllText(frameworkPath, framework.ToJson());
+        var trainPath = Path.Combine(dir, "train.csv");
+        File.WriteAllText(trainPath, LabelledCsv(rows, seed));
+        var modelPath = Path.Combine(dir, "model.bin");
+        return (dir, modelPath, await Run("train", "--framework", frameworkPath, "--data", trainPath, "--model", modelPath, "--no-embeddings"));
     }
 
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
