@@ -18,6 +18,8 @@ public sealed record TrainingOptions
     /// <summary>Scale of the (unit-length) embedding against the (unit-length) TF-IDF vector; 2 measured best.</summary>
     public float EmbeddingWeight { get; init; } = 2f;
     public int MinDocuments { get; init; } = 2;
+    public int MaxTerms { get; init; } = 50_000;
+    public bool CharNgrams { get; init; }
 
     /// <summary>Use context columns (<see cref="Framework.ContextColumns"/>, or those chosen from the data when it names none).</summary>
     public bool UseContext { get; init; } = true;
@@ -36,8 +38,6 @@ public sealed record TrainingOptions
     /// development data it moved nothing (decision 0004), the other heads carry the context into the mix.
     /// </summary>
     public bool ContextInAttention { get; init; }
-    public int MaxTerms { get; init; } = 50_000;
-    public bool CharNgrams { get; init; }
 
     /// <summary>Also train a three-class sentiment head and average it with the point-scale head for the class decision.</summary>
     public bool SentimentClassHead { get; init; } = true;
