@@ -38,7 +38,8 @@ public sealed class TextFeatures
     /// Per context feature (the last terms of the vocabulary), the share of training comments with that value among
     /// those whose column had a known value. A comment whose value is unknown gets each of the column's features at
     /// weight × share: the training comments' average, so a linear model scores it with the average of its context
-    /// logits instead of a state it never saw. Empty when there are no context features.
+    /// logits. Training shows a share of comments this way too (<see cref="TrainingOptions.ContextDropout"/>), so it is
+    /// a state the heads have learned. Empty when there are no context features.
     /// </summary>
     public IReadOnlyList<float> ContextShares { get; }
 
