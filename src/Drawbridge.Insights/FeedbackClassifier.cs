@@ -265,7 +265,7 @@ public sealed class FeedbackClassifier
                     }
                 }
             }
-            result[i] = new FeatureVector(indices, values, d, shares?[i]) { Context = features.DenseContext(indices, values) };
+            result[i] = new FeatureVector(indices, values, d, shares?[i]);
         }
         return result;
     }

@@ -95,7 +95,7 @@ public static class FeedbackCsv
             throw new InsightsException($"{source}: the file is empty (no header row)");
         }
 
-        int Column(string name)
+        int IndexOf(string name)
         {
             for (var i = 0; i < headers.Count; i++)
             {
@@ -103,6 +103,16 @@ public static class FeedbackCsv
                 {
                     return i;
                 }
+            }
+            return -1;
+        }
+
+        int Column(string name)
+        {
+            var index = IndexOf(name);
+            if (index >= 0)
+            {
+                return index;
             }
             throw new InsightsException($"{source}: missing column '{name}' (columns are: {string.Join(", ", headers.Select(h => $"'{h}'"))})");
         }
@@ -143,7 +153,7 @@ public static class FeedbackCsv
         {
             foreach (var name in named)
             {
-                var index = headers.ToList().FindIndex(h => string.Equals(h.Trim(), name.Trim(), StringComparison.Ordinal));
+                var index = IndexOf(name);
                 if (index >= 0)
                 {
                     contextColumns.Add((name, index));

@@ -54,7 +54,8 @@ public sealed class InsightsModel
         Span<float> attention = TokenAttention is not null && AttentionBlend > 0 && x.Tokens is not null ? stackalloc float[TokenAttention.Outputs] : default;
         if (!attention.IsEmpty)
         {
-            TokenAttention!.Predict(x.Tokens, x.Sentence, attention, x.Context);
+            TokenAttention!.Predict(x.Tokens, x.Sentence, attention,
+                TokenAttention.ContextDimension > 0 ? Features.DenseContext(x.Indices, x.Values) : default);
         }
         Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend,
             attention.IsEmpty ? default : attention[..p.Length], attention.IsEmpty ? 0 : AttentionBlend);

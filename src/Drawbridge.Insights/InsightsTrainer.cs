@@ -244,7 +244,8 @@ public static class InsightsTrainer
             var attentionSoftmax = AttentionAsSoftmax(targets, rows.Count, learned.Length, options);
             var attentionTargets = attentionSoftmax ? softTargets : targets;
             // The comments' context features (the sparse part's last ones), when there are any and the head reads them.
-            var attentionContexts = options.ContextInAttention && x[0].Context is not null ? x.Select(v => v.Context!).ToArray() : null;
+            var attentionContexts = options.ContextInAttention && features.ContextShares.Count > 0
+                ? x.Select(v => features.DenseContext(v.Indices, v.Values)!).ToArray() : null;
             var attentionWidth = attentionSoftmax ? learned.Length + 1 : learned.Length;
             attentionOptions = attentionOptions with { TokenAttentionSoftmax = attentionSoftmax };
             jobs.Add(() => attentionModel = FitAttention(allRows, tokens!, dense!, attentionContexts, attentionTargets, attentionWidth, positiveWeights, attentionOptions, options.Seed + 71, cancellationToken));
@@ -257,7 +258,7 @@ public static class InsightsTrainer
                     var q = new float[attentionWidth];
                     foreach (var i in heldOut[fold])
                     {
-                        attention.Predict(tokens![i], dense![i], q, x[i].Context);
+                        attention.Predict(tokens![i], dense![i], q, attentionContexts is null ? default : attentionContexts[i]);
                         q.AsSpan(0, learned.Length).CopyTo(oofAttention.AsSpan(i * learned.Length, learned.Length));
                     }
                 });

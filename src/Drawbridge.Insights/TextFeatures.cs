@@ -14,9 +14,6 @@ public readonly record struct FeatureVector(int[] Indices, float[] Values, float
 
     /// <summary>The comment's unscaled sentence embedding, beside <see cref="Tokens"/>.</summary>
     public float[]? Sentence { get; init; }
-
-    /// <summary>The comment's context features as one dense vector (the sparse part's last features), for the attention head.</summary>
-    public float[]? Context { get; init; }
 }
 
 /// <summary>
@@ -78,7 +75,10 @@ public sealed class TextFeatures
     /// <summary>The index of the first context feature (they end the vocabulary).</summary>
     public int ContextStart => Terms.Count - ContextShares.Count;
 
-    /// <summary>The context features of a transformed comment as one dense vector, or null without context features.</summary>
+    /// <summary>
+    /// The context features of a transformed comment as one dense vector, or null without context features: what the
+    /// token attention head reads when it reads context (<see cref="TokenAttention.ContextDimension"/>).
+    /// </summary>
     public float[]? DenseContext(int[] indices, float[] values)
     {
         if (ContextShares.Count == 0)
@@ -148,7 +148,7 @@ public sealed class TextFeatures
                 }
             }
         }
-        var terms = Terms.Take(Terms.Count - ContextShares.Count).ToList();
+        var terms = Terms.Take(ContextStart).ToList();
         var idf = Idf.Take(terms.Count).ToList();
         var shares = new List<float>();
         for (var c = 0; c < columns.Count; c++)
@@ -187,10 +187,9 @@ public sealed class TextFeatures
             }
             else
             {
-                var first = Terms.Count - ContextShares.Count;
                 for (var k = range.Start; k < range.Start + range.Count; k++)
                 {
-                    extra.Add((k, Idf[k] * ContextShares[k - first]));
+                    extra.Add((k, Idf[k] * ContextShares[k - ContextStart]));
                 }
             }
         }

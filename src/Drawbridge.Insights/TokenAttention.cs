@@ -24,7 +24,7 @@ public sealed class TokenAttention
     internal float[] SentenceWeights { get; }
     internal float[] Bias { get; }
 
-    /// <summary>Per output, weights of the comment's context features (<see cref="FeatureVector.Context"/>); empty without context.</summary>
+    /// <summary>Per output, weights of the comment's context features (<see cref="TextFeatures.DenseContext"/>); empty without context.</summary>
     internal float[] ContextWeights { get; private set; } = [];
 
     /// <summary>How many context features the head reads (0: none).</summary>
