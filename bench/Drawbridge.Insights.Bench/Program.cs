@@ -11,6 +11,7 @@ using Drawbridge.Insights;
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads --attention-budget
 //        --attention-logistic (a logistic per theme instead of one softmax) --max-attention-blend TENTHS
+// --mix-analysis: after cross-validation, other ways to mix the parts and set thresholds, scored on the same folds (MixAnalysis.cs).
 // Context columns (chosen from the data: organization and question): --no-context --context-weight W --context-attention
 //        (the attention head reads them too) --context-dropout SHARE --context-missing (test comments classified without them) --data FILE (another CSV)
 // Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
@@ -60,6 +61,7 @@ var maxAttentionBlend = new TrainingOptions().MaxAttentionBlend;
 var attentionBudget = new TrainingOptions().TokenAttentionBudget;
 var speedJoined = 1;
 var quantized = true;
+var mixAnalysis = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -106,6 +108,7 @@ for (var i = 0; i < args.Length; i++)
         // Keeps embeddings between runs while tuning (a development convenience; timings then exclude embedding).
         case "--embedding-cache": cacheFile = args[++i]; break;
         case "--data": dataOverride = args[++i]; break;
+        case "--mix-analysis": mixAnalysis = true; break;
         case "--no-context": useContext = false; break;
         case "--context-weight": contextWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--context-missing": contextMissing = true; break;
@@ -216,12 +219,14 @@ if (cv)
         var predictions = new Classification[data.Rows.Count];
         InsightsModel? last = null;
         var trainTime = TimeSpan.Zero;
+        var parts = new List<FoldParts>();
         for (var f = 0; f < folds; f++)
         {
             var train = data.Rows.Where((_, i) => assignment[i] != f).ToList();
             var testIndex = Enumerable.Range(0, data.Rows.Count).Where(i => assignment[i] == f).ToArray();
             var clock = Stopwatch.StartNew();
-            var model = InsightsTrainer.Train(fw, train, embedder, options);
+            OutOfFoldScores? validation = null;
+            var model = InsightsTrainer.Train(fw, train, embedder, mixAnalysis ? options with { OutOfFold = s => validation = s } : options);
             trainTime += clock.Elapsed;
             var classifier = new FeedbackClassifier(model, embedder);
             // --context-missing: the test comments come without their context columns (a model still trained with them).
@@ -229,6 +234,13 @@ if (cv)
             for (var k = 0; k < testIndex.Length; k++)
             {
                 predictions[testIndex[k]] = result[k];
+            }
+            if (mixAnalysis && validation is not null)
+            {
+                var testRows = testIndex.Select(i => data.Rows[i]).ToArray();
+                var x = FeedbackClassifier.Featurize(model, embedder, testRows.Select(r => r.Text).ToArray(), null,
+                    contextMissing ? null : testRows.Select(r => r.Context).ToArray());
+                parts.Add(new FoldParts(model.LearnedThemes, validation, x.Select(v => model.Parts(v)).ToArray(), testRows.Select(r => r.Themes).ToArray()));
             }
             last = model;
             Console.WriteLine($"fold {f + 1}/{folds}: trained on {train.Count} in {clock.Elapsed.TotalSeconds:F1} s (embeddings cached); neighbour blend {model.NeighbourBlend:F1}, softmax head {model.SoftBlend:F1}, token attention {model.AttentionBlend:F1} ({model.TokenAttention?.Heads ?? 0} heads), at least one theme {model.AtLeastOneTheme}");
@@ -240,6 +252,10 @@ if (cv)
         var learned = report.Themes.Where(t => t.Learned && t.Support > 0).ToList();
         Console.WriteLine($"themes with F1 >= 0.6: {learned.Count(t => t.F1 >= 0.6)} of {learned.Count} learned; " +
             $"macro F1 over themes with >= 50 examples: {report.Themes.Where(t => t.Support >= 50).Select(t => t.F1).DefaultIfEmpty(0).Average():F3} ({report.Themes.Count(t => t.Support >= 50)} themes)");
+        if (parts.Count == folds)
+        {
+            MixAnalysis.Run(parts, fw.Themes.Count);
+        }
     }
 }
 

@@ -213,7 +213,8 @@ public sealed class FeedbackClassifier
         float[][]? tokens = null;
         if (model.EmbeddingModel is not null && embedder is not null)
         {
-            if (model.TokenAttention is not null && model.AttentionBlend > 0)
+            // A model's attention head is kept only when the mix gives it weight (or for the benchmark's analysis).
+            if (model.TokenAttention is not null)
             {
                 if (embedder is not ITokenEmbedder { ProvidesTokens: true } tokenEmbedder)
                 {

@@ -61,6 +61,34 @@ public sealed class InsightsModel
             attention.IsEmpty ? default : attention[..p.Length], attention.IsEmpty ? 0 : AttentionBlend);
     }
 
+    /// <summary>
+    /// Each part's theme scores before the mix, for the benchmark's analysis: the linear model, the neighbours' shares,
+    /// the softmax head and the attention head (null where the model or the comment lacks that part).
+    /// </summary>
+    internal ThemeParts Parts(in FeatureVector x)
+    {
+        var width = LearnedThemes.Length;
+        var linear = new float[width];
+        PredictLinear(x, linear);
+        var shares = x.Shares?[..width];
+        float[]? soft = null;
+        if (SoftThemeModel is not null)
+        {
+            soft = new float[SoftThemeModel.Outputs];
+            SoftThemeModel.Predict(x, soft);
+            soft = soft[..width];
+        }
+        float[]? attention = null;
+        if (TokenAttention is not null && x.Tokens is not null)
+        {
+            attention = new float[TokenAttention.Outputs];
+            TokenAttention.Predict(x.Tokens, x.Sentence, attention,
+                TokenAttention.ContextDimension > 0 ? Features.DenseContext(x.Indices, x.Values) : default);
+            attention = attention[..width];
+        }
+        return new ThemeParts(linear, shares, soft, attention);
+    }
+
     /// <summary>Theme scores mixed with neighbour shares and softmax-head probabilities, by their weights (the rest stays).</summary>
     internal static void Mix(Span<float> p, ReadOnlySpan<float> shares, float shareWeight, ReadOnlySpan<float> soft, float softWeight,
         ReadOnlySpan<float> attention = default, float attentionWeight = 0)
@@ -413,3 +441,6 @@ public sealed class InsightsModel
         return values;
     }
 }
+
+/// <summary>One comment's theme scores from each part of the mix, before mixing (<see cref="InsightsModel.Parts"/>).</summary>
+internal sealed record ThemeParts(float[] Linear, float[]? Shares, float[]? Soft, float[]? Attention);

@@ -128,7 +128,20 @@ public sealed record TrainingOptions
 
     /// <summary>Threads for cross-fitting; 0 means one per core.</summary>
     public int Parallelism { get; init; }
+
+    /// <summary>
+    /// Called with each part's out-of-fold theme scores before the mix is chosen, for the benchmark's analysis of the
+    /// mix and thresholds. When set, the softmax and attention heads are kept even when the mix gives them no weight,
+    /// so their scores on new comments can be read too (<see cref="InsightsModel.Parts"/>); predictions do not change.
+    /// </summary>
+    internal Action<OutOfFoldScores>? OutOfFold { get; init; }
 }
+
+/// <summary>
+/// The validation folds' out-of-fold theme scores of each part of the mix (row-major, rows × learned themes) and the
+/// 0/1 targets. Shares, Soft and Attention are null when that part is off.
+/// </summary>
+internal sealed record OutOfFoldScores(int Rows, int Width, float[] Linear, float[]? Shares, float[]? Soft, float[]? Attention, float[] Targets);
 
 /// <summary>Progress of a training run: a named stage and how far through it is.</summary>
 public readonly record struct TrainingProgress(string Stage, int Done, int Total);
@@ -322,6 +335,8 @@ public static class InsightsTrainer
 
         if (validate)
         {
+            options.OutOfFold?.Invoke(new OutOfFoldScores(rows.Count, learned.Length, oof,
+                options.NeighbourBlend && shares is not null ? shares.SelectMany(r => r.Take(learned.Length)).ToArray() : null, oofSoft, oofAttention, targets));
             (blend, softBlend, attentionBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, oofAttention, targets, rows.Count, learned.Length, options.MaxAttentionBlend);
             (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
             atLeastOne = options.AtLeastOneTheme ?? atLeastOne;
@@ -330,8 +345,11 @@ public static class InsightsTrainer
                 extraModels = foldModels;
             }
         }
-        softModel = softBlend > 0 ? softModel : null;
-        attentionModel = attentionBlend > 0 ? attentionModel : null;
+        if (options.OutOfFold is null)
+        {
+            softModel = softBlend > 0 ? softModel : null;
+            attentionModel = attentionBlend > 0 ? attentionModel : null;
+        }
 
         return new InsightsModel
         {

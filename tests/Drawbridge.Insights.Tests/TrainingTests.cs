@@ -132,6 +132,41 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void Reading_each_part_of_the_mix_for_the_benchmark_changes_no_prediction()
+    {
+        var (framework, csv) = TestData.MultiLabelCsv(1400, seed: 4);
+        var data = FeedbackCsv.Read(new StringReader(csv), framework, labelled: true);
+        var train = data.Rows.Take(1200).ToList();
+        var texts = data.Rows.Skip(1200).Select(r => r.Text).ToList();
+        var plain = InsightsTrainer.Train(framework, train, fixture.Embedder, new TrainingOptions { Seed = 5 });
+        OutOfFoldScores? validation = null;
+        var read = InsightsTrainer.Train(framework, train, fixture.Embedder, new TrainingOptions { Seed = 5, OutOfFold = s => validation = s });
+
+        Assert.NotNull(validation);
+        Assert.Equal(1200, validation.Rows);
+        Assert.Equal(read.LearnedThemes.Length, validation.Width);
+        Assert.Equal(1200 * validation.Width, validation.Linear.Length);
+        Assert.Equal(
+            new FeedbackClassifier(plain, fixture.Embedder).ClassifyMany(texts),
+            new FeedbackClassifier(read, fixture.Embedder).ClassifyMany(texts),
+            new ClassificationComparer());
+        // The parts, mixed by the model's weights, are the model's own theme scores.
+        var classifier = new FeedbackClassifier(read, fixture.Embedder);
+        var x = FeedbackClassifier.Featurize(read, fixture.Embedder, texts.Take(20).ToList(), null);
+        for (var i = 0; i < x.Length; i++)
+        {
+            var parts = read.Parts(x[i]);
+            var mixed = parts.Linear.ToArray();
+            InsightsModel.Mix(mixed, parts.Shares, read.NeighbourBlend, parts.Soft, read.SoftBlend, parts.Attention, read.AttentionBlend);
+            var scores = classifier.ThemeScores(texts[i]);
+            for (var k = 0; k < mixed.Length; k++)
+            {
+                Assert.Equal(scores[read.LearnedThemes[k]], mixed[k], 5);
+            }
+        }
+    }
+
+    [Fact]
     public void Classification_is_thread_safe()
     {
         var rows = TestData.CategoryRowsSample(700, seed: 8);
