@@ -13,10 +13,12 @@ internal sealed record FoldParts(int[] Learned, OutOfFoldScores Validation, Them
 /// </summary>
 internal static class MixAnalysis
 {
-    private const float Prior = 10f;
+    private static float Prior;
+    private static int Smoothing;
 
-    public static void Run(IReadOnlyList<FoldParts> folds, int themeCount)
+    public static void Run(IReadOnlyList<FoldParts> folds, int themeCount, TrainingOptions options)
     {
+        (Prior, Smoothing) = (options.ThresholdPrior, options.ThresholdSmoothing);
         var mixes = folds.ToDictionary(f => f, Tune);
         Console.WriteLine();
         Console.WriteLine("== mix analysis: each rule chosen on the validation scores, judged on the test comments (macro-F1 over themes with >= 50 examples / micro-F1 / macro over learned themes / themes per comment)");
@@ -35,8 +37,11 @@ internal static class MixAnalysis
             Report($"thresholds x {factor}", folds, themeCount, f => Decode(f, mixes[f].Weights,
                 Thresholds(mixes[f].Mixed, f, Prior).Thresholds.Select(t => t * factor).ToArray(), mixes[f], 0));
         }
-        Report("thresholds from F1 curves smoothed over +-0.08", folds, themeCount, f => Decode(f, mixes[f].Weights,
-            SmoothedThresholds(mixes[f].Mixed, f.Validation, 8, Prior), mixes[f], 0));
+        foreach (var smoothing in new[] { 0, 4, 8, 12 }.Where(w => w != Smoothing))
+        {
+            Report($"F1 curves smoothed over +-{smoothing / 100.0:F2} (engine +-{Smoothing / 100.0:F2})", folds, themeCount, f => Decode(f, mixes[f].Weights,
+                Thresholds(mixes[f].Mixed, f, Prior, smoothing), 0));
+        }
         Report("a theme only within gamma of the best one's score/threshold (gamma on validation)", folds, themeCount, f =>
         {
             var (thresholds, atLeastOne) = Thresholds(mixes[f].Mixed, f, Prior);
@@ -58,8 +63,8 @@ internal static class MixAnalysis
     private static float[][] Rows(float[] values, int n, int width) =>
         Enumerable.Range(0, n).Select(i => values.AsSpan(i * width, width).ToArray()).ToArray();
 
-    private static (float[] Thresholds, bool AtLeastOne) Thresholds(float[] scores, FoldParts f, float prior) =>
-        InsightsTrainer.TuneThresholds(scores, f.Validation.Targets, f.Validation.Rows, f.Validation.Width, prior);
+    private static (float[] Thresholds, bool AtLeastOne) Thresholds(float[] scores, FoldParts f, float prior, int? smoothing = null) =>
+        InsightsTrainer.TuneThresholds(scores, f.Validation.Targets, f.Validation.Rows, f.Validation.Width, prior, smoothing ?? Smoothing);
 
     private static float[] MixTest(ThemeParts p, (float Shares, float Soft, float Attention) w, float[]?[]? scales = null)
     {
@@ -111,49 +116,6 @@ internal static class MixAnalysis
             }
         }
         return InsightsTrainer.TuneThresholds(scores, targets, f.Test.Length, width, 0);
-    }
-
-    /// <summary>Per theme, the threshold whose F1 averaged over the neighbouring grid points (±window hundredths) is best, shrunk as the engine does.</summary>
-    private static float[] SmoothedThresholds(float[] scores, OutOfFoldScores v, int window, float prior)
-    {
-        var grid = Enumerable.Range(1, 95).Select(i => i / 100f).ToArray();
-        var (pooledRule, _) = InsightsTrainer.TuneThresholds(scores, v.Targets, v.Rows, v.Width, 1e9f); // all themes at the pooled threshold
-        var pooled = pooledRule[0];
-        var thresholds = new float[v.Width];
-        for (var k = 0; k < v.Width; k++)
-        {
-            var f1 = new double[grid.Length];
-            var positives = 0;
-            for (var g = 0; g < grid.Length; g++)
-            {
-                long tp = 0, fp = 0, fn = 0;
-                for (var i = 0; i < v.Rows; i++)
-                {
-                    var predicted = scores[i * v.Width + k] >= grid[g];
-                    var actual = v.Targets[i * v.Width + k] > 0.5f;
-                    tp += predicted && actual ? 1 : 0;
-                    fp += predicted && !actual ? 1 : 0;
-                    fn += !predicted && actual ? 1 : 0;
-                }
-                f1[g] = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
-                positives = (int)(tp + fn);
-            }
-            var best = -1.0;
-            var own = 0.5f;
-            for (var g = 0; g < grid.Length; g++)
-            {
-                var lo = Math.Max(0, g - window);
-                var hi = Math.Min(grid.Length - 1, g + window);
-                var mean = f1[lo..(hi + 1)].Average();
-                if (mean > best)
-                {
-                    best = mean;
-                    own = grid[g];
-                }
-            }
-            thresholds[k] = (positives * own + prior * pooled) / (positives + prior);
-        }
-        return thresholds;
     }
 
     private static float TuneGamma(float[] scores, OutOfFoldScores v, float[] thresholds, bool atLeastOne)
@@ -209,7 +171,7 @@ internal static class MixAnalysis
         float[]?[] scales = [Scale(v.Shares), Scale(v.Soft), Scale(v.Attention)];
         var shares = Apply(v.Shares, scales[0]);
         var (a, c, e, mixed) = InsightsTrainer.TuneMix(v.Linear, shares is null ? null : Rows(shares, v.Rows, v.Width), Apply(v.Soft, scales[1]), Apply(v.Attention, scales[2]), v.Targets, v.Rows, v.Width);
-        var (thresholds, atLeastOne) = InsightsTrainer.TuneThresholds(mixed, v.Targets, v.Rows, v.Width, Prior);
+        var (thresholds, atLeastOne) = InsightsTrainer.TuneThresholds(mixed, v.Targets, v.Rows, v.Width, Prior, Smoothing);
         return f.Test.Select(p => FeedbackClassifier.ChooseThemes(MixTest(p, (a, c, e), scales), thresholds, singleLabel: false, atLeastOne)
             .Select(k => f.Learned[k]).ToList()).ToArray();
     }

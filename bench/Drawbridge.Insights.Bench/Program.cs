@@ -6,7 +6,7 @@ using Drawbridge.Insights;
 // Usage: dotnet run -c Release --project bench/Drawbridge.Insights.Bench -- [--folds 5] [--framework categories|subcategories|columns|all|merged|merged3]
 //        [--no-embeddings] [--no-speed | --speed-only] [--train-size 6500] [--seed 17] [--embedding-cache FILE]
 // Training options (defaults from TrainingOptions): --epochs --lr --l2 --sentiment-epochs --sentiment-l2 --char-ngrams
-//        --no-sentiment-class-head --ensemble --threshold-prior --max-positive-weight --validation-folds --max-terms
+//        --no-sentiment-class-head --ensemble --threshold-prior --threshold-smoothing HUNDREDTHS --max-positive-weight --validation-folds --max-terms
 //        --embedding-weight --neighbours K (0 = off) --neighbour-temperature --neighbour-weight (0 = not as features)
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads --attention-budget
@@ -39,6 +39,7 @@ IReadOnlyList<int>? layers = null;
 var charNgrams = false;
 var classHead = new TrainingOptions().SentimentClassHead;
 var prior = new TrainingOptions().ThresholdPrior;
+var smoothing = new TrainingOptions().ThresholdSmoothing;
 var maxPositiveWeight = new TrainingOptions().MaxPositiveWeight;
 var validationFolds = new TrainingOptions().ValidationFolds;
 var ensemble = new TrainingOptions().EnsembleFolds;
@@ -82,6 +83,7 @@ for (var i = 0; i < args.Length; i++)
         case "--no-sentiment-class-head": classHead = false; break;
         case "--ensemble": ensemble = true; break;
         case "--threshold-prior": prior = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--threshold-smoothing": smoothing = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-positive-weight": maxPositiveWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--validation-folds": validationFolds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-terms": maxTerms = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -145,6 +147,7 @@ var options = new TrainingOptions
     ContextDropout = contextDropout,
     SentimentClassHead = classHead,
     ThresholdPrior = prior,
+    ThresholdSmoothing = smoothing,
     MaxPositiveWeight = maxPositiveWeight,
     ValidationFolds = validationFolds,
     EnsembleFolds = ensemble,
@@ -165,7 +168,7 @@ var options = new TrainingOptions
     MaxAttentionBlend = maxAttentionBlend,
     TokenAttentionBudget = attentionBudget,
 };
-Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior}; max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2}, {attentionHeads} heads within {attentionBudget}, softmax {attentionSoftmax}, mix up to {maxAttentionBlend / 10.0})");
+Console.WriteLine($"themes: {options.Themes}; sentiment: {options.Sentiment}; embedding weight {embeddingWeight}; char n-grams {charNgrams}; max terms {maxTerms}; sentiment class head {classHead}; threshold prior {prior} (smoothing {smoothing}); max positive weight {maxPositiveWeight}; validation folds {validationFolds}; ensemble {ensemble}; softmax theme head {softHead} ({softOptions?.ToString() ?? "theme settings"}); neighbours {neighbourK} (temperature {neighbourTemperature}, weight {neighbourWeight}, blend {neighbourBlend}, on the similarity part {neighboursBySimilarityPart}); at least one theme {atLeastOne?.ToString() ?? "chosen on validation"}; token attention {tokenAttention} ({attentionEpochs} epochs, lr {attentionLr}, L2 {attentionL2}, {attentionHeads} heads within {attentionBudget}, softmax {attentionSoftmax}, mix up to {maxAttentionBlend / 10.0})");
 if (cacheFile is not null && File.Exists(cacheFile))
 {
     using var reader = new BinaryReader(File.OpenRead(cacheFile));
@@ -254,7 +257,7 @@ if (cv)
             $"macro F1 over themes with >= 50 examples: {report.Themes.Where(t => t.Support >= 50).Select(t => t.F1).DefaultIfEmpty(0).Average():F3} ({report.Themes.Count(t => t.Support >= 50)} themes)");
         if (parts.Count == folds)
         {
-            MixAnalysis.Run(parts, fw.Themes.Count);
+            MixAnalysis.Run(parts, fw.Themes.Count, options);
         }
     }
 }

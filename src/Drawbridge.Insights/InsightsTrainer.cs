@@ -51,6 +51,12 @@ public sealed record TrainingOptions
     /// <summary>How strongly a rare theme's threshold is pulled towards the threshold shared by all themes.</summary>
     public float ThresholdPrior { get; init; } = 10f;
 
+    /// <summary>
+    /// A theme's threshold is the best point of its out-of-fold F1 curve after averaging each point with its neighbours
+    /// within this many hundredths, so a narrow peak of a few lucky comments does not set it (0: the raw curve).
+    /// </summary>
+    public int ThresholdSmoothing { get; init; }
+
     public LinearTrainingOptions Themes { get; init; } = new() { L2 = 1e-4f };
 
     /// <summary>Settings of the softmax theme head; null means those of the one-vs-rest theme models.</summary>
@@ -338,7 +344,7 @@ public static class InsightsTrainer
             options.OutOfFold?.Invoke(new OutOfFoldScores(rows.Count, learned.Length, oof,
                 options.NeighbourBlend && shares is not null ? shares.SelectMany(r => r.Take(learned.Length)).ToArray() : null, oofSoft, oofAttention, targets));
             (blend, softBlend, attentionBlend, oof) = TuneMix(oof, options.NeighbourBlend ? shares : null, oofSoft, oofAttention, targets, rows.Count, learned.Length, options.MaxAttentionBlend);
-            (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior);
+            (thresholds, atLeastOne) = TuneThresholds(oof, targets, rows.Count, learned.Length, options.ThresholdPrior, options.ThresholdSmoothing);
             atLeastOne = options.AtLeastOneTheme ?? atLeastOne;
             if (options.EnsembleFolds)
             {
@@ -654,11 +660,12 @@ public static class InsightsTrainer
     }
 
     /// <summary>
-    /// Per theme, the threshold that maximises F1 on out-of-fold probabilities, pulled towards the single threshold that
+    /// Per theme, the threshold that maximises F1 on out-of-fold probabilities (the F1 curve averaged over ±<paramref name="smoothing"/>
+    /// hundredths first), pulled towards the single threshold that
     /// is best for all themes pooled in proportion to how few positives the theme has (a theme with 8 examples cannot
     /// pin its own threshold down). Then whether forcing at least one theme per comment helps micro-F1.
     /// </summary>
-    internal static (float[] Thresholds, bool AtLeastOne) TuneThresholds(float[] scores, float[] targets, int n, int width, float prior)
+    internal static (float[] Thresholds, bool AtLeastOne) TuneThresholds(float[] scores, float[] targets, int n, int width, float prior, int smoothing = 0)
     {
         var grid = Enumerable.Range(1, 95).Select(i => i / 100f).ToArray();
         var tp = new long[grid.Length];
@@ -666,9 +673,9 @@ public static class InsightsTrainer
         var fn = new long[grid.Length];
         var perTheme = new float[width];
         var positives = new int[width];
+        var curve = new double[grid.Length];
         for (var k = 0; k < width; k++)
         {
-            var bestF1 = -1.0;
             for (var g = 0; g < grid.Length; g++)
             {
                 long a = 0, b = 0, c = 0;
@@ -692,13 +699,26 @@ public static class InsightsTrainer
                 tp[g] += a;
                 fp[g] += b;
                 fn[g] += c;
-                var f1 = a == 0 ? 0 : 2.0 * a / (2.0 * a + b + c);
+                curve[g] = a == 0 ? 0 : 2.0 * a / (2.0 * a + b + c);
+                positives[k] = (int)(a + c);
+            }
+            // The best point of the F1 curve, each point averaged with its neighbours within `smoothing` hundredths.
+            var bestF1 = -1.0;
+            for (var g = 0; g < grid.Length; g++)
+            {
+                var from = Math.Max(0, g - smoothing);
+                var to = Math.Min(grid.Length - 1, g + smoothing);
+                var f1 = 0.0;
+                for (var j = from; j <= to; j++)
+                {
+                    f1 += curve[j];
+                }
+                f1 /= to - from + 1;
                 if (f1 > bestF1)
                 {
                     bestF1 = f1;
                     perTheme[k] = grid[g];
                 }
-                positives[k] = (int)(a + c);
             }
         }
         var pooled = 0.5f;

@@ -167,6 +167,30 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void A_smoothed_threshold_comes_from_the_broad_region_of_the_F1_curve_not_from_a_narrow_peak()
+    {
+        // One theme: 17 positives at 0.505 and 3 at 0.055; 4 negatives at 0.495 and 10 at 0.045. Its F1 is 0.92 at the
+        // single threshold 0.50 (the 4 negatives just below it), 0.83 anywhere from 0.06 to 0.49, 0 above 0.50.
+        var scores = new List<float>();
+        var targets = new List<float>();
+        void Add(int count, float score, bool positive)
+        {
+            scores.AddRange(Enumerable.Repeat(score, count));
+            targets.AddRange(Enumerable.Repeat(positive ? 1f : 0f, count));
+        }
+        Add(17, 0.505f, true);
+        Add(3, 0.055f, true);
+        Add(4, 0.495f, false);
+        Add(10, 0.045f, false);
+
+        var (raw, _) = InsightsTrainer.TuneThresholds([.. scores], [.. targets], scores.Count, 1, prior: 0);
+        var (smoothed, _) = InsightsTrainer.TuneThresholds([.. scores], [.. targets], scores.Count, 1, prior: 0, smoothing: 8);
+
+        Assert.Equal(0.50f, raw[0], 3);
+        Assert.InRange(smoothed[0], 0.06f, 0.49f);
+    }
+
+    [Fact]
     public void Classification_is_thread_safe()
     {
         var rows = TestData.CategoryRowsSample(700, seed: 8);
