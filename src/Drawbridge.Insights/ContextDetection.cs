@@ -69,13 +69,54 @@ public static class ContextDetection
         {
             return new(column, counts.Count, false, "nearly always the same value");
         }
-        var byThemes = Agreement(rows, column, r => string.Join(',', r.Themes.Order()));
+        // The whole set of themes, or any one of them: in multi-label data a parent category of the comment's first
+        // theme follows that theme, while its combinations with other themes are too varied to show it.
+        var byThemes = Math.Max(Agreement(rows, column, r => string.Join(',', r.Themes.Order())), AgreementWithAnyTheme(rows, column));
         var bySentiment = Agreement(rows, column, r => r.Sentiment?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Math.Max(byThemes, bySentiment) >= MaxAgreementWithLabels)
         {
             return new(column, counts.Count, false, $"follows the {(byThemes >= bySentiment ? "themes" : "sentiment")}: a label, not context");
         }
         return new(column, counts.Count, true, "context");
+    }
+
+    /// <summary>
+    /// How often a comment with themes has the value that is most common among the other comments carrying one of its
+    /// themes (leave one out, per theme; any of its themes may be the one).
+    /// </summary>
+    private static double AgreementWithAnyTheme(IReadOnlyList<FeedbackRow> rows, string column)
+    {
+        var byTheme = new Dictionary<int, Dictionary<string, int>>();
+        foreach (var row in rows)
+        {
+            if (row.Context?.GetValueOrDefault(column) is not { } value)
+            {
+                continue;
+            }
+            foreach (var theme in row.Themes.Distinct())
+            {
+                var group = byTheme.TryGetValue(theme, out var g) ? g : byTheme[theme] = new Dictionary<string, int>(StringComparer.Ordinal);
+                group[value] = group.GetValueOrDefault(value) + 1;
+            }
+        }
+        long filled = 0;
+        long hits = 0;
+        foreach (var row in rows)
+        {
+            if (row.Context?.GetValueOrDefault(column) is not { } value || row.Themes.Count == 0)
+            {
+                continue;
+            }
+            filled++;
+            var agrees = row.Themes.Distinct().Any(theme =>
+            {
+                var group = byTheme[theme];
+                var others = group.Where(p => p.Key != value).Select(p => p.Value).DefaultIfEmpty(0).Max();
+                return group[value] - 1 > others;
+            });
+            hits += agrees ? 1 : 0;
+        }
+        return filled == 0 ? 0 : hits / (double)filled;
     }
 
     /// <summary>

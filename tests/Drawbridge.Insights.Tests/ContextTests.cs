@@ -123,6 +123,30 @@ public sealed class ContextTests
     }
 
     [Fact]
+    public void In_multi_label_data_a_column_that_follows_one_of_a_comments_themes_is_a_label_not_context()
+    {
+        // Half the comments carry two themes; "Main theme" is the first theme's code, as an export's "primary category"
+        // would be. Grouped by the whole set of themes it looks free (pairs are too varied), but it follows one of them.
+        var random = new Random(3);
+        var csv = new StringBuilder("Comment ID,Answer,Question,Main theme,Nothing to improve,Nothing was good,Staff,Waiting\n");
+        for (var id = 1; id <= 400; id++)
+        {
+            var first = random.Next(4);
+            var second = random.Next(2) == 0 ? first : (first + 1 + random.Next(3)) % 4;
+            var question = random.Next(2) == 0 ? Good : Better;
+            csv.Append(id).Append(",Comment ").Append(id).Append(',').Append(TestData.Quote(question)).Append(",T").Append(first).Append(',')
+                .Append(string.Join(",", Enumerable.Range(0, 4).Select(t => t == first || t == second ? "1" : "0"))).Append('\n');
+        }
+        var data = FeedbackCsv.Read(new StringReader(csv.ToString()), Framework, labelled: true);
+        Assert.Contains(data.Rows, r => r.Themes.Count == 2);
+        var choices = ContextDetection.Choose(data.Rows).ToDictionary(c => c.Column);
+
+        Assert.True(choices["Question"].Used, choices["Question"].Reason);
+        Assert.False(choices["Main theme"].Used);
+        Assert.Contains("follows the themes", choices["Main theme"].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_comment_without_a_known_value_gets_the_training_comments_average_for_that_column()
     {
         var contexts = new[] { "Good", "Good", "Good", "Better", "Rare" }
