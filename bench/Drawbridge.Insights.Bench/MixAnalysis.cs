@@ -22,7 +22,7 @@ internal static class MixAnalysis
         var mixes = folds.ToDictionary(f => f, Tune);
         Console.WriteLine();
         Console.WriteLine("== mix analysis: each rule chosen on the validation scores, judged on the test comments (macro-F1 over themes with >= 50 examples / micro-F1 / macro over learned themes / themes per comment)");
-        Report("the engine's rule (recomputed)", folds, themeCount, f => Decode(f, mixes[f].Weights, Thresholds(mixes[f].Mixed, f, Prior), 0));
+        Report("the engine's rule (recomputed)", folds, themeCount, f => Decode(f, mixes[f].Weights, mixes[f].Rule, 0));
         Report("linear model alone", folds, themeCount, f => Alone(f, p => p.Linear, f.Validation.Linear));
         Report("neighbour shares alone", folds, themeCount, f => f.Validation.Shares is null ? null : Alone(f, p => p.Shares!, f.Validation.Shares));
         Report("softmax head alone", folds, themeCount, f => f.Validation.Soft is null ? null : Alone(f, p => p.Soft!, f.Validation.Soft));
@@ -35,7 +35,7 @@ internal static class MixAnalysis
         foreach (var factor in new[] { 0.9f, 1.1f })
         {
             Report($"thresholds x {factor}", folds, themeCount, f => Decode(f, mixes[f].Weights,
-                Thresholds(mixes[f].Mixed, f, Prior).Thresholds.Select(t => t * factor).ToArray(), mixes[f], 0));
+                (mixes[f].Rule.Thresholds.Select(t => t * factor).ToArray(), mixes[f].Rule.AtLeastOne), 0));
         }
         foreach (var smoothing in new[] { 0, 4, 8, 12 }.Where(w => w != Smoothing))
         {
@@ -44,20 +44,21 @@ internal static class MixAnalysis
         }
         Report("a theme only within gamma of the best one's score/threshold (gamma on validation)", folds, themeCount, f =>
         {
-            var (thresholds, atLeastOne) = Thresholds(mixes[f].Mixed, f, Prior);
-            var gamma = TuneGamma(mixes[f].Mixed, f.Validation, thresholds, atLeastOne);
-            return Decode(f, mixes[f].Weights, (thresholds, atLeastOne), gamma);
+            var rule = mixes[f].Rule;
+            var gamma = TuneGamma(mixes[f].Mixed, f.Validation, rule.Thresholds, rule.AtLeastOne);
+            return Decode(f, mixes[f].Weights, rule, gamma);
         });
         Report("parts rescaled per theme to the linear model's best threshold, then mixed", folds, themeCount, Rescaled);
     }
 
-    private sealed record Mix((float Shares, float Soft, float Attention) Weights, float[] Mixed);
+    /// <summary>A fold's mix weights and mixed validation scores, as the engine chose them, and the engine's thresholds on them.</summary>
+    private sealed record Mix((float Shares, float Soft, float Attention) Weights, float[] Mixed, (float[] Thresholds, bool AtLeastOne) Rule);
 
     private static Mix Tune(FoldParts f)
     {
         var v = f.Validation;
         var (a, c, e, mixed) = InsightsTrainer.TuneMix(v.Linear, v.Shares is null ? null : Rows(v.Shares, v.Rows, v.Width), v.Soft, v.Attention, v.Targets, v.Rows, v.Width);
-        return new Mix((a, c, e), mixed);
+        return new Mix((a, c, e), mixed, Thresholds(mixed, f, Prior));
     }
 
     private static float[][] Rows(float[] values, int n, int width) =>
@@ -76,9 +77,6 @@ internal static class MixAnalysis
 
     private static List<int>[] Decode(FoldParts f, (float, float, float) weights, (float[] Thresholds, bool AtLeastOne) rule, float gamma) =>
         f.Test.Select(p => Choose(MixTest(p, weights), rule.Thresholds, rule.AtLeastOne, gamma).Select(k => f.Learned[k]).ToList()).ToArray();
-
-    private static List<int>[] Decode(FoldParts f, (float, float, float) weights, float[] thresholds, Mix mix, float gamma) =>
-        Decode(f, weights, (thresholds, Thresholds(mix.Mixed, f, Prior).AtLeastOne), gamma);
 
     /// <summary>The engine's choice, then (gamma above 0) only themes whose score/threshold is within gamma of the best one's.</summary>
     private static List<int> Choose(float[] p, float[] thresholds, bool atLeastOne, float gamma)

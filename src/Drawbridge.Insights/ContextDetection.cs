@@ -71,8 +71,9 @@ public static class ContextDetection
         }
         // The whole set of themes, or any one of them: in multi-label data a parent category of the comment's first
         // theme follows that theme, while its combinations with other themes are too varied to show it.
-        var byThemes = Math.Max(Agreement(rows, column, r => string.Join(',', r.Themes.Order())), AgreementWithAnyTheme(rows, column));
-        var bySentiment = Agreement(rows, column, r => r.Sentiment?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var byThemes = Math.Max(Agreement(rows, column, r => [string.Join(',', r.Themes.Order())]),
+            Agreement(rows, column, r => r.Themes.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        var bySentiment = Agreement(rows, column, r => r.Sentiment is { } s ? [s.ToString(System.Globalization.CultureInfo.InvariantCulture)] : []);
         if (Math.Max(byThemes, bySentiment) >= MaxAgreementWithLabels)
         {
             return new(column, counts.Count, false, $"follows the {(byThemes >= bySentiment ? "themes" : "sentiment")}: a label, not context");
@@ -81,21 +82,23 @@ public static class ContextDetection
     }
 
     /// <summary>
-    /// How often a comment with themes has the value that is most common among the other comments carrying one of its
-    /// themes (leave one out, per theme; any of its themes may be the one).
+    /// How often a comment's value of the column is the most common value among the other comments sharing one of its
+    /// keys (the set of its themes; each of its themes; its sentiment). A comment is counted when it has a value and at
+    /// least one key; a comment alone with its key counts as a miss, so rare label combinations do not make any column
+    /// look determined.
     /// </summary>
-    private static double AgreementWithAnyTheme(IReadOnlyList<FeedbackRow> rows, string column)
+    private static double Agreement(IReadOnlyList<FeedbackRow> rows, string column, Func<FeedbackRow, IEnumerable<string>> keys)
     {
-        var byTheme = new Dictionary<int, Dictionary<string, int>>();
+        var groups = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (row.Context?.GetValueOrDefault(column) is not { } value)
             {
                 continue;
             }
-            foreach (var theme in row.Themes.Distinct())
+            foreach (var key in keys(row).Distinct())
             {
-                var group = byTheme.TryGetValue(theme, out var g) ? g : byTheme[theme] = new Dictionary<string, int>(StringComparer.Ordinal);
+                var group = groups.TryGetValue(key, out var g) ? g : groups[key] = new Dictionary<string, int>(StringComparer.Ordinal);
                 group[value] = group.GetValueOrDefault(value) + 1;
             }
         }
@@ -103,59 +106,19 @@ public static class ContextDetection
         long hits = 0;
         foreach (var row in rows)
         {
-            if (row.Context?.GetValueOrDefault(column) is not { } value || row.Themes.Count == 0)
+            if (row.Context?.GetValueOrDefault(column) is not { } value || keys(row).ToList() is not { Count: > 0 } rowKeys)
             {
                 continue;
             }
             filled++;
-            var agrees = row.Themes.Distinct().Any(theme =>
+            // Leave one out: the others with a key predict the comment's value when its count minus one is still the
+            // largest (ties go against the comment).
+            hits += rowKeys.Any(key =>
             {
-                var group = byTheme[theme];
-                var others = group.Where(p => p.Key != value).Select(p => p.Value).DefaultIfEmpty(0).Max();
-                return group[value] - 1 > others;
-            });
-            hits += agrees ? 1 : 0;
+                var group = groups[key];
+                return group[value] - 1 > group.Where(p => p.Key != value).Select(p => p.Value).DefaultIfEmpty(0).Max();
+            }) ? 1 : 0;
         }
         return filled == 0 ? 0 : hits / (double)filled;
-    }
-
-    /// <summary>
-    /// How often a comment's value of the column is the most common value among the other comments with the same key
-    /// (its themes, or its sentiment); a comment alone with its key counts as a miss, so rare label combinations do
-    /// not make any column look determined.
-    /// </summary>
-    private static double Agreement(IReadOnlyList<FeedbackRow> rows, string column, Func<FeedbackRow, string?> key)
-    {
-        var groups = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        var filled = 0;
-        foreach (var row in rows)
-        {
-            if (row.Context?.GetValueOrDefault(column) is not { } value || key(row) is not { } k)
-            {
-                continue;
-            }
-            filled++;
-            var group = groups.TryGetValue(k, out var g) ? g : groups[k] = new Dictionary<string, int>(StringComparer.Ordinal);
-            group[value] = group.GetValueOrDefault(value) + 1;
-        }
-        if (filled == 0)
-        {
-            return 0;
-        }
-        long hits = 0;
-        foreach (var group in groups.Values)
-        {
-            // Leave one out: a comment with value v is predicted by the others' majority, which is v when v's count
-            // minus one is still the largest (ties go against the comment).
-            foreach (var (value, count) in group)
-            {
-                var others = group.Where(p => p.Key != value).Select(p => p.Value).DefaultIfEmpty(0).Max();
-                if (count - 1 > others)
-                {
-                    hits += count;
-                }
-            }
-        }
-        return hits / (double)filled;
     }
 }

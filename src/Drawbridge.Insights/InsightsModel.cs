@@ -54,8 +54,7 @@ public sealed class InsightsModel
         Span<float> attention = TokenAttention is not null && AttentionBlend > 0 && x.Tokens is not null ? stackalloc float[TokenAttention.Outputs] : default;
         if (!attention.IsEmpty)
         {
-            TokenAttention!.Predict(x.Tokens, x.Sentence, attention,
-                TokenAttention.ContextDimension > 0 ? Features.DenseContext(x.Indices, x.Values) : default);
+            Attend(x, attention);
         }
         Mix(p, shares, shares is null ? 0 : NeighbourBlend, soft.IsEmpty ? default : soft[..p.Length], soft.IsEmpty ? 0 : SoftBlend,
             attention.IsEmpty ? default : attention[..p.Length], attention.IsEmpty ? 0 : AttentionBlend);
@@ -82,12 +81,15 @@ public sealed class InsightsModel
         if (TokenAttention is not null && x.Tokens is not null)
         {
             attention = new float[TokenAttention.Outputs];
-            TokenAttention.Predict(x.Tokens, x.Sentence, attention,
-                TokenAttention.ContextDimension > 0 ? Features.DenseContext(x.Indices, x.Values) : default);
+            Attend(x, attention);
             attention = attention[..width];
         }
         return new ThemeParts(linear, shares, soft, attention);
     }
+
+    /// <summary>The token attention head's probabilities for a comment with word pieces (and its context, when the head reads it).</summary>
+    private void Attend(in FeatureVector x, Span<float> output) =>
+        TokenAttention!.Predict(x.Tokens, x.Sentence, output, TokenAttention.ContextDimension > 0 ? Features.DenseContext(x.Indices, x.Values) : default);
 
     /// <summary>Theme scores mixed with neighbour shares and softmax-head probabilities, by their weights (the rest stays).</summary>
     internal static void Mix(Span<float> p, ReadOnlySpan<float> shares, float shareWeight, ReadOnlySpan<float> soft, float softWeight,
