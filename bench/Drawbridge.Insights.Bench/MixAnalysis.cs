@@ -76,7 +76,11 @@ internal static class MixAnalysis
     }
 
     private static List<int>[] Decode(FoldParts f, (float, float, float) weights, (float[] Thresholds, bool AtLeastOne) rule, float gamma) =>
-        f.Test.Select(p => Choose(MixTest(p, weights), rule.Thresholds, rule.AtLeastOne, gamma).Select(k => f.Learned[k]).ToList()).ToArray();
+        Decode(f, p => MixTest(p, weights), rule, gamma);
+
+    /// <summary>Each test comment's themes (framework indices) from its scores under a rule.</summary>
+    private static List<int>[] Decode(FoldParts f, Func<ThemeParts, float[]> scores, (float[] Thresholds, bool AtLeastOne) rule, float gamma = 0) =>
+        f.Test.Select(p => Choose(scores(p), rule.Thresholds, rule.AtLeastOne, gamma).Select(k => f.Learned[k]).ToList()).ToArray();
 
     /// <summary>The engine's choice, then (gamma above 0) only themes whose score/threshold is within gamma of the best one's.</summary>
     private static List<int> Choose(float[] p, float[] thresholds, bool atLeastOne, float gamma)
@@ -90,11 +94,8 @@ internal static class MixAnalysis
         return chosen.Where(k => p[k] / thresholds[k] >= gamma * best).ToList();
     }
 
-    private static List<int>[] Alone(FoldParts f, Func<ThemeParts, float[]> part, float[] validation)
-    {
-        var (thresholds, atLeastOne) = Thresholds(validation, f, Prior);
-        return f.Test.Select(p => FeedbackClassifier.ChooseThemes(part(p), thresholds, singleLabel: false, atLeastOne).Select(k => f.Learned[k]).ToList()).ToArray();
-    }
+    private static List<int>[] Alone(FoldParts f, Func<ThemeParts, float[]> part, float[] validation) =>
+        Decode(f, part, Thresholds(validation, f, Prior));
 
     private static (float[], bool) TestThresholds(FoldParts f, (float, float, float) weights)
     {
@@ -169,9 +170,7 @@ internal static class MixAnalysis
         float[]?[] scales = [Scale(v.Shares), Scale(v.Soft), Scale(v.Attention)];
         var shares = Apply(v.Shares, scales[0]);
         var (a, c, e, mixed) = InsightsTrainer.TuneMix(v.Linear, shares is null ? null : Rows(shares, v.Rows, v.Width), Apply(v.Soft, scales[1]), Apply(v.Attention, scales[2]), v.Targets, v.Rows, v.Width);
-        var (thresholds, atLeastOne) = InsightsTrainer.TuneThresholds(mixed, v.Targets, v.Rows, v.Width, Prior, Smoothing);
-        return f.Test.Select(p => FeedbackClassifier.ChooseThemes(MixTest(p, (a, c, e), scales), thresholds, singleLabel: false, atLeastOne)
-            .Select(k => f.Learned[k]).ToList()).ToArray();
+        return Decode(f, p => MixTest(p, (a, c, e), scales), Thresholds(mixed, f, Prior));
     }
 
     private static void Report(string name, IReadOnlyList<FoldParts> folds, int themeCount, Func<FoldParts, List<int>[]?> rule)

@@ -89,36 +89,31 @@ public static class ContextDetection
     /// </summary>
     private static double Agreement(IReadOnlyList<FeedbackRow> rows, string column, Func<FeedbackRow, IEnumerable<string>> keys)
     {
-        var groups = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        // Each comment with a value and at least one key, its keys computed once.
+        var keyed = new List<(string Value, string[] Keys)>();
         foreach (var row in rows)
         {
-            if (row.Context?.GetValueOrDefault(column) is not { } value)
+            if (row.Context?.GetValueOrDefault(column) is { } value && keys(row).Distinct().ToArray() is { Length: > 0 } rowKeys)
             {
-                continue;
+                keyed.Add((value, rowKeys));
             }
-            foreach (var key in keys(row).Distinct())
+        }
+        var groups = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var (value, rowKeys) in keyed)
+        {
+            foreach (var key in rowKeys)
             {
                 var group = groups.TryGetValue(key, out var g) ? g : groups[key] = new Dictionary<string, int>(StringComparer.Ordinal);
                 group[value] = group.GetValueOrDefault(value) + 1;
             }
         }
-        long filled = 0;
-        long hits = 0;
-        foreach (var row in rows)
+        // Leave one out: the others with a key predict the comment's value when its count minus one is still the
+        // largest (ties go against the comment).
+        var hits = keyed.Count(c => c.Keys.Any(key =>
         {
-            if (row.Context?.GetValueOrDefault(column) is not { } value || keys(row).ToList() is not { Count: > 0 } rowKeys)
-            {
-                continue;
-            }
-            filled++;
-            // Leave one out: the others with a key predict the comment's value when its count minus one is still the
-            // largest (ties go against the comment).
-            hits += rowKeys.Any(key =>
-            {
-                var group = groups[key];
-                return group[value] - 1 > group.Where(p => p.Key != value).Select(p => p.Value).DefaultIfEmpty(0).Max();
-            }) ? 1 : 0;
-        }
-        return filled == 0 ? 0 : hits / (double)filled;
+            var group = groups[key];
+            return group[c.Value] - 1 > group.Where(p => p.Key != c.Value).Select(p => p.Value).DefaultIfEmpty(0).Max();
+        }));
+        return keyed.Count == 0 ? 0 : hits / (double)keyed.Count;
     }
 }
