@@ -51,48 +51,54 @@ public sealed class TokenAttention
     public void Predict(ReadOnlySpan<float> tokens, ReadOnlySpan<float> sentence, Span<float> probabilities, ReadOnlySpan<float> context = default)
     {
         var pieces = tokens.Length / Dimension;
-        var scratch = new float[2 * pieces * Heads];
-        for (var t = 0; t < Outputs; t++)
-        {
-            var z = Logit(t, tokens, pieces, sentence, scratch.AsSpan(0, pieces * Heads), scratch.AsSpan(pieces * Heads, pieces * Heads), context);
-            probabilities[t] = Softmax ? z : 1f / (1f + MathF.Exp(-z));
-        }
+        var scratch = new float[2 * Outputs * Heads * pieces];
+        var half = Outputs * Heads * pieces;
+        Logits(tokens, pieces, sentence, context, probabilities[..Outputs], scratch.AsSpan(0, half), scratch.AsSpan(half, half));
         if (Softmax)
         {
             TensorPrimitives.SoftMax(probabilities[..Outputs], probabilities[..Outputs]);
         }
+        else
+        {
+            for (var t = 0; t < Outputs; t++)
+            {
+                probabilities[t] = 1f / (1f + MathF.Exp(-probabilities[t]));
+            }
+        }
     }
 
     /// <summary>
-    /// Theme t's logit; leaves each head's attention weights in <paramref name="attention"/> and w_{t,k} · h_i in
-    /// <paramref name="values"/> (head k's at k × pieces).
+    /// Every output's logit. Leaves each head's attention weights in <paramref name="attention"/> and w_{t,k} · h_i in
+    /// <paramref name="values"/>, both (outputs × heads) × pieces, row t × heads + k for output t's head k.
     /// </summary>
-    private float Logit(int t, ReadOnlySpan<float> tokens, int pieces, ReadOnlySpan<float> sentence, Span<float> attention, Span<float> values,
-        ReadOnlySpan<float> context = default)
+    private void Logits(ReadOnlySpan<float> tokens, int pieces, ReadOnlySpan<float> sentence, ReadOnlySpan<float> context, Span<float> z,
+        Span<float> attention, Span<float> values)
     {
         var d = Dimension;
-        var z = Bias[t] + TensorPrimitives.Dot(SentenceWeights.AsSpan(t * d, d), sentence);
         var e = ContextDimension;
-        if (e > 0 && context.Length == e)
+        for (var t = 0; t < Outputs; t++)
         {
-            z += TensorPrimitives.Dot(ContextWeights.AsSpan(t * e, e), context);
+            z[t] = Bias[t] + TensorPrimitives.Dot(SentenceWeights.AsSpan(t * d, d), sentence);
+            if (e > 0 && context.Length == e)
+            {
+                z[t] += TensorPrimitives.Dot(ContextWeights.AsSpan(t * e, e), context);
+            }
         }
         if (pieces == 0)
         {
-            return z;
+            return;
         }
-        for (var k = 0; k < Heads; k++)
+        var rows = Outputs * Heads;
+        SmallMatrix.MultiplyTransposed(Queries, rows, tokens, pieces, d, attention);
+        SmallMatrix.MultiplyTransposed(Weights, rows, tokens, pieces, d, values);
+        for (var row = 0; row < rows; row++)
         {
-            var q = Queries.AsSpan((t * Heads + k) * d, d);
-            var w = Weights.AsSpan((t * Heads + k) * d, d);
-            var a = attention.Slice(k * pieces, pieces);
-            var c = values.Slice(k * pieces, pieces);
+            var a = attention.Slice(row * pieces, pieces);
+            var c = values.Slice(row * pieces, pieces);
+            // Softmax over the word pieces, shifted by the largest score so that no exponent overflows.
             var max = float.NegativeInfinity;
             for (var i = 0; i < pieces; i++)
             {
-                var h = tokens.Slice(i * d, d);
-                a[i] = TensorPrimitives.Dot(q, h);
-                c[i] = TensorPrimitives.Dot(w, h);
                 max = MathF.Max(max, a[i]);
             }
             var sum = 0f;
@@ -101,13 +107,14 @@ public sealed class TokenAttention
                 a[i] = MathF.Exp(a[i] - max);
                 sum += a[i];
             }
+            var pooled = 0f;
             for (var i = 0; i < pieces; i++)
             {
                 a[i] /= sum;
-                z += a[i] * c[i];
+                pooled += a[i] * c[i];
             }
+            z[row / Heads] += pooled;
         }
-        return z;
     }
 
     /// <param name="tokens">Per comment, its word-piece vectors (pieces × dimension).</param>
@@ -139,8 +146,11 @@ public sealed class TokenAttention
         var first = parameters.Select(p => new float[p.Length]).ToArray();
         var second = parameters.Select(p => new float[p.Length]).ToArray();
         var maxPieces = tokens.Count == 0 ? 0 : tokens.Max(t => t.Length / d);
-        var attention = new float[outputs * maxPieces * heads];
-        var values = new float[outputs * maxPieces * heads];
+        var rows = outputs * heads;
+        var attention = new float[rows * maxPieces];
+        var values = new float[rows * maxPieces];
+        var weightCoefficients = new float[rows * maxPieces];
+        var queryCoefficients = new float[rows * maxPieces];
         var logits = new float[outputs];
         var order = Enumerable.Range(0, n).ToArray();
         const int batchSize = 32;
@@ -163,11 +173,8 @@ public sealed class TokenAttention
                     var m = sentences[r];
                     var context = e > 0 ? contexts![r] : null;
                     var pieces = h.Length / d;
-                    var span = pieces * heads;
-                    for (var t = 0; t < outputs; t++)
-                    {
-                        logits[t] = model.Logit(t, h, pieces, m, attention.AsSpan(t * span, span), values.AsSpan(t * span, span), context);
-                    }
+                    var size = rows * pieces;
+                    model.Logits(h, pieces, m, context, logits, attention.AsSpan(0, size), values.AsSpan(0, size));
                     if (softmax)
                     {
                         TensorPrimitives.SoftMax(logits, logits);
@@ -178,23 +185,20 @@ public sealed class TokenAttention
                         var g = softmax
                             ? (logits[t] - y) / count
                             : (1f / (1f + MathF.Exp(-logits[t])) - y) * (y > 0.5f ? positiveWeights[t] : 1f) / count;
-                        // Per head k: d z / d q = Σ a_i (c_i - c̄) h_i with c_i = w · h_i and c̄ = Σ a_i c_i; d z / d w = Σ a_i h_i.
+                        // Per head k: d z / d w = Σ a_i h_i and d z / d q = Σ a_i (c_i - c̄) h_i, with c_i = w · h_i and
+                        // c̄ = Σ a_i c_i: weighted sums of the word pieces, whose weights are gathered here and summed below.
                         for (var k = 0; k < heads; k++)
                         {
-                            var a = attention.AsSpan(t * span + k * pieces, pieces);
-                            var c = values.AsSpan(t * span + k * pieces, pieces);
-                            var pooled = 0f;
+                            var row = t * heads + k;
+                            var a = attention.AsSpan(row * pieces, pieces);
+                            var c = values.AsSpan(row * pieces, pieces);
+                            var pooled = TensorPrimitives.Dot(a, c);
+                            var cw = weightCoefficients.AsSpan(row * pieces, pieces);
+                            var cq = queryCoefficients.AsSpan(row * pieces, pieces);
                             for (var i = 0; i < pieces; i++)
                             {
-                                pooled += a[i] * c[i];
-                            }
-                            var gq = gradients[0].AsSpan((t * heads + k) * d, d);
-                            var gw = gradients[1].AsSpan((t * heads + k) * d, d);
-                            for (var i = 0; i < pieces; i++)
-                            {
-                                var hi = h.AsSpan(i * d, d);
-                                TensorPrimitives.MultiplyAdd(hi, g * a[i], gw, gw);
-                                TensorPrimitives.MultiplyAdd(hi, g * a[i] * (c[i] - pooled), gq, gq);
+                                cw[i] = g * a[i];
+                                cq[i] = g * a[i] * (c[i] - pooled);
                             }
                         }
                         var gu = gradients[2].AsSpan(t * d, d);
@@ -205,6 +209,11 @@ public sealed class TokenAttention
                             var gv = gradients[4].AsSpan(t * e, e);
                             TensorPrimitives.MultiplyAdd(context, g, gv, gv);
                         }
+                    }
+                    if (pieces > 0)
+                    {
+                        SmallMatrix.MultiplyAdd(queryCoefficients.AsSpan(0, size), rows, h, pieces, d, gradients[0]);
+                        SmallMatrix.MultiplyAdd(weightCoefficients.AsSpan(0, size), rows, h, pieces, d, gradients[1]);
                     }
                 }
                 step++;
