@@ -112,8 +112,9 @@ public sealed record TrainingOptions
     /// <summary>
     /// Training the attention head costs about (word pieces of all comments) × (learned themes) × (heads). Heads beyond
     /// the first are only trained while that stays within this budget (about two minutes of training on two cores before
-    /// the attention head's matrix kernels, less since; BENCHMARKS.md), so long comments keep training within minutes: 6,500 comments of the development data (15 word pieces each on
-    /// average) and 40 themes are 4 million per head; the same number of comments three times as long, 13 million.
+    /// the attention head's matrix kernels, less since; BENCHMARKS.md), so long comments keep training within minutes:
+    /// 6,500 comments of the development data (about 19 word pieces each on average) and 40 themes are about 5 million
+    /// per head; the same number of comments three times as long, about 15 million.
     /// </summary>
     public long TokenAttentionBudget { get; init; } = 13_000_000;
 
