@@ -157,6 +157,10 @@ internal static class SmallMatrix
         }
     }
 
+    /// <summary>
+    /// One entry outside a full block, summed exactly as the blocks sum theirs (eight lanes, then the tail), so an entry
+    /// does not change with where it falls in the blocking; TensorPrimitives.Dot sums in another order.
+    /// </summary>
     private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int vectorised)
     {
         var width = Vector256<float>.Count;
