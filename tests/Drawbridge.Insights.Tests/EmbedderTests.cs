@@ -59,6 +59,24 @@ public sealed class EmbedderTests
     }
 
     [Fact]
+    public void The_8_bit_graph_adds_each_weight_matrix_bias_inside_its_product()
+    {
+        var graph = MiniLmEmbedder.QuantizedGraph;
+        var initializers = graph.Initializer.ToDictionary(i => i.Name);
+        var products = graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul").ToList();
+        // Six layers of four attention and two feed-forward matrices (the pooler's dense layer is a Gemm, left 32-bit).
+        Assert.Equal(36, products.Count);
+        foreach (var product in products)
+        {
+            Assert.Equal(5, product.Input.Count);
+            Assert.Equal(initializers[product.Input[1]].Dims[1], Assert.Single(initializers[product.Input[4]].Dims));
+        }
+        // No separate Add puts a weight matrix's bias on afterwards (the layer norms' biases stay where they are).
+        Assert.DoesNotContain(graph.Node, n => n.OpType == "Add"
+            && n.Input.Any(i => initializers.ContainsKey(i) && i.EndsWith(".bias", StringComparison.Ordinal) && !i.Contains("LayerNorm", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Word_pieces_join_the_same_layers_as_the_sentence()
     {
         using var joined = new MiniLmEmbedder();
