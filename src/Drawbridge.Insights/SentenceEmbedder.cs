@@ -386,10 +386,11 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
 
     private long[] Tokenize(string text)
     {
+        var clean = ForTokenizer(text);
         List<(long[] InputIds, long[] TokenTypeIds, long[] AttentionMask)> encoded;
         lock (_tokenizerLock)
         {
-            encoded = _tokenizer.Encode([text]);
+            encoded = _tokenizer.Encode([clean]);
         }
         var ids = encoded[0].InputIds;
         if (ids.Length <= MaxTokens)
@@ -461,6 +462,45 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         }
         return (result, pieces);
     }
+
+    /// <summary>
+    /// The text as the package's tokenizer needs it: it does not split words at a line break, tab or no-break space, so
+    /// those glued two words into one unknown word piece ("helpful.\nListened" lost "Listened"). Every whitespace
+    /// character becomes a space; invisible format and control characters (zero-width spaces, soft hyphens, a stray
+    /// byte-order mark) are dropped.
+    /// </summary>
+    internal static string ForTokenizer(string text)
+    {
+        var clean = true;
+        foreach (var c in text)
+        {
+            if (c != ' ' && (char.IsWhiteSpace(c) || IsInvisible(c)))
+            {
+                clean = false;
+                break;
+            }
+        }
+        if (clean)
+        {
+            return text;
+        }
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                builder.Append(' ');
+            }
+            else if (!IsInvisible(c))
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    private static bool IsInvisible(char c) =>
+        char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Control;
 
     /// <summary>Scales a vector in place to the given length (a zero vector stays zero).</summary>
     internal static void ToLength(Span<float> vector, float length)

@@ -77,6 +77,23 @@ public sealed class EmbedderTests
     }
 
     [Fact]
+    public void Line_breaks_tabs_and_no_break_spaces_separate_words_as_a_space_does()
+    {
+        using var embedder = new MiniLmEmbedder();
+        const string spaced = "They were very helpful. Listened to me and was really encouraging.";
+        string[] variants = ["\n", "\r\n", "\r", "\t", "\u00a0", "\u2028", " \u200b"];
+        var texts = variants.Select(v => spaced.Replace(" Listened", v + "Listened")).Prepend(spaced).ToArray();
+        var (vectors, pieces) = embedder.EmbedWithTokens(texts);
+        for (var i = 1; i < texts.Length; i++)
+        {
+            Assert.Equal(vectors[0], vectors[i]);
+            Assert.Equal(pieces[0], pieces[i]);
+        }
+        Assert.Equal("a b c", MiniLmEmbedder.ForTokenizer("a\nb\u00adc".Replace("\u00ad", "\t")));
+        Assert.Equal("helpful", MiniLmEmbedder.ForTokenizer("help\u00adful\ufeff"));
+    }
+
+    [Fact]
     public void Word_pieces_join_the_same_layers_as_the_sentence()
     {
         using var joined = new MiniLmEmbedder();
