@@ -464,43 +464,77 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     }
 
     /// <summary>
-    /// The text as the package's tokenizer needs it: it does not split words at a line break, tab or no-break space, so
-    /// those glued two words into one unknown word piece ("helpful.\nListened" lost "Listened"). Every whitespace
-    /// character becomes a space; invisible format and control characters (zero-width spaces, soft hyphens, a stray
-    /// byte-order mark) are dropped.
+    /// The text as MiniLM was trained to read it. The package's tokenizer lower-cases and splits at spaces and ASCII
+    /// punctuation only, where BERT's own (which MiniLM learned from) also splits at any whitespace and any punctuation,
+    /// and strips accents. So a line break, tab or no-break space glued two words into one unknown word piece
+    /// ("helpful.\nListened" lost "Listened"), "café" ended in an unknown piece, and a phone's curly apostrophe made
+    /// "didn’t" a different word from "didn't". Here every whitespace character becomes a space; accents, zero-width
+    /// and control characters are dropped; curly quotes, dashes and the ellipsis become their ASCII forms; and any other
+    /// punctuation is set apart by spaces. Plain ASCII text is returned as it is.
     /// </summary>
     internal static string ForTokenizer(string text)
     {
-        var clean = true;
+        var plain = true;
         foreach (var c in text)
         {
-            if (c != ' ' && (char.IsWhiteSpace(c) || IsInvisible(c)))
+            if (c is < ' ' or > '~')
             {
-                clean = false;
+                plain = false;
                 break;
             }
         }
-        if (clean)
+        if (plain)
         {
             return text;
         }
-        var builder = new System.Text.StringBuilder(text.Length);
-        foreach (var c in text)
+        string decomposed;
+        try
+        {
+            decomposed = text.Normalize(System.Text.NormalizationForm.FormD);
+        }
+        catch (ArgumentException)
+        {
+            decomposed = text; // a broken surrogate pair: no accents to strip that can be trusted
+        }
+        var builder = new System.Text.StringBuilder(decomposed.Length + 8);
+        foreach (var c in decomposed)
         {
             if (char.IsWhiteSpace(c))
             {
                 builder.Append(' ');
+                continue;
             }
-            else if (!IsInvisible(c))
+            switch (char.GetUnicodeCategory(c))
             {
-                builder.Append(c);
+                case System.Globalization.UnicodeCategory.NonSpacingMark:
+                case System.Globalization.UnicodeCategory.Format:
+                case System.Globalization.UnicodeCategory.Control:
+                    continue;
             }
+            switch (c)
+            {
+                case '\u2018' or '\u2019' or '\u201A' or '\u201B' or '\u2032':
+                    builder.Append('\'');
+                    continue;
+                case '\u201C' or '\u201D' or '\u201E' or '\u201F' or '\u2033':
+                    builder.Append('"');
+                    continue;
+                case '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2015' or '\u2212':
+                    builder.Append('-');
+                    continue;
+                case '\u2026':
+                    builder.Append("...");
+                    continue;
+            }
+            if (c > '~' && char.IsPunctuation(c))
+            {
+                builder.Append(' ').Append(c).Append(' ');
+                continue;
+            }
+            builder.Append(c);
         }
         return builder.ToString();
     }
-
-    private static bool IsInvisible(char c) =>
-        char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Control;
 
     /// <summary>Scales a vector in place to the given length (a zero vector stays zero).</summary>
     internal static void ToLength(Span<float> vector, float length)

@@ -94,6 +94,29 @@ public sealed class EmbedderTests
     }
 
     [Fact]
+    public void Curly_quotes_accents_and_other_punctuation_read_as_their_plain_forms()
+    {
+        using var embedder = new MiniLmEmbedder();
+        (string Typed, string Plain)[] pairs =
+        [
+            ("The nurse didn’t listen", "The nurse didn't listen"),
+            ("“Brilliant” staff – thank you…", "\"Brilliant\" staff - thank you..."),
+            ("Lovely café, naïve question", "Lovely cafe, naive question"),
+        ];
+        var vectors = embedder.Embed(pairs.SelectMany(p => new[] { p.Typed, p.Plain }).ToArray());
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            Assert.Equal(vectors[2 * i + 1], vectors[2 * i]);
+        }
+        // Punctuation outside ASCII that has no plain form stands apart, as BERT's tokenizer sets it.
+        Assert.Equal("staff \u00bf ok", MiniLmEmbedder.ForTokenizer("staff\u00bfok").Replace("  ", " "));
+        Assert.Same("plain ASCII stays as it is", MiniLmEmbedder.ForTokenizer("plain ASCII stays as it is"));
+        // Half an emoji (a comment cut short) is kept, not an error.
+        Assert.Equal("ok \ud83d", MiniLmEmbedder.ForTokenizer("ok\t\ud83d"));
+        Assert.Equal(384 * 2, embedder.Embed(["great care \ud83d"])[0].Length);
+    }
+
+    [Fact]
     public void Word_pieces_join_the_same_layers_as_the_sentence()
     {
         using var joined = new MiniLmEmbedder();
