@@ -205,7 +205,10 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         var model = source.Clone();
         var graph = model.Graph;
         var weights = graph.Initializer.ToDictionary(i => i.Name);
+        var consumers = graph.Node.SelectMany(n => n.Input.Select(input => (input, n))).ToLookup(p => p.input, p => p.n);
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet();
         var replaced = new HashSet<string>();
+        var folded = new List<Onnx.NodeProto>();
         for (var k = 0; k < graph.Node.Count; k++)
         {
             var node = graph.Node[k];
@@ -254,10 +257,20 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
             product.Input.Add(name + ".scale");
             product.Input.Add(name + ".zero");
             product.Output.Add(node.Output[0]);
+            // The bias an Add puts on the result goes into the product itself (its optional bias input): one node instead of two.
+            if (BiasAdded(node.Output[0], columns, consumers, weights, outputs) is var (add, bias))
+            {
+                product.Input.Add(bias);
+                product.Output[0] = add.Output[0];
+                folded.Add(add);
+            }
             graph.Node[k] = product;
             replaced.Add(name);
         }
-        FoldBiases(graph, weights);
+        foreach (var add in folded)
+        {
+            graph.Node.Remove(add);
+        }
         foreach (var name in replaced.Where(n => graph.Node.All(node => !node.Input.Contains(n))))
         {
             graph.Initializer.Remove(weights[name]);
@@ -269,52 +282,19 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
         return model;
     }
 
-    /// <summary>
-    /// Moves the bias that an Add puts on a DynamicQuantizeMatMul's result into the product itself (its optional bias
-    /// input), so a layer runs one node instead of two for each of its six weight matrices.
-    /// </summary>
-    private static void FoldBiases(Onnx.GraphProto graph, Dictionary<string, Onnx.TensorProto> initializers)
+    /// <summary>The Add that puts a bias vector of the product's width on a product's result, if that is all that reads it.</summary>
+    private static (Onnx.NodeProto Add, string Bias)? BiasAdded(string result, int columns, ILookup<string, Onnx.NodeProto> consumers,
+        Dictionary<string, Onnx.TensorProto> initializers, HashSet<string> outputs)
     {
-        var consumers = new Dictionary<string, List<Onnx.NodeProto>>();
-        foreach (var node in graph.Node)
+        if (outputs.Contains(result) || consumers[result].ToList() is not [{ OpType: "Add" } add])
         {
-            foreach (var input in node.Input)
-            {
-                if (!consumers.TryGetValue(input, out var list))
-                {
-                    consumers[input] = list = [];
-                }
-                list.Add(node);
-            }
+            return null;
         }
-        var outputs = graph.Output.Select(o => o.Name).ToHashSet();
-        var folded = new HashSet<Onnx.NodeProto>();
-        foreach (var product in graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul" && n.Input.Count == 4))
-        {
-            var result = product.Output[0];
-            if (outputs.Contains(result) || !consumers.TryGetValue(result, out var users) || users.Count != 1 || users[0].OpType != "Add")
-            {
-                continue;
-            }
-            var add = users[0];
-            var bias = add.Input[0] == result ? add.Input[1] : add.Input[0];
-            var columns = initializers[product.Input[1][..^".int8".Length]].Dims[1];
-            if (!initializers.TryGetValue(bias, out var tensor) || tensor.Dims.Count != 1 || tensor.Dims[0] != columns
-                || tensor.DataType != (int)Onnx.TensorProto.Types.DataType.Float)
-            {
-                continue;
-            }
-            product.Input.Add(bias);
-            product.Output[0] = add.Output[0];
-            folded.Add(add);
-        }
-        for (var k = graph.Node.Count - 1; k >= 0; k--)
-        {
-            if (folded.Contains(graph.Node[k]))
-            {
-                graph.Node.RemoveAt(k);
-            }
-        }
+        var bias = add.Input[0] == result ? add.Input[1] : add.Input[0];
+        return initializers.TryGetValue(bias, out var tensor) && tensor.Dims is [var width] && width == columns
+            && tensor.DataType == (int)Onnx.TensorProto.Types.DataType.Float
+            ? (add, bias)
+            : null;
     }
 
     private static Onnx.TensorProto Initializer(string name, Onnx.TensorProto.Types.DataType type, byte[] data, params long[] dims)
@@ -474,16 +454,7 @@ public sealed class MiniLmEmbedder : ITokenEmbedder, IDisposable
     /// </summary>
     internal static string ForTokenizer(string text)
     {
-        var plain = true;
-        foreach (var c in text)
-        {
-            if (c is < ' ' or > '~')
-            {
-                plain = false;
-                break;
-            }
-        }
-        if (plain)
+        if (!text.AsSpan().ContainsAnyExceptInRange(' ', '~'))
         {
             return text;
         }

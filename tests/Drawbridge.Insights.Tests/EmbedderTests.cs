@@ -89,7 +89,7 @@ public sealed class EmbedderTests
             Assert.Equal(vectors[0], vectors[i]);
             Assert.Equal(pieces[0], pieces[i]);
         }
-        Assert.Equal("a b c", MiniLmEmbedder.ForTokenizer("a\nb\u00adc".Replace("\u00ad", "\t")));
+        Assert.Equal("a b c", MiniLmEmbedder.ForTokenizer("a\nb\tc"));
         Assert.Equal("helpful", MiniLmEmbedder.ForTokenizer("help\u00adful\ufeff"));
     }
 
@@ -109,7 +109,7 @@ public sealed class EmbedderTests
             Assert.Equal(vectors[2 * i + 1], vectors[2 * i]);
         }
         // Punctuation outside ASCII that has no plain form stands apart, as BERT's tokenizer sets it.
-        Assert.Equal("staff \u00bf ok", MiniLmEmbedder.ForTokenizer("staff\u00bfok").Replace("  ", " "));
+        Assert.Equal("staff \u00bf ok", MiniLmEmbedder.ForTokenizer("staff\u00bfok"));
         Assert.Same("plain ASCII stays as it is", MiniLmEmbedder.ForTokenizer("plain ASCII stays as it is"));
         // Half an emoji (a comment cut short) is kept, not an error.
         Assert.Equal("ok \ud83d", MiniLmEmbedder.ForTokenizer("ok\t\ud83d"));
