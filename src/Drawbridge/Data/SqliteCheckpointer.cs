@@ -36,7 +36,15 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
                 try
                 {
                     connection ??= await OpenAsync(stoppingToken);
-                    mode = await CheckpointAsync(connection, mode, stoppingToken);
+                    var next = await CheckpointAsync(connection, mode, stoppingToken);
+                    if (next is null)
+                    {
+                        // Not in WAL mode as this connection sees it: opened before the schema set WAL (a fresh
+                        // file), SQLite's checkpoint returns without looking again, so a fresh connection is tried.
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
+                    mode = next ?? "PASSIVE";
                     if (failing)
                     {
                         logger.LogInformation("Background WAL checkpoints work again");
@@ -99,16 +107,19 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
         }
     }
 
-    /// <summary>Runs one checkpoint in the given mode; answers the mode for the next one.</summary>
-    private static async Task<string> CheckpointAsync(SqliteConnection connection, string mode, CancellationToken ct)
+    /// <summary>
+    /// Runs one checkpoint in the given mode; answers the mode for the next one, or null when the connection is not in
+    /// WAL mode.
+    /// </summary>
+    private static async Task<string?> CheckpointAsync(SqliteConnection connection, string mode, CancellationToken ct)
     {
-        // wal_checkpoint answers (busy, pages in the log, pages copied so far).
+        // wal_checkpoint answers (busy, pages in the log, pages copied so far); -1 pages when not in WAL mode.
         await using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA wal_checkpoint({mode});";
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        if (!await reader.ReadAsync(ct) || reader.GetInt64(1) < 0)
         {
-            return "PASSIVE";
+            return null;
         }
         return reader.GetInt64(1) > ForceFrames ? "RESTART" : "PASSIVE";
     }
