@@ -35,6 +35,12 @@ public sealed record FeedbackData(IReadOnlyList<FeedbackRow> Rows, int SkippedEm
 {
     /// <summary>Context columns the framework (or model) names that the file does not have; their values count as empty.</summary>
     public IReadOnlyList<string> MissingContext { get; init; } = [];
+
+    /// <summary>
+    /// The character set the file was read in when it was not UTF-8 ("Windows-1252", as Excel saves CSV on Windows);
+    /// null for UTF-8 (with or without a byte-order mark) and for other Unicode files with a byte-order mark.
+    /// </summary>
+    public string? ReadAs { get; init; }
 }
 
 /// <summary>Reads feedback CSV (RFC 4180: quoted fields, embedded newlines, commas in column names) for a framework.</summary>
@@ -74,8 +80,28 @@ public static class FeedbackCsv
         {
             throw new InsightsException($"data file not found: {path}");
         }
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, framework, labelled, path);
+        var bytes = File.ReadAllBytes(path);
+        var (encoding, readAs) = EncodingOf(bytes);
+        using var reader = new StreamReader(new MemoryStream(bytes, writable: false), encoding, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, framework, labelled, path) with { ReadAs = readAs };
+    }
+
+    /// <summary>
+    /// UTF-8 when the bytes are valid UTF-8 or start with a byte-order mark (which the reader then follows); otherwise
+    /// Windows-1252, in which Excel on Windows saves "CSV" files: read as UTF-8, their curly apostrophes, pound signs and
+    /// accented letters would each become a replacement character, and the words around them other words.
+    /// </summary>
+    internal static (System.Text.Encoding Encoding, string? ReadAs) EncodingOf(ReadOnlySpan<byte> bytes)
+    {
+        ReadOnlySpan<byte> utf16Le = [0xFF, 0xFE];
+        ReadOnlySpan<byte> utf16Be = [0xFE, 0xFF];
+        if (bytes.StartsWith(System.Text.Encoding.UTF8.Preamble) || bytes.StartsWith(utf16Le) || bytes.StartsWith(utf16Be)
+            || System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return (System.Text.Encoding.UTF8, null);
+        }
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        return (System.Text.Encoding.GetEncoding(1252), "Windows-1252");
     }
 
     public static FeedbackData Read(TextReader input, Framework framework, bool labelled, string source = "input")

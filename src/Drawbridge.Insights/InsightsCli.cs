@@ -259,6 +259,10 @@ public static class InsightsCli
     private static void ReportRead(FeedbackData data, string path, TextWriter output, TextWriter error)
     {
         output.WriteLine($"read {data.Rows.Count} comments from {path}" + (data.SkippedEmpty > 0 ? $"; skipped {data.SkippedEmpty} rows with empty text" : ""));
+        if (data.ReadAs is { } encoding)
+        {
+            error.WriteLine($"warning: {path} is not UTF-8; it was read as {encoding} (as Excel saves CSV files on Windows)");
+        }
         foreach (var column in data.MissingContext)
         {
             error.WriteLine($"warning: the model uses column '{column}' as context, and {path} does not have it: its comments are classified without it, which is less accurate");

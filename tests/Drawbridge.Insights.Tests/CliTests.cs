@@ -85,6 +85,23 @@ public sealed class CliTests
         Assert.Contains("('NA')", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_file_that_is_not_UTF_8_is_read_as_Windows_1252_with_a_warning()
+    {
+        var frameworkPath = Path.Combine(TestData.RepositoryRoot, "src", "Drawbridge.Insights", "Frameworks", "phase1-categories.json");
+        var dataPath = TestData.TempFile("excel.csv");
+        var rows = TestData.CategoryRowsSample(300, seed: 2);
+        var labels = TestData.Categories.Themes;
+        var body = rows.Select((r, i) => $"c,{TestData.Quote(labels[r.Themes[0]].Value!)},x,{TestData.Quote(r.Text + (i == 0 ? " \u00a34 to park" : ""))},{r.Sentiment ?? 0},T,Q,{i}");
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        File.WriteAllBytes(dataPath, System.Text.Encoding.GetEncoding(1252).GetBytes(
+            "code,label,subcategory,feedback,criticality,organization,question,row_index\n" + string.Join("\n", body) + "\n"));
+        var modelPath = Path.Combine(Path.GetDirectoryName(dataPath)!, "excel.bin");
+        var result = await Run("train", "--framework", frameworkPath, "--data", dataPath, "--model", modelPath, "--no-embeddings");
+        Assert.True(result.Code == 0, result.Error);
+        Assert.Contains($"warning: {dataPath} is not UTF-8; it was read as Windows-1252", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "train", "--data", "x.csv", "--model", "m" }, "--framework is required")]
     [InlineData(new[] { "classify", "--model" }, "--model needs a value")]

@@ -32,6 +32,38 @@ public sealed class FeedbackCsvTests
     }
 
     [Fact]
+    public void A_file_saved_by_Excel_in_Windows_1252_reads_its_quotes_pounds_and_accents_and_says_so()
+    {
+        var directory = Directory.CreateTempSubdirectory("drawbridge-csv-");
+        try
+        {
+            const string csv = "\"Comment ID\",\"FFT answer\"\r\n1,The nurse didn\u2019t listen \u2013 \u00a34 to park at the caf\u00e9\r\n";
+            var excel = Path.Combine(directory.FullName, "excel.csv");
+            System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+            File.WriteAllBytes(excel, System.Text.Encoding.GetEncoding(1252).GetBytes(csv));
+            var utf8 = Path.Combine(directory.FullName, "utf8.csv");
+            File.WriteAllText(utf8, csv); // UTF-8 without a byte-order mark
+            var bom = Path.Combine(directory.FullName, "bom.csv");
+            File.WriteAllText(bom, csv, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+            const string expected = "The nurse didn\u2019t listen \u2013 \u00a34 to park at the caf\u00e9";
+            var fromExcel = FeedbackCsv.ReadUnlabelled(excel, MultiLabel);
+            Assert.Equal(expected, Assert.Single(fromExcel.Rows).Text);
+            Assert.Equal("Windows-1252", fromExcel.ReadAs);
+            foreach (var path in new[] { utf8, bom })
+            {
+                var data = FeedbackCsv.ReadUnlabelled(path, MultiLabel);
+                Assert.Equal(expected, Assert.Single(data.Rows).Text);
+                Assert.Null(data.ReadAs);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_missing_column_is_an_error_naming_it()
     {
         var error = Assert.Throws<InsightsException>(() => Read("""
