@@ -49,6 +49,18 @@ internal static class MixAnalysis
             return Decode(f, mixes[f].Weights, rule, gamma);
         });
         Report("parts rescaled per theme to the linear model's best threshold, then mixed", folds, themeCount, Rescaled);
+        foreach (var least in new[] { 15, 30, 60 })
+        {
+            Report($"mix chosen on the themes with >= {least} validation positives only", folds, themeCount, f =>
+            {
+                var v = f.Validation;
+                var counted = Enumerable.Range(0, v.Width).Select(k => Enumerable.Range(0, v.Rows).Count(i => v.Targets[i * v.Width + k] > 0.5f) >= least).ToArray();
+                var (a, c, e, mixed) = InsightsTrainer.TuneMix(v.Linear, v.Shares is null ? null : Rows(v.Shares, v.Rows, v.Width), v.Soft, v.Attention,
+                    v.Targets, v.Rows, v.Width, counted: counted);
+                Console.WriteLine($"  fold mix {a:F1} {c:F1} {e:F1} (engine {mixes[f].Weights})");
+                return Decode(f, (a, c, e), Thresholds(mixed, f, Prior), 0);
+            });
+        }
     }
 
     /// <summary>A fold's mix weights and mixed validation scores, as the engine chose them, and the engine's thresholds on them.</summary>

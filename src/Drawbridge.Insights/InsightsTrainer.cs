@@ -532,7 +532,7 @@ public static class InsightsTrainer
     /// to 0.8 in steps of 0.1 (attention to <paramref name="maxAttention"/> tenths), the linear scores keeping at least 0.1. Returns the weights and the mixed scores.
     /// </summary>
     internal static (float Neighbours, float Soft, float Attention, float[] Scores) TuneMix(float[] scores, float[][]? shares, float[]? soft,
-        float[]? attention, float[] targets, int n, int width, int maxAttention = DefaultMaxAttentionBlend)
+        float[]? attention, float[] targets, int n, int width, int maxAttention = DefaultMaxAttentionBlend, bool[]? counted = null)
     {
         var best = (0f, 0f, 0f);
         var bestScore = double.NegativeInfinity;
@@ -559,7 +559,7 @@ public static class InsightsTrainer
                     var macro = 0.0;
                     for (var k = 0; k < width; k++)
                     {
-                        macro += BestF1(mixed, targets, n, width, k);
+                        macro += counted is null || counted[k] ? BestF1(mixed, targets, n, width, k) : 0;
                     }
                     // Strictly better only, so ties keep the simpler (smaller) mix.
                     if (macro > bestScore + 1e-9)
