@@ -86,6 +86,9 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
             PrintSignIn();
             return;
         }
+        // One transaction: a first start stopped while seeding (Ctrl+C) leaves no demo rather than half of one (accounts
+        // without sign-ins or posts, which the check above would then take for a seeded demo), and the next start seeds it whole.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var random = new Random(20261126);
         var now = clock.GetUtcNow().UtcDateTime;
         var start = now.AddDays(-60);
@@ -249,6 +252,7 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
         {
             await db.Database.ExecuteSqlRawAsync("INSERT INTO post_search(rowid, body) SELECT Id, coalesce(Title, '') || ' ' || coalesce(Summary, '') || ' ' || Content FROM posts", ct);
         }
+        await transaction.CommitAsync(ct);
         log.LogInformation("Demo community seeded: {Accounts} accounts, {Posts} posts", accounts.Count, posts.Count);
         await EnsureModeratorsAsync(ct);
         PrintSignIn();
