@@ -81,6 +81,12 @@ public static class FeedbackCsv
             throw new InsightsException($"data file not found: {path}");
         }
         var bytes = File.ReadAllBytes(path);
+        ReadOnlySpan<byte> zip = [0x50, 0x4B, 0x03, 0x04];
+        ReadOnlySpan<byte> compoundDocument = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        if (bytes.AsSpan().StartsWith(zip) || bytes.AsSpan().StartsWith(compoundDocument))
+        {
+            throw new InsightsException($"{path} is a spreadsheet workbook (or another binary file), not CSV: in Excel, save it as \"CSV UTF-8 (Comma delimited)\" and use that file");
+        }
         var (encoding, readAs) = EncodingOf(bytes);
         using var reader = new StreamReader(new MemoryStream(bytes, writable: false), encoding, detectEncodingFromByteOrderMarks: true);
         return Read(reader, framework, labelled, path) with { ReadAs = readAs };

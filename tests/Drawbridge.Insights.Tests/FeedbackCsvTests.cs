@@ -64,6 +64,34 @@ public sealed class FeedbackCsvTests
     }
 
     [Fact]
+    public void An_Excel_workbook_given_for_a_CSV_file_is_refused_with_what_to_do()
+    {
+        var directory = Directory.CreateTempSubdirectory("drawbridge-csv-");
+        try
+        {
+            // An .xlsx file is a zip archive; an old .xls file a compound document.
+            var xlsx = Path.Combine(directory.FullName, "feedback.xlsx");
+            using (var archive = System.IO.Compression.ZipFile.Open(xlsx, System.IO.Compression.ZipArchiveMode.Create))
+            {
+                using var entry = new StreamWriter(archive.CreateEntry("xl/workbook.xml").Open());
+                entry.Write("<workbook/>");
+            }
+            var xls = Path.Combine(directory.FullName, "feedback.xls");
+            File.WriteAllBytes(xls, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0]);
+            foreach (var path in new[] { xlsx, xls })
+            {
+                var error = Assert.Throws<InsightsException>(() => FeedbackCsv.ReadUnlabelled(path, MultiLabel));
+                Assert.Contains("is a spreadsheet workbook", error.Message, StringComparison.Ordinal);
+                Assert.Contains("CSV UTF-8 (Comma delimited)", error.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_missing_column_is_an_error_naming_it()
     {
         var error = Assert.Throws<InsightsException>(() => Read("""
