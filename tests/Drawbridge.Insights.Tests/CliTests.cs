@@ -67,17 +67,30 @@ public sealed class CliTests
         Assert.Contains("version 3, not 'test-multilabel' version 4", refused.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>Rows in the shared data's layout, with a criticality (null: the row's own) and a text chosen per row.</summary>
+    private static string CategoriesCsv(IReadOnlyList<FeedbackRow> rows, Func<int, FeedbackRow, (string? Criticality, string Text)> choose)
+    {
+        var labels = TestData.Categories.Themes;
+        var body = rows.Select((r, i) =>
+        {
+            var (criticality, text) = choose(i, r);
+            criticality ??= r.Sentiment?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0";
+            return $"c,{TestData.Quote(labels[r.Themes[0]].Value!)},x,{TestData.Quote(text)},{criticality},T,Q,{i}";
+        });
+        return "code,label,subcategory,feedback,criticality,organization,question,row_index\n" + string.Join("\n", body) + "\n";
+    }
+
+    private static Task<(int Code, string Output, string Error)> TrainCategories(string dataPath) =>
+        Run("train", "--framework", Path.Combine(TestData.RepositoryRoot, "src", "Drawbridge.Insights", "Frameworks", "phase1-categories.json"),
+            "--data", dataPath, "--model", dataPath + ".model", "--no-embeddings");
+
     [Fact]
     public async Task Training_reports_dirty_values_with_line_numbers_and_carries_on()
     {
-        var frameworkPath = Path.Combine(TestData.RepositoryRoot, "src", "Drawbridge.Insights", "Frameworks", "phase1-categories.json");
         var dataPath = TestData.TempFile("dirty.csv");
         var rows = TestData.CategoryRowsSample(400, seed: 1);
-        var labels = TestData.Categories.Themes;
-        var body = rows.Select((r, i) => $"c,{TestData.Quote(labels[r.Themes[0]].Value!)},x,{TestData.Quote(r.Text)},{(i == 5 ? "-o" : i == 9 ? "NA" : r.Sentiment?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0")},T,Q,{i}");
-        File.WriteAllText(dataPath, "code,label,subcategory,feedback,criticality,organization,question,row_index\n" + string.Join("\n", body) + "\n");
-        var modelPath = Path.Combine(Path.GetDirectoryName(dataPath)!, "m.bin");
-        var result = await Run("train", "--framework", frameworkPath, "--data", dataPath, "--model", modelPath, "--no-embeddings");
+        File.WriteAllText(dataPath, CategoriesCsv(rows, (i, r) => (i == 5 ? "-o" : i == 9 ? "NA" : null, r.Text)));
+        var result = await TrainCategories(dataPath);
         Assert.True(result.Code == 0, result.Error);
         var lineOfRow5 = 2 + 5 + rows.Take(5).Sum(r => r.Text.Count(c => c == '\n'));
         Assert.Contains($"line {lineOfRow5}, column 'criticality'", result.Error, StringComparison.Ordinal);
@@ -88,16 +101,12 @@ public sealed class CliTests
     [Fact]
     public async Task A_file_that_is_not_UTF_8_is_read_as_Windows_1252_with_a_warning()
     {
-        var frameworkPath = Path.Combine(TestData.RepositoryRoot, "src", "Drawbridge.Insights", "Frameworks", "phase1-categories.json");
         var dataPath = TestData.TempFile("excel.csv");
         var rows = TestData.CategoryRowsSample(300, seed: 2);
-        var labels = TestData.Categories.Themes;
-        var body = rows.Select((r, i) => $"c,{TestData.Quote(labels[r.Themes[0]].Value!)},x,{TestData.Quote(r.Text + (i == 0 ? " \u00a34 to park" : ""))},{r.Sentiment ?? 0},T,Q,{i}");
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         File.WriteAllBytes(dataPath, System.Text.Encoding.GetEncoding(1252).GetBytes(
-            "code,label,subcategory,feedback,criticality,organization,question,row_index\n" + string.Join("\n", body) + "\n"));
-        var modelPath = Path.Combine(Path.GetDirectoryName(dataPath)!, "excel.bin");
-        var result = await Run("train", "--framework", frameworkPath, "--data", dataPath, "--model", modelPath, "--no-embeddings");
+            CategoriesCsv(rows, (i, r) => (null, i == 0 ? r.Text + " \u00a34 to park" : r.Text))));
+        var result = await TrainCategories(dataPath);
         Assert.True(result.Code == 0, result.Error);
         Assert.Contains($"warning: {dataPath} is not UTF-8; it was read as Windows-1252", result.Error, StringComparison.Ordinal);
     }
