@@ -57,6 +57,7 @@ public sealed class CliTests
         Assert.True(evaluate.Code == 0, evaluate.Error);
         Assert.Contains("micro F1:", evaluate.Output, StringComparison.Ordinal);
         Assert.Contains("macro F1", evaluate.Output, StringComparison.Ordinal);
+        Assert.Matches(@"macro F1 \(themes with at least 50 training examples, \d+\): 0\.\d{3}", evaluate.Output);
         Assert.Contains("sentiment accuracy (positive / mixed-neutral / negative):", evaluate.Output, StringComparison.Ordinal);
         Assert.Contains("staff", evaluate.Output, StringComparison.Ordinal);
 
