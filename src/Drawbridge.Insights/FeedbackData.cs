@@ -46,9 +46,9 @@ public sealed record FeedbackData(IReadOnlyList<FeedbackRow> Rows, int SkippedEm
 /// <summary>Reads feedback CSV (RFC 4180: quoted fields, embedded newlines, commas in column names) for a framework.</summary>
 public static class FeedbackCsv
 {
-    private static CsvReaderOptions Options => new()
+    private static CsvReaderOptions Options(char separator) => new()
     {
-        Separator = ',',
+        Separator = separator,
         HasHeader = true,
         TrackLineNumbers = true,
         AllowLineBreaksInQuotes = true,
@@ -89,7 +89,42 @@ public static class FeedbackCsv
         }
         var (encoding, readAs) = EncodingOf(bytes);
         using var reader = new StreamReader(new MemoryStream(bytes, writable: false), encoding, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, framework, labelled, path) with { ReadAs = readAs };
+        var text = reader.ReadToEnd();
+        return Read(new StringReader(text), framework, labelled, path, SeparatorOf(text)) with { ReadAs = readAs };
+    }
+
+    /// <summary>
+    /// The header row's separator: a comma, unless the header has none and has semicolons (Excel's CSV where the comma is
+    /// the decimal mark) or tabs (a spreadsheet's "text" export).
+    /// </summary>
+    internal static char SeparatorOf(string text)
+    {
+        var quoted = false;
+        int semicolons = 0, tabs = 0;
+        foreach (var c in text)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted)
+            {
+                switch (c)
+                {
+                    case ',':
+                        return ',';
+                    case ';':
+                        semicolons++;
+                        break;
+                    case '\t':
+                        tabs++;
+                        break;
+                    case '\n' or '\r':
+                        return semicolons == 0 && tabs == 0 ? ',' : semicolons >= tabs ? ';' : '\t';
+                }
+            }
+        }
+        return semicolons == 0 && tabs == 0 ? ',' : semicolons >= tabs ? ';' : '\t';
     }
 
     /// <summary>
@@ -110,9 +145,9 @@ public static class FeedbackCsv
         return (System.Text.Encoding.GetEncoding(1252), "Windows-1252");
     }
 
-    public static FeedbackData Read(TextReader input, Framework framework, bool labelled, string source = "input")
+    public static FeedbackData Read(TextReader input, Framework framework, bool labelled, string source = "input", char separator = ',')
     {
-        using var csv = CsvReader.Create(input, Options, leaveOpen: true);
+        using var csv = CsvReader.Create(input, Options(separator), leaveOpen: true);
         IReadOnlyList<string> headers;
         try
         {

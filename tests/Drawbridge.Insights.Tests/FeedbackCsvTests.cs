@@ -64,6 +64,37 @@ public sealed class FeedbackCsvTests
     }
 
     [Fact]
+    public void Semicolon_and_tab_separated_files_are_read_as_their_header_shows()
+    {
+        var directory = Directory.CreateTempSubdirectory("drawbridge-csv-");
+        try
+        {
+            (string Name, string Content)[] files =
+            [
+                // Excel where the comma is the decimal mark; a comma in a quoted column name or in a comment is no separator.
+                ("semicolons.csv", "\"Comment ID\";\"FFT answer\";\"Staff, manner\";Waiting;\"Comment sentiment\"\na1;\"Kind, quick staff\";1;0;1\na2;Waited 4,5 hours;0;1;5\n"),
+                ("tabs.txt", "Comment ID\tFFT answer\t\"Staff, manner\"\tWaiting\tComment sentiment\na1\tKind, quick staff\t1\t0\t1\na2\tWaited 4,5 hours\t0\t1\t5\n"),
+                ("commas.csv", "\"Comment ID\",\"FFT answer\",\"Staff, manner\",Waiting,\"Comment sentiment\"\na1,\"Kind, quick staff\",1,0,1\na2,\"Waited 4,5 hours\",0,1,5\n"),
+            ];
+            foreach (var (name, content) in files)
+            {
+                var path = Path.Combine(directory.FullName, name);
+                File.WriteAllText(path, content);
+                var data = FeedbackCsv.ReadLabelled(path, MultiLabel);
+                Assert.Equal(["Kind, quick staff", "Waited 4,5 hours"], data.Rows.Select(r => r.Text));
+                Assert.Equal([0], data.Rows[0].Themes);
+                Assert.Equal([1], data.Rows[1].Themes);
+                Assert.Equal(5, data.Rows[1].Sentiment);
+                Assert.Empty(data.Issues);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void An_Excel_workbook_given_for_a_CSV_file_is_refused_with_what_to_do()
     {
         var directory = Directory.CreateTempSubdirectory("drawbridge-csv-");
