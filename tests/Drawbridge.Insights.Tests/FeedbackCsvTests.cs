@@ -34,91 +34,67 @@ public sealed class FeedbackCsvTests
     [Fact]
     public void A_file_saved_by_Excel_in_Windows_1252_reads_its_quotes_pounds_and_accents_and_says_so()
     {
-        var directory = Directory.CreateTempSubdirectory("drawbridge-csv-");
-        try
-        {
-            const string csv = "\"Comment ID\",\"FFT answer\"\r\n1,The nurse didn\u2019t listen \u2013 \u00a34 to park at the caf\u00e9\r\n";
-            var excel = Path.Combine(directory.FullName, "excel.csv");
-            System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
-            File.WriteAllBytes(excel, System.Text.Encoding.GetEncoding(1252).GetBytes(csv));
-            var utf8 = Path.Combine(directory.FullName, "utf8.csv");
-            File.WriteAllText(utf8, csv); // UTF-8 without a byte-order mark
-            var bom = Path.Combine(directory.FullName, "bom.csv");
-            File.WriteAllText(bom, csv, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        const string csv = "\"Comment ID\",\"FFT answer\"\r\n1,The nurse didn\u2019t listen \u2013 \u00a34 to park at the caf\u00e9\r\n";
+        var excel = TestData.TempFile("excel.csv");
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        File.WriteAllBytes(excel, System.Text.Encoding.GetEncoding(1252).GetBytes(csv));
+        var utf8 = TestData.TempFile("utf8.csv");
+        File.WriteAllText(utf8, csv); // UTF-8 without a byte-order mark
+        var bom = TestData.TempFile("bom.csv");
+        File.WriteAllText(bom, csv, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-            const string expected = "The nurse didn\u2019t listen \u2013 \u00a34 to park at the caf\u00e9";
-            var fromExcel = FeedbackCsv.ReadUnlabelled(excel, MultiLabel);
-            Assert.Equal(expected, Assert.Single(fromExcel.Rows).Text);
-            Assert.Equal("Windows-1252", fromExcel.ReadAs);
-            foreach (var path in new[] { utf8, bom })
-            {
-                var data = FeedbackCsv.ReadUnlabelled(path, MultiLabel);
-                Assert.Equal(expected, Assert.Single(data.Rows).Text);
-                Assert.Null(data.ReadAs);
-            }
-        }
-        finally
+        const string expected = "The nurse didn\u2019t listen \u2013 \u00a34 to park at the caf\u00e9";
+        var fromExcel = FeedbackCsv.ReadUnlabelled(excel, MultiLabel);
+        Assert.Equal(expected, Assert.Single(fromExcel.Rows).Text);
+        Assert.Equal("Windows-1252", fromExcel.ReadAs);
+        foreach (var path in new[] { utf8, bom })
         {
-            directory.Delete(recursive: true);
+            var data = FeedbackCsv.ReadUnlabelled(path, MultiLabel);
+            Assert.Equal(expected, Assert.Single(data.Rows).Text);
+            Assert.Null(data.ReadAs);
         }
     }
 
     [Fact]
     public void Semicolon_and_tab_separated_files_are_read_as_their_header_shows()
     {
-        var directory = Directory.CreateTempSubdirectory("drawbridge-csv-");
-        try
+        (string Name, string Content)[] files =
+        [
+            // Excel where the comma is the decimal mark; a comma in a quoted column name or in a comment is no separator.
+            ("semicolons.csv", "\"Comment ID\";\"FFT answer\";\"Staff, manner\";Waiting;\"Comment sentiment\"\na1;\"Kind, quick staff\";1;0;1\na2;Waited 4,5 hours;0;1;5\n"),
+            ("tabs.txt", "Comment ID\tFFT answer\t\"Staff, manner\"\tWaiting\tComment sentiment\na1\tKind, quick staff\t1\t0\t1\na2\tWaited 4,5 hours\t0\t1\t5\n"),
+            ("commas.csv", "\"Comment ID\",\"FFT answer\",\"Staff, manner\",Waiting,\"Comment sentiment\"\na1,\"Kind, quick staff\",1,0,1\na2,\"Waited 4,5 hours\",0,1,5\n"),
+        ];
+        foreach (var (name, content) in files)
         {
-            (string Name, string Content)[] files =
-            [
-                // Excel where the comma is the decimal mark; a comma in a quoted column name or in a comment is no separator.
-                ("semicolons.csv", "\"Comment ID\";\"FFT answer\";\"Staff, manner\";Waiting;\"Comment sentiment\"\na1;\"Kind, quick staff\";1;0;1\na2;Waited 4,5 hours;0;1;5\n"),
-                ("tabs.txt", "Comment ID\tFFT answer\t\"Staff, manner\"\tWaiting\tComment sentiment\na1\tKind, quick staff\t1\t0\t1\na2\tWaited 4,5 hours\t0\t1\t5\n"),
-                ("commas.csv", "\"Comment ID\",\"FFT answer\",\"Staff, manner\",Waiting,\"Comment sentiment\"\na1,\"Kind, quick staff\",1,0,1\na2,\"Waited 4,5 hours\",0,1,5\n"),
-            ];
-            foreach (var (name, content) in files)
-            {
-                var path = Path.Combine(directory.FullName, name);
-                File.WriteAllText(path, content);
-                var data = FeedbackCsv.ReadLabelled(path, MultiLabel);
-                Assert.Equal(["Kind, quick staff", "Waited 4,5 hours"], data.Rows.Select(r => r.Text));
-                Assert.Equal([0], data.Rows[0].Themes);
-                Assert.Equal([1], data.Rows[1].Themes);
-                Assert.Equal(5, data.Rows[1].Sentiment);
-                Assert.Empty(data.Issues);
-            }
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
+            var path = TestData.TempFile(name);
+            File.WriteAllText(path, content);
+            var data = FeedbackCsv.ReadLabelled(path, MultiLabel);
+            Assert.Equal(["Kind, quick staff", "Waited 4,5 hours"], data.Rows.Select(r => r.Text));
+            Assert.Equal([0], data.Rows[0].Themes);
+            Assert.Equal([1], data.Rows[1].Themes);
+            Assert.Equal(5, data.Rows[1].Sentiment);
+            Assert.Empty(data.Issues);
         }
     }
 
     [Fact]
     public void An_Excel_workbook_given_for_a_CSV_file_is_refused_with_what_to_do()
     {
-        var directory = Directory.CreateTempSubdirectory("drawbridge-csv-");
-        try
+        // An .xlsx file is a zip archive; an old .xls file a compound document.
+        var xlsx = TestData.TempFile("feedback.xlsx");
+        using (var archive = System.IO.Compression.ZipFile.Open(xlsx, System.IO.Compression.ZipArchiveMode.Create))
         {
-            // An .xlsx file is a zip archive; an old .xls file a compound document.
-            var xlsx = Path.Combine(directory.FullName, "feedback.xlsx");
-            using (var archive = System.IO.Compression.ZipFile.Open(xlsx, System.IO.Compression.ZipArchiveMode.Create))
-            {
-                using var entry = new StreamWriter(archive.CreateEntry("xl/workbook.xml").Open());
-                entry.Write("<workbook/>");
-            }
-            var xls = Path.Combine(directory.FullName, "feedback.xls");
-            File.WriteAllBytes(xls, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0]);
-            foreach (var path in new[] { xlsx, xls })
-            {
-                var error = Assert.Throws<InsightsException>(() => FeedbackCsv.ReadUnlabelled(path, MultiLabel));
-                Assert.Contains("is a spreadsheet workbook", error.Message, StringComparison.Ordinal);
-                Assert.Contains("CSV UTF-8 (Comma delimited)", error.Message, StringComparison.Ordinal);
-            }
+            using var entry = new StreamWriter(archive.CreateEntry("xl/workbook.xml").Open());
+            entry.Write("<workbook/>");
         }
-        finally
+        var xls = TestData.TempFile("feedback.xls");
+        File.WriteAllBytes(xls, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0]);
+        foreach (var path in new[] { xlsx, xls })
         {
-            directory.Delete(recursive: true);
+            var error = Assert.Throws<InsightsException>(() => FeedbackCsv.ReadUnlabelled(path, MultiLabel));
+            Assert.Contains("is a spreadsheet workbook", error.Message, StringComparison.Ordinal);
+            Assert.Contains("CSV UTF-8 (Comma delimited)", error.Message, StringComparison.Ordinal);
         }
     }
 
