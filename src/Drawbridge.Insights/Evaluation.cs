@@ -28,9 +28,11 @@ public sealed record EvaluationReport(
     /// <summary>Training examples from which a theme's F1 is reported on its own line as well: rarer themes' F1 is mostly noise.</summary>
     public const int FrequentTheme = 50;
 
-    /// <summary>Macro-F1 over the themes present here that had at least <see cref="FrequentTheme"/> training examples.</summary>
-    public double? MacroF1Frequent => Themes.Where(t => t.Support > 0 && t.Learned && t.TrainingExamples >= FrequentTheme).Select(t => t.F1)
-        .DefaultIfEmpty(double.NaN).Average() is var v && !double.IsNaN(v) ? v : null;
+    /// <summary>The themes present here that had at least <see cref="FrequentTheme"/> training examples.</summary>
+    public IEnumerable<ThemeScore> FrequentThemes => Themes.Where(t => t.Support > 0 && t.Learned && t.TrainingExamples >= FrequentTheme);
+
+    /// <summary>Macro-F1 over <see cref="FrequentThemes"/>; null when there are none.</summary>
+    public double? MacroF1Frequent => FrequentThemes.Any() ? FrequentThemes.Average(t => t.F1) : null;
 
     public string ToText()
     {
@@ -49,8 +51,7 @@ public sealed record EvaluationReport(
         s.AppendLine(c, $"macro F1 (learned themes, {Themes.Count(t => t.Support > 0 && t.Learned)}): {MacroF1Learned:F3}");
         if (MacroF1Frequent is { } frequent)
         {
-            var count = Themes.Count(t => t.Support > 0 && t.Learned && t.TrainingExamples >= FrequentTheme);
-            s.AppendLine(c, $"macro F1 (themes with at least {FrequentTheme} training examples, {count}): {frequent:F3}");
+            s.AppendLine(c, $"macro F1 (themes with at least {FrequentTheme} training examples, {FrequentThemes.Count()}): {frequent:F3}");
         }
         if (SentimentExact is { } exact && SentimentThreeClass is { } three)
         {

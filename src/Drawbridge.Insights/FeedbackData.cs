@@ -106,25 +106,24 @@ public static class FeedbackCsv
             if (c == '"')
             {
                 quoted = !quoted;
+                continue;
             }
-            else if (!quoted)
+            if (quoted)
             {
-                switch (c)
-                {
-                    case ',':
-                        return ',';
-                    case ';':
-                        semicolons++;
-                        break;
-                    case '\t':
-                        tabs++;
-                        break;
-                    case '\n' or '\r':
-                        return semicolons == 0 && tabs == 0 ? ',' : semicolons >= tabs ? ';' : '\t';
-                }
+                continue;
             }
+            if (c is '\n' or '\r')
+            {
+                break;
+            }
+            if (c == ',')
+            {
+                return ',';
+            }
+            semicolons += c == ';' ? 1 : 0;
+            tabs += c == '\t' ? 1 : 0;
         }
-        return semicolons == 0 && tabs == 0 ? ',' : semicolons >= tabs ? ';' : '\t';
+        return tabs > semicolons ? '\t' : semicolons > 0 ? ';' : ',';
     }
 
     /// <summary>
