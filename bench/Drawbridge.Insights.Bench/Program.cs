@@ -11,6 +11,7 @@ using Drawbridge.Insights;
 //        --no-neighbour-blend --neighbours-on-whole-vector --softmax-head --no-softmax-head --softmax-l2 --softmax-epochs --at-least-one always|never|auto
 //        --no-token-attention --attention-epochs --attention-lr --attention-l2 --attention-heads --attention-budget
 //        --attention-logistic (a logistic per theme instead of one softmax) --max-attention-blend TENTHS
+// --topics-eval: themes taken out of the framework, looked for among the emerging topics (TopicsEvaluation.cs).
 // --mix-analysis: after cross-validation, other ways to mix the parts and set thresholds, scored on the same folds (MixAnalysis.cs).
 // Context columns (chosen from the data: organization and question): --no-context --context-weight W --context-attention
 //        (the attention head reads them too) --context-dropout SHARE --context-missing (test comments classified without them) --data FILE (another CSV)
@@ -63,6 +64,7 @@ var attentionBudget = new TrainingOptions().TokenAttentionBudget;
 var speedJoined = 1;
 var quantized = true;
 var mixAnalysis = false;
+var topicsEval = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -111,6 +113,7 @@ for (var i = 0; i < args.Length; i++)
         case "--embedding-cache": cacheFile = args[++i]; break;
         case "--data": dataOverride = args[++i]; break;
         case "--mix-analysis": mixAnalysis = true; break;
+        case "--topics-eval": topicsEval = true; break;
         case "--no-context": useContext = false; break;
         case "--context-weight": contextWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--context-missing": contextMissing = true; break;
@@ -189,6 +192,16 @@ if (cacheFile is not null && File.Exists(cacheFile))
 
 var categories = Framework.Load(Path.Combine(frameworkDir, "phase1-categories.json"));
 var subcategories = Framework.Load(Path.Combine(frameworkDir, "phase1-subcategories.json"));
+if (topicsEval)
+{
+    TopicsEvaluation.Run(FeedbackCsv.ReadLabelled(dataPath, subcategories).Rows, AsColumns(subcategories), cache, options, seed,
+        [("as before: in order of size, sqrt(n/4) clusters", new TopicOptions { ByNovelty = false, CommentsPerCluster = 4 }),
+         ("in order of novelty, sqrt(n/4)", new TopicOptions { CommentsPerCluster = 4 }),
+         ("engine: in order of novelty, sqrt(n/2)", new TopicOptions()),
+         ("in order of novelty, sqrt(n/4), under 0.8 of a threshold", new TopicOptions { CommentsPerCluster = 4, MaxCoverage = 0.8f }),
+         ("in order of novelty, sqrt(n/2), under 0.8", new TopicOptions { MaxCoverage = 0.8f })]);
+    return 0;
+}
 
 if (cv)
 {

@@ -2,16 +2,41 @@ using System.Numerics.Tensors;
 
 namespace Drawbridge.Insights;
 
-/// <summary>A group of similar comments, named by the words that set it apart.</summary>
-public sealed record EmergingTopic(string Name, IReadOnlyList<string> Keywords, int Count, IReadOnlyList<string> Examples);
+/// <summary>
+/// A group of similar comments, named by the words that set it apart. <see cref="Comments"/> are the group's comments as
+/// positions in the list given to <see cref="EmergingTopics.Find"/>, most typical first.
+/// </summary>
+public sealed record EmergingTopic(string Name, IReadOnlyList<string> Keywords, int Count, IReadOnlyList<string> Examples, IReadOnlyList<int> Comments)
+{
+    /// <summary>
+    /// How far the comments are from the framework's themes, 0 to 1: one minus their best theme's score as a share of its
+    /// threshold, on average (1 without a model). Near 0, the group is comments a theme almost claimed.
+    /// </summary>
+    public double Novelty { get; init; } = 1;
+
+    /// <summary>The theme most of the comments came closest to (null without a model), and the share of them that did.</summary>
+    public string? NearestTheme { get; init; }
+    public double NearestShare { get; init; }
+}
 
 public sealed record TopicOptions
 {
-    /// <summary>How many clusters to look for; by default about the square root of a quarter of the comments, 2 to 15.</summary>
+    /// <summary>How many clusters to look for; by default the square root of the comments over <see cref="CommentsPerCluster"/>, 2 to 30.</summary>
     public int? Clusters { get; init; }
+
+    public double CommentsPerCluster { get; init; } = 2;
 
     /// <summary>Smaller clusters are not reported.</summary>
     public int MinSize { get; init; } = 5;
+
+    /// <summary>
+    /// With a model, a comment is looked at when its best theme's score is below this share of the theme's threshold:
+    /// 1 takes every comment no theme claims; lower leaves out the ones a theme nearly claimed.
+    /// </summary>
+    public float MaxCoverage { get; init; } = 1f;
+
+    /// <summary>Topics in order of their comments' summed novelty (<see cref="EmergingTopic.Novelty"/>), else of size.</summary>
+    public bool ByNovelty { get; init; } = true;
 
     public int Seed { get; init; } = 17;
     public int Examples { get; init; } = 3;
@@ -23,7 +48,8 @@ public sealed record TopicsResult(int Comments, int Uncovered, IReadOnlyList<Eme
 /// <summary>
 /// Finds what people talk about that a framework does not cover: comments no theme claims are embedded, grouped with
 /// k-means (cosine, k-means++ start, seeded), and each group is named by its most characteristic words (frequent in the
-/// group, rare elsewhere).
+/// group, rare among all the comments). With a model, groups far from every theme come first: comments that a theme
+/// nearly claimed are more often that theme's misses than something new.
 /// </summary>
 public static class EmergingTopics
 {
@@ -31,25 +57,31 @@ public static class EmergingTopics
         TopicOptions? options = null, IProgress<int>? progress = null)
     {
         options ??= new TopicOptions();
-        var covered = coveredBy?.CoversMany(texts);
-        var candidates = covered is null ? texts.ToList() : texts.Where((_, i) => !covered[i]).ToList();
+        var coverage = coveredBy?.CoverageMany(texts);
+        var uncovered = coverage?.Count(c => !c.Covered) ?? texts.Count;
+        var positions = Enumerable.Range(0, texts.Count)
+            .Where(i => coverage is null || (!coverage[i].Covered && coverage[i].Share < options.MaxCoverage)).ToArray();
+        var candidates = positions.Select(i => texts[i]).ToList();
         if (candidates.Count < Math.Max(2, options.MinSize))
         {
-            return new TopicsResult(texts.Count, candidates.Count, []);
+            return new TopicsResult(texts.Count, uncovered, []);
         }
         // Clustered by the part of the embedding made for comparing comments (the model's own sentence embedding).
         var similarity = embedder.SimilarityDimension;
         var vectors = embedder.Embed(candidates, progress)
             .Select(v => v.Length == similarity ? v : UnitLength(v[..similarity])).ToArray();
-        var k = options.Clusters ?? Math.Clamp((int)Math.Round(Math.Sqrt(candidates.Count / 4.0)), 2, 15);
+        var k = options.Clusters ?? Math.Clamp((int)Math.Round(Math.Sqrt(candidates.Count / options.CommentsPerCluster)), 2, 30);
         k = Math.Min(k, candidates.Count);
         var (assignment, centroids) = KMeans(vectors, k, options.Seed);
+        var novelty = positions.Select(i => coverage is null ? 1.0 : 1.0 - Math.Min(1f, coverage[i].Share)).ToArray();
 
+        // A group's words are weighed against all the comments, so words every theme's comments use ("staff", "care")
+        // do not name it.
         var words = candidates.Select(t => TextFeatures.TermsOf(t).Where(IsContentTerm).Distinct().ToArray()).ToArray();
         var overall = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var doc in words)
+        foreach (var text in texts)
         {
-            foreach (var w in doc)
+            foreach (var w in TextFeatures.TermsOf(text).Where(IsContentTerm).Distinct())
             {
                 overall[w] = overall.GetValueOrDefault(w) + 1;
             }
@@ -71,7 +103,7 @@ public static class EmergingTopics
                 }
             }
             var ranked = inCluster.Where(p => p.Value >= 2)
-                .Select(p => (Term: p.Key, Score: (double)p.Value / members.Length * Math.Log(1.0 + (double)candidates.Count / overall[p.Key])))
+                .Select(p => (Term: p.Key, Score: (double)p.Value / members.Length * Math.Log(1.0 + (double)texts.Count / overall[p.Key])))
                 .OrderByDescending(p => p.Score).ThenBy(p => p.Term, StringComparer.Ordinal)
                 .Select(p => p.Term);
             var keywords = new List<string>();
@@ -92,11 +124,29 @@ public static class EmergingTopics
             {
                 continue;
             }
-            var examples = members.OrderByDescending(i => TensorPrimitives.Dot(vectors[i], centroids[c]))
-                .Select(i => candidates[i]).Distinct(StringComparer.OrdinalIgnoreCase).Take(options.Examples).ToList();
-            topics.Add(new EmergingTopic(string.Join(" / ", keywords), keywords, members.Length, examples));
+            var typical = members.OrderByDescending(i => TensorPrimitives.Dot(vectors[i], centroids[c])).ToArray();
+            var examples = typical.Select(i => candidates[i]).Distinct(StringComparer.OrdinalIgnoreCase).Take(options.Examples).ToList();
+            var topic = new EmergingTopic(string.Join(" / ", keywords), keywords, members.Length, examples, typical.Select(i => positions[i]).ToArray())
+            {
+                Novelty = members.Average(i => novelty[i]),
+            };
+            if (coverage is not null)
+            {
+                var nearest = members.Select(i => coverage[positions[i]].Theme).Where(t => t >= 0)
+                    .GroupBy(t => t).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).FirstOrDefault();
+                if (nearest is not null)
+                {
+                    topic = topic with
+                    {
+                        NearestTheme = coveredBy!.Model.Framework.Themes[nearest.Key].Name,
+                        NearestShare = (double)nearest.Count() / members.Length,
+                    };
+                }
+            }
+            topics.Add(topic);
         }
-        return new TopicsResult(texts.Count, candidates.Count, topics.OrderByDescending(t => t.Count).ToList());
+        var order = options.ByNovelty ? topics.OrderByDescending(t => t.Novelty * t.Count) : topics.OrderByDescending(t => t.Count);
+        return new TopicsResult(texts.Count, uncovered, order.ThenBy(t => t.Name, StringComparer.Ordinal).ToList());
     }
 
     private static float[] UnitLength(float[] vector)
@@ -200,7 +250,9 @@ public static class EmergingTopics
     private static bool IsContentTerm(string term)
     {
         var parts = term.Split(' ');
-        return parts.All(p => p.Length > 1 && !p.All(char.IsDigit)) && !parts.Any(StopWords.Contains);
+        // Digits and redaction marks ("xxxx" where a name was taken out) say nothing about a topic.
+        return parts.All(p => p.Length > 1 && !p.All(char.IsDigit) && !(p.Length >= 3 && p.All(ch => ch == p[0])))
+            && !parts.Any(StopWords.Contains);
     }
 
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)

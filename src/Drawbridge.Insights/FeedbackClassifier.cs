@@ -3,6 +3,12 @@ namespace Drawbridge.Insights;
 /// <summary>A theme found in a comment, with the classifier's probability.</summary>
 public sealed record ThemeMatch(string Id, string Name, float Score);
 
+/// <summary>
+/// A comment's best theme (its index in the framework, -1 for none), that theme's score as a share of its threshold, and
+/// whether some theme claims the comment.
+/// </summary>
+public readonly record struct ThemeCoverage(int Theme, float Share, bool Covered);
+
 /// <summary>What the engine says about one comment.</summary>
 public sealed record Classification(IReadOnlyList<ThemeMatch> Themes, int? Sentiment, SentimentClass? SentimentClass);
 
@@ -83,24 +89,40 @@ public sealed class FeedbackClassifier
     /// </summary>
     public bool Covers(string text) => CoversMany([text])[0];
 
-    public bool[] CoversMany(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    public bool[] CoversMany(IReadOnlyList<string> texts, IProgress<int>? progress = null) =>
+        CoverageMany(texts, progress).Select(c => c.Covered).ToArray();
+
+    /// <summary>
+    /// How well the framework covers each comment: its best theme (framework order) and that theme's score as a share of
+    /// what claims a comment (its threshold; one half for a single-label framework). A share of 1 or more is a claim; a
+    /// comment just under 1 is close to a theme, one near 0 is far from all of them.
+    /// </summary>
+    public ThemeCoverage[] CoverageMany(IReadOnlyList<string> texts, IProgress<int>? progress = null)
     {
-        var covered = new bool[texts.Count];
+        var coverage = new ThemeCoverage[texts.Count];
         if (Model.ThemeModel is not { } themeModel)
         {
-            return covered;
+            Array.Fill(coverage, new ThemeCoverage(-1, 0, false));
+            return coverage;
         }
         var x = Featurize(Model, _embedder, texts, progress);
         var p = new float[themeModel.Outputs];
         for (var i = 0; i < texts.Count; i++)
         {
             Model.PredictThemes(x[i], p);
-            for (var k = 0; k < p.Length && !covered[i]; k++)
+            var (theme, share, covered) = (-1, 0f, false);
+            for (var k = 0; k < p.Length; k++)
             {
-                covered[i] = p[k] >= (Model.Framework.IsSingleLabel ? 0.5f : Model.Thresholds[k]);
+                var threshold = Model.Framework.IsSingleLabel ? 0.5f : Model.Thresholds[k];
+                covered |= p[k] >= threshold;
+                if (p[k] / threshold > share)
+                {
+                    (theme, share) = (Model.LearnedThemes[k], p[k] / threshold);
+                }
             }
+            coverage[i] = new ThemeCoverage(theme, share, covered);
         }
-        return covered;
+        return coverage;
     }
 
     internal Classification Decide(in FeatureVector x)

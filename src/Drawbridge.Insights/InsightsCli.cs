@@ -18,7 +18,7 @@ public static class InsightsCli
           train    --framework F.json --data labelled.csv --model OUT [--seed N] [--min-examples N] [--no-embeddings] [--full-precision]
           classify --model OUT --data in.csv --out predictions.csv [--framework F.json]
           evaluate --model OUT --data labelled.csv [--framework F.json]
-          topics   --data in.csv --text-column C [--model OUT] [--topics K] [--min-size N]
+          topics   --data in.csv --text-column C [--id-column C] [--model OUT] [--topics K] [--min-size N] [--seed N] [--out topics.csv]
         """;
 
     public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -153,12 +153,7 @@ public static class InsightsCli
             progress.Report(new TrainingProgress(stage, 0, rows.Count));
             results = classifier.ClassifyMany(rows, new Relay(n => progress.Report(new TrainingProgress(stage, n, rows.Count))));
         });
-        var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-        using (var writer = new StreamWriter(outPath))
+        using (var writer = CreateFor(outPath))
         using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
         {
             csv.WriteHeader([model.Framework.IdColumn ?? "row", "themes", "sentiment"]);
@@ -199,7 +194,7 @@ public static class InsightsCli
 
     private static int Topics(Options o, TextWriter output, TextWriter error)
     {
-        o.Allow("data", "text-column", "id-column", "model", "topics", "min-size", "seed");
+        o.Allow("data", "text-column", "id-column", "model", "topics", "min-size", "seed", "out");
         var dataPath = o.Required("data");
         var textColumn = o.Required("text-column");
         var data = FeedbackCsv.ReadTexts(dataPath, textColumn, o.Value("id-column"));
@@ -226,7 +221,8 @@ public static class InsightsCli
         });
         output.WriteLine(classifier is null
             ? $"{result.Comments} comments; topics among all of them:"
-            : $"{result.Comments} comments; {result.Uncovered} not covered by any theme of '{classifier.Model.Framework.Name}'; topics among those:");
+            : $"{result.Comments} comments; {result.Uncovered} not covered by any theme of '{classifier.Model.Framework.Name}'; topics among those, " +
+              "furthest from the themes first (novelty 1: far from every theme; 0: a theme nearly claimed them):");
         if (result.Topics.Count == 0)
         {
             output.WriteLine("no topic with enough comments");
@@ -234,14 +230,45 @@ public static class InsightsCli
         var rank = 0;
         foreach (var topic in result.Topics)
         {
-            output.WriteLine($"{++rank}. {topic.Name} ({topic.Count} comments)");
+            output.WriteLine(topic.NearestTheme is null
+                ? $"{++rank}. {topic.Name} ({topic.Count} comments)"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{++rank}. {topic.Name} ({topic.Count} comments; novelty {topic.Novelty:F2}; nearest theme '{topic.NearestTheme}' for {topic.NearestShare:P0} of them)"));
             foreach (var example in topic.Examples)
             {
                 var line = example.ReplaceLineEndings(" ");
                 output.WriteLine($"     \"{(line.Length > 120 ? line[..117] + "..." : line)}\"");
             }
         }
+        if (o.Value("out") is { } outPath)
+        {
+            // Each topic's comments, most typical first, so an organisation can read them all.
+            using (var writer = CreateFor(outPath))
+            using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
+            {
+                csv.WriteHeader([o.Value("id-column") ?? "row", "topic", "name"]);
+                for (var t = 0; t < result.Topics.Count; t++)
+                {
+                    foreach (var i in result.Topics[t].Comments)
+                    {
+                        csv.WriteRecord([data.Rows[i].Id, (t + 1).ToString(CultureInfo.InvariantCulture), result.Topics[t].Name]);
+                    }
+                }
+            }
+            output.WriteLine($"each topic's comments written to {outPath}");
+        }
         return 0;
+    }
+
+    /// <summary>A writer for an output file, its directory created when missing.</summary>
+    private static StreamWriter CreateFor(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        return new StreamWriter(path);
     }
 
     private static (InsightsModel, FeedbackClassifier, MiniLmEmbedder?) LoadModel(Options o)

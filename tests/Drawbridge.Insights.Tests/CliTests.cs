@@ -112,6 +112,55 @@ public sealed class CliTests
         Assert.Contains($"warning: {dataPath} is not UTF-8; it was read as Windows-1252", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Topics_are_listed_furthest_from_the_themes_first_with_each_ones_nearest_theme()
+    {
+        var dataPath = TestData.TempFile("topics-train.csv");
+        File.WriteAllText(dataPath, CategoriesCsv(TestData.CategoryRowsSample(1500, seed: 12), (_, r) => (null, r.Text)));
+        var trained = await TrainCategories(dataPath);
+        Assert.True(trained.Code == 0, trained.Error);
+        var recentPath = TestData.TempFile("topics-recent.csv");
+        File.WriteAllText(recentPath, CategoriesCsv(TestData.CategoryRowsSample(400, seed: 13), (_, r) => (null, r.Text)));
+
+        var topicsPath = Path.Combine(Path.GetDirectoryName(recentPath)!, "topics-out", "topics.csv");
+        var withModel = await Run("topics", "--data", recentPath, "--text-column", "feedback", "--id-column", "row_index",
+            "--model", dataPath + ".model", "--min-size", "3", "--out", topicsPath);
+        Assert.True(withModel.Code == 0, withModel.Error);
+        Assert.Matches(@"400 comments; \d+ not covered by any theme of 'nottinghamshire-phase1-categories'; topics among those, furthest from the themes first", withModel.Output);
+        var names = TestData.Categories.Themes.Select(t => t.Name).ToHashSet();
+        var topics = System.Text.RegularExpressions.Regex.Matches(withModel.Output,
+            @"^(\d+)\. (.+) \((\d+) comments; novelty (0\.\d\d|1\.00); nearest theme '(.+)' for (\d+) % of them\)$",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.NotEmpty(topics);
+        Assert.Equal(Enumerable.Range(1, topics.Count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), topics.Select(m => m.Groups[1].Value));
+        Assert.All(topics, m => Assert.Contains(m.Groups[5].Value, names));
+        var weights = topics.Select(m => int.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)
+            * double.Parse(m.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        // Printed to two decimals, so neighbours may swap by rounding; the list still runs from far to near.
+        Assert.True(weights.Zip(weights.Skip(1)).All(p => p.First >= p.Second - 0.005 * (p.First + p.Second)), string.Join(", ", weights));
+
+        // --out lists each topic's comments by their id, in the printed order.
+        Assert.Contains($"each topic's comments written to {topicsPath}", withModel.Output, StringComparison.Ordinal);
+        var written = File.ReadAllLines(topicsPath);
+        Assert.Equal("row_index,topic,name", written[0]);
+        var recentIds = File.ReadAllLines(recentPath).Skip(1).Select(l => l.Split(',')[^1]).ToHashSet();
+        var listed = written.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.All(listed, f => Assert.Contains(f[0], recentIds));
+        Assert.Equal(listed.Count, listed.Select(f => f[0]).Distinct().Count());
+        foreach (System.Text.RegularExpressions.Match m in topics)
+        {
+            var inTopic = listed.Where(f => f[1] == m.Groups[1].Value).ToList();
+            Assert.Equal(int.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), inTopic.Count);
+            Assert.All(inTopic, f => Assert.Equal(m.Groups[2].Value, f[2]));
+        }
+
+        var withoutModel = await Run("topics", "--data", recentPath, "--text-column", "feedback", "--topics", "4");
+        Assert.True(withoutModel.Code == 0, withoutModel.Error);
+        Assert.Contains("400 comments; topics among all of them:", withoutModel.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^1\. .+ \(\d+ comments\)$", withoutModel.Output);
+        Assert.DoesNotContain("nearest theme", withoutModel.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "train", "--data", "x.csv", "--model", "m" }, "--framework is required")]
     [InlineData(new[] { "classify", "--model" }, "--model needs a value")]
