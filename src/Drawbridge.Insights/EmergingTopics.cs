@@ -57,7 +57,8 @@ public static class EmergingTopics
         TopicOptions? options = null, IProgress<int>? progress = null)
     {
         options ??= new TopicOptions();
-        var coverage = coveredBy?.CoverageMany(texts);
+        // Progress counts the comments embedded: all of them, to measure them against the themes, or to cluster them.
+        var coverage = coveredBy?.CoverageMany(texts, progress);
         var uncovered = coverage?.Count(c => !c.Covered) ?? texts.Count;
         var positions = Enumerable.Range(0, texts.Count)
             .Where(i => coverage is null || (!coverage[i].Covered && coverage[i].Share < options.MaxCoverage)).ToArray();
@@ -68,7 +69,7 @@ public static class EmergingTopics
         }
         // Clustered by the part of the embedding made for comparing comments (the model's own sentence embedding).
         var similarity = embedder.SimilarityDimension;
-        var vectors = embedder.Embed(candidates, progress)
+        var vectors = embedder.Embed(candidates, coverage is null ? progress : null)
             .Select(v => v.Length == similarity ? v : UnitLength(v[..similarity])).ToArray();
         var k = options.Clusters ?? Math.Clamp((int)Math.Round(Math.Sqrt(candidates.Count / options.CommentsPerCluster)), 2, 30);
         k = Math.Min(k, candidates.Count);
