@@ -53,12 +53,13 @@ public sealed record TopicsResult(int Comments, int Uncovered, IReadOnlyList<Eme
 /// </summary>
 public static class EmergingTopics
 {
+    /// <param name="contexts">The comments' context values by column, for a model that reads context columns (as when classifying).</param>
     public static TopicsResult Find(IReadOnlyList<string> texts, ISentenceEmbedder embedder, FeedbackClassifier? coveredBy = null,
-        TopicOptions? options = null, IProgress<int>? progress = null)
+        TopicOptions? options = null, IProgress<int>? progress = null, IReadOnlyList<IReadOnlyDictionary<string, string>?>? contexts = null)
     {
         options ??= new TopicOptions();
         // Progress counts the comments embedded: all of them, to measure them against the themes, or to cluster them.
-        var coverage = coveredBy?.CoverageMany(texts, progress);
+        var coverage = coveredBy?.CoverageMany(texts, contexts, progress);
         var uncovered = coverage?.Count(c => !c.Covered) ?? texts.Count;
         var positions = Enumerable.Range(0, texts.Count)
             .Where(i => coverage is null || (!coverage[i].Covered && coverage[i].Share < options.MaxCoverage)).ToArray();

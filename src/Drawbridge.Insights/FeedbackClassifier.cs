@@ -97,15 +97,23 @@ public sealed class FeedbackClassifier
     /// what claims a comment (its threshold; one half for a single-label framework). A share of 1 or more is a claim; a
     /// comment just under 1 is close to a theme, one near 0 is far from all of them.
     /// </summary>
-    public ThemeCoverage[] CoverageMany(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    public ThemeCoverage[] CoverageMany(IReadOnlyList<string> texts, IProgress<int>? progress = null) => CoverageMany(texts, null, progress);
+
+    /// <summary>Coverage of texts with their context values by column (<see cref="Framework.ContextColumns"/>), as <see cref="ClassifyMany(IReadOnlyList{string}, IReadOnlyList{IReadOnlyDictionary{string, string}?}?, IProgress{int}?)"/> reads them.</summary>
+    public ThemeCoverage[] CoverageMany(IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyDictionary<string, string>?>? contexts,
+        IProgress<int>? progress = null)
     {
+        if (contexts is not null && contexts.Count != texts.Count)
+        {
+            throw new ArgumentException("one context per text", nameof(contexts));
+        }
         var coverage = new ThemeCoverage[texts.Count];
         if (Model.ThemeModel is not { } themeModel)
         {
             Array.Fill(coverage, new ThemeCoverage(-1, 0, false));
             return coverage;
         }
-        var x = Featurize(Model, _embedder, texts, progress);
+        var x = Featurize(Model, _embedder, texts, progress, contexts);
         var p = new float[themeModel.Outputs];
         for (var i = 0; i < texts.Count; i++)
         {

@@ -60,8 +60,11 @@ public static class FeedbackCsv
     /// <summary>Reads comments to classify: only the framework's text column is required (and its id column if it names one).</summary>
     public static FeedbackData ReadUnlabelled(string path, Framework framework) => Read(path, framework, labelled: false);
 
-    /// <summary>Reads the texts of one column, for emerging topics.</summary>
-    public static FeedbackData ReadTexts(string path, string textColumn, string? idColumn = null)
+    /// <summary>
+    /// Reads the texts of one column, for emerging topics, and the context columns a model reads (each optional: those
+    /// missing are listed in <see cref="FeedbackData.MissingContext"/>).
+    /// </summary>
+    public static FeedbackData ReadTexts(string path, string textColumn, string? idColumn = null, IReadOnlyList<string>? contextColumns = null)
     {
         var framework = new Framework
         {
@@ -70,6 +73,7 @@ public static class FeedbackCsv
             TextColumn = textColumn,
             IdColumn = idColumn,
             Themes = [new ThemeDefinition { Id = "none", Column = "none" }],
+            ContextColumns = contextColumns,
         };
         return Read(path, framework, labelled: false);
     }

@@ -197,9 +197,10 @@ public static class InsightsCli
         o.Allow("data", "text-column", "id-column", "model", "topics", "min-size", "seed", "out");
         var dataPath = o.Required("data");
         var textColumn = o.Required("text-column");
-        var data = FeedbackCsv.ReadTexts(dataPath, textColumn, o.Value("id-column"));
-        ReportRead(data, dataPath, output, error);
         var model = o.Value("model") is { } modelPath ? InsightsModel.Load(modelPath) : null;
+        // A model that reads context columns measures the comments against its themes with them, as classify does.
+        var data = FeedbackCsv.ReadTexts(dataPath, textColumn, o.Value("id-column"), model?.Framework.ContextColumns);
+        ReportRead(data, dataPath, output, error);
         // Topics are found in the space of the model's embedder, so a model's coverage and the clusters agree.
         using var miniLm = model?.EmbeddingModel is { } name ? MiniLmEmbedder.For(name) : new MiniLmEmbedder();
         var embedder = new CachingEmbedder(miniLm, tokenCapacity: ClassifyTokenCache);
@@ -217,7 +218,7 @@ public static class InsightsCli
         {
             var stage = "embedding comments";
             result = EmergingTopics.Find(texts, embedder, classifier, topicOptions,
-                new Relay(n => progress.Report(new TrainingProgress(stage, n, texts.Length))));
+                new Relay(n => progress.Report(new TrainingProgress(stage, n, texts.Length))), data.Rows.Select(r => r.Context).ToArray());
         });
         output.WriteLine(classifier is null
             ? $"{result.Comments} comments; topics among all of them:"

@@ -105,6 +105,36 @@ public sealed class ContextTests
     }
 
     [Fact]
+    public async Task Topics_measure_comments_against_the_themes_with_their_context_as_classify_does()
+    {
+        var (dir, modelPath, train) = await Train(Framework, rows: 600, seed: 2);
+        Assert.True(train.Code == 0, train.Error);
+        // Coverage reads the context: the same answer is nearest to a different theme for each question.
+        var classifier = new FeedbackClassifier(InsightsModel.Load(modelPath), null);
+        var coverage = classifier.CoverageMany(["Nothing", "Nothing"],
+            [new Dictionary<string, string> { ["Question"] = Better }, new Dictionary<string, string> { ["Question"] = Good }]);
+        Assert.Equal([0, 1], coverage.Select(c => c.Theme));
+        Assert.All(coverage, c => Assert.True(c.Covered));
+
+        // "Nothing" in answer to "what could be better" is a theme ("nothing to improve") with its question.
+        var rows = Enumerable.Range(0, 12).Select(i => $"n{i},Nothing,{TestData.Quote(Better)}").ToList();
+        var withQuestion = Path.Combine(dir, "recent.csv");
+        File.WriteAllText(withQuestion, "Comment ID,Answer,Question\n" + string.Join("\n", rows) + "\n");
+        var topics = await Run("topics", "--model", modelPath, "--data", withQuestion, "--text-column", "Answer", "--min-size", "3");
+        Assert.True(topics.Code == 0, topics.Error);
+        Assert.Contains("12 comments; 0 not covered by any theme of 'context-test'", topics.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", topics.Error, StringComparison.Ordinal);
+
+        // Without the question the same answers are ambiguous, and the run says what is missing.
+        var withoutQuestion = Path.Combine(dir, "recent-no-question.csv");
+        File.WriteAllText(withoutQuestion, "Comment ID,Answer\n" + string.Join("\n", rows.Select(r => r[..r.IndexOf(",\"", StringComparison.Ordinal)])) + "\n");
+        var without = await Run("topics", "--model", modelPath, "--data", withoutQuestion, "--text-column", "Answer", "--min-size", "3");
+        Assert.True(without.Code == 0, without.Error);
+        Assert.Contains("the model uses column 'Question' as context", without.Error, StringComparison.Ordinal);
+        Assert.Matches(@"12 comments; \d+ not covered by any theme of 'context-test'", without.Output);
+    }
+
+    [Fact]
     public async Task Without_its_question_column_the_same_data_cannot_tell_the_two_meanings_apart()
     {
         var (dir, modelPath, train) = await Train(Framework with { ContextColumns = [] }, rows: 600, seed: 2);
