@@ -79,11 +79,12 @@ public static class EmergingTopics
 
         // A group's words are weighed against all the comments, so words every theme's comments use ("staff", "care")
         // do not name it.
-        var words = candidates.Select(t => TextFeatures.TermsOf(t).Where(IsContentTerm).Distinct().ToArray()).ToArray();
+        var terms = texts.Select(t => TextFeatures.TermsOf(t).Where(IsContentTerm).Distinct().ToArray()).ToArray();
+        var words = positions.Select(i => terms[i]).ToArray();
         var overall = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var text in texts)
+        foreach (var doc in terms)
         {
-            foreach (var w in TextFeatures.TermsOf(text).Where(IsContentTerm).Distinct())
+            foreach (var w in doc)
             {
                 overall[w] = overall.GetValueOrDefault(w) + 1;
             }
