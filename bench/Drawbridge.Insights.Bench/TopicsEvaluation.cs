@@ -32,6 +32,8 @@ internal static class TopicsEvaluation
         var train = order.Take(cut).Select(i => rows[i] with { Themes = rows[i].Themes.Where(newIndex.ContainsKey).Select(k => newIndex[k]).ToList() }).ToList();
         var recent = order.Skip(cut).Select(i => rows[i]).ToArray();
         var texts = recent.Select(r => r.Text).ToArray();
+        // Whether a recent comment carries a theme that was taken out.
+        var isNew = recent.Select(r => held.Any(r.Themes.Contains)).ToArray();
         Console.WriteLine($"== emerging topics: {HeldOut.Length} themes taken out of the framework; trained on {train.Count} comments with {reduced.Themes.Count} themes; topics among {recent.Length} recent comments");
         var clock = Stopwatch.StartNew();
         var model = InsightsTrainer.Train(reduced, train, embedder, options);
@@ -39,8 +41,8 @@ internal static class TopicsEvaluation
         Console.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F1} s");
         var coverage = classifier.CoverageMany(texts);
         var unclaimed = Enumerable.Range(0, texts.Length).Where(i => !coverage[i].Covered).ToHashSet();
-        var heldShare = unclaimed.Where(i => held.Any(h => recent[i].Themes.Contains(h))).Select(i => coverage[i].Share).DefaultIfEmpty().Average();
-        var otherShare = unclaimed.Where(i => !held.Any(h => recent[i].Themes.Contains(h))).Select(i => coverage[i].Share).DefaultIfEmpty().Average();
+        var heldShare = unclaimed.Where(i => isNew[i]).Select(i => coverage[i].Share).DefaultIfEmpty().Average();
+        var otherShare = unclaimed.Where(i => !isNew[i]).Select(i => coverage[i].Share).DefaultIfEmpty().Average();
         Console.WriteLine($"unclaimed comments' best theme score as a share of its threshold: {heldShare:F2} for those of the themes taken out, {otherShare:F2} for the others");
         Console.WriteLine($"{unclaimed.Count} of {texts.Length} recent comments claimed by no theme");
         foreach (var (name, topicOptions) in variants)
@@ -70,15 +72,15 @@ internal static class TopicsEvaluation
                 Console.WriteLine($"  {HeldOut[h],-52} {members.Length,4} recent, {missed.Count,4} unclaimed; best topic: " +
                     (best.Topic is null ? "none" : $"#{best.Rank} \"{best.Topic.Name}\" ({best.Topic.Count}) precision {best.Precision:F2} recall {best.Recall:F2} F1 {best.F1:F2}{(isFound ? " FOUND" : "")}"));
             }
-            var inHeld = result.Topics.Sum(t => t.Comments.Count(i => held.Any(h => recent[i].Themes.Contains(h))));
+            var inHeld = result.Topics.Sum(t => t.Comments.Count(i => isNew[i]));
             var first = result.Topics.Take(5).ToList();
-            var firstHeld = first.Sum(t => t.Comments.Count(i => held.Any(h => recent[i].Themes.Contains(h))));
+            var firstHeld = first.Sum(t => t.Comments.Count(i => isNew[i]));
             Console.WriteLine($"  mean best F1 {f1s.Average():F3} at mean rank {ranks.Average():F1}; found (precision >= 0.5, recall >= 0.3, in the first 10) {found} of {held.Length}; " +
                 $"comments in topics {result.Topics.Sum(t => t.Count)}, of which from the themes taken out {inHeld}; " +
                 $"in the first 5 topics {first.Sum(t => t.Count)}, of which from the themes taken out {firstHeld} ({(double)firstHeld / Math.Max(1, first.Sum(t => t.Count)):P0})");
             foreach (var (t, r) in result.Topics.Select((t, r) => (t, r)).Take(12))
             {
-                Console.WriteLine($"    {r + 1,2}. {t.Name} ({t.Count}; novelty {t.Novelty:F2}, nearest {t.NearestTheme} {t.NearestShare:P0}; mean share {t.Comments.Average(i => coverage[i].Share):F2}; from the themes taken out {t.Comments.Count(i => held.Any(h => recent[i].Themes.Contains(h)))})");
+                Console.WriteLine($"    {r + 1,2}. {t.Name} ({t.Count}; novelty {t.Novelty:F2}, nearest {t.NearestTheme} {t.NearestShare:P0}; mean share {t.Comments.Average(i => coverage[i].Share):F2}; from the themes taken out {t.Comments.Count(i => isNew[i])})");
             }
         }
     }
