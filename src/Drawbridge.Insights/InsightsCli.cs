@@ -105,6 +105,8 @@ public static class InsightsCli
             ValidationFolds = o.Int("folds") ?? defaults.ValidationFolds,
             UseEmbeddings = !o.Flag("no-embeddings"),
         };
+        // Claimed before training, so a path that cannot be written fails now, not after the training.
+        using var modelFile = OutputFile.Claim(modelPath);
         var clock = Stopwatch.StartNew();
         // --full-precision: MiniLM with its 32-bit weights (slower; the default 8-bit weights are measured in decision 0004).
         using var embedder = trainingOptions.UseEmbeddings ? new MiniLmEmbedder(quantized: !o.Flag("full-precision")) : null;
@@ -113,7 +115,8 @@ public static class InsightsCli
         {
             model = InsightsTrainer.Train(framework, data.Rows, embedder, trainingOptions, progress, cancellationToken);
         });
-        model.Save(modelPath);
+        model.Write(modelFile.Stream);
+        modelFile.Commit();
         var learned = model.LearnedThemes.Length;
         output.WriteLine($"trained '{framework.Name}' version {framework.Version} on {data.Rows.Count} comments in {clock.Elapsed.TotalSeconds:F1} s");
         output.WriteLine($"embeddings: {model.EmbeddingModel ?? "none"}");
@@ -144,6 +147,7 @@ public static class InsightsCli
         var outPath = o.Required("out");
         var data = FeedbackCsv.ReadUnlabelled(dataPath, model.Framework);
         ReportRead(data, dataPath, output, error);
+        using var outFile = OutputFile.Claim(outPath);
         var clock = Stopwatch.StartNew();
         var rows = data.Rows;
         IReadOnlyList<Classification> results = [];
@@ -153,7 +157,7 @@ public static class InsightsCli
             progress.Report(new TrainingProgress(stage, 0, rows.Count));
             results = classifier.ClassifyMany(rows, new Relay(n => progress.Report(new TrainingProgress(stage, n, rows.Count))));
         });
-        using (var writer = CreateFor(outPath))
+        using (var writer = new StreamWriter(outFile.Stream, leaveOpen: true))
         using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
         {
             csv.WriteHeader([model.Framework.IdColumn ?? "row", "themes", "sentiment"]);
@@ -166,6 +170,7 @@ public static class InsightsCli
                 ]);
             }
         }
+        outFile.Commit();
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
         output.WriteLine($"classified {data.Rows.Count} comments in {seconds:F1} s ({data.Rows.Count / seconds:F0}/s); predictions written to {outPath}");
         return 0;
@@ -212,6 +217,7 @@ public static class InsightsCli
             MinSize = o.Int("min-size") ?? defaults.MinSize,
             Seed = o.Int("seed") ?? defaults.Seed,
         };
+        using var outFile = o.Value("out") is { } outPath ? OutputFile.Claim(outPath) : null;
         var texts = data.Rows.Select(r => r.Text).ToArray();
         TopicsResult result = null!;
         WithProgress(error, (progress, _) =>
@@ -241,10 +247,10 @@ public static class InsightsCli
                 output.WriteLine($"     \"{(line.Length > 120 ? line[..117] + "..." : line)}\"");
             }
         }
-        if (o.Value("out") is { } outPath)
+        if (outFile is not null)
         {
             // Each topic's comments, most typical first, so an organisation can read them all.
-            using (var writer = CreateFor(outPath))
+            using (var writer = new StreamWriter(outFile.Stream, leaveOpen: true))
             using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
             {
                 csv.WriteHeader([o.Value("id-column") ?? "row", "topic", "name"]);
@@ -256,20 +262,10 @@ public static class InsightsCli
                     }
                 }
             }
-            output.WriteLine($"each topic's comments written to {outPath}");
+            outFile.Commit();
+            output.WriteLine($"each topic's comments written to {o.Value("out")}");
         }
         return 0;
-    }
-
-    /// <summary>A writer for an output file, its directory created when missing.</summary>
-    private static StreamWriter CreateFor(string path)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-        return new StreamWriter(path);
     }
 
     private static (InsightsModel, FeedbackClassifier, MiniLmEmbedder?) LoadModel(Options o)

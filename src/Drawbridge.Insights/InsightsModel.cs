@@ -162,17 +162,9 @@ public sealed class InsightsModel
 
     public void Save(string path)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-        var temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-        {
-            Write(stream);
-        }
-        File.Move(temporary, path, overwrite: true);
+        using var file = OutputFile.Claim(path);
+        Write(file.Stream);
+        file.Commit();
     }
 
     public void Write(Stream stream)

@@ -161,6 +161,64 @@ public sealed class CliTests
         Assert.DoesNotContain("nearest theme", withoutModel.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_output_that_cannot_be_written_fails_before_the_work_and_earlier_output_is_kept()
+    {
+        var dataPath = TestData.TempFile("outputs.csv");
+        File.WriteAllText(dataPath, CategoriesCsv(TestData.CategoryRowsSample(300, seed: 4), (_, r) => (null, r.Text)));
+        var folder = Path.GetDirectoryName(dataPath)!;
+        var frameworkPath = Path.Combine(TestData.RepositoryRoot, "src", "Drawbridge.Insights", "Frameworks", "phase1-categories.json");
+
+        // A folder where the model should go: refused before any training, named.
+        var modelFolder = Directory.CreateDirectory(Path.Combine(folder, "model-folder")).FullName;
+        var intoFolder = await Run("train", "--framework", frameworkPath, "--data", dataPath, "--model", modelFolder, "--no-embeddings");
+        Assert.Equal(1, intoFolder.Code);
+        Assert.Contains($"cannot write {modelFolder}: it is a folder", intoFolder.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("learning vocabulary", intoFolder.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(modelFolder));
+
+        var trained = await TrainCategories(dataPath);
+        Assert.True(trained.Code == 0, trained.Error);
+        var modelPath = dataPath + ".model";
+
+        // A file where a folder of the output path should be: refused before classifying, named.
+        var blocker = Path.Combine(folder, "not-a-folder");
+        File.WriteAllText(blocker, "keep me");
+        var blocked = Path.Combine(blocker, "predictions.csv");
+        var classify = await Run("classify", "--model", modelPath, "--data", dataPath, "--out", blocked);
+        Assert.Equal(1, classify.Code);
+        Assert.Contains($"cannot write {blocked}", classify.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("classifying comments", classify.Error, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(blocker));
+
+        var topics = await Run("topics", "--data", dataPath, "--text-column", "feedback", "--out", blocked);
+        Assert.Equal(1, topics.Code);
+        Assert.Contains($"cannot write {blocked}", topics.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("embedding comments", topics.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_output_file_is_in_place_only_once_committed_and_a_run_that_stops_leaves_the_old_one()
+    {
+        var path = TestData.TempFile("predictions.csv");
+        File.WriteAllText(path, "old");
+        using (var stopped = OutputFile.Claim(path))
+        {
+            stopped.Stream.Write("half"u8);
+            Assert.Equal("old", File.ReadAllText(path));
+        }
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
+
+        using (var finished = OutputFile.Claim(path))
+        {
+            finished.Stream.Write("new"u8);
+            finished.Commit();
+        }
+        Assert.Equal("new", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+
     [Theory]
     [InlineData(new[] { "train", "--data", "x.csv", "--model", "m" }, "--framework is required")]
     [InlineData(new[] { "classify", "--model" }, "--model needs a value")]
