@@ -34,6 +34,15 @@ public sealed record EvaluationReport(
     /// <summary>Macro-F1 over <see cref="FrequentThemes"/>; null when there are none.</summary>
     public double? MacroF1Frequent => FrequentThemes.Any() ? FrequentThemes.Average(t => t.F1) : null;
 
+    /// <summary>
+    /// The themes with at least <see cref="FrequentTheme"/> examples in the evaluated file itself: how published reports of
+    /// feedback classifiers count "themes with enough examples" (over a held-out split), so the figures compare.
+    /// </summary>
+    public IEnumerable<ThemeScore> FrequentHere => Themes.Where(t => t.Support >= FrequentTheme);
+
+    /// <summary>Macro-F1 over <see cref="FrequentHere"/>; null when there are none.</summary>
+    public double? MacroF1FrequentHere => FrequentHere.Any() ? FrequentHere.Average(t => t.F1) : null;
+
     public string ToText()
     {
         var c = CultureInfo.InvariantCulture;
@@ -52,6 +61,10 @@ public sealed record EvaluationReport(
         if (MacroF1Frequent is { } frequent)
         {
             s.AppendLine(c, $"macro F1 (themes with at least {FrequentTheme} training examples, {FrequentThemes.Count()}): {frequent:F3}");
+        }
+        if (MacroF1FrequentHere is { } here)
+        {
+            s.AppendLine(c, $"macro F1 (themes with at least {FrequentTheme} examples in this file, {FrequentHere.Count()}): {here:F3}");
         }
         if (SentimentExact is { } exact && SentimentThreeClass is { } three)
         {

@@ -27,6 +27,21 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public void The_report_gives_macro_F1_over_themes_frequent_in_training_and_over_those_frequent_in_the_file()
+    {
+        // a: frequent in both; b: frequent in training only; c: frequent in the file only; d: rare in both.
+        ThemeScore Score(string id, int support, int trained, int tp) => new(id, id, support, trained, trained >= 8, tp, support - tp, support - tp);
+        var report = new EvaluationReport(200, [Score("a", 60, 300, 30), Score("b", 10, 80, 10), Score("c", 50, 20, 40), Score("d", 5, 9, 0)],
+            0.5, 0.4, 0.4, 0, null, null, null);
+        Assert.Equal(new[] { "a", "b" }, report.FrequentThemes.Select(t => t.Id));
+        Assert.Equal(new[] { "a", "c" }, report.FrequentHere.Select(t => t.Id));
+        Assert.Equal((0.5 + 0.8) / 2, report.MacroF1FrequentHere!.Value, 9);
+        var text = report.ToText();
+        Assert.Contains("macro F1 (themes with at least 50 training examples, 2): 0.750", text, StringComparison.Ordinal);
+        Assert.Contains("macro F1 (themes with at least 50 examples in this file, 2): 0.650", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_single_label_framework_gets_exactly_one_theme_per_comment()
     {
         var rows = TestData.CategoryRowsSample(2000, seed: 11);
