@@ -25,7 +25,7 @@ public sealed record EvaluationReport(
     double? SentimentThreeClass,
     int[,]? SentimentConfusion)
 {
-    /// <summary>Training examples from which a theme's F1 is reported on its own line as well: rarer themes' F1 is mostly noise.</summary>
+    /// <summary>Examples (in training, or in the file evaluated) from which themes get a macro-F1 line of their own: rarer themes' F1 is mostly noise.</summary>
     public const int FrequentTheme = 50;
 
     /// <summary>The themes present here that had at least <see cref="FrequentTheme"/> training examples.</summary>

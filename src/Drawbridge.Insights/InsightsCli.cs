@@ -157,20 +157,12 @@ public static class InsightsCli
             progress.Report(new TrainingProgress(stage, 0, rows.Count));
             results = classifier.ClassifyMany(rows, new Relay(n => progress.Report(new TrainingProgress(stage, n, rows.Count))));
         });
-        using (var writer = new StreamWriter(outFile.Stream, leaveOpen: true))
-        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
+        WriteCsv(outFile, [model.Framework.IdColumn ?? "row", "themes", "sentiment"], data.Rows.Select((row, i) => new[]
         {
-            csv.WriteHeader([model.Framework.IdColumn ?? "row", "themes", "sentiment"]);
-            for (var i = 0; i < data.Rows.Count; i++)
-            {
-                csv.WriteRecord([
-                    data.Rows[i].Id,
-                    string.Join('|', results[i].Themes.Select(t => t.Id)),
-                    results[i].Sentiment?.ToString(CultureInfo.InvariantCulture) ?? "",
-                ]);
-            }
-        }
-        outFile.Commit();
+            row.Id,
+            string.Join('|', results[i].Themes.Select(t => t.Id)),
+            results[i].Sentiment?.ToString(CultureInfo.InvariantCulture) ?? "",
+        }));
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
         output.WriteLine($"classified {data.Rows.Count} comments in {seconds:F1} s ({data.Rows.Count / seconds:F0}/s); predictions written to {outPath}");
         return 0;
@@ -217,7 +209,8 @@ public static class InsightsCli
             MinSize = o.Int("min-size") ?? defaults.MinSize,
             Seed = o.Int("seed") ?? defaults.Seed,
         };
-        using var outFile = o.Value("out") is { } outPath ? OutputFile.Claim(outPath) : null;
+        var outPath = o.Value("out");
+        using var outFile = outPath is null ? null : OutputFile.Claim(outPath);
         var texts = data.Rows.Select(r => r.Text).ToArray();
         TopicsResult result = null!;
         WithProgress(error, (progress, _) =>
@@ -250,22 +243,26 @@ public static class InsightsCli
         if (outFile is not null)
         {
             // Each topic's comments, most typical first, so an organisation can read them all.
-            using (var writer = new StreamWriter(outFile.Stream, leaveOpen: true))
-            using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
-            {
-                csv.WriteHeader([o.Value("id-column") ?? "row", "topic", "name"]);
-                for (var t = 0; t < result.Topics.Count; t++)
-                {
-                    foreach (var i in result.Topics[t].Comments)
-                    {
-                        csv.WriteRecord([data.Rows[i].Id, (t + 1).ToString(CultureInfo.InvariantCulture), result.Topics[t].Name]);
-                    }
-                }
-            }
-            outFile.Commit();
-            output.WriteLine($"each topic's comments written to {o.Value("out")}");
+            WriteCsv(outFile, [o.Value("id-column") ?? "row", "topic", "name"], result.Topics.SelectMany((topic, t) =>
+                topic.Comments.Select(i => new[] { data.Rows[i].Id, (t + 1).ToString(CultureInfo.InvariantCulture), topic.Name })));
+            output.WriteLine($"each topic's comments written to {outPath}");
         }
         return 0;
+    }
+
+    /// <summary>Writes a header and records to a claimed output file, then puts the file in place.</summary>
+    private static void WriteCsv(OutputFile file, string[] header, IEnumerable<string[]> records)
+    {
+        using (var writer = new StreamWriter(file.Stream, leaveOpen: true))
+        using (var csv = CsvWriter.Create(writer, new CsvWriterOptions(), leaveOpen: true))
+        {
+            csv.WriteHeader(header);
+            foreach (var record in records)
+            {
+                csv.WriteRecord(record);
+            }
+        }
+        file.Commit();
     }
 
     private static (InsightsModel, FeedbackClassifier, MiniLmEmbedder?) LoadModel(Options o)
