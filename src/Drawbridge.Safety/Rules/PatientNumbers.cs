@@ -186,6 +186,10 @@ internal static class PatientNumbers
         {
             return false;
         }
+        if (!saysNhs && !saysChi && !saysHc && WrittenAsPhone(scan, start, end))
+        {
+            return false;
+        }
 
         string? rule = null;
         if (mod11)
@@ -231,6 +235,28 @@ internal static class PatientNumbers
         };
         scan.Add(rule, start, end, Severity.Block, what, suggestion);
         return true;
+    }
+
+    /// <summary>
+    /// Laid out as phone numbers are and patient numbers never are: after an international 00, in pairs
+    /// ("06 12 34 16 23"), or after a word only phones follow ("WhatsApp: 201-555-0127").
+    /// One in eleven phone numbers passes the check digit by chance.
+    /// </summary>
+    private static bool WrittenAsPhone(Scan scan, int start, int end)
+    {
+        var s = scan.Text;
+        if (s.AsSpan(start).StartsWith("00"))
+        {
+            return true;
+        }
+        var longest = 0;
+        var len = 0;
+        for (var k = start; k < end; k++)
+        {
+            len = char.IsAsciiDigit(s[k]) ? len + 1 : 0;
+            longest = Math.Max(longest, len);
+        }
+        return longest <= 2 || scan.WordBefore(start, 25, "whatsapp") || scan.WordBefore(start, 25, "cell");
     }
 
     private static readonly string[] OtherNumbers =

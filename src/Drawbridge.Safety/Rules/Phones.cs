@@ -3,14 +3,41 @@ using PhoneNumbers;
 namespace Drawbridge.Safety.Rules;
 
 /// <summary>
-/// Phone numbers, UK and international. UK mobiles and geographic numbers are flagged; the
-/// non-geographic ranges that services publish (0800, 03…, 084…, 087…, 09…) and short codes such
-/// as 111, 999 or 116 123 are not, nor are numbers that follow words naming a service.
-/// International numbers (+NN or 00NN) are checked with libphonenumber.
+/// Phone numbers of any country, as people write them. UK mobiles and geographic numbers are flagged;
+/// the non-geographic ranges that services publish (0800, 03…, 084…, 087…, 09…) and short codes such
+/// as 111, 999 or 116 123 are not, nor are numbers that follow words naming a service. Numbers with a
+/// country code (+NN or 00NN) are checked with libphonenumber against their own country's plan; numbers
+/// without one against the plans of the countries people here most often come from or write to
+/// (<see cref="NationalRegions"/>). Freephone, shared-cost and premium numbers are services, not people.
+/// What is NOT a phone number (dates, versions, amounts, ISBNs, references after a word naming them)
+/// is decided before any plan is asked.
 /// </summary>
 internal static class Phones
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>
+    /// Countries whose numbers are recognised without a country code, after the UK: the countries of
+    /// birth most common in the UK, English-speaking countries, and the UK's nearest neighbours.
+    /// </summary>
+    private static readonly string[] NationalRegions =
+    [
+        "US", "FR", "IE", "AU", "DE", "IN", "ES", "IT", "NL", "BE", "PL", "PK", "NG", "ZA", "PT", "RO", "NZ", "CH", "AT", "SE",
+        "BR", "PH", "GH", "KE", "BD", "LK", "JM", "ZW", "MX", "JP", "CN", "TR", "GR", "DK", "NO", "FI", "LT", "CZ", "HU", "BG",
+    ];
+
+    /// <summary>Words that name what a number is when it is not a phone number: "order 1029384756", "ISBN …".</summary>
+    private static readonly WordSet IdentifierWords = new(
+        "ref ref. reference references order orders invoice inv id ids account acct a/c case ticket claim policy tracking parcel " +
+        "receipt serial customer membership member booking confirmation transaction isbn issn doi version ver build release " +
+        "kernel firmware patch sku item product model part batch lot code pin passport licence license registration reg " +
+        "vat iban swift company charity registered no sequence job request incident issue bug pr commit");
+
+    /// <summary>Words after a number that make it a quantity: "12 345 678 people", "3 450 000 euros".</summary>
+    private static readonly WordSet QuantityWords = new(
+        "people persons users patients residents visitors views downloads followers members staff jobs homes households " +
+        "pounds euros dollars rupees naira rand yen gbp eur usd inr million millions billion bn km miles metres meters " +
+        "steps calories kcal words votes signatures deaths cases tonnes litres bytes kb mb gb");
 
     private static readonly WordSet ServiceWords = new(
         "helpline helplines line lines switchboard reception receptionist surgery practice clinic clinics pharmacy pharmacist hospital ward " +
@@ -39,8 +66,9 @@ internal static class Phones
             }
             i += next;
             var start = i;
-            if (start > 0 && (char.IsLetterOrDigit(s[start - 1]) || s[start - 1] is '.' or ',' or '/' or '£' or '$' or '€' or '#' or '@' or ':'
-                && start >= 2 && char.IsAsciiDigit(s[start - 2])))
+            if (start > 0 && (char.IsLetterOrDigit(s[start - 1]) || s[start - 1] is '.' or ',' or '/' or '£' or '$' or '€' or '₹' or '¥' or '#' or '@' or '_'
+                || (s[start - 1] == ':' && start >= 2 && char.IsAsciiDigit(s[start - 2]))
+                || (s[start - 1] == '-' && start >= 2 && char.IsLetterOrDigit(s[start - 2]))))
             {
                 i = SkipNumberish(s, i + 1);
                 continue;
@@ -52,7 +80,8 @@ internal static class Phones
             }
             var end = Extend(s, start, out var digits);
             i = Math.Max(end, start + 1);
-            if (digits < 9 || digits > 15 || end >= 0 && end < s.Length && (char.IsLetter(s[end]) || IsDecimalAfter(s, end)))
+            var international = s[start] == '+' || (start + 1 < s.Length && s[start] == '(' && s[start + 1] == '+') || s.AsSpan(start).StartsWith("00");
+            if (digits < (international ? 7 : s[start] == '0' || (s[start] == '(' && start + 1 < s.Length && s[start + 1] == '0') ? 8 : 9) || digits > 15 || end >= 0 && end < s.Length && (char.IsLetter(s[end]) || IsDecimalAfter(s, end)))
             {
                 continue;
             }
@@ -92,9 +121,9 @@ internal static class Phones
                 seps = 0;
                 lastDigitEnd = p + 1;
             }
-            else if (c == '+' && p == start)
+            else if (c == '+' && digits == 0 && (p == start || (p == start + 1 && s[start] == '(')))
             {
-                // Leading plus only.
+                // Leading plus only, or "(+44)".
             }
             else if (c is ' ' or '-' or '(' or ')' or '.' or '\u00A0' or '\u2013')
             {
@@ -138,6 +167,10 @@ internal static class Phones
             plus = true;
             digits = digits[2..];
         }
+        if (NotAPhone(scan, start, end, digits, plus))
+        {
+            return;
+        }
         // "(0)" in "+44 (0)20 …" is not dialled.
         if (plus)
         {
@@ -155,26 +188,421 @@ internal static class Phones
                 Report(scan, start, end, national[0] == '7');
                 return;
             }
-            if (!IsInternational(digits))
+            var type = International(digits);
+            if (type is null || IsServiceType(type.Value))
             {
                 return;
             }
-            if (!ServiceNearby(scan, start))
+            if (type == PhoneNumberType.MOBILE || !ServiceNearby(scan, start))
             {
-                Report(scan, start, end, false);
+                Report(scan, start, end, type == PhoneNumberType.MOBILE);
             }
             return;
         }
-        if (digits.Length < 10 || digits[0] != '0')
+        if (digits.Length >= 10 && digits[0] == '0')
+        {
+            var kind = ClassifyUk(digits[1..]);
+            if (kind == UkKind.Mobile || (kind == UkKind.Landline && !ServiceNearby(scan, start)))
+            {
+                Report(scan, start, end, kind == UkKind.Mobile);
+                return;
+            }
+            if (kind == UkKind.Landline)
+            {
+                return;
+            }
+        }
+        var other = National(digits, s.AsSpan(start, end - start));
+        if (other is null || IsServiceType(other.Value))
         {
             return;
         }
-        var kind = ClassifyUk(digits[1..]);
-        if (kind == UkKind.Mobile || (kind == UkKind.Landline && !ServiceNearby(scan, start)))
+        if (other == PhoneNumberType.MOBILE || !ServiceNearby(scan, start))
         {
-            Report(scan, start, end, kind == UkKind.Mobile);
+            Report(scan, start, end, other == PhoneNumberType.MOBILE);
         }
     }
+
+    /// <summary>Numbers people publish for a service rather than a person.</summary>
+    private static bool IsServiceType(PhoneNumberType type) =>
+        type is PhoneNumberType.TOLL_FREE or PhoneNumberType.PREMIUM_RATE or PhoneNumberType.SHARED_COST or PhoneNumberType.UAN
+            or PhoneNumberType.VOICEMAIL or PhoneNumberType.UNKNOWN;
+
+    /// <summary>The type of a number written with its country code, or null when no country's plan has it.</summary>
+    private static PhoneNumberType? International(ReadOnlySpan<char> digits)
+    {
+        var text = "+" + digits.ToString();
+        if (TryParse(text, "ZZ", out var number) && Util.IsValidNumber(number))
+        {
+            return Util.GetNumberType(number);
+        }
+        // "+33 (0)1 …": the trunk 0 after a country code of one to three digits is not dialled.
+        for (var cc = 1; cc <= 3 && cc < digits.Length; cc++)
+        {
+            if (digits[cc] == '0' && TryParse("+" + digits[..cc].ToString() + digits[(cc + 1)..].ToString(), "ZZ", out number) && Util.IsValidNumber(number))
+            {
+                return Util.GetNumberType(number);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The type of a number written without a country code, asked of Britain's plan and each of
+    /// <see cref="NationalRegions"/>. A country's plan counts only when the number is written as that country
+    /// writes its own numbers: with its trunk prefix where its national format has one ("03 93 92 16 85", not
+    /// "393921685"), and optionally with it where it has none ("1-905-…"). Where several countries have it, those
+    /// whose grouping it is written in decide ("0301 2345085" is Pakistani, "0300 123 1000" British); within
+    /// them, a personal number wins over a service number.
+    /// </summary>
+    private static PhoneNumberType? National(ReadOnlySpan<char> digits, ReadOnlySpan<char> written)
+    {
+        var text = digits.ToString();
+        Span<int> layout = stackalloc int[12];
+        var groups = Layout(written, layout);
+        PhoneNumberType? any = null;
+        PhoneNumberType? laidOut = null;
+        PhoneNumberType? british = null;
+        var britishLayout = false;
+        Span<int> theirs = stackalloc int[12];
+        for (var r = -1; r < NationalRegions.Length; r++)
+        {
+            var region = r < 0 ? "GB" : NationalRegions[r];
+            if (!TryParse(text, region, out var number) || !Util.IsValidNumber(number))
+            {
+                continue;
+            }
+            var national = Util.Format(number, PhoneNumberFormat.NATIONAL);
+            var trunk = Util.GetNddPrefixForRegion(region, true);
+            if (!WrittenAsNational(digits, national, trunk))
+            {
+                continue;
+            }
+            var type = Util.GetNumberType(number);
+            if (r < 0)
+            {
+                british = type;
+            }
+            any = Prefer(any, type);
+            var theirGroups = Layout(national, theirs);
+            if (groups > 1 && SameLayout(layout[..groups], theirs[..theirGroups], digits.Length - DigitCount(national)))
+            {
+                laidOut = Prefer(laidOut, type);
+                britishLayout |= r < 0;
+            }
+        }
+        // Written in Britain's grouping: Britain ("0808 808 4994" is a helpline, not a Nigerian mobile). Written in
+        // another country's own grouping: that country. Otherwise Britain's plan first, then any.
+        return britishLayout ? british : laidOut ?? british ?? any;
+    }
+
+    private static PhoneNumberType? Prefer(PhoneNumberType? held, PhoneNumberType type) =>
+        held is null || (IsServiceType(held.Value) && !IsServiceType(type)) || type == PhoneNumberType.MOBILE ? type : held;
+
+    private static int DigitCount(string s)
+    {
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>The lengths of the digit groups of a written number.</summary>
+    private static int Layout(ReadOnlySpan<char> written, Span<int> lengths)
+    {
+        var groups = 0;
+        var len = 0;
+        foreach (var c in written)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                len++;
+            }
+            else if (len > 0 && groups < lengths.Length)
+            {
+                lengths[groups++] = len;
+                len = 0;
+            }
+        }
+        if (len > 0 && groups < lengths.Length)
+        {
+            lengths[groups++] = len;
+        }
+        return groups;
+    }
+
+    /// <summary>The same groups, allowing a written trunk prefix as a group of its own ("1-800-273-8255").</summary>
+    private static bool SameLayout(ReadOnlySpan<int> written, ReadOnlySpan<int> national, int extraDigits)
+    {
+        if (extraDigits > 0 && written.Length == national.Length + 1 && written[0] == extraDigits)
+        {
+            written = written[1..];
+        }
+        return written.SequenceEqual(national);
+    }
+
+    private static bool WrittenAsNational(ReadOnlySpan<char> digits, string national, string? trunk)
+    {
+        Span<char> buf = stackalloc char[40];
+        var n = 0;
+        foreach (var c in national)
+        {
+            if (char.IsAsciiDigit(c) && n < buf.Length)
+            {
+                buf[n++] = c;
+            }
+        }
+        var nat = buf[..n];
+        return digits.SequenceEqual(nat)
+            || (!string.IsNullOrEmpty(trunk) && digits.StartsWith(trunk) && digits[trunk.Length..].SequenceEqual(nat));
+    }
+
+    private static bool TryParse(string text, string region, out PhoneNumber number)
+    {
+        try
+        {
+            number = Util.Parse(text, region);
+            return true;
+        }
+        catch (NumberParseException)
+        {
+            number = null!;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What is NOT a phone number though a plan might have it: a number a word names as something else ("order",
+    /// "ISBN", "version"), a number inside an identifier another rule found, a date, a dotted version, a quantity
+    /// written in thousands, an ISBN.
+    /// </summary>
+    private static bool NotAPhone(Scan scan, int start, int end, ReadOnlySpan<char> digits, bool plus)
+    {
+        foreach (var f in scan.Findings)
+        {
+            if (f.Start < end && start < f.End && f.Rule is not SafetyRules.Phone)
+            {
+                return true;
+            }
+        }
+        var s = scan.Text;
+        var span = s.AsSpan(start, end - start);
+        if (IsPlaceholder(digits))
+        {
+            return true;
+        }
+        if (!plus)
+        {
+            if (IsDate(span) || IsDottedVersion(span) || IsNhsLayout(span) || (digits.Length == 13 && digits.StartsWith("97") && digits[2] is '8' or '9'))
+            {
+                return true;
+            }
+            if (IsThousands(span) && (QuantityAfter(scan, end) || CurrencyBefore(s, start)))
+            {
+                return true;
+            }
+        }
+        return IdentifierBefore(scan, start);
+    }
+
+    /// <summary>Digit groups that read as a date: 15 03 2024, 2024-03-15, 15.03.2024, 20240315.</summary>
+    private static bool IsDate(ReadOnlySpan<char> span)
+    {
+        Span<int> lengths = stackalloc int[8];
+        Span<int> values = stackalloc int[8];
+        var groups = 0;
+        var len = 0;
+        var value = 0;
+        foreach (var c in span)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                len++;
+                value = value * 10 + (c - '0');
+            }
+            else if (len > 0)
+            {
+                if (groups == 8)
+                {
+                    return false;
+                }
+                lengths[groups] = len;
+                values[groups++] = value;
+                len = 0;
+                value = 0;
+            }
+        }
+        if (len > 0 && groups < 8)
+        {
+            lengths[groups] = len;
+            values[groups++] = Math.Min(value, int.MaxValue);
+        }
+        for (var g = 0; g + 2 < groups; g++)
+        {
+            var dayFirst = lengths[g] <= 2 && lengths[g + 1] <= 2 && lengths[g + 2] == 4 && IsYear(values[g + 2])
+                && values[g] is >= 1 and <= 31 && values[g + 1] is >= 1 and <= 31;
+            var yearFirst = lengths[g] == 4 && IsYear(values[g]) && lengths[g + 1] <= 2 && lengths[g + 2] <= 2
+                && values[g + 1] is >= 1 and <= 12 && values[g + 2] is >= 1 and <= 31;
+            if (dayFirst || yearFirst)
+            {
+                return true;
+            }
+        }
+        return groups == 1 && lengths[0] == 8 && IsYear(values[0] / 10000) && values[0] / 100 % 100 is >= 1 and <= 12;
+    }
+
+    /// <summary>"1234567890", "0000000000": a number written to stand for one.</summary>
+    private static bool IsPlaceholder(ReadOnlySpan<char> digits)
+    {
+        var ascending = true;
+        var same = true;
+        for (var k = 1; k < digits.Length; k++)
+        {
+            ascending &= digits[k] == (char)('0' + ((digits[k - 1] - '0' + 1) % 10));
+            same &= digits[k] == digits[0];
+        }
+        return digits.Length > 0 && (ascending || same);
+    }
+
+    /// <summary>"450 555 1238": ten digits spaced 3-3-4 is how NHS numbers are written here, valid or not.</summary>
+    private static bool IsNhsLayout(ReadOnlySpan<char> span) =>
+        span.Length == 12 && span[3] == ' ' && span[7] == ' ' && span[0] != '0'
+        && !span[..3].ContainsAnyExcept("0123456789") && !span[4..7].ContainsAnyExcept("0123456789") && !span[8..].ContainsAnyExcept("0123456789");
+
+    private static bool IsYear(int y) => y is >= 1900 and <= 2099;
+
+    /// <summary>"10.0.19045.3803": dot-separated groups, one of them a single digit.</summary>
+    private static bool IsDottedVersion(ReadOnlySpan<char> span)
+    {
+        if (!span.Contains('.') || span.ContainsAny(" -"))
+        {
+            return false;
+        }
+        var len = 0;
+        foreach (var c in span)
+        {
+            if (c == '.')
+            {
+                if (len == 1)
+                {
+                    return true;
+                }
+                len = 0;
+            }
+            else
+            {
+                len++;
+            }
+        }
+        return len == 1;
+    }
+
+    /// <summary>"12 345 678", "1.234.567": a first group of one to three digits, then groups of three.</summary>
+    private static bool IsThousands(ReadOnlySpan<char> span)
+    {
+        var groups = 0;
+        var len = 0;
+        var first = -1;
+        foreach (var c in span)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                len++;
+                continue;
+            }
+            if (len == 0)
+            {
+                return false;
+            }
+            if (first < 0)
+            {
+                first = len;
+            }
+            else if (len != 3)
+            {
+                return false;
+            }
+            groups++;
+            len = 0;
+        }
+        return first is >= 1 and <= 3 && len == 3 && groups >= 2;
+    }
+
+    private static bool CurrencyBefore(string s, int start)
+    {
+        var p = start - 1;
+        while (p >= 0 && s[p] is ' ' or '\u00A0')
+        {
+            p--;
+        }
+        return p >= 0 && (s[p] is '£' or '$' or '€' or '₹' or '¥' or '₦' || (p >= 2 && s.AsSpan(p - 2, 3) is "EUR" or "USD" or "GBP"));
+    }
+
+    private static bool QuantityAfter(Scan scan, int end)
+    {
+        var tokens = scan.Tokens;
+        var k = tokens.TokenAt(end);
+        var all = tokens.Tokens;
+        while (k < all.Length && all[k].Start < end)
+        {
+            k++;
+        }
+        if (k < all.Length && all[k].Kind == TokenKind.Symbol && scan.Text[all[k].Start] is '€' or '$' or '£')
+        {
+            return true;
+        }
+        return k < all.Length && all[k].Kind == TokenKind.Word && QuantityWords.Contains(tokens.Span(all[k]));
+    }
+
+    /// <summary>One of the three words before the number (in its sentence) names it as something other than a phone.</summary>
+    private static bool IdentifierBefore(Scan scan, int start)
+    {
+        var tokens = scan.Tokens;
+        var all = tokens.Tokens;
+        var idx = tokens.TokenAt(start) - 1;
+        while (idx >= 0 && all[idx].Start >= start)
+        {
+            idx--;
+        }
+        var seen = 0;
+        while (idx >= 0 && seen < 3)
+        {
+            var t = all[idx];
+            if (t.Kind == TokenKind.Word)
+            {
+                var w = tokens.Span(t);
+                if (IdentifierWords.Contains(w))
+                {
+                    // "phone no." and "mobile number" name a phone.
+                    if (w is "no" or "No" or "NO" or "number" or "Number" && idx > 0 && all[idx - 1].Kind == TokenKind.Word
+                        && PhoneWords.Contains(tokens.Span(all[idx - 1])))
+                    {
+                        return false;
+                    }
+                    return w is not ("no" or "No" or "NO" or "number" or "Number") || (idx > 0 && all[idx - 1].Kind == TokenKind.Word
+                        && IdentifierWords.Contains(tokens.Span(all[idx - 1])));
+                }
+                if (PhoneWords.Contains(w))
+                {
+                    return false;
+                }
+                seen++;
+            }
+            if (t.SentenceStart)
+            {
+                break;
+            }
+            idx--;
+        }
+        return false;
+    }
+
+    private static readonly WordSet PhoneWords = new("phone telephone tel mobile mob cell cellphone landline whatsapp text call ring contact fax");
 
     private enum UkKind
     {
