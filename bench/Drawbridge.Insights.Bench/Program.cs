@@ -17,6 +17,7 @@ using Drawbridge.Insights;
 //        (the attention head reads them too) --context-dropout SHARE --context-missing (test comments classified without them) --data FILE (another CSV)
 // Embedder: --fp32 (32-bit weights instead of the default 8-bit) --layers 6,2 (MiniLM layers whose means are joined; default MiniLmEmbedder.DefaultLayers; "6" is the model's own embedding)
 // --speed-joined N: for the speed figures only, every comment is N comments joined (longer texts than the shared data's).
+// --check: the full-data checks only (FullDataCheck.cs), exit 1 on a failure; CI runs it when the data is present.
 // "merged" (not in "all") joins about a third of the comments in pairs, with both labels: a synthetic multi-label check;
 // "merged3" joins comments in ones, twos and threes (two on average), a denser one.
 var folds = 5;
@@ -65,6 +66,7 @@ var speedJoined = 1;
 var quantized = true;
 var mixAnalysis = false;
 var topicsEval = false;
+var check = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -114,6 +116,7 @@ for (var i = 0; i < args.Length; i++)
         case "--data": dataOverride = args[++i]; break;
         case "--mix-analysis": mixAnalysis = true; break;
         case "--topics-eval": topicsEval = true; break;
+        case "--check": check = true; break;
         case "--no-context": useContext = false; break;
         case "--context-weight": contextWeight = float.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--context-missing": contextMissing = true; break;
@@ -192,6 +195,10 @@ if (cacheFile is not null && File.Exists(cacheFile))
 
 var categories = Framework.Load(Path.Combine(frameworkDir, "phase1-categories.json"));
 var subcategories = Framework.Load(Path.Combine(frameworkDir, "phase1-subcategories.json"));
+if (check)
+{
+    return FullDataCheck.Run(dataPath, categories, subcategories, cache);
+}
 if (topicsEval)
 {
     TopicsEvaluation.Run(FeedbackCsv.ReadLabelled(dataPath, subcategories).Rows, AsColumns(subcategories), cache, options, seed,

@@ -68,7 +68,7 @@ public sealed class CliTests
         Assert.Contains("version 3, not 'test-multilabel' version 4", refused.Error, StringComparison.Ordinal);
     }
 
-    /// <summary>Rows in the shared data's layout, with a criticality (null: the row's own) and a text chosen per row.</summary>
+    /// <summary>Rows in the development data's layout, with a criticality (null: the row's own) and a text chosen per row.</summary>
     private static string CategoriesCsv(IReadOnlyList<FeedbackRow> rows, Func<int, FeedbackRow, (string? Criticality, string Text)> choose)
     {
         var labels = TestData.Categories.Themes;

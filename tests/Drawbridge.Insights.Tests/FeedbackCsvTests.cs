@@ -154,10 +154,12 @@ public sealed class FeedbackCsvTests
     }
 
     [Fact]
-    public void The_shared_data_reads_with_its_dirty_criticality_values_reported()
+    public void A_file_in_the_development_data_layout_reads_with_its_dirty_criticality_values_reported()
     {
         var data = FeedbackCsv.ReadLabelled(TestData.TextData, TestData.Subcategories);
-        Assert.Equal(10334, data.Rows.Count + data.SkippedEmpty);
+        Assert.Equal(FeedbackFixture.Rows, data.Rows.Count + data.SkippedEmpty);
+        Assert.Equal(FeedbackFixture.EmptyRows, data.SkippedEmpty);
+        Assert.DoesNotContain(data.Issues, i => i.Column == "subcategory");
         var dirty = data.Issues.Where(i => i.Column == "criticality").ToList();
         Assert.Contains(dirty, i => i.Value == "-o");
         Assert.Contains(dirty, i => i.Value == "NA");

@@ -3,27 +3,11 @@ using Drawbridge.Insights;
 
 namespace Drawbridge.Insights.Tests;
 
-/// <summary>Finds the shared development data and builds small data sets from it.</summary>
+/// <summary>The generated feedback fixture, the frameworks in the repository, and small data sets built from them.</summary>
 internal static class TestData
 {
-    public static string FeedbackDirectory
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "data", "feedback");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-            throw new InvalidOperationException(
-                $"the development data folder shared/data/feedback was not found in any parent of {AppContext.BaseDirectory}; these tests need it");
-        }
-    }
-
-    public static string TextData => Path.Combine(FeedbackDirectory, "phase1-text-data.csv");
+    /// <summary>The generated feedback file every test reads (<see cref="FeedbackFixture"/>), in the development data's layout.</summary>
+    public static string TextData => FeedbackFixture.Path;
 
     public static string RepositoryRoot
     {
@@ -54,7 +38,7 @@ internal static class TestData
     }
 
     /// <summary>
-    /// A multi-label data set in the 0/1-column layout, made from the shared data: some comments are joined in pairs, so
+    /// A multi-label data set in the 0/1-column layout, made from the fixture: some comments are joined in pairs, so
     /// those carry the categories of both halves, and sentiment is moved to a 1..5 scale with 1 most positive.
     /// </summary>
     public static (Framework Framework, string Csv) MultiLabelCsv(int comments, int seed)

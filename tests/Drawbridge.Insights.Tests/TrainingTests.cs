@@ -121,7 +121,7 @@ public sealed class TrainingTests(EmbedderFixture fixture)
     [Fact]
     public void A_saved_model_with_context_in_every_head_classifies_the_same_after_loading()
     {
-        // The shared data's nine categories as 0/1 columns (the multi-label path, where the attention head is trained);
+        // The fixture's nine categories as 0/1 columns (the multi-label path, where the attention head is trained);
         // its organisation and question columns are chosen as context.
         var framework = TestData.Categories with
         {

@@ -4,9 +4,11 @@ using Drawbridge.Social;
 using Drawbridge.Timelines;
 using Drawbridge.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Drawbridge.Pages;
 
+[OutputCache(PolicyName = PublicPageCache.PolicyName)]
 public sealed class ProfileModel(AccountService accounts, TimelineService timelines, FollowService follows) : DrawbridgePage
 {
     public Account Account { get; private set; } = null!;
@@ -28,6 +30,10 @@ public sealed class ProfileModel(AccountService accounts, TimelineService timeli
         if (Me is { } me && me != account.Id)
         {
             Relationship = await follows.RelationshipAsync(me, account.Id, ct);
+        }
+        if (Me is null)
+        {
+            PublicPageCache.CacheableListing(HttpContext);
         }
         var request = new PageRequest(maxId, null, minId);
         var posts = await timelines.ProfileAsync(account.Id, Me, Tab == "replies", Tab == "articles", request, ct);

@@ -2,9 +2,11 @@ using Drawbridge.Data;
 using Drawbridge.Timelines;
 using Drawbridge.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Drawbridge.Pages;
 
+[OutputCache(PolicyName = PublicPageCache.PolicyName)]
 public sealed class TagModel(TimelineService timelines) : DrawbridgePage
 {
     public string Tag { get; private set; } = "";
@@ -15,6 +17,10 @@ public sealed class TagModel(TimelineService timelines) : DrawbridgePage
         Tag = tag.ToLowerInvariant();
         var request = new PageRequest(maxId, null, minId);
         var posts = await timelines.HashtagAsync(Tag, Me, request, ct);
+        if (Me is null)
+        {
+            PublicPageCache.CacheableListing(HttpContext);
+        }
         Timeline = new TimelineModel(posts, Pager.For(Links.Tag(Tag), new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString,
             $"No public posts are tagged #{Tag} yet.");
     }

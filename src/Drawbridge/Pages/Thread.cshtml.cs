@@ -26,8 +26,9 @@ public sealed class ThreadModel(TimelineService timelines) : DrawbridgePage
             return NotFound();
         }
         Thread = thread;
-        // A visitor's page is the same for every visitor, except an article's, whose comment form carries a token of their own.
-        if (Me is null && (thread.Focus.Post.Kind != PostKind.Article || thread.Focus.Post.IsDeleted))
+        // A visitor's page is the same for every visitor, an article's too: its comment form carries no token of a visitor's
+        // own (GuestCommentModel tells the article's own form from another site's by the browser's headers).
+        if (Me is null)
         {
             PublicPageCache.Cacheable(HttpContext, thread.Focus.Post.ConversationId);
         }

@@ -10,7 +10,8 @@ public sealed record GuestCommentInput(string Name, string Email, string Text, s
 /// Comments from people without an account, as on a blog: held for the author's approval unless the author
 /// trusts the commenter; a hidden honeypot field and rate limits keep bots out; identifiers are held privately.
 /// </summary>
-public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, ISafetyScreen safety, NotificationService notifications)
+public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, ISafetyScreen safety, NotificationService notifications,
+    Web.PublicPageCache pages)
 {
     public async Task<Outcome<GuestComment>> AddAsync(long articleId, GuestCommentInput input, CancellationToken ct)
     {
@@ -67,6 +68,10 @@ public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProv
         db.GuestComments.Add(comment);
         notifications.Add(article.AuthorId, NotificationKind.GuestComment, null, articleId);
         await db.SaveChangesAsync(ct);
+        if (comment.Status == GuestCommentStatus.Approved)
+        {
+            await pages.PostChangedAsync(article.Id, article.ConversationId, ct);
+        }
         return Outcome<GuestComment>.Ok(comment);
     }
 
@@ -89,6 +94,7 @@ public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProv
             db.TrustedCommenters.Add(new TrustedCommenter { AuthorId = authorId, EmailKey = comment.EmailKey });
         }
         await db.SaveChangesAsync(ct);
+        await ArticleChangedAsync(comment.ArticleId, ct);
         return Outcome<GuestComment>.Ok(comment);
     }
 
@@ -107,6 +113,14 @@ public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProv
         comment.Status = approve ? GuestCommentStatus.Approved : GuestCommentStatus.Rejected;
         comment.HeldReason = null;
         await db.SaveChangesAsync(ct);
+        await ArticleChangedAsync(comment.ArticleId, ct);
         return Outcome<GuestComment>.Ok(comment);
+    }
+
+    /// <summary>The article's comments changed: the copy visitors share goes.</summary>
+    private async Task ArticleChangedAsync(long articleId, CancellationToken ct)
+    {
+        var conversation = await db.Posts.Where(p => p.Id == articleId).Select(p => p.ConversationId).FirstOrDefaultAsync(ct);
+        await pages.PostChangedAsync(articleId, conversation, ct);
     }
 }

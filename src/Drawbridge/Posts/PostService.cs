@@ -328,6 +328,10 @@ public sealed class PostService(
         {
             feeds.Forget(author); // their own entry; followers' come with the fan-out job
         }
+        if (publishedAuthors.Count > 0)
+        {
+            await pages.ListingsChangedAsync(ct); // the front page, the author's profile, the tags
+        }
         publishedAuthors.Clear();
     }
 

@@ -8,7 +8,8 @@ namespace Drawbridge.Social;
 
 public sealed record Relationship(bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting);
 
-public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, NotificationService notifications, Timelines.HomeFeedCache feeds)
+public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, NotificationService notifications, Timelines.HomeFeedCache feeds,
+    Web.PublicPageCache pages)
 {
     /// <summary>How many of a newly followed account's recent posts are copied into the follower's home timeline.</summary>
     public const int Backfill = 40;
@@ -48,6 +49,7 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             feeds.Forget(followerId);
+            await pages.ListingsChangedAsync(ct); // profiles show follower counts
         }
         return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
     }
@@ -64,6 +66,10 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
         }
         await tx.CommitAsync(ct);
         feeds.Forget(followerId);
+        if (removed > 0)
+        {
+            await pages.ListingsChangedAsync(ct);
+        }
         return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
     }
 

@@ -7,26 +7,39 @@ namespace Drawbridge.Web;
 /// <summary>
 /// Whole public pages kept for visitors who aren't signed in, as Discourse does for anonymous readers: a
 /// conversation shared on social media is read by many people who see exactly the same page. A page opts in by
-/// calling <see cref="Cacheable"/> with the conversation it shows; only a 200 with no cookie set is kept, and never
-/// for a signed-in reader (whose page carries their own marks and forms). Every change to a conversation on this
-/// node evicts its pages at once; <see cref="CacheLifetimes.PublicPages"/> bounds what another node may still serve.
+/// calling <see cref="Cacheable"/> with the conversation it shows, or <see cref="CacheableListing"/> for a page that
+/// lists posts (the front page, a profile, a tag); only a 200 with no cookie set is kept, and never for a signed-in
+/// reader (whose page carries their own marks and forms) or a visitor with a one-off message waiting (TempData).
+/// Every change to a conversation on this node evicts its pages and the listings at once; a follow evicts the
+/// listings (profiles show counts); <see cref="CacheLifetimes.PublicPages"/> bounds what another node may still serve.
 /// </summary>
 public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts, HomeFeedCache feeds)
 {
     public const string PolicyName = "public-page";
     private const string AllTag = "public";
+    private const string ListingsTag = "listings";
     private const string TagsKey = "drawbridge:public-page-tags";
+
+    /// <summary>The cookie ASP.NET keeps TempData in (a message for the next page): such a visitor's page is their own.</summary>
+    private const string TempDataCookie = ".AspNetCore.Mvc.CookieTempDataProvider";
 
     /// <summary>Marks this response as the same for every visitor, showing the given conversation.</summary>
     public static void Cacheable(HttpContext context, long conversationId) =>
         context.Items[TagsKey] = ConversationTag(conversationId);
 
-    /// <summary>A post changed (new reply, edit, deletion, likes or reposts): its JSON and its conversation's pages go.</summary>
+    /// <summary>Marks this response as the same for every visitor, listing posts (front page, profile, tag).</summary>
+    public static void CacheableListing(HttpContext context) => context.Items[TagsKey] = ListingsTag;
+
+    /// <summary>A post changed (new reply, edit, deletion, likes or reposts): its JSON, its conversation's pages and the listings go.</summary>
     public async ValueTask PostChangedAsync(long postId, long conversationId, CancellationToken ct)
     {
         posts.Forget(postId);
         await store.EvictByTagAsync(ConversationTag(conversationId), ct);
+        await store.EvictByTagAsync(ListingsTag, ct);
     }
+
+    /// <summary>What the listings show changed without a post changing (a new post, a follow): they go.</summary>
+    public ValueTask ListingsChangedAsync(CancellationToken ct) => store.EvictByTagAsync(ListingsTag, ct);
 
     /// <summary>Something every page may show changed (an account's name, avatar or deletion): forget everything.</summary>
     public async ValueTask EverythingChangedAsync(CancellationToken ct)
@@ -45,6 +58,7 @@ public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts
         {
             var http = context.HttpContext;
             var visitor = http.User.Identity?.IsAuthenticated != true && !http.Request.Headers.ContainsKey(HeaderNames.Authorization)
+                          && !http.Request.Cookies.ContainsKey(TempDataCookie)
                           && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
             context.EnableOutputCaching = true;
             context.AllowCacheLookup = visitor;

@@ -28,7 +28,10 @@ public sealed class WebSession : IDisposable
         return (response.StatusCode, await ParseAsync(await response.Content.ReadAsStringAsync()));
     }
 
-    /// <summary>Submits the form (picked by a selector on the page at <paramref name="pageUrl"/>) with the given fields, as a browser would.</summary>
+    /// <summary>
+    /// Submits the form (picked by a selector on the page at <paramref name="pageUrl"/>) with the given fields, as a browser
+    /// would: with the form's hidden fields, and the headers a browser adds to a post from the server's own page.
+    /// </summary>
     public async Task<HttpResponseMessage> SubmitAsync(string pageUrl, string formSelector, IDictionary<string, string> fields)
     {
         var (status, page) = await GetAsync(pageUrl);
@@ -44,11 +47,15 @@ public sealed class WebSession : IDisposable
         }
         values.AddRange(fields);
         var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? pageUrl : form.GetAttribute("action")!;
-        return await _http.PostAsync(action, new FormUrlEncodedContent(values));
+        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(values) };
+        request.Headers.Add("Origin", _http.BaseAddress!.GetLeftPart(UriPartial.Authority));
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+        return await _http.SendAsync(request);
     }
 
     public Task<HttpResponseMessage> PostMultipartAsync(string url, MultipartFormDataContent content) => _http.PostAsync(url, content);
 
+    /// <summary>Posts the fields as they are, with the session's cookies and no other header (as a client that is not a browser would).</summary>
     public Task<HttpResponseMessage> PostRawAsync(string url, IDictionary<string, string> fields) =>
         _http.PostAsync(url, new FormUrlEncodedContent(fields));
 
