@@ -35,18 +35,20 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
         {
             posts = posts.Where(p => p.Post.EnclosureUrl is not null || p.Post.EnclosureMediaId is not null).ToList();
         }
-        var title = podcast ? $"{account.DisplayName} (episodes)" : articlesOnly ? $"{account.DisplayName} (articles)" : $"{account.DisplayName} (@{account.Handle})";
-        var feed = NewFeed(title, string.IsNullOrWhiteSpace(account.Bio) ? $"Posts by {account.DisplayName} on {options.Value.InstanceName}" : account.Bio,
+        var name = Clean(account.DisplayName);
+        var bio = Clean(account.Bio);
+        var title = podcast ? $"{name} (episodes)" : articlesOnly ? $"{name} (articles)" : $"{name} (@{account.Handle})";
+        var feed = NewFeed(title, string.IsNullOrWhiteSpace(bio) ? $"Posts by {name} on {options.Value.InstanceName}" : bio,
             new Uri($"{baseUrl}/@{account.Handle}"), $"{baseUrl}/@{account.Handle}", posts.Take(Size), new DateTimeOffset(DateTime.SpecifyKind(account.CreatedAt, DateTimeKind.Utc)));
-        feed.Authors.Add(new SyndicationPerson(null, account.DisplayName, $"{baseUrl}/@{account.Handle}"));
+        feed.Authors.Add(new SyndicationPerson(null, name, $"{baseUrl}/@{account.Handle}"));
         if (podcast)
         {
             feed.AttributeExtensions.Add(new XmlQualifiedName("itunes", "http://www.w3.org/2000/xmlns/"), ITunes);
-            feed.ElementExtensions.Add(new XElement(XName.Get("author", ITunes), account.DisplayName));
-            feed.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), account.Bio));
+            feed.ElementExtensions.Add(new XElement(XName.Get("author", ITunes), name));
+            feed.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), bio));
             feed.ElementExtensions.Add(new XElement(XName.Get("explicit", ITunes), "false"));
             feed.ElementExtensions.Add(new XElement(XName.Get("category", ITunes), new XAttribute("text", "Health & Fitness")));
-            feed.ElementExtensions.Add(new XElement(XName.Get("owner", ITunes), new XElement(XName.Get("name", ITunes), account.DisplayName)));
+            feed.ElementExtensions.Add(new XElement(XName.Get("owner", ITunes), new XElement(XName.Get("name", ITunes), name)));
             if (account.AvatarMediaId is { } avatar)
             {
                 feed.ElementExtensions.Add(new XElement(XName.Get("image", ITunes), new XAttribute("href", $"{baseUrl}/media/{avatar}")));
@@ -85,17 +87,17 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
     {
         var p = view.Post;
         var url = $"{baseUrl}/@{view.Author.Handle}/{p.Id.ToString(CultureInfo.InvariantCulture)}";
-        var plain = ContentRenderer.PlainText(p.ContentHtml);
-        var title = p.Title ?? (plain.Length > 80 ? plain[..80].TrimEnd() + "…" : plain);
-        var item = new SyndicationItem(title, new TextSyndicationContent(p.ContentHtml, TextSyndicationContentKind.Html), new Uri(url), url,
+        var plain = Clean(ContentRenderer.PlainText(p.ContentHtml));
+        var title = Clean(p.Title) is { Length: > 0 } t ? t : (plain.Length > 80 ? plain[..80].TrimEnd() + "…" : plain);
+        var item = new SyndicationItem(title, new TextSyndicationContent(Clean(p.ContentHtml), TextSyndicationContentKind.Html), new Uri(url), url,
             new DateTimeOffset(DateTime.SpecifyKind(p.EditedAt ?? p.CreatedAt, DateTimeKind.Utc)))
         {
             PublishDate = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
         };
-        item.Authors.Add(new SyndicationPerson(null, view.Author.DisplayName, $"{baseUrl}/@{view.Author.Handle}"));
+        item.Authors.Add(new SyndicationPerson(null, Clean(view.Author.DisplayName), $"{baseUrl}/@{view.Author.Handle}"));
         if (p.Summary is { Length: > 0 } summary)
         {
-            item.Summary = new TextSyndicationContent(summary);
+            item.Summary = new TextSyndicationContent(Clean(summary));
         }
         var enclosure = p.EnclosureUrl ?? (p.EnclosureMediaId is { } mid ? $"{baseUrl}/media/{mid.ToString(CultureInfo.InvariantCulture)}" : null);
         if (enclosure is not null)
@@ -103,16 +105,45 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
             item.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(enclosure), p.EnclosureType ?? "application/octet-stream", p.EnclosureLength ?? 0));
             if (podcast)
             {
-                item.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), p.Summary ?? plain));
+                item.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), Clean(p.Summary) is { Length: > 0 } s ? s : plain));
                 item.ElementExtensions.Add(new XElement(XName.Get("explicit", ITunes), "false"));
                 item.ElementExtensions.Add(new XElement(XName.Get("episodeType", ITunes), "full"));
             }
         }
         foreach (var tag in ContentRenderer.Hashtags($"{p.Title} {p.Content}"))
         {
-            item.Categories.Add(new SyndicationCategory(tag));
+            item.Categories.Add(new SyndicationCategory(Clean(tag)));
         }
         return item;
+    }
+
+    /// <summary>
+    /// The text without the characters XML 1.0 cannot carry (control characters such as U+0000 and U+0007, lone
+    /// surrogates, U+FFFE and U+FFFF), which people can put in posts and names and which would stop the feed being written.
+    /// </summary>
+    internal static string Clean(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+        StringBuilder? kept = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            if (pair || XmlConvert.IsXmlChar(c))
+            {
+                kept?.Append(c);
+                if (pair)
+                {
+                    kept?.Append(text[++i]);
+                }
+                continue;
+            }
+            kept ??= new StringBuilder(text, 0, i, text.Length);
+        }
+        return kept?.ToString() ?? text;
     }
 
     public static string Write(SyndicationFeed feed, FeedFormat format)
