@@ -5,6 +5,7 @@ const string Usage = """
     usage:
       Drawbridge.Bench generate --data DIR [--accounts N] [--posts N] [--hub-followers N] [--feed-depth N] [--seed N]
       Drawbridge.Bench fanout --url URL --data DIR [--posts N] [--timeout-seconds N]
+      Drawbridge.Bench fuzz --url URL --failures FILE [--requests N] [--seed N] [--concurrency N]
     """;
 
 try
@@ -13,7 +14,8 @@ try
     {
         "generate" => await DatasetGenerator.RunAsync(Options.Parse(args[1..]), Console.Out),
         "fanout" => await FanOutProbe.RunAsync(Options.Parse(args[1..]), Console.Out),
-        _ => Fail($"Name a verb: generate or fanout.\n{Usage}"),
+        "fuzz" => await ApiFuzzer.RunAsync(Options.Parse(args[1..]), Console.Out),
+        _ => Fail($"Name a verb: generate, fanout or fuzz.\n{Usage}"),
     };
 }
 catch (UsageException e)

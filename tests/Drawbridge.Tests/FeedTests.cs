@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.ServiceModel.Syndication;
 using System.Xml;
 using System.Xml.Linq;
@@ -57,5 +58,77 @@ public sealed class FeedTests(DrawbridgeServer server) : IClassFixture<Drawbridg
         Assert.Equal("full", episode.Element(itunes + "episodeType")?.Value);
         var articles = Parse(await server.Http().GetStringAsync("/@podcaster/articles.rss"));
         Assert.Equal(2, articles.Items.Count());
+    }
+
+    /// <summary>A feed reader's poll: the status, the validators, and the body.</summary>
+    private async Task<(HttpStatusCode Status, string? ETag, DateTimeOffset? LastModified, string Body)> PollAsync(string path, string? etag = null, DateTimeOffset? since = null)
+    {
+        using var http = server.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (etag is not null)
+        {
+            request.Headers.IfNoneMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Parse(etag));
+        }
+        request.Headers.IfModifiedSince = since;
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified, await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(".rss")]
+    [InlineData(".atom")]
+    [InlineData("/articles.rss")]
+    public async Task A_feed_answers_304_to_a_reader_who_has_it_and_changes_when_its_posts_do(string suffix)
+    {
+        var a = await server.SignUpAsync($"fe_{Guid.NewGuid():N}"[..14], "professional");
+        using var h = server.Http(a.Token);
+        var first = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Notes from clinic", text = "First version" });
+        var path = $"/@{a.Handle}{suffix}";
+
+        var (status, etag, lastModified, body) = await PollAsync(path);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(etag);
+        Assert.NotNull(lastModified);
+        Assert.Contains("Notes from clinic", body, StringComparison.Ordinal);
+        // Twice more: the first may be built afresh, the second comes from the shared copy; both say "you have it".
+        Assert.Equal(HttpStatusCode.NotModified, (await PollAsync(path, etag)).Status);
+        Assert.Equal(HttpStatusCode.NotModified, (await PollAsync(path, etag)).Status);
+        Assert.Equal(HttpStatusCode.NotModified, (await PollAsync(path, since: lastModified)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PollAsync(path, "\"something-else\"")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PollAsync(path, since: lastModified!.Value.AddSeconds(-1))).Status);
+
+        // An edit changes the document: a new ETag, a later Last-Modified, and the old validators get the new feed.
+        await Task.Delay(1100); // Last-Modified counts whole seconds
+        (await h.PutAsJsonAsync($"/api/v1/posts/{first.Str("id")}", new { title = "Notes from clinic, revised", text = "Second version" })).EnsureSuccessStatusCode();
+        var edited = await PollAsync(path, etag);
+        Assert.Equal(HttpStatusCode.OK, edited.Status);
+        Assert.NotEqual(etag, edited.ETag);
+        Assert.True(edited.LastModified > lastModified, $"{edited.LastModified} after {lastModified}");
+        Assert.Contains("Notes from clinic, revised", edited.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await PollAsync(path, since: lastModified)).Status);
+
+        // A deletion changes the ETag too (If-None-Match decides when a reader sends both).
+        var second = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Short lived", text = "Gone soon" });
+        var withSecond = await PollAsync(path);
+        (await h.DeleteAsync($"/api/v1/posts/{second.Str("id")}")).EnsureSuccessStatusCode();
+        var afterDelete = await PollAsync(path, withSecond.ETag, withSecond.LastModified);
+        Assert.Equal(HttpStatusCode.OK, afterDelete.Status);
+        Assert.DoesNotContain("Short lived", afterDelete.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tag_feed_answers_304_until_a_new_post_carries_the_tag()
+    {
+        var a = await server.SignUpAsync($"ft_{Guid.NewGuid():N}"[..14], "professional");
+        using var h = server.Http(a.Token);
+        var tag = "feedtag" + Guid.NewGuid().ToString("N")[..8];
+        await h.PostJsonAsync("/api/v1/posts", new { text = $"Morning huddle #{tag}" });
+        var path = $"/tags/{tag}.atom";
+        var (_, etag, _, _) = await PollAsync(path);
+        Assert.Equal(HttpStatusCode.NotModified, (await PollAsync(path, etag)).Status);
+        await h.PostJsonAsync("/api/v1/posts", new { text = $"Evening huddle #{tag}" });
+        var after = await PollAsync(path, etag);
+        Assert.Equal(HttpStatusCode.OK, after.Status);
+        Assert.Contains("Evening huddle", after.Body, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
@@ -7,6 +8,8 @@ using Drawbridge.Accounts;
 using Drawbridge.Data;
 using Drawbridge.Posts;
 using Drawbridge.Timelines;
+using Drawbridge.Web;
+using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 
 namespace Drawbridge.Feeds;
@@ -32,18 +35,20 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
         {
             posts = posts.Where(p => p.Post.EnclosureUrl is not null || p.Post.EnclosureMediaId is not null).ToList();
         }
-        var title = podcast ? $"{account.DisplayName} (episodes)" : articlesOnly ? $"{account.DisplayName} (articles)" : $"{account.DisplayName} (@{account.Handle})";
-        var feed = NewFeed(title, string.IsNullOrWhiteSpace(account.Bio) ? $"Posts by {account.DisplayName} on {options.Value.InstanceName}" : account.Bio,
-            new Uri($"{baseUrl}/@{account.Handle}"), $"{baseUrl}/@{account.Handle}");
-        feed.Authors.Add(new SyndicationPerson(null, account.DisplayName, $"{baseUrl}/@{account.Handle}"));
+        var name = Clean(account.DisplayName);
+        var bio = Clean(account.Bio);
+        var title = podcast ? $"{name} (episodes)" : articlesOnly ? $"{name} (articles)" : $"{name} (@{account.Handle})";
+        var feed = NewFeed(title, string.IsNullOrWhiteSpace(bio) ? $"Posts by {name} on {options.Value.InstanceName}" : bio,
+            new Uri($"{baseUrl}/@{account.Handle}"), $"{baseUrl}/@{account.Handle}", posts.Take(Size), new DateTimeOffset(DateTime.SpecifyKind(account.CreatedAt, DateTimeKind.Utc)));
+        feed.Authors.Add(new SyndicationPerson(null, name, $"{baseUrl}/@{account.Handle}"));
         if (podcast)
         {
             feed.AttributeExtensions.Add(new XmlQualifiedName("itunes", "http://www.w3.org/2000/xmlns/"), ITunes);
-            feed.ElementExtensions.Add(new XElement(XName.Get("author", ITunes), account.DisplayName));
-            feed.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), account.Bio));
+            feed.ElementExtensions.Add(new XElement(XName.Get("author", ITunes), name));
+            feed.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), bio));
             feed.ElementExtensions.Add(new XElement(XName.Get("explicit", ITunes), "false"));
             feed.ElementExtensions.Add(new XElement(XName.Get("category", ITunes), new XAttribute("text", "Health & Fitness")));
-            feed.ElementExtensions.Add(new XElement(XName.Get("owner", ITunes), new XElement(XName.Get("name", ITunes), account.DisplayName)));
+            feed.ElementExtensions.Add(new XElement(XName.Get("owner", ITunes), new XElement(XName.Get("name", ITunes), name)));
             if (account.AvatarMediaId is { } avatar)
             {
                 feed.ElementExtensions.Add(new XElement(XName.Get("image", ITunes), new XAttribute("href", $"{baseUrl}/media/{avatar}")));
@@ -58,33 +63,41 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
     {
         var key = tag.TrimStart('#').ToLowerInvariant();
         var posts = await timelines.HashtagAsync(key, null, new PageRequest(Limit: 40), ct);
-        var feed = NewFeed($"#{key} on {options.Value.InstanceName}", $"Public posts tagged #{key}", new Uri($"{baseUrl}/tags/{Uri.EscapeDataString(key)}"), $"{baseUrl}/tags/{Uri.EscapeDataString(key)}");
-        feed.Items = posts.Where(p => p.Post.RepostOfId is null).Take(Size).Select(p => Item(p, baseUrl, false)).ToList();
+        var shown = posts.Where(p => p.Post.RepostOfId is null).Take(Size).ToList();
+        var feed = NewFeed($"#{key} on {options.Value.InstanceName}", $"Public posts tagged #{key}", new Uri($"{baseUrl}/tags/{Uri.EscapeDataString(key)}"), $"{baseUrl}/tags/{Uri.EscapeDataString(key)}",
+            shown, DateTimeOffset.UnixEpoch);
+        feed.Items = shown.Select(p => Item(p, baseUrl, false)).ToList();
         return feed;
     }
 
-    private static SyndicationFeed NewFeed(string title, string description, Uri link, string id) => new(title, description, link)
-    {
-        Id = id,
-        LastUpdatedTime = DateTimeOffset.UtcNow,
-        Generator = "Drawbridge",
-    };
+    /// <summary>
+    /// A feed whose updated time is its newest entry's (published or edited), or <paramref name="whenEmpty"/>: the same
+    /// posts give the same document, byte for byte, so its ETag and Last-Modified change only when what it says does.
+    /// </summary>
+    private static SyndicationFeed NewFeed(string title, string description, Uri link, string id, IEnumerable<PostView> posts, DateTimeOffset whenEmpty) =>
+        new(title, description, link)
+        {
+            Id = id,
+            LastUpdatedTime = posts.Select(p => new DateTimeOffset(DateTime.SpecifyKind(p.Post.EditedAt ?? p.Post.CreatedAt, DateTimeKind.Utc)))
+                .DefaultIfEmpty(whenEmpty).Max(),
+            Generator = "Drawbridge",
+        };
 
     private static SyndicationItem Item(PostView view, string baseUrl, bool podcast)
     {
         var p = view.Post;
         var url = $"{baseUrl}/@{view.Author.Handle}/{p.Id.ToString(CultureInfo.InvariantCulture)}";
-        var plain = ContentRenderer.PlainText(p.ContentHtml);
-        var title = p.Title ?? (plain.Length > 80 ? plain[..80].TrimEnd() + "…" : plain);
-        var item = new SyndicationItem(title, new TextSyndicationContent(p.ContentHtml, TextSyndicationContentKind.Html), new Uri(url), url,
+        var plain = Clean(ContentRenderer.PlainText(p.ContentHtml));
+        var title = Clean(p.Title) is { Length: > 0 } t ? t : (plain.Length > 80 ? plain[..80].TrimEnd() + "…" : plain);
+        var item = new SyndicationItem(title, new TextSyndicationContent(Clean(p.ContentHtml), TextSyndicationContentKind.Html), new Uri(url), url,
             new DateTimeOffset(DateTime.SpecifyKind(p.EditedAt ?? p.CreatedAt, DateTimeKind.Utc)))
         {
             PublishDate = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
         };
-        item.Authors.Add(new SyndicationPerson(null, view.Author.DisplayName, $"{baseUrl}/@{view.Author.Handle}"));
+        item.Authors.Add(new SyndicationPerson(null, Clean(view.Author.DisplayName), $"{baseUrl}/@{view.Author.Handle}"));
         if (p.Summary is { Length: > 0 } summary)
         {
-            item.Summary = new TextSyndicationContent(summary);
+            item.Summary = new TextSyndicationContent(Clean(summary));
         }
         var enclosure = p.EnclosureUrl ?? (p.EnclosureMediaId is { } mid ? $"{baseUrl}/media/{mid.ToString(CultureInfo.InvariantCulture)}" : null);
         if (enclosure is not null)
@@ -92,16 +105,45 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
             item.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(enclosure), p.EnclosureType ?? "application/octet-stream", p.EnclosureLength ?? 0));
             if (podcast)
             {
-                item.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), p.Summary ?? plain));
+                item.ElementExtensions.Add(new XElement(XName.Get("summary", ITunes), Clean(p.Summary) is { Length: > 0 } s ? s : plain));
                 item.ElementExtensions.Add(new XElement(XName.Get("explicit", ITunes), "false"));
                 item.ElementExtensions.Add(new XElement(XName.Get("episodeType", ITunes), "full"));
             }
         }
         foreach (var tag in ContentRenderer.Hashtags($"{p.Title} {p.Content}"))
         {
-            item.Categories.Add(new SyndicationCategory(tag));
+            item.Categories.Add(new SyndicationCategory(Clean(tag)));
         }
         return item;
+    }
+
+    /// <summary>
+    /// The text without the characters XML 1.0 cannot carry (control characters such as U+0000 and U+0007, lone
+    /// surrogates, U+FFFE and U+FFFF), which people can put in posts and names and which would stop the feed being written.
+    /// </summary>
+    internal static string Clean(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+        StringBuilder? kept = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            if (pair || XmlConvert.IsXmlChar(c))
+            {
+                kept?.Append(c);
+                if (pair)
+                {
+                    kept?.Append(text[++i]);
+                }
+                continue;
+            }
+            kept ??= new StringBuilder(text, 0, i, text.Length);
+        }
+        return kept?.ToString() ?? text;
     }
 
     public static string Write(SyndicationFeed feed, FeedFormat format)
@@ -126,13 +168,14 @@ public static class FeedEndpoints
 {
     public static void MapFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/@{handle}.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, false, false, ct));
-        app.MapGet("/@{handle}.atom", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Atom, false, false, ct));
-        app.MapGet("/@{handle}/articles.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, true, false, ct));
-        app.MapGet("/@{handle}/articles.atom", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Atom, true, false, ct));
-        app.MapGet("/@{handle}/podcast.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, true, true, ct));
-        app.MapGet("/tags/{tag}.rss", (string tag, HttpContext ctx, FeedService feeds, CancellationToken ct) => Tag(tag, ctx, feeds, FeedFormat.Rss, ct));
-        app.MapGet("/tags/{tag}.atom", (string tag, HttpContext ctx, FeedService feeds, CancellationToken ct) => Tag(tag, ctx, feeds, FeedFormat.Atom, ct));
+        var group = app.MapGroup("").CacheOutput(PublicPageCache.PolicyName);
+        group.MapGet("/@{handle}.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, false, false, ct));
+        group.MapGet("/@{handle}.atom", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Atom, false, false, ct));
+        group.MapGet("/@{handle}/articles.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, true, false, ct));
+        group.MapGet("/@{handle}/articles.atom", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Atom, true, false, ct));
+        group.MapGet("/@{handle}/podcast.rss", (string handle, HttpContext ctx, FeedService feeds, CancellationToken ct) => Account(handle, ctx, feeds, FeedFormat.Rss, true, true, ct));
+        group.MapGet("/tags/{tag}.rss", (string tag, HttpContext ctx, FeedService feeds, CancellationToken ct) => Tag(tag, ctx, feeds, FeedFormat.Rss, ct));
+        group.MapGet("/tags/{tag}.atom", (string tag, HttpContext ctx, FeedService feeds, CancellationToken ct) => Tag(tag, ctx, feeds, FeedFormat.Atom, ct));
     }
 
     private static string BaseUrl(HttpContext ctx) =>
@@ -143,12 +186,33 @@ public static class FeedEndpoints
         var feed = await feeds.AccountFeedAsync(handle, BaseUrl(ctx), articles, podcast, ct);
         return feed is null
             ? TypedResults.Problem($"No account @{handle}", statusCode: 404, title: "Not found")
-            : Xml(FeedService.Write(feed, format), format);
+            : Xml(ctx, feed, format);
     }
 
     private static async Task<IResult> Tag(string tag, HttpContext ctx, FeedService feeds, FeedFormat format, CancellationToken ct) =>
-        Xml(FeedService.Write(await feeds.TagFeedAsync(tag, BaseUrl(ctx), ct), format), format);
+        Xml(ctx, await feeds.TagFeedAsync(tag, BaseUrl(ctx), ct), format);
 
-    private static IResult Xml(string xml, FeedFormat format) =>
-        TypedResults.Text(xml, format == FeedFormat.Rss ? "application/rss+xml; charset=utf-8" : "application/atom+xml; charset=utf-8");
+    /// <summary>
+    /// The feed with an ETag (a hash of the document) and Last-Modified (its newest entry), and 304 Not Modified when
+    /// the reader already has it: If-None-Match decides when sent, else If-Modified-Since (RFC 9110, 13.2.2). Visitors
+    /// share the document from the public page cache, which answers the same conditional requests from it.
+    /// </summary>
+    private static IResult Xml(HttpContext ctx, SyndicationFeed feed, FeedFormat format)
+    {
+        var xml = FeedService.Write(feed, format);
+        var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)), 0, 16) + "\"");
+        var lastModified = feed.LastUpdatedTime == DateTimeOffset.UnixEpoch ? (DateTimeOffset?)null
+            : new DateTimeOffset(feed.LastUpdatedTime.UtcTicks - feed.LastUpdatedTime.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var headers = ctx.Response.GetTypedHeaders();
+        headers.ETag = etag;
+        headers.LastModified = lastModified;
+        PublicPageCache.CacheableListing(ctx);
+        var request = ctx.Request.GetTypedHeaders();
+        var notModified = request.IfNoneMatch is { Count: > 0 } ifNoneMatch
+            ? ifNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false))
+            : request.IfModifiedSince is { } since && lastModified is { } modified && modified <= since;
+        return notModified
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Text(xml, format == FeedFormat.Rss ? "application/rss+xml; charset=utf-8" : "application/atom+xml; charset=utf-8");
+    }
 }

@@ -10,9 +10,11 @@ namespace Drawbridge.Jobs;
 /// memory by as much from one benchmark run to the next. .NET has a hard heap limit (which throws when reached) but no
 /// soft one, as Go's <c>GOMEMLIMIT</c> is; this service is that soft limit, held relative to the live data.
 /// </para>
+/// Part of the low-memory profile (<see cref="LowMemoryProfile"/>): off by default, since each forced collection
+/// stops the server for tens of milliseconds; on in that profile, or with <see cref="SlackSetting"/> set.
 /// Every <see cref="IntervalSetting"/> seconds (default 2) it compares the heap's size at the last collection of any
 /// generation with the live size after the last full one; when the heap has grown by more than
-/// <see cref="SlackSetting"/> megabytes (default 16) it runs a blocking, compacting full collection: at most one an
+/// <see cref="SlackSetting"/> megabytes (16 in the low-memory profile, else 0) it runs a blocking, compacting full collection: at most one an
 /// interval, and none in the interval after the runtime ran one itself. On the benchmark's server (about 50 MB live)
 /// such a collection took 32–88 ms, as the runtime's own full collections of that heap do, and ran 6 times in a
 /// five-minute benchmark run. 0 turns it off. Counted in
@@ -22,7 +24,15 @@ public sealed class HeapSlackCollector(IConfiguration config, DrawbridgeMetrics 
 {
     public const string SlackSetting = "Drawbridge:Memory:HeapSlackMegabytes";
     public const string IntervalSetting = "Drawbridge:Memory:HeapCheckSeconds";
-    public const int DefaultSlackMegabytes = 16;
+    public const int LowMemorySlackMegabytes = 16;
+
+    /// <summary>The runtime switch the build sets with <c>-p:DrawbridgeMemoryProfile=low</c> (Drawbridge.csproj).</summary>
+    public const string LowMemorySwitch = "Drawbridge.LowMemoryProfile";
+
+    /// <summary>Whether this build runs the low-memory profile.</summary>
+    public static bool LowMemoryProfile => AppContext.TryGetSwitch(LowMemorySwitch, out var on) && on;
+
+    public static int DefaultSlackMegabytes => LowMemoryProfile ? LowMemorySlackMegabytes : 0;
     public const double DefaultIntervalSeconds = 2;
 
     // The heap is the process's, not the host's: when several hosts share a process (tests) only one of them collects

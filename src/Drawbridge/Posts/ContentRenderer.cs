@@ -76,6 +76,26 @@ public sealed partial class ContentRenderer
 
     public string RenderMarkdown(string markdown) => Sanitize(Markdown.ToHtml(markdown, _markdown));
 
+    public const string TooDeeplyNested = "The article nests quotes, lists or emphasis too deeply to show. Use fewer levels";
+
+    /// <summary>
+    /// Whether the Markdown can be shown: Markdig refuses input nested beyond its depth limit (an ArgumentException,
+    /// from parsing or from writing the HTML), which no real article reaches, so such input is refused with
+    /// <see cref="TooDeeplyNested"/> before anything is stored.
+    /// </summary>
+    public bool CanRenderMarkdown(string markdown)
+    {
+        try
+        {
+            Markdown.ToHtml(markdown, _markdown);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public string Sanitize(string html) => _sanitizer.Value.Sanitize(html);
 
     /// <summary>Plain text of a rendered post, for feeds' summaries and page titles.</summary>

@@ -47,6 +47,10 @@ public sealed class PostService(
         var text = (input.Text ?? "").Trim();
         var mediaIds = input.MediaIds ?? [];
         ValidateShape(input, text, mediaIds.Count, errors);
+        if (input.Kind == PostKind.Article && !renderer.CanRenderMarkdown(text))
+        {
+            errors.Add("text", ContentRenderer.TooDeeplyNested);
+        }
 
         Post? parent = null;
         if (input.InReplyToId is { } parentId)
@@ -402,6 +406,10 @@ public sealed class PostService(
         var errors = new ErrorBag();
         var shape = input with { Kind = post.Kind, InReplyToId = null, Draft = post.Status == PostStatus.Draft };
         ValidateShape(shape, text, await db.Media.CountAsync(m => m.PostId == post.Id, ct), errors);
+        if (post.Kind == PostKind.Article && !renderer.CanRenderMarkdown(text))
+        {
+            errors.Add("text", ContentRenderer.TooDeeplyNested);
+        }
         string? confirmed = post.SafetyConfirmed;
         if (!errors.Any && post.Status != PostStatus.Draft)
         {

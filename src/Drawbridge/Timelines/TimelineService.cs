@@ -123,6 +123,12 @@ public sealed class TimelineService(DrawbridgeDb db)
         }
         var all = await WithoutMuted(Visible(viewerId).Where(p => p.ConversationId == focus.ConversationId), viewerId)
             .OrderBy(p => p.Id).Take(1000).ToListAsync(ct);
+        // The post asked for is always shown: past the first 1,000 of a long conversation, or by an account the reader muted.
+        if (!all.Exists(p => p.Id == focus.Id))
+        {
+            all.Add(focus);
+            all.Sort((a, b) => a.Id.CompareTo(b.Id));
+        }
         var views = (await HydrateAsync(all, viewerId, ct)).ToDictionary(v => v.Post.Id);
         var children = all.Where(p => p.InReplyToId is not null).ToLookup(p => p.InReplyToId!.Value);
         var items = new List<ThreadItem>();

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.ServiceModel.Syndication;
+using System.Text.Json;
+using System.Xml;
+using Drawbridge.Tests.Infrastructure;
+
+namespace Drawbridge.Tests;
+
+/// <summary>What the API and Markdown fuzzer (bench/fuzz) once made the server answer with a 500, answered properly now.</summary>
+public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
+{
+    [Theory]
+    [InlineData(".rss")]
+    [InlineData(".atom")]
+    [InlineData("/articles.rss")]
+    [InlineData("/podcast.rss")]
+    public async Task Feeds_of_posts_and_names_with_control_characters_are_written_without_them(string suffix)
+    {
+        var a = await server.SignUpAsync($"fz_{Guid.NewGuid():N}"[..14], "professional");
+        using var h = server.Http(a.Token);
+        (await h.PatchAsJsonAsync("/api/v1/me", new { displayName = "Bell\u0007 Nurse", bio = "Null\u0000 bio" })).EnsureSuccessStatusCode();
+        await h.PostJsonAsync("/api/v1/posts", new { text = "A note with a bell\u0007 and a null\u0000 #ctrl" });
+        await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Title\u0007 here", summary = "Sum\u0000mary", text = "Body\u0007 text \ud83d\ude00", enclosureUrl = "https://media.example.org/ep.mp3" });
+
+        using var response = await server.Http().GetAsync($"/@{a.Handle}{suffix}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var xml = await response.Content.ReadAsStringAsync();
+        using var reader = XmlReader.Create(new StringReader(xml));
+        var feed = SyndicationFeed.Load(reader);
+        Assert.NotEmpty(feed.Items);
+        Assert.DoesNotContain('\u0007', xml);
+        Assert.DoesNotContain('\u0000', xml);
+        Assert.True(xml.Contains("Bell Nurse", StringComparison.Ordinal), xml);
+        Assert.Contains(feed.Items, i => i.Title.Text == "Title here" || i.Title.Text.Contains("A note with a bell and a null", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("> ")]
+    [InlineData("[")]
+    public async Task An_article_nested_deeper_than_can_be_shown_is_refused_naming_the_text(string level)
+    {
+        var a = await server.SignUpAsync($"fm_{Guid.NewGuid():N}"[..14], "professional");
+        using var h = server.Http(a.Token);
+        var deep = string.Concat(Enumerable.Repeat(level, 3000)) + "deep";
+        var created = await h.PostAsJsonAsync("/api/v1/posts", new { kind = "article", title = "Deep", text = deep });
+        var problem = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.BadRequest, problem);
+        Assert.True(problem.Contains("too deeply", StringComparison.Ordinal), problem);
+
+        var article = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Shallow", text = "Fine" });
+        var edited = await h.PutAsJsonAsync($"/api/v1/posts/{article.Str("id")}", new { title = "Shallow", text = deep });
+        Assert.Equal(HttpStatusCode.BadRequest, edited.StatusCode);
+        var page = await server.Http().GetStringAsync($"/@{a.Handle}/{article.Str("id")}");
+        Assert.Contains("Fine", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_post_by_an_account_the_reader_muted_opens_as_a_thread()
+    {
+        var author = await server.SignUpAsync($"fa_{Guid.NewGuid():N}"[..14], "professional");
+        var reader = await server.SignUpAsync($"fr_{Guid.NewGuid():N}"[..14]);
+        using var authorHttp = server.Http(author.Token);
+        using var readerHttp = server.Http(reader.Token);
+        var post = await authorHttp.PostJsonAsync("/api/v1/posts", new { text = "Clinic moved to Thursday" });
+        await readerHttp.PostJsonAsync($"/api/v1/accounts/{author.Id}/mute");
+
+        using var response = await readerHttp.GetAsync($"/api/v1/posts/{post.Str("id")}/thread");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Clinic moved to Thursday", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
