@@ -35,6 +35,8 @@ public static class MastodonOAuth
             .AddServer(o =>
             {
                 o.SetAuthorizationEndpointUris("oauth/authorize").SetTokenEndpointUris("oauth/token");
+                // Mastodon's metadata document is served below, with its own fields; OpenIddict's OpenID ones are off.
+                o.SetConfigurationEndpointUris(Array.Empty<Uri>()).SetJsonWebKeySetEndpointUris(Array.Empty<Uri>());
                 o.AllowAuthorizationCodeFlow().AllowClientCredentialsFlow();
                 o.RegisterScopes(ApiScopes.All);
                 o.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(10));
