@@ -92,10 +92,10 @@ public static class FanOutProbe
         long postId;
         try
         {
-            using var response = await http.PostAsJsonAsync("/api/v1/posts", new { text });
+            using var response = await http.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text });
             if (!response.IsSuccessStatusCode)
             {
-                await Console.Error.WriteLineAsync($"POST /api/v1/posts answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                await Console.Error.WriteLineAsync($"POST /api/drawbridge/v1/posts answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 return null;
             }
             using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
@@ -103,7 +103,7 @@ public static class FanOutProbe
         }
         catch (TaskCanceledException)
         {
-            output.WriteLine($"POST /api/v1/posts got no answer within {timeout.TotalSeconds} s");
+            output.WriteLine($"POST /api/drawbridge/v1/posts got no answer within {timeout.TotalSeconds} s");
             return false;
         }
         postParameter.Value = postId;

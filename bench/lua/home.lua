@@ -12,5 +12,5 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "/api/v1/timelines/home?limit=40", { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] })
+  return wrk.format("GET", "/api/drawbridge/v1/timelines/home?limit=40", { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] })
 end

@@ -15,7 +15,7 @@ end
 function request()
   sent = sent + 1
   local body = string.format('{"text":"Shift note %d-%d: handover went well and the team looked after each other today. #nhssm"}', thread_number or 0, sent)
-  return wrk.format("POST", "/api/v1/posts", {
+  return wrk.format("POST", "/api/drawbridge/v1/posts", {
     ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)],
     ["Content-Type"] = "application/json",
   }, body)

@@ -12,7 +12,7 @@ function init(args)
   for _, line in ipairs(common.lines(args[1])) do
     local handle, id = line:match("^(%S+)%s+(%d+)$")
     if handle then
-      paths[#paths + 1] = kind == "api" and ("/api/v1/posts/" .. id .. "/thread") or ("/@" .. handle .. "/" .. id)
+      paths[#paths + 1] = kind == "api" and ("/api/drawbridge/v1/posts/" .. id .. "/thread") or ("/@" .. handle .. "/" .. id)
     end
   end
 end

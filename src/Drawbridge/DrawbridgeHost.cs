@@ -5,6 +5,7 @@ using Drawbridge.Data;
 using Drawbridge.Demo;
 using Drawbridge.Feeds;
 using Drawbridge.Jobs;
+using Drawbridge.Mastodon;
 using Drawbridge.Media;
 using Drawbridge.Posts;
 using Drawbridge.Search;
@@ -85,14 +86,20 @@ public static class DrawbridgeHost
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Name, null);
         services.AddAuthorization(o =>
         {
+            // Drawbridge's own API acts fully as a person: a bearer token needs both read and write (tokens made by hand
+            // have them; an OAuth app's token has what the person allowed).
             o.AddPolicy(ApiEndpoints.Policy, p => p
                 .AddAuthenticationSchemes(BearerTokenHandler.Name, IdentityConstants.ApplicationScheme)
-                .RequireClaim(AccountClaims.AccountId));
+                .RequireClaim(AccountClaims.AccountId)
+                .RequireAssertion(ctx => ctx.User.FindFirst(AccountClaims.Scopes) is not { } scopes
+                    || (ApiScopes.Allows(scopes.Value, "read:statuses") && ApiScopes.Allows(scopes.Value, "write:statuses"))));
         });
 
         services.AddScoped<AccountService>();
         services.AddScoped<OrganisationService>();
         services.AddScoped<AccessTokenService>();
+        services.AddMastodonOAuth();
+        services.AddSingleton<MastodonRateLimits>();
         services.AddScoped<PasskeyService>();
         services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<DrawbridgeOptions>>((o, drawbridge) =>
         {
@@ -282,6 +289,10 @@ public static class DrawbridgeHost
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseCors();
+        app.Use(MastodonOAuth.JsonBodiesAsForms);
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api/v1") || ctx.Request.Path.StartsWithSegments("/api/v2"),
+            api => api.Use(api.ApplicationServices.GetRequiredService<MastodonRateLimits>().InvokeAsync));
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -292,6 +303,8 @@ public static class DrawbridgeHost
         app.MapHealthChecks("/health");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapDrawbridgeApi();
+        app.MapMastodonOAuth();
+        app.MapMastodonApi();
         app.MapFeeds();
         app.MapMediaFiles();
         app.MapRazorPages();

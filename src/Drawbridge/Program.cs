@@ -6,6 +6,10 @@ if (args.Length > 0 && args[0] == "safety")
 {
     return await SafetyCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
 }
+if (args.Length > 0 && args[0] == "accounts")
+{
+    return await AccountsCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
 if (args.Length > 0 && args[0] == "insights")
 {
     return await InsightsCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error);

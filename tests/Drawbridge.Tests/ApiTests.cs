@@ -22,11 +22,11 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var user = await SignUp("taken");
         using var http = Server.Http();
-        var sameHandle = await http.PostAsJsonAsync("/api/v1/accounts", new { handle = user.Handle.ToUpperInvariant(), displayName = "X", email = "other@example.org", password = DrawbridgeServer.DefaultPassword });
+        var sameHandle = await http.PostAsJsonAsync("/api/drawbridge/v1/accounts", new { handle = user.Handle.ToUpperInvariant(), displayName = "X", email = "other@example.org", password = DrawbridgeServer.DefaultPassword });
         Assert.Equal(HttpStatusCode.Conflict, sameHandle.StatusCode);
         Assert.Equal("application/problem+json", sameHandle.Content.Headers.ContentType?.MediaType);
         Assert.Contains("already taken", (await sameHandle.ReadJsonAsync()).Str("detail"), StringComparison.Ordinal);
-        var sameEmail = await http.PostAsJsonAsync("/api/v1/accounts", new { handle = Handle("fresh"), displayName = "X", email = user.Email, password = DrawbridgeServer.DefaultPassword });
+        var sameEmail = await http.PostAsJsonAsync("/api/drawbridge/v1/accounts", new { handle = Handle("fresh"), displayName = "X", email = user.Email, password = DrawbridgeServer.DefaultPassword });
         Assert.Equal(HttpStatusCode.Conflict, sameEmail.StatusCode);
         Assert.Contains("email address already exists", (await sameEmail.ReadJsonAsync()).Str("detail"), StringComparison.Ordinal);
     }
@@ -38,11 +38,11 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     public async Task Sign_up_with_a_bad_handle_is_a_validation_problem(string handle, string field)
     {
         using var http = Server.Http();
-        var response = await http.PostAsJsonAsync("/api/v1/accounts", new { handle, displayName = "X", email = $"{Guid.NewGuid():N}@example.org", password = DrawbridgeServer.DefaultPassword });
+        var response = await http.PostAsJsonAsync("/api/drawbridge/v1/accounts", new { handle, displayName = "X", email = $"{Guid.NewGuid():N}@example.org", password = DrawbridgeServer.DefaultPassword });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.ReadJsonAsync();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        Assert.False(await Server.Http().GetAsync($"/api/v1/accounts/{Uri.EscapeDataString(handle)}") is { StatusCode: HttpStatusCode.OK });
+        Assert.False(await Server.Http().GetAsync($"/api/drawbridge/v1/accounts/{Uri.EscapeDataString(handle)}") is { StatusCode: HttpStatusCode.OK });
     }
 
     [Fact]
@@ -50,10 +50,10 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         using var http = Server.Http();
         var handle = Handle("shortpw");
-        var response = await http.PostAsJsonAsync("/api/v1/accounts", new { handle, displayName = "X", email = $"{handle}@example.org", password = "short" });
+        var response = await http.PostAsJsonAsync("/api/drawbridge/v1/accounts", new { handle, displayName = "X", email = $"{handle}@example.org", password = "short" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("at least 10 characters", (await response.ReadJsonAsync()).GetProperty("errors").GetProperty("password")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/v1/accounts/{handle}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/drawbridge/v1/accounts/{handle}")).StatusCode);
     }
 
     [Fact]
@@ -61,13 +61,13 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         using var http = Server.Http();
         var handle = Handle("unconfirmed");
-        (await http.PostAsJsonAsync("/api/v1/accounts", new { handle, displayName = "U", email = $"{handle}@example.org", password = DrawbridgeServer.DefaultPassword })).EnsureSuccessStatusCode();
-        var unconfirmed = await http.PostAsJsonAsync("/api/v1/auth/tokens", new { email = $"{handle}@example.org", password = DrawbridgeServer.DefaultPassword });
+        (await http.PostAsJsonAsync("/api/drawbridge/v1/accounts", new { handle, displayName = "U", email = $"{handle}@example.org", password = DrawbridgeServer.DefaultPassword })).EnsureSuccessStatusCode();
+        var unconfirmed = await http.PostAsJsonAsync("/api/drawbridge/v1/auth/tokens", new { email = $"{handle}@example.org", password = DrawbridgeServer.DefaultPassword });
         Assert.Equal(HttpStatusCode.Forbidden, unconfirmed.StatusCode);
         await Server.ConfirmEmailAsync($"{handle}@example.org");
-        var wrong = await http.PostAsJsonAsync("/api/v1/auth/tokens", new { email = $"{handle}@example.org", password = "not the password" });
+        var wrong = await http.PostAsJsonAsync("/api/drawbridge/v1/auth/tokens", new { email = $"{handle}@example.org", password = "not the password" });
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.Http("made-up-token-123").GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.Http("made-up-token-123").GetAsync("/api/drawbridge/v1/me")).StatusCode);
     }
 
     [Fact]
@@ -76,12 +76,12 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         using var http = Server.Http();
         var handle = Handle("mailed");
         var email = $"{handle}@example.org";
-        (await http.PostAsJsonAsync("/api/v1/accounts", new { handle, displayName = "M", email, password = DrawbridgeServer.DefaultPassword })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("/api/drawbridge/v1/accounts", new { handle, displayName = "M", email, password = DrawbridgeServer.DefaultPassword })).EnsureSuccessStatusCode();
         var mail = Server.Services.GetRequiredService<Drawbridge.Accounts.Mailer>().Recent.Last(m => m.To == email);
         var link = new Uri(mail.Body.Split('\n').Single(l => l.Contains("/auth/confirm-email", StringComparison.Ordinal)).Trim());
         var page = await http.GetAsync(link.PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var token = await http.PostAsJsonAsync("/api/v1/auth/tokens", new { email, password = DrawbridgeServer.DefaultPassword });
+        var token = await http.PostAsJsonAsync("/api/drawbridge/v1/auth/tokens", new { email, password = DrawbridgeServer.DefaultPassword });
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
     }
 
@@ -92,12 +92,12 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var follower = await SignUp("follower");
         var stranger = await SignUp("stranger");
         using var f = Server.Http(follower.Token);
-        await f.PostJsonAsync($"/api/v1/accounts/{author.Id}/follow");
-        await Server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { text = "Ward round done #WeNurses" });
+        await f.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/follow");
+        await Server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Ward round done #WeNurses" });
         await Server.DrainJobsAsync();
-        Assert.Contains("Ward round done #WeNurses", (await f.GetJsonAsync("/api/v1/timelines/home")).Contents());
-        Assert.DoesNotContain("Ward round done #WeNurses", (await Server.Http(stranger.Token).GetJsonAsync("/api/v1/timelines/home")).Contents());
-        var tagged = await Server.Http().GetJsonAsync("/api/v1/timelines/tags/wenurses");
+        Assert.Contains("Ward round done #WeNurses", (await f.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
+        Assert.DoesNotContain("Ward round done #WeNurses", (await Server.Http(stranger.Token).GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
+        var tagged = await Server.Http().GetJsonAsync("/api/drawbridge/v1/timelines/tags/wenurses");
         Assert.Contains("Ward round done #WeNurses", tagged.Contents());
     }
 
@@ -108,35 +108,35 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var reader = await SignUp("pollreader");
         using var r = Server.Http(reader.Token);
         using var a = Server.Http(author.Token);
-        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/follow");
-        async Task<List<JsonElement>> HomeAsync() => [.. (await r.GetJsonAsync("/api/v1/timelines/home?limit=40")).EnumerateArray()];
+        await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/follow");
+        async Task<List<JsonElement>> HomeAsync() => [.. (await r.GetJsonAsync("/api/drawbridge/v1/timelines/home?limit=40")).EnumerateArray()];
         Assert.Empty(await HomeAsync());
         Assert.Empty(await HomeAsync()); // read twice, so the second read can come from what the first kept
 
-        var created = await a.PostAsJsonAsync("/api/v1/posts", new { text = "Flu clinic open until 8pm today" });
+        var created = await a.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Flu clinic open until 8pm today" });
         var postId = (await created.Content.ReadFromJsonAsync<JsonElement>()).Str("id");
         await Server.DrainJobsAsync();
         var home = await HomeAsync();
         Assert.Equal(postId, Assert.Single(home).Str("id"));
         Assert.False(home[0].GetProperty("liked").GetBoolean());
 
-        await r.PostJsonAsync($"/api/v1/posts/{postId}/like");
+        await r.PostJsonAsync($"/api/drawbridge/v1/posts/{postId}/like");
         Assert.True(Assert.Single(await HomeAsync()).GetProperty("liked").GetBoolean());
 
-        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/mute");
+        await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/mute");
         Assert.Empty(await HomeAsync());
-        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/unmute");
+        await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/unmute");
         Assert.Single(await HomeAsync());
 
-        (await a.DeleteAsync($"/api/v1/posts/{postId}")).EnsureSuccessStatusCode();
+        (await a.DeleteAsync($"/api/drawbridge/v1/posts/{postId}")).EnsureSuccessStatusCode();
         Assert.Empty(await HomeAsync());
 
-        var mine = await r.PostAsJsonAsync("/api/v1/posts", new { text = "My own note shows in my timeline straight away" });
+        var mine = await r.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "My own note shows in my timeline straight away" });
         mine.EnsureSuccessStatusCode();
         Assert.Contains("My own note shows in my timeline straight away", (await HomeAsync()).Select(p => p.Str("content")));
 
-        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/unfollow");
-        await a.PostAsJsonAsync("/api/v1/posts", new { text = "Not for former followers" });
+        await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/unfollow");
+        await a.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Not for former followers" });
         await Server.DrainJobsAsync();
         Assert.DoesNotContain("Not for former followers", (await HomeAsync()).Select(p => p.Str("content")));
     }
@@ -153,19 +153,19 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         using var r = Server.Http(reader.Token);
         foreach (var a in authors)
         {
-            await r.PostJsonAsync($"/api/v1/accounts/{a.Id}/follow");
+            await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{a.Id}/follow");
         }
         var stamp = Guid.NewGuid().ToString("N")[..8];
         var sends = authors.SelectMany((a, i) => Enumerable.Range(0, 5).Select(async n =>
         {
             using var http = Server.Http(a.Token);
-            var response = await http.PostAsJsonAsync("/api/v1/posts", new { text = $"Burst {stamp} from {i} number {n}" });
+            var response = await http.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = $"Burst {stamp} from {i} number {n}" });
             return response.StatusCode;
         })).ToList();
         var statuses = await Task.WhenAll(sends);
         Assert.All(statuses, s => Assert.Equal(System.Net.HttpStatusCode.Created, s));
         await Server.DrainJobsAsync();
-        var home = (await r.GetJsonAsync("/api/v1/timelines/home?limit=40")).Contents();
+        var home = (await r.GetJsonAsync("/api/drawbridge/v1/timelines/home?limit=40")).Contents();
         Assert.Equal(30, home.Count(c => c.Contains($"Burst {stamp}", StringComparison.Ordinal)));
     }
 
@@ -174,13 +174,13 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var author = await SignUp("backfill");
         var reader = await SignUp("reader");
-        await Server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { text = "Posted before you followed" });
+        await Server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Posted before you followed" });
         using var r = Server.Http(reader.Token);
-        await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/follow");
-        Assert.Contains("Posted before you followed", (await r.GetJsonAsync("/api/v1/timelines/home")).Contents());
-        var relationship = await r.PostJsonAsync($"/api/v1/accounts/{author.Id}/unfollow");
+        await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/follow");
+        Assert.Contains("Posted before you followed", (await r.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
+        var relationship = await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/unfollow");
         Assert.False(relationship.GetProperty("following").GetBoolean());
-        Assert.DoesNotContain("Posted before you followed", (await r.GetJsonAsync("/api/v1/timelines/home")).Contents());
+        Assert.DoesNotContain("Posted before you followed", (await r.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
     }
 
     [Fact]
@@ -190,19 +190,19 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var b = await SignUp("threadb");
         using var ha = Server.Http(a.Token);
         using var hb = Server.Http(b.Token);
-        var root = await ha.PostJsonAsync("/api/v1/posts", new { text = "Root of the thread" });
-        var reply = await hb.PostJsonAsync("/api/v1/posts", new { text = "A reply", inReplyToId = root.Str("id") });
-        var nested = await ha.PostJsonAsync("/api/v1/posts", new { text = "A reply to the reply", inReplyToId = reply.Str("id") });
+        var root = await ha.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Root of the thread" });
+        var reply = await hb.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "A reply", inReplyToId = root.Str("id") });
+        var nested = await ha.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "A reply to the reply", inReplyToId = reply.Str("id") });
         Assert.Equal(root.Str("id"), nested.Str("conversationId"));
-        Assert.Equal(HttpStatusCode.NoContent, (await hb.DeleteAsync($"/api/v1/posts/{reply.Str("id")}")).StatusCode);
-        var thread = await Server.Http().GetJsonAsync($"/api/v1/posts/{nested.Str("id")}/thread");
+        Assert.Equal(HttpStatusCode.NoContent, (await hb.DeleteAsync($"/api/drawbridge/v1/posts/{reply.Str("id")}")).StatusCode);
+        var thread = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/posts/{nested.Str("id")}/thread");
         var items = thread.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(3, items.Count);
         Assert.Equal([0, 1, 2], items.Select(i => i.GetProperty("depth").GetInt32()));
         Assert.True(items[1].GetProperty("post").GetProperty("deleted").GetBoolean());
         Assert.Equal("", items[1].GetProperty("post").Str("content"));
         Assert.Equal("A reply to the reply", items[2].GetProperty("post").Str("content"));
-        var notifications = await ha.GetJsonAsync("/api/v1/notifications");
+        var notifications = await ha.GetJsonAsync("/api/drawbridge/v1/notifications");
         Assert.Contains(notifications.EnumerateArray(), n => n.Str("kind") == "reply");
     }
 
@@ -211,11 +211,11 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("owner");
         var b = await SignUp("intruder");
-        var post = await Server.Http(a.Token).PostJsonAsync("/api/v1/posts", new { text = "Mine" });
+        var post = await Server.Http(a.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Mine" });
         using var hb = Server.Http(b.Token);
-        Assert.Equal(HttpStatusCode.Forbidden, (await hb.DeleteAsync($"/api/v1/posts/{post.Str("id")}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await hb.PutAsJsonAsync($"/api/v1/posts/{post.Str("id")}", new { text = "Theirs" })).StatusCode);
-        Assert.Equal("Mine", (await Server.Http().GetJsonAsync($"/api/v1/posts/{post.Str("id")}")).Str("content"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await hb.DeleteAsync($"/api/drawbridge/v1/posts/{post.Str("id")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await hb.PutAsJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}", new { text = "Theirs" })).StatusCode);
+        Assert.Equal("Mine", (await Server.Http().GetJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}")).Str("content"));
     }
 
     [Fact]
@@ -223,13 +223,13 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("editor");
         using var h = Server.Http(a.Token);
-        var post = await h.PostJsonAsync("/api/v1/posts", new { text = "First version" });
-        var put = await h.PutAsJsonAsync($"/api/v1/posts/{post.Str("id")}", new { text = "Second version" });
+        var post = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "First version" });
+        var put = await h.PutAsJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}", new { text = "Second version" });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        var current = await Server.Http().GetJsonAsync($"/api/v1/posts/{post.Str("id")}");
+        var current = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}");
         Assert.Equal("Second version", current.Str("content"));
         Assert.NotEqual(JsonValueKind.Null, current.GetProperty("editedAt").ValueKind);
-        var history = await Server.Http().GetJsonAsync($"/api/v1/posts/{post.Str("id")}/history");
+        var history = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}/history");
         Assert.Equal("First version", history[0].Str("content"));
     }
 
@@ -238,14 +238,14 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("long");
         using var h = Server.Http(a.Token);
-        var tooLong = await h.PostAsJsonAsync("/api/v1/posts", new { text = new string('x', 501) });
+        var tooLong = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = new string('x', 501) });
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains("up to 500 characters; this one is 501", (await tooLong.ReadJsonAsync()).GetProperty("errors").GetProperty("text")[0].GetString(), StringComparison.Ordinal);
-        var empty = await h.PostAsJsonAsync("/api/v1/posts", new { text = "   " });
+        var empty = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "   " });
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
-        var exactly = await h.PostAsJsonAsync("/api/v1/posts", new { text = new string('é', 500) });
+        var exactly = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = new string('é', 500) });
         Assert.Equal(HttpStatusCode.Created, exactly.StatusCode);
-        var mine = await Server.Http().GetJsonAsync($"/api/v1/accounts/{a.Handle}/posts");
+        var mine = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{a.Handle}/posts");
         Assert.Single(mine.EnumerateArray());
     }
 
@@ -254,12 +254,12 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("malformed");
         using var h = Server.Http(a.Token);
-        var broken = await h.PostAsync("/api/v1/posts", new StringContent("{\"text\": ", System.Text.Encoding.UTF8, "application/json"));
+        var broken = await h.PostAsync("/api/drawbridge/v1/posts", new StringContent("{\"text\": ", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
-        var badVisibility = await h.PostAsJsonAsync("/api/v1/posts", new { text = "hi", visibility = "everyone" });
+        var badVisibility = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "hi", visibility = "everyone" });
         Assert.Equal(HttpStatusCode.BadRequest, badVisibility.StatusCode);
         Assert.Contains("public, unlisted or followers", (await badVisibility.ReadJsonAsync()).GetProperty("errors").GetProperty("visibility")[0].GetString(), StringComparison.Ordinal);
-        var badReply = await h.PostAsJsonAsync("/api/v1/posts", new { text = "hi", inReplyToId = "999" });
+        var badReply = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "hi", inReplyToId = "999" });
         Assert.Equal(HttpStatusCode.BadRequest, badReply.StatusCode);
     }
 
@@ -269,21 +269,21 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var author = await SignUp("private");
         var follower = await SignUp("insider");
         var outsider = await SignUp("outsider");
-        await Server.Http(follower.Token).PostJsonAsync($"/api/v1/accounts/{author.Id}/follow");
-        var post = await Server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { text = "Just for followers", visibility = "followers" });
-        Assert.Equal(HttpStatusCode.OK, (await Server.Http(follower.Token).GetAsync($"/api/v1/posts/{post.Str("id")}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http(outsider.Token).GetAsync($"/api/v1/posts/{post.Str("id")}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/v1/posts/{post.Str("id")}")).StatusCode);
-        Assert.DoesNotContain("Just for followers", (await Server.Http().GetJsonAsync($"/api/v1/accounts/{author.Handle}/posts")).Contents());
+        await Server.Http(follower.Token).PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/follow");
+        var post = await Server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Just for followers", visibility = "followers" });
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http(follower.Token).GetAsync($"/api/drawbridge/v1/posts/{post.Str("id")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http(outsider.Token).GetAsync($"/api/drawbridge/v1/posts/{post.Str("id")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/drawbridge/v1/posts/{post.Str("id")}")).StatusCode);
+        Assert.DoesNotContain("Just for followers", (await Server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{author.Handle}/posts")).Contents());
     }
 
     [Fact]
     public async Task Unlisted_posts_stay_off_the_local_timeline_but_show_on_the_profile()
     {
         var author = await SignUp("unlisted");
-        await Server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { text = "Quietly unlisted", visibility = "unlisted" });
-        Assert.DoesNotContain("Quietly unlisted", (await Server.Http().GetJsonAsync("/api/v1/timelines/local?limit=40")).Contents());
-        Assert.Contains("Quietly unlisted", (await Server.Http().GetJsonAsync($"/api/v1/accounts/{author.Handle}/posts")).Contents());
+        await Server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Quietly unlisted", visibility = "unlisted" });
+        Assert.DoesNotContain("Quietly unlisted", (await Server.Http().GetJsonAsync("/api/drawbridge/v1/timelines/local?limit=40")).Contents());
+        Assert.Contains("Quietly unlisted", (await Server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{author.Handle}/posts")).Contents());
     }
 
     [Fact]
@@ -291,21 +291,21 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var author = await SignUp("liked");
         var fan = await SignUp("fan");
-        var post = await Server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { text = "Like me" });
+        var post = await Server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Like me" });
         using var h = Server.Http(fan.Token);
-        var liked = await h.PostJsonAsync($"/api/v1/posts/{post.Str("id")}/like");
+        var liked = await h.PostJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}/like");
         Assert.Equal(1, liked.GetProperty("likesCount").GetInt32());
         Assert.True(liked.GetProperty("liked").GetBoolean());
-        await h.PostJsonAsync($"/api/v1/posts/{post.Str("id")}/like");
-        var reposted = await h.PostJsonAsync($"/api/v1/posts/{post.Str("id")}/repost");
+        await h.PostJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}/like");
+        var reposted = await h.PostJsonAsync($"/api/drawbridge/v1/posts/{post.Str("id")}/repost");
         Assert.Equal(1, reposted.GetProperty("likesCount").GetInt32());
         Assert.Equal(1, reposted.GetProperty("repostsCount").GetInt32());
-        var unread = await Server.Http(author.Token).GetJsonAsync("/api/v1/notifications/unread_count");
+        var unread = await Server.Http(author.Token).GetJsonAsync("/api/drawbridge/v1/notifications/unread_count");
         Assert.Equal(2, unread.GetProperty("count").GetInt32());
-        var fanPosts = await Server.Http().GetJsonAsync($"/api/v1/accounts/{fan.Handle}/posts");
+        var fanPosts = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{fan.Handle}/posts");
         Assert.Equal("Like me", fanPosts[0].GetProperty("repostOf").Str("content"));
-        await Server.Http(author.Token).PostJsonAsync("/api/v1/notifications/read");
-        Assert.Equal(0, (await Server.Http(author.Token).GetJsonAsync("/api/v1/notifications/unread_count")).GetProperty("count").GetInt32());
+        await Server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/notifications/read");
+        Assert.Equal(0, (await Server.Http(author.Token).GetJsonAsync("/api/drawbridge/v1/notifications/unread_count")).GetProperty("count").GetInt32());
     }
 
     [Fact]
@@ -313,12 +313,12 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("mentioner");
         var b = await SignUp("mentioned");
-        var post = await Server.Http(a.Token).PostJsonAsync("/api/v1/posts", new { text = $"Thanks @{b.Handle} for the #Handover tips, see https://example.org/page." });
+        var post = await Server.Http(a.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"Thanks @{b.Handle} for the #Handover tips, see https://example.org/page." });
         var html = post.Str("contentHtml");
         Assert.Contains($"href=\"/@{b.Handle}\"", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/tags/handover\"", html, StringComparison.Ordinal);
         Assert.Contains("href=\"https://example.org/page\"", html, StringComparison.Ordinal);
-        var notes = await Server.Http(b.Token).GetJsonAsync("/api/v1/notifications");
+        var notes = await Server.Http(b.Token).GetJsonAsync("/api/drawbridge/v1/notifications");
         Assert.Contains(notes.EnumerateArray(), n => n.Str("kind") == "mention");
     }
 
@@ -332,7 +332,7 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     public async Task Script_in_a_post_is_shown_as_text_never_as_markup(string vector)
     {
         var a = await SignUp("xss");
-        var post = await Server.Http(a.Token).PostJsonAsync("/api/v1/posts", new { text = vector });
+        var post = await Server.Http(a.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = vector });
         Html.AssertInert(post.Str("contentHtml"));
         // Shown as the text the author typed.
         Assert.Contains(vector, Html.Text(post.Str("contentHtml")), StringComparison.Ordinal);
@@ -352,7 +352,7 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     public async Task Article_markdown_is_rendered_and_sanitised(string markdown)
     {
         var a = await SignUp("mdxss", "professional");
-        var post = await Server.Http(a.Token).PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Safe", text = $"# Heading\n\n**bold** {markdown}" });
+        var post = await Server.Http(a.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Safe", text = $"# Heading\n\n**bold** {markdown}" });
         var html = post.Str("contentHtml");
         Assert.Contains("<strong>bold</strong>", html, StringComparison.Ordinal);
         Assert.Contains("<h1", html, StringComparison.Ordinal);
@@ -364,9 +364,9 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("links");
         using var h = Server.Http(a.Token);
-        var bad = await h.PatchAsJsonAsync("/api/v1/me", new { links = new[] { new { label = "x", url = "javascript:alert(1)" } } });
+        var bad = await h.PatchAsJsonAsync("/api/drawbridge/v1/me", new { links = new[] { new { label = "x", url = "javascript:alert(1)" } } });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var good = await h.PatchAsJsonAsync("/api/v1/me", new { bio = "<b>Nurse</b>", links = new[] { new { label = "Blog", url = "https://blog.example.org" } } });
+        var good = await h.PatchAsJsonAsync("/api/drawbridge/v1/me", new { bio = "<b>Nurse</b>", links = new[] { new { label = "Blog", url = "https://blog.example.org" } } });
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         var me = await good.ReadJsonAsync();
         Assert.Equal("https://blog.example.org", me.GetProperty("links")[0].Str("url"));
@@ -378,15 +378,15 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var a = await SignUp("blocker");
         var b = await SignUp("blocked");
         using var hb = Server.Http(b.Token);
-        await hb.PostJsonAsync($"/api/v1/accounts/{a.Id}/follow");
-        var post = await Server.Http(a.Token).PostJsonAsync("/api/v1/posts", new { text = "No replies from you" });
-        var rel = await Server.Http(a.Token).PostJsonAsync($"/api/v1/accounts/{b.Id}/block");
+        await hb.PostJsonAsync($"/api/drawbridge/v1/accounts/{a.Id}/follow");
+        var post = await Server.Http(a.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "No replies from you" });
+        var rel = await Server.Http(a.Token).PostJsonAsync($"/api/drawbridge/v1/accounts/{b.Id}/block");
         Assert.True(rel.GetProperty("blocking").GetBoolean());
         Assert.False(rel.GetProperty("followedBy").GetBoolean());
-        var reply = await hb.PostAsJsonAsync("/api/v1/posts", new { text = "Let me in", inReplyToId = post.Str("id") });
+        var reply = await hb.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Let me in", inReplyToId = post.Str("id") });
         Assert.Equal(HttpStatusCode.BadRequest, reply.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await hb.PostAsync($"/api/v1/accounts/{a.Id}/follow", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await hb.GetAsync($"/api/v1/posts/{post.Str("id")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await hb.PostAsync($"/api/drawbridge/v1/accounts/{a.Id}/follow", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await hb.GetAsync($"/api/drawbridge/v1/posts/{post.Str("id")}")).StatusCode);
     }
 
     [Fact]
@@ -395,12 +395,12 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var a = await SignUp("loud");
         var b = await SignUp("muter");
         using var hb = Server.Http(b.Token);
-        await hb.PostJsonAsync($"/api/v1/accounts/{a.Id}/follow");
-        await Server.Http(a.Token).PostJsonAsync("/api/v1/posts", new { text = "Too many posts" });
+        await hb.PostJsonAsync($"/api/drawbridge/v1/accounts/{a.Id}/follow");
+        await Server.Http(a.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Too many posts" });
         await Server.DrainJobsAsync();
-        Assert.Contains("Too many posts", (await hb.GetJsonAsync("/api/v1/timelines/home")).Contents());
-        await hb.PostJsonAsync($"/api/v1/accounts/{a.Id}/mute");
-        Assert.DoesNotContain("Too many posts", (await hb.GetJsonAsync("/api/v1/timelines/home")).Contents());
+        Assert.Contains("Too many posts", (await hb.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
+        await hb.PostJsonAsync($"/api/drawbridge/v1/accounts/{a.Id}/mute");
+        Assert.DoesNotContain("Too many posts", (await hb.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
     }
 
     [Fact]
@@ -411,15 +411,15 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add((await h.PostJsonAsync("/api/v1/posts", new { text = $"page {i}" })).Str("id"));
+            ids.Add((await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"page {i}" })).Str("id"));
         }
-        var first = await h.GetJsonAsync("/api/v1/timelines/home?limit=2");
+        var first = await h.GetJsonAsync("/api/drawbridge/v1/timelines/home?limit=2");
         Assert.Equal(["page 4", "page 3"], first.Contents());
-        var older = await h.GetJsonAsync($"/api/v1/timelines/home?limit=2&max_id={ids[3]}");
+        var older = await h.GetJsonAsync($"/api/drawbridge/v1/timelines/home?limit=2&max_id={ids[3]}");
         Assert.Equal(["page 2", "page 1"], older.Contents());
-        var newer = await h.GetJsonAsync($"/api/v1/timelines/home?limit=2&min_id={ids[0]}");
+        var newer = await h.GetJsonAsync($"/api/drawbridge/v1/timelines/home?limit=2&min_id={ids[0]}");
         Assert.Equal(["page 2", "page 1"], newer.Contents());
-        var since = await h.GetJsonAsync($"/api/v1/timelines/home?limit=2&since_id={ids[0]}");
+        var since = await h.GetJsonAsync($"/api/drawbridge/v1/timelines/home?limit=2&since_id={ids[0]}");
         Assert.Equal(["page 4", "page 3"], since.Contents());
     }
 
@@ -429,18 +429,18 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var a = await SignUp("searcher", "professional");
         var marker = $"zq{Guid.NewGuid():N}"[..12];
         using var h = Server.Http(a.Token);
-        await h.PostJsonAsync("/api/v1/posts", new { text = $"{marker} falls prevention at home" });
-        await h.PostJsonAsync("/api/v1/posts", new { text = $"{marker} home visits prevent falls {marker} {marker}" });
-        var words = await Server.Http().GetJsonAsync($"/api/v1/search?q={marker}%20falls");
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"{marker} falls prevention at home" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"{marker} home visits prevent falls {marker} {marker}" });
+        var words = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/search?q={marker}%20falls");
         Assert.Equal(2, words.GetProperty("posts").GetArrayLength());
         Assert.StartsWith($"{marker} home visits", words.GetProperty("posts")[0].Str("content"), StringComparison.Ordinal);
-        var phrase = await Server.Http().GetJsonAsync($"/api/v1/search?q=%22falls%20prevention%22%20{marker}");
+        var phrase = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/search?q=%22falls%20prevention%22%20{marker}");
         Assert.Single(phrase.GetProperty("posts").EnumerateArray());
-        var relevance = await Server.Http().GetJsonAsync($"/api/v1/search?q={marker}&order=relevance");
+        var relevance = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/search?q={marker}&order=relevance");
         Assert.StartsWith($"{marker} home visits", relevance.GetProperty("posts")[0].Str("content"), StringComparison.Ordinal);
-        var accounts = await Server.Http().GetJsonAsync($"/api/v1/search?q={a.Handle}");
+        var accounts = await Server.Http().GetJsonAsync($"/api/drawbridge/v1/search?q={a.Handle}");
         Assert.Contains(accounts.GetProperty("accounts").EnumerateArray(), x => x.Str("handle") == a.Handle);
-        var operators = await Server.Http().GetAsync("/api/v1/search?q=%22unbalanced%20AND%20OR%20NOT%20*%20(");
+        var operators = await Server.Http().GetAsync("/api/drawbridge/v1/search?q=%22unbalanced%20AND%20OR%20NOT%20*%20(");
         Assert.Equal(HttpStatusCode.OK, operators.StatusCode);
     }
 
@@ -450,10 +450,10 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
         var a = await SignUp("forget");
         var marker = $"zd{Guid.NewGuid():N}"[..12];
         using var h = Server.Http(a.Token);
-        var post = await h.PostJsonAsync("/api/v1/posts", new { text = $"{marker} soon gone" });
-        Assert.Single((await Server.Http().GetJsonAsync($"/api/v1/search?q={marker}")).GetProperty("posts").EnumerateArray());
-        await h.DeleteAsync($"/api/v1/posts/{post.Str("id")}");
-        Assert.Empty((await Server.Http().GetJsonAsync($"/api/v1/search?q={marker}")).GetProperty("posts").EnumerateArray());
+        var post = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"{marker} soon gone" });
+        Assert.Single((await Server.Http().GetJsonAsync($"/api/drawbridge/v1/search?q={marker}")).GetProperty("posts").EnumerateArray());
+        await h.DeleteAsync($"/api/drawbridge/v1/posts/{post.Str("id")}");
+        Assert.Empty((await Server.Http().GetJsonAsync($"/api/drawbridge/v1/search?q={marker}")).GetProperty("posts").EnumerateArray());
     }
 
     [Fact]
@@ -461,14 +461,14 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("drafter");
         using var h = Server.Http(a.Token);
-        var draft = await h.PostJsonAsync("/api/v1/posts", new { text = "Half an idea", draft = true });
+        var draft = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Half an idea", draft = true });
         Assert.Equal("draft", draft.Str("status"));
-        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/v1/posts/{draft.Str("id")}")).StatusCode);
-        Assert.Contains("Half an idea", (await h.GetJsonAsync("/api/v1/drafts")).Contents());
-        var published = await h.PostJsonAsync($"/api/v1/posts/{draft.Str("id")}/publish", new { });
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/drawbridge/v1/posts/{draft.Str("id")}")).StatusCode);
+        Assert.Contains("Half an idea", (await h.GetJsonAsync("/api/drawbridge/v1/drafts")).Contents());
+        var published = await h.PostJsonAsync($"/api/drawbridge/v1/posts/{draft.Str("id")}/publish", new { });
         Assert.Equal("published", published.Str("status"));
-        Assert.Empty((await h.GetJsonAsync("/api/v1/drafts")).EnumerateArray());
-        Assert.Contains("Half an idea", (await Server.Http().GetJsonAsync($"/api/v1/accounts/{a.Handle}/posts")).Contents());
+        Assert.Empty((await h.GetJsonAsync("/api/drawbridge/v1/drafts")).EnumerateArray());
+        Assert.Contains("Half an idea", (await Server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{a.Handle}/posts")).Contents());
     }
 
     [Fact]
@@ -476,13 +476,13 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("scheduler");
         using var h = Server.Http(a.Token);
-        var past = await h.PostAsJsonAsync("/api/v1/posts", new { text = "Yesterday", publishAt = DateTime.UtcNow.AddDays(-1) });
+        var past = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Yesterday", publishAt = DateTime.UtcNow.AddDays(-1) });
         Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
-        var scheduled = await h.PostJsonAsync("/api/v1/posts", new { text = "Tomorrow's news", publishAt = DateTime.UtcNow.AddDays(1) });
+        var scheduled = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Tomorrow's news", publishAt = DateTime.UtcNow.AddDays(1) });
         Assert.Equal("scheduled", scheduled.Str("status"));
         await Server.DrainJobsAsync();
-        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/v1/posts/{scheduled.Str("id")}")).StatusCode);
-        Assert.Contains("Tomorrow's news", (await h.GetJsonAsync("/api/v1/drafts")).Contents());
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/drawbridge/v1/posts/{scheduled.Str("id")}")).StatusCode);
+        Assert.Contains("Tomorrow's news", (await h.GetJsonAsync("/api/drawbridge/v1/drafts")).Contents());
     }
 
     [Fact]
@@ -490,18 +490,18 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var author = await SignUp("blogger", "professional");
         using var h = Server.Http(author.Token);
-        var article = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "On listening", summary = "Short", text = "Body of the article" });
+        var article = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "On listening", summary = "Short", text = "Body of the article" });
         using var guest = Server.Http();
-        var first = await guest.PostJsonAsync($"/api/v1/posts/{article.Str("id")}/guest-comments", new { name = "Pat", email = "pat@example.org", text = "Lovely piece" });
+        var first = await guest.PostJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}/guest-comments", new { name = "Pat", email = "pat@example.org", text = "Lovely piece" });
         Assert.Equal("pending", first.Str("status"));
-        var thread = await guest.GetJsonAsync($"/api/v1/posts/{article.Str("id")}/thread");
+        var thread = await guest.GetJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}/thread");
         Assert.Empty(thread.GetProperty("guestComments").EnumerateArray());
-        var waiting = await h.GetJsonAsync("/api/v1/guest-comments");
+        var waiting = await h.GetJsonAsync("/api/drawbridge/v1/guest-comments");
         Assert.Contains(waiting.EnumerateArray(), c => c.Str("content") == "Lovely piece");
-        await h.PostJsonAsync($"/api/v1/guest-comments/{first.Str("id")}/approve", new { trust = true });
-        var second = await guest.PostJsonAsync($"/api/v1/posts/{article.Str("id")}/guest-comments", new { name = "Pat", email = "PAT@example.org", text = "And another thing" });
+        await h.PostJsonAsync($"/api/drawbridge/v1/guest-comments/{first.Str("id")}/approve", new { trust = true });
+        var second = await guest.PostJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}/guest-comments", new { name = "Pat", email = "PAT@example.org", text = "And another thing" });
         Assert.Equal("approved", second.Str("status"));
-        thread = await guest.GetJsonAsync($"/api/v1/posts/{article.Str("id")}/thread");
+        thread = await guest.GetJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}/thread");
         Assert.Equal(["Lovely piece", "And another thing"], thread.GetProperty("guestComments").EnumerateArray().Select(c => c.Str("content")));
     }
 
@@ -509,14 +509,14 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     public async Task Guest_comments_refuse_bots_and_bad_fields()
     {
         var author = await SignUp("guarded", "professional");
-        var article = await Server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { kind = "article", title = "T", text = "B" });
+        var article = await Server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "T", text = "B" });
         using var guest = Server.Http();
-        var bot = await guest.PostAsJsonAsync($"/api/v1/posts/{article.Str("id")}/guest-comments", new { name = "Bot", email = "bot@example.org", text = "Buy now", website = "http://spam.example" });
+        var bot = await guest.PostAsJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}/guest-comments", new { name = "Bot", email = "bot@example.org", text = "Buy now", website = "http://spam.example" });
         Assert.Equal(HttpStatusCode.BadRequest, bot.StatusCode);
-        var bad = await guest.PostAsJsonAsync($"/api/v1/posts/{article.Str("id")}/guest-comments", new { name = "", email = "not-an-email", text = "" });
+        var bad = await guest.PostAsJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}/guest-comments", new { name = "", email = "not-an-email", text = "" });
         var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("name", out _) && errors.TryGetProperty("email", out _) && errors.TryGetProperty("text", out _));
-        Assert.Empty((await Server.Http(author.Token).GetJsonAsync("/api/v1/guest-comments")).EnumerateArray());
+        Assert.Empty((await Server.Http(author.Token).GetJsonAsync("/api/drawbridge/v1/guest-comments")).EnumerateArray());
     }
 
     [Fact]
@@ -524,17 +524,17 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("leaving");
         using var h = Server.Http(a.Token);
-        Assert.Equal(HttpStatusCode.Accepted, (await h.DeleteAsync("/api/v1/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/v1/accounts/{a.Handle}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await h.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await h.DeleteAsync("/api/drawbridge/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/drawbridge/v1/accounts/{a.Handle}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await h.GetAsync("/api/drawbridge/v1/me")).StatusCode);
     }
 
     [Fact]
     public async Task Signed_in_endpoints_answer_401_without_a_token()
     {
         using var http = Server.Http();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/timelines/home")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/posts", new { text = "hi" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/drawbridge/v1/timelines/home")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "hi" })).StatusCode);
     }
 }
 
@@ -551,19 +551,19 @@ public sealed class OrganisationTests(DrawbridgeServer server) : IClassFixture<D
         var nurse = await server.SignUpAsync("orgnurse", "professional");
         var member = await server.SignUpAsync("orgpublic");
         using var h = server.Http(lead.Token);
-        var org = await h.PostJsonAsync("/api/v1/organisations", new { handle = "WestwardPCN", displayName = "Westward Primary Care Network", bio = "GP practices working together" });
+        var org = await h.PostJsonAsync("/api/drawbridge/v1/organisations", new { handle = "WestwardPCN", displayName = "Westward Primary Care Network", bio = "GP practices working together" });
         Assert.Equal("organisation", org.Str("kind"));
-        var refused = await server.Http(member.Token).PostAsync("/api/v1/organisations", JsonContent.Create(new { handle = "Fake", displayName = "Fake" }));
+        var refused = await server.Http(member.Token).PostAsync("/api/drawbridge/v1/organisations", JsonContent.Create(new { handle = "Fake", displayName = "Fake" }));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        await h.PostJsonAsync("/api/v1/organisations/WestwardPCN/members", new { handle = nurse.Handle, role = "staff" });
-        var notStaff = await h.PostAsync("/api/v1/organisations/WestwardPCN/members", JsonContent.Create(new { handle = member.Handle }));
+        await h.PostJsonAsync("/api/drawbridge/v1/organisations/WestwardPCN/members", new { handle = nurse.Handle, role = "staff" });
+        var notStaff = await h.PostAsync("/api/drawbridge/v1/organisations/WestwardPCN/members", JsonContent.Create(new { handle = member.Handle }));
         Assert.Equal(HttpStatusCode.BadRequest, notStaff.StatusCode);
-        var byStaff = await server.Http(nurse.Token).PostAsync("/api/v1/organisations/WestwardPCN/members", JsonContent.Create(new { handle = lead.Handle, role = "staff" }));
+        var byStaff = await server.Http(nurse.Token).PostAsync("/api/drawbridge/v1/organisations/WestwardPCN/members", JsonContent.Create(new { handle = lead.Handle, role = "staff" }));
         Assert.Equal(HttpStatusCode.Forbidden, byStaff.StatusCode);
-        var members = await server.Http().GetJsonAsync("/api/v1/organisations/westwardpcn/members");
+        var members = await server.Http().GetJsonAsync("/api/drawbridge/v1/organisations/westwardpcn/members");
         Assert.Equal([("admin", lead.Handle), ("staff", nurse.Handle)], members.EnumerateArray().Select(m => (m.Str("role"), m.GetProperty("account").Str("handle"))));
-        var lastAdmin = await h.DeleteAsync($"/api/v1/organisations/WestwardPCN/members/{lead.Id}");
+        var lastAdmin = await h.DeleteAsync($"/api/drawbridge/v1/organisations/WestwardPCN/members/{lead.Id}");
         Assert.Equal(HttpStatusCode.BadRequest, lastAdmin.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await h.DeleteAsync($"/api/v1/organisations/WestwardPCN/members/{nurse.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await h.DeleteAsync($"/api/drawbridge/v1/organisations/WestwardPCN/members/{nurse.Id}")).StatusCode);
     }
 }

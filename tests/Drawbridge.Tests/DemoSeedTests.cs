@@ -34,13 +34,13 @@ public abstract class DemoSeedTests<TServer>(TServer server) : IClassFixture<TSe
             var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
             Assert.False(await db.Accounts.AnyAsync(a => a.HandleKey == "amara_rn"), "half a demo was left behind");
         }
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/auth/tokens", signIn)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/drawbridge/v1/auth/tokens", signIn)).StatusCode);
 
         await using (var scope = server.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
         }
-        var token = await http.PostAsJsonAsync("/api/v1/auth/tokens", signIn);
+        var token = await http.PostAsJsonAsync("/api/drawbridge/v1/auth/tokens", signIn);
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         var profile = await http.GetStringAsync("/@amara_rn");
         Assert.Contains("Amara", profile, StringComparison.Ordinal);

@@ -20,8 +20,8 @@ public sealed class FeedTests(DrawbridgeServer server) : IClassFixture<Drawbridg
     {
         var a = await server.SignUpAsync("feeder", "professional");
         using var h = server.Http(a.Token);
-        await h.PostJsonAsync("/api/v1/posts", new { text = "Public in the feed <b>&</b> #nhssm" });
-        await h.PostJsonAsync("/api/v1/posts", new { text = "Not for the feed", visibility = "followers" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Public in the feed <b>&</b> #nhssm" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Not for the feed", visibility = "followers" });
         var rss = await server.Http().GetAsync("/@feeder.rss");
         Assert.Equal("application/rss+xml", rss.Content.Headers.ContentType?.MediaType);
         var feed = Parse(await rss.Content.ReadAsStringAsync());
@@ -42,9 +42,9 @@ public sealed class FeedTests(DrawbridgeServer server) : IClassFixture<Drawbridg
     {
         var a = await server.SignUpAsync("podcaster", "professional");
         using var h = server.Http(a.Token);
-        await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Episode 1: Handovers", summary = "We talk handovers", text = "Show notes", enclosureUrl = "https://media.example.org/ep1.mp3" });
-        await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Just an article", text = "No audio" });
-        await h.PostJsonAsync("/api/v1/posts", new { text = "Just a note" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Episode 1: Handovers", summary = "We talk handovers", text = "Show notes", enclosureUrl = "https://media.example.org/ep1.mp3" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Just an article", text = "No audio" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Just a note" });
         var xml = await server.Http().GetStringAsync("/@podcaster/podcast.rss");
         var doc = XDocument.Parse(xml);
         XNamespace itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";

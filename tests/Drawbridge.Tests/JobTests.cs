@@ -20,7 +20,7 @@ public abstract class JobTests<TServer>(TServer server) : IClassFixture<TServer>
         var runners = Enumerable.Range(0, 4).Select(_ => new JobRunner(server.Services, server.Services.GetRequiredService<JobQueue>(), TimeProvider.System, NullLogger<JobRunner>.Instance)).ToList();
         for (var i = 0; i < 20; i++)
         {
-            await h.PostJsonAsync("/api/v1/posts", new { text = $"job {i}" });
+            await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"job {i}" });
         }
         await Task.WhenAll(runners.Select(async r =>
         {

@@ -47,7 +47,7 @@ public sealed class MediaTests(DrawbridgeServer server) : IClassFixture<Drawbrid
         Assert.Contains("SECRETCAM", System.Text.Encoding.Latin1.GetString(original), StringComparison.Ordinal);
         var user = await server.SignUpAsync("photographer");
         using var h = server.Http(user.Token);
-        var response = await h.PostAsync("/api/v1/media", Form(original, "ward.jpg", "image/jpeg", "Our ward's new garden"));
+        var response = await h.PostAsync("/api/drawbridge/v1/media", Form(original, "ward.jpg", "image/jpeg", "Our ward's new garden"));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var media = await response.ReadJsonAsync();
         Assert.Equal(40, media.GetProperty("width").GetInt32());
@@ -59,7 +59,7 @@ public sealed class MediaTests(DrawbridgeServer server) : IClassFixture<Drawbrid
         using var decoded = SKBitmap.Decode(stored);
         Assert.Equal(30, decoded.Height);
 
-        var post = await h.PostJsonAsync("/api/v1/posts", new { text = "New garden", mediaIds = new[] { media.Str("id") } });
+        var post = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "New garden", mediaIds = new[] { media.Str("id") } });
         Assert.Equal("Our ward's new garden", post.GetProperty("media")[0].Str("altText"));
     }
 
@@ -67,7 +67,7 @@ public sealed class MediaTests(DrawbridgeServer server) : IClassFixture<Drawbrid
     public async Task An_image_without_alt_text_is_refused()
     {
         var user = await server.SignUpAsync("noalt");
-        var response = await server.Http(user.Token).PostAsync("/api/v1/media", Form(JpegWithExif(), "x.jpg", "image/jpeg", null));
+        var response = await server.Http(user.Token).PostAsync("/api/drawbridge/v1/media", Form(JpegWithExif(), "x.jpg", "image/jpeg", null));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("alt text", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -77,12 +77,12 @@ public sealed class MediaTests(DrawbridgeServer server) : IClassFixture<Drawbrid
     {
         var user = await server.SignUpAsync("faker");
         using var h = server.Http(user.Token);
-        var html = await h.PostAsync("/api/v1/media", Form("<html><script>alert(1)</script></html>"u8.ToArray(), "cat.jpg", "image/jpeg", "A cat"));
+        var html = await h.PostAsync("/api/drawbridge/v1/media", Form("<html><script>alert(1)</script></html>"u8.ToArray(), "cat.jpg", "image/jpeg", "A cat"));
         Assert.Equal(HttpStatusCode.BadRequest, html.StatusCode);
         Assert.Contains("must be a JPG, PNG", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var broken = await h.PostAsync("/api/v1/media", Form([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "broken.jpg", "image/jpeg", "Broken"));
+        var broken = await h.PostAsync("/api/drawbridge/v1/media", Form([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "broken.jpg", "image/jpeg", "Broken"));
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
-        var empty = await h.PostAsync("/api/v1/media", Form([], "empty.mp3", "audio/mpeg", null));
+        var empty = await h.PostAsync("/api/drawbridge/v1/media", Form([], "empty.mp3", "audio/mpeg", null));
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
     }
 
@@ -93,13 +93,13 @@ public sealed class MediaTests(DrawbridgeServer server) : IClassFixture<Drawbrid
         using var h = server.Http(user.Token);
         var mp3 = new byte[4096];
         "ID3"u8.CopyTo(mp3);
-        var response = await h.PostAsync("/api/v1/media", Form(mp3, "ep.mp3", "audio/mpeg", null));
+        var response = await h.PostAsync("/api/drawbridge/v1/media", Form(mp3, "ep.mp3", "audio/mpeg", null));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var media = await response.ReadJsonAsync();
         Assert.Equal("audio/mpeg", media.Str("contentType"));
-        var post = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Episode", text = "Notes", enclosureMediaId = media.Str("id") });
+        var post = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Episode", text = "Notes", enclosureMediaId = media.Str("id") });
         Assert.Equal(4096, post.GetProperty("enclosure").GetProperty("length").GetInt64());
-        var note = await h.PostAsJsonAsync("/api/v1/posts", new { text = "A note can't carry it", enclosureMediaId = media.Str("id") });
+        var note = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "A note can't carry it", enclosureMediaId = media.Str("id") });
         Assert.Equal(HttpStatusCode.BadRequest, note.StatusCode);
     }
 }

@@ -21,8 +21,8 @@ public sealed class OperationsTests(DrawbridgeServer server) : IClassFixture<Dra
     public async Task Metrics_are_exposed_for_prometheus()
     {
         var user = await server.SignUpAsync("metered");
-        await server.Http(user.Token).PostJsonAsync("/api/v1/posts", new { text = "Counted" });
-        await server.Http().GetAsync("/api/v1/timelines/local");
+        await server.Http(user.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Counted" });
+        await server.Http().GetAsync("/api/drawbridge/v1/timelines/local");
         var text = await server.Http().GetStringAsync("/metrics");
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
         Assert.Contains("drawbridge_posts_published", text, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class OperationsTests(DrawbridgeServer server) : IClassFixture<Dra
     {
         var doc = await server.Http().GetJsonAsync("/openapi/v1.json");
         var paths = doc.GetProperty("paths");
-        foreach (var path in new[] { "/api/v1/posts", "/api/v1/timelines/home", "/api/v1/search", "/api/v1/accounts/{handle}" })
+        foreach (var path in new[] { "/api/drawbridge/v1/posts", "/api/drawbridge/v1/timelines/home", "/api/drawbridge/v1/search", "/api/drawbridge/v1/accounts/{handle}" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
         }
@@ -64,12 +64,12 @@ public sealed class OperationsTests(DrawbridgeServer server) : IClassFixture<Dra
     {
         var user = await server.SignUpAsync("unreadable");
         using var h = server.Http(user.Token);
-        var response = await h.PostAsync("/api/v1/posts", new StringContent("{\"text\": ", System.Text.Encoding.UTF8, "application/json"));
+        var response = await h.PostAsync("/api/drawbridge/v1/posts", new StringContent("{\"text\": ", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Contains("JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var badId = await h.GetAsync("/api/v1/posts/not-a-number");
+        var badId = await h.GetAsync("/api/drawbridge/v1/posts/not-a-number");
         Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
     }
 }
@@ -91,18 +91,18 @@ public sealed class RateLimitTests(LimitedServer server) : IClassFixture<Limited
         HttpResponseMessage? last = null;
         for (var i = 0; i < 3; i++)
         {
-            last = await http.PostAsync("/api/v1/accounts", JsonContent.Create(new { handle = $"rl{i}", displayName = "R", email = $"rl{i}@example.org", password = DrawbridgeServer.DefaultPassword }));
+            last = await http.PostAsync("/api/drawbridge/v1/accounts", JsonContent.Create(new { handle = $"rl{i}", displayName = "R", email = $"rl{i}@example.org", password = DrawbridgeServer.DefaultPassword }));
         }
         Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
         Assert.Contains("too often", await last.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         await server.ConfirmEmailAsync("rl0@example.org");
-        var token = (await http.PostJsonAsync("/api/v1/auth/tokens", new { email = "rl0@example.org", password = DrawbridgeServer.DefaultPassword })).Str("accessToken");
+        var token = (await http.PostJsonAsync("/api/drawbridge/v1/auth/tokens", new { email = "rl0@example.org", password = DrawbridgeServer.DefaultPassword })).Str("accessToken");
         using var poster = server.Http(token);
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            statuses.Add((await poster.PostAsync("/api/v1/posts", JsonContent.Create(new { text = $"post {i}" }))).StatusCode);
+            statuses.Add((await poster.PostAsync("/api/drawbridge/v1/posts", JsonContent.Create(new { text = $"post {i}" }))).StatusCode);
         }
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
     }

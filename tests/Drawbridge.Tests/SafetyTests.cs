@@ -15,12 +15,12 @@ public sealed class SafetyTests(DrawbridgeServer server) : IClassFixture<Drawbri
     [Fact]
     public async Task The_composer_check_reports_rule_span_severity_and_guidance()
     {
-        var findings = await server.Http().PostJsonAsync("/api/v1/safety/check", new { text = NhsNumberText });
+        var findings = await server.Http().PostJsonAsync("/api/drawbridge/v1/safety/check", new { text = NhsNumberText });
         var nhs = Assert.Single(findings.EnumerateArray(), f => f.Str("rule") == "nhs-number");
         Assert.Equal("block", nhs.Str("severity"));
         Assert.Equal("943 476 5919", NhsNumberText[nhs.GetProperty("start").GetInt32()..nhs.GetProperty("end").GetInt32()]);
         Assert.False(string.IsNullOrWhiteSpace(nhs.Str("message")));
-        var clean = await server.Http().PostJsonAsync("/api/v1/safety/check", new { text = "Ward 7 was lovely today. Call 111 if you need advice." });
+        var clean = await server.Http().PostJsonAsync("/api/drawbridge/v1/safety/check", new { text = "Ward 7 was lovely today. Call 111 if you need advice." });
         Assert.Empty(clean.EnumerateArray());
     }
 
@@ -29,11 +29,11 @@ public sealed class SafetyTests(DrawbridgeServer server) : IClassFixture<Drawbri
     {
         var nurse = await server.SignUpAsync("blocknurse", "professional");
         using var h = server.Http(nurse.Token);
-        var refused = await h.PostAsJsonAsync("/api/v1/posts", new { text = NhsNumberText, confirmWarnings = true });
+        var refused = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = NhsNumberText, confirmWarnings = true });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("nhs-number", (await refused.ReadJsonAsync()).GetProperty("errors").GetProperty("text")[0].GetString(), StringComparison.Ordinal);
-        Assert.Empty((await server.Http().GetJsonAsync($"/api/v1/accounts/{nurse.Handle}/posts")).EnumerateArray());
-        var fixedText = await h.PostAsJsonAsync("/api/v1/posts", new { text = "Lovely chat with a patient on the ward today" });
+        Assert.Empty((await server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Handle}/posts")).EnumerateArray());
+        var fixedText = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Lovely chat with a patient on the ward today" });
         Assert.Equal(HttpStatusCode.Created, fixedText.StatusCode);
     }
 
@@ -43,10 +43,10 @@ public sealed class SafetyTests(DrawbridgeServer server) : IClassFixture<Drawbri
         var nurse = await server.SignUpAsync("warnnurse", "professional");
         using var h = server.Http(nurse.Token);
         const string text = "Questions about the clinic? Email the team at outpatients.team@example.org";
-        var unconfirmed = await h.PostAsJsonAsync("/api/v1/posts", new { text });
+        var unconfirmed = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text });
         Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
         Assert.True((await unconfirmed.ReadJsonAsync()).GetProperty("errors").TryGetProperty("confirmWarnings", out _));
-        var confirmed = await h.PostAsJsonAsync("/api/v1/posts", new { text, confirmWarnings = true });
+        var confirmed = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text, confirmWarnings = true });
         Assert.Equal(HttpStatusCode.Created, confirmed.StatusCode);
         var id = long.Parse((await confirmed.ReadJsonAsync()).Str("id"), System.Globalization.CultureInfo.InvariantCulture);
         await using var scope = server.Services.CreateAsyncScope();
@@ -60,9 +60,9 @@ public sealed class SafetyTests(DrawbridgeServer server) : IClassFixture<Drawbri
     {
         var nurse = await server.SignUpAsync("nudgenurse", "professional");
         const string text = "This new dressing is a miracle, 100% safe for everyone!";
-        var findings = await server.Http().PostJsonAsync("/api/v1/safety/check", new { text });
+        var findings = await server.Http().PostJsonAsync("/api/drawbridge/v1/safety/check", new { text });
         Assert.Contains(findings.EnumerateArray(), f => f.Str("severity") == "nudge");
-        var created = await server.Http(nurse.Token).PostAsJsonAsync("/api/v1/posts", new { text });
+        var created = await server.Http(nurse.Token).PostAsJsonAsync("/api/drawbridge/v1/posts", new { text });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 
@@ -71,12 +71,12 @@ public sealed class SafetyTests(DrawbridgeServer server) : IClassFixture<Drawbri
     {
         var trust = await server.SignUpAsync("helptrust", "professional");
         var member = await server.SignUpAsync("worriedmember");
-        var root = await server.Http(trust.Token).PostJsonAsync("/api/v1/posts", new { text = "Ask us about appointments" });
-        var reply = await server.Http(member.Token).PostJsonAsync("/api/v1/posts", new { text = "Why was my appointment cancelled? My NHS number is 943 476 5919", inReplyToId = root.Str("id") });
+        var root = await server.Http(trust.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Ask us about appointments" });
+        var reply = await server.Http(member.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Why was my appointment cancelled? My NHS number is 943 476 5919", inReplyToId = root.Str("id") });
         Assert.Equal("held", reply.Str("status"));
         Assert.Contains("NHS number", reply.Str("heldReason"), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await server.Http().GetAsync($"/api/v1/posts/{reply.Str("id")}")).StatusCode);
-        var thread = await server.Http().GetJsonAsync($"/api/v1/posts/{root.Str("id")}/thread");
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http().GetAsync($"/api/drawbridge/v1/posts/{reply.Str("id")}")).StatusCode);
+        var thread = await server.Http().GetJsonAsync($"/api/drawbridge/v1/posts/{root.Str("id")}/thread");
         Assert.Single(thread.GetProperty("items").EnumerateArray());
     }
 
@@ -84,8 +84,8 @@ public sealed class SafetyTests(DrawbridgeServer server) : IClassFixture<Drawbri
     public async Task A_guest_comment_with_identifiers_is_held_with_the_reason()
     {
         var author = await server.SignUpAsync("guestheld", "professional");
-        var article = await server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Our clinic", text = "How the clinic works" });
-        var comment = await server.Http().PostJsonAsync($"/api/v1/posts/{article.Str("id")}/guest-comments", new { name = "Sam", email = "sam@example.org", text = "My NHS number is 9434765919, why no letter?" });
+        var article = await server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Our clinic", text = "How the clinic works" });
+        var comment = await server.Http().PostJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}/guest-comments", new { name = "Sam", email = "sam@example.org", text = "My NHS number is 9434765919, why no letter?" });
         Assert.Equal("held", comment.Str("status"));
         Assert.Contains("personal identifiers", comment.Str("heldReason"), StringComparison.Ordinal);
     }

@@ -16,7 +16,7 @@ public sealed class SqliteCheckpointTests(DrawbridgeServer server) : IClassFixtu
         var author = await server.SignUpAsync($"ckpt{Guid.NewGuid():N}"[..16]);
         using var http = server.Http(author.Token);
         var marker = $"checkpoint-marker-{Guid.NewGuid():N}";
-        await http.PostJsonAsync("/api/v1/posts", new { text = $"Night shift handover notes {marker}" });
+        await http.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"Night shift handover notes {marker}" });
 
         var database = Path.Combine(server.DataDirectory, "drawbridge.db");
         var log = database + "-wal";

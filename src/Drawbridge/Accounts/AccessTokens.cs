@@ -11,17 +11,28 @@ using Microsoft.Extensions.Options;
 
 namespace Drawbridge.Accounts;
 
-/// <summary>A bearer token for API clients. Only its SHA-256 hash is stored.</summary>
+/// <summary>
+/// A bearer token for API clients: the one kind of token, whether a person made it in Settings, an operator on the
+/// command line, or an app through OAuth (docs/decisions/0013-mastodon-api.md). Only its SHA-256 hash is stored.
+/// </summary>
 public sealed class AccessToken
 {
     public long Id { get; set; }
-    public long AccountId { get; set; }
-    public long UserId { get; set; }
+    /// <summary>Null for an app's own token (OAuth client credentials), which acts as no one.</summary>
+    public long? AccountId { get; set; }
+    public long? UserId { get; set; }
     public required string TokenHash { get; set; }
     public required string Name { get; set; }
+    /// <summary>The OAuth scopes granted, separated by spaces (Mastodon's: read, write:statuses, follow…).</summary>
+    public string Scopes { get; set; } = ApiScopes.Full;
+    /// <summary>The OAuth client (app) the token was issued to; null for tokens made by hand.</summary>
+    public string? ClientId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
 }
+
+/// <summary>Who a token acts for and what it may do.</summary>
+public sealed record TokenGrant(long? UserId, long? AccountId, string Scopes, string? ClientId);
 
 internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>
 {
@@ -31,8 +42,11 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
         b.Property(t => t.Id).ValueGeneratedNever();
         b.Property(t => t.TokenHash).HasMaxLength(64);
         b.Property(t => t.Name).HasMaxLength(100);
+        b.Property(t => t.Scopes).HasMaxLength(1000).HasDefaultValue(ApiScopes.Full);
+        b.Property(t => t.ClientId).HasMaxLength(100);
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.HasIndex(t => t.AccountId);
+        b.HasIndex(t => t.ClientId);
     }
 }
 
@@ -43,18 +57,24 @@ public sealed class AccessTokenService(IServiceProvider services, Snowflake ids,
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    public async Task<string> IssueAsync(User user, string name, CancellationToken ct)
+    public Task<string> IssueAsync(User user, string name, CancellationToken ct) => IssueAsync(user, name, ApiScopes.Full, null, ct);
+
+    /// <summary>A new token for a person (or, with no user, for an app itself), with the given scopes.</summary>
+    public async Task<string> IssueAsync(User? user, string name, string scopes, string? clientId, CancellationToken ct)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        Db.Set<AccessToken>().Add(new AccessToken
-        {
-            Id = ids.Next(), AccountId = user.AccountId, UserId = user.Id, TokenHash = Hash(token),
-            Name = string.IsNullOrWhiteSpace(name) ? "API client" : name.Trim()[..Math.Min(100, name.Trim().Length)],
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        });
+        Db.Set<AccessToken>().Add(NewRow(token, user, name, scopes, clientId));
         await Db.SaveChangesAsync(ct);
         return token;
     }
+
+    private AccessToken NewRow(string token, User? user, string name, string scopes, string? clientId) => new()
+    {
+        Id = ids.Next(), AccountId = user?.AccountId, UserId = user?.Id, TokenHash = Hash(token),
+        Name = string.IsNullOrWhiteSpace(name) ? "API client" : name.Trim()[..Math.Min(100, name.Trim().Length)],
+        Scopes = ApiScopes.Normalise(scopes), ClientId = clientId,
+        CreatedAt = clock.GetUtcNow().UtcDateTime,
+    };
 
     public async Task RevokeAllAsync(long accountId, CancellationToken ct)
     {
@@ -66,26 +86,59 @@ public sealed class AccessTokenService(IServiceProvider services, Snowflake ids,
         }
     }
 
-    /// <summary>The (user, account) a token belongs to, cached briefly so the API's hot paths skip the lookup.</summary>
-    public async Task<(long UserId, long AccountId)?> ResolveAsync(string token, CancellationToken ct)
+    /// <summary>Who a token acts for and its scopes, cached briefly so the API's hot paths skip the lookup.</summary>
+    public async Task<TokenGrant?> ResolveAsync(string token, CancellationToken ct)
     {
         var hash = Hash(token);
-        if (cache.TryGetValue(CacheKey(hash), out (long, long)? hit))
+        if (cache.TryGetValue(CacheKey(hash), out TokenGrant? hit))
         {
             return hit;
         }
         var row = await Db.Set<AccessToken>().AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-            .Where(t => Db.Accounts.Any(a => a.Id == t.AccountId && a.DeletionRequestedAt == null))
-            .Select(t => new { t.UserId, t.AccountId }).FirstOrDefaultAsync(ct);
-        (long, long)? result = row is null ? null : (row.UserId, row.AccountId);
-        cache.Set(CacheKey(hash), result, TimeSpan.FromSeconds(30));
-        return result;
+            .Where(t => t.AccountId == null || Db.Accounts.Any(a => a.Id == t.AccountId && a.DeletionRequestedAt == null))
+            .Select(t => new TokenGrant(t.UserId, t.AccountId, t.Scopes, t.ClientId)).FirstOrDefaultAsync(ct);
+        cache.Set(CacheKey(hash), row, TimeSpan.FromSeconds(30));
+        return row;
     }
 
-    /// <summary>An account's tokens that still work, newest first (names and dates only: the secret is never stored).</summary>
+    /// <summary>An account's tokens made by hand that still work, newest first (names and dates only: the secret is never stored).</summary>
     public Task<List<AccessToken>> ListAsync(long accountId, CancellationToken ct) =>
-        Db.Set<AccessToken>().AsNoTracking().Where(t => t.AccountId == accountId && t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
+        Db.Set<AccessToken>().AsNoTracking().Where(t => t.AccountId == accountId && t.ClientId == null && t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
+
+    /// <summary>An account's tokens issued to apps through OAuth that still work, newest first.</summary>
+    public Task<List<AccessToken>> AppTokensAsync(long accountId, CancellationToken ct) =>
+        Db.Set<AccessToken>().AsNoTracking().Where(t => t.AccountId == accountId && t.ClientId != null && t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
+
+    /// <summary>Revokes every token an account gave one app; false when there was none.</summary>
+    public async Task<bool> RevokeAppAsync(long accountId, string clientId, CancellationToken ct)
+    {
+        var rows = await Db.Set<AccessToken>().Where(t => t.AccountId == accountId && t.ClientId == clientId && t.RevokedAt == null).ToListAsync(ct);
+        foreach (var row in rows)
+        {
+            row.RevokedAt = clock.GetUtcNow().UtcDateTime;
+        }
+        await Db.SaveChangesAsync(ct);
+        foreach (var row in rows)
+        {
+            cache.Remove(CacheKey(row.TokenHash));
+        }
+        return rows.Count > 0;
+    }
+
+    /// <summary>Revokes a token by its value, if it was issued to the given app (OAuth revocation: an app revokes its own).</summary>
+    public async Task RevokeIssuedAsync(string token, string clientId, CancellationToken ct)
+    {
+        var hash = Hash(token);
+        var row = await Db.Set<AccessToken>().FirstOrDefaultAsync(t => t.TokenHash == hash && t.ClientId == clientId && t.RevokedAt == null, ct);
+        if (row is null)
+        {
+            return;
+        }
+        row.RevokedAt = clock.GetUtcNow().UtcDateTime;
+        await Db.SaveChangesAsync(ct);
+        cache.Remove(CacheKey(hash));
+    }
 
     public async Task<bool> RevokeAsync(long accountId, long tokenId, CancellationToken ct)
     {
@@ -124,18 +177,26 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         {
             return AuthenticateResult.Fail("The access token is not valid");
         }
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.NameIdentifier, resolved.Value.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim(AccountClaims.AccountId, resolved.Value.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ], Name);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Name));
+        var claims = new List<Claim>(4) { new(AccountClaims.Scopes, resolved.Scopes) };
+        if (resolved.UserId is { } userId && resolved.AccountId is { } accountId)
+        {
+            claims.Add(new Claim(ClaimTypes.NameIdentifier, userId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            claims.Add(new Claim(AccountClaims.AccountId, accountId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        if (resolved.ClientId is { } clientId)
+        {
+            claims.Add(new Claim(AccountClaims.ClientId, clientId));
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Name)), Name));
     }
 }
 
 public static class AccountClaims
 {
     public const string AccountId = "drawbridge:account";
+    /// <summary>A bearer token's OAuth scopes, separated by spaces; absent for the sign-in cookie.</summary>
+    public const string Scopes = "drawbridge:scopes";
+    public const string ClientId = "drawbridge:client";
 
     public static long? AccountIdOf(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(AccountId), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;

@@ -20,7 +20,7 @@ public static class ApiEndpoints
 
     public static void MapDrawbridgeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Drawbridge").DisableAntiforgery();
+        var api = app.MapGroup("/api/drawbridge/v1").WithTags("Drawbridge").DisableAntiforgery();
         var signedIn = api.MapGroup("").RequireAuthorization(Policy);
 
         api.MapPost("/accounts", SignUp).RequireRateLimiting("sign-up");
@@ -83,7 +83,7 @@ public static class ApiEndpoints
 
         signedIn.MapPost("/organisations", async (OrganisationRequest body, ClaimsPrincipal u, OrganisationService orgs, CancellationToken ct) =>
             ToResult(await orgs.CreateAsync(Me(u), new OrganisationInput(body.Handle ?? "", body.DisplayName ?? "", body.Bio ?? ""), ct),
-                a => TypedResults.Created($"/api/v1/accounts/{a.Handle}", AccountDto.From(a))));
+                a => TypedResults.Created($"/api/drawbridge/v1/accounts/{a.Handle}", AccountDto.From(a))));
         api.MapGet("/organisations/{handle}/members", async Task<IResult> (string handle, AccountService accounts, OrganisationService orgs, CancellationToken ct) =>
             await accounts.FindByHandleAsync(handle, ct) is { Kind: AccountKind.Organisation } org
                 ? TypedResults.Ok((await orgs.MembersAsync(org.Id, ct)).Select(m => new OrganisationMemberDto(AccountDto.From(m.Account), m.Role.ToString().ToLowerInvariant())).ToList())
@@ -152,7 +152,7 @@ public static class ApiEndpoints
         {
             await mail.SendConfirmationAsync(user, mail.BaseUrl(request), ct);
         }
-        return ToResult(outcome, a => TypedResults.Created($"/api/v1/accounts/{a.Handle}", AccountDto.From(a)));
+        return ToResult(outcome, a => TypedResults.Created($"/api/drawbridge/v1/accounts/{a.Handle}", AccountDto.From(a)));
     }
 
     private static bool TryKind(string? text, out AccountKind kind)
@@ -330,7 +330,7 @@ public static class ApiEndpoints
         // A published post comes back as readers will see it (media included); drafts and held posts as stored.
         var view = await timelines.PostAsync(post.Id, Me(u), ct);
         var dto = view is not null ? PostDto.From(view) : PostDto.From(post, (await accounts.FindAsync(Me(u), ct))!);
-        return TypedResults.Created($"/api/v1/posts/{post.Id}", dto);
+        return TypedResults.Created($"/api/drawbridge/v1/posts/{post.Id}", dto);
     }
 
     private static async Task<IResult> GetPost(long id, ClaimsPrincipal u, TimelineService t, CancellationToken ct) =>
@@ -395,7 +395,7 @@ public static class ApiEndpoints
 
     private static async Task<IResult> AddGuestComment(long id, GuestCommentRequest body, GuestCommentService comments, CancellationToken ct) =>
         ToResult(await comments.AddAsync(id, new GuestCommentInput(body.Name ?? "", body.Email ?? "", body.Text ?? "", body.Website), ct),
-            c => TypedResults.Accepted($"/api/v1/posts/{id}/thread", GuestCommentDto.From(c)));
+            c => TypedResults.Accepted($"/api/drawbridge/v1/posts/{id}/thread", GuestCommentDto.From(c)));
 
     private static async Task<IResult> AwaitingComments(ClaimsPrincipal u, GuestCommentService comments, CancellationToken ct) =>
         TypedResults.Ok((await comments.AwaitingAsync(Me(u), ct)).Select(GuestCommentDto.From).ToList());

@@ -49,6 +49,12 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(DrawbridgeDb).Assembly, t => t.Namespace?.StartsWith("Drawbridge", StringComparison.Ordinal) == true && !t.IsAbstract);
+        // OAuth apps, authorization codes and consents (OpenIddict's stores), named as the rest of the schema.
+        builder.UseOpenIddict();
+        builder.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().ToTable("oauth_applications");
+        builder.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization>().ToTable("oauth_authorizations");
+        builder.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreScope>().ToTable("oauth_scopes");
+        builder.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().ToTable("oauth_tokens");
     }
 }
 

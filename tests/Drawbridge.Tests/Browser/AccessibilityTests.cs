@@ -23,10 +23,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         var tag = "handover" + Guid.NewGuid().ToString("N")[..6];
         using var a = fixture.Server.Http(author.Token);
         using var r = fixture.Server.Http(reader.Token);
-        var note = await (await a.PostAsJsonAsync("/api/v1/posts", new { text = $"Tonight's #{tag} chat: what makes a good handover? https://example.org/handover" })).Content.ReadFromJsonAsync<JsonElement>();
+        var note = await (await a.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = $"Tonight's #{tag} chat: what makes a good handover? https://example.org/handover" })).Content.ReadFromJsonAsync<JsonElement>();
         var noteId = note.GetProperty("id").GetString()!;
-        (await a.PutAsJsonAsync($"/api/v1/posts/{noteId}", new { text = $"Tonight's #{tag} chat at 8pm: what makes a good handover? https://example.org/handover" })).EnsureSuccessStatusCode();
-        var article = await (await a.PostAsJsonAsync("/api/v1/posts", new
+        (await a.PutAsJsonAsync($"/api/drawbridge/v1/posts/{noteId}", new { text = $"Tonight's #{tag} chat at 8pm: what makes a good handover? https://example.org/handover" })).EnsureSuccessStatusCode();
+        var article = await (await a.PostAsJsonAsync("/api/drawbridge/v1/posts", new
         {
             kind = "article",
             title = "Making handovers safer",
@@ -35,14 +35,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
             enclosureUrl = "https://example.org/episode-1.mp3",
         })).Content.ReadFromJsonAsync<JsonElement>();
         var articleId = article.GetProperty("id").GetString()!;
-        (await r.PostAsync($"/api/v1/accounts/{author.Id}/follow", null)).EnsureSuccessStatusCode();
-        var reply = await (await r.PostAsJsonAsync("/api/v1/posts", new { text = "Clear names and a plan for the night.", inReplyToId = noteId })).Content.ReadFromJsonAsync<JsonElement>();
-        (await r.PostAsync($"/api/v1/posts/{noteId}/like", null)).EnsureSuccessStatusCode();
+        (await r.PostAsync($"/api/drawbridge/v1/accounts/{author.Id}/follow", null)).EnsureSuccessStatusCode();
+        var reply = await (await r.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Clear names and a plan for the night.", inReplyToId = noteId })).Content.ReadFromJsonAsync<JsonElement>();
+        (await r.PostAsync($"/api/drawbridge/v1/posts/{noteId}/like", null)).EnsureSuccessStatusCode();
         using var guest = fixture.Server.Http();
-        (await guest.PostAsJsonAsync($"/api/v1/posts/{articleId}/guest-comments", new { name = "Sam", email = "sam@example.org", text = "Thank you for explaining this." })).EnsureSuccessStatusCode();
-        (await guest.PostAsJsonAsync($"/api/v1/posts/{articleId}/guest-comments", new { name = "Alex", email = "alex@example.org", text = "Could you cover nights too?" })).EnsureSuccessStatusCode();
-        var awaiting = await a.GetFromJsonAsync<JsonElement>("/api/v1/guest-comments");
-        (await a.PostAsJsonAsync($"/api/v1/guest-comments/{awaiting[0].GetProperty("id").GetString()}/approve", new { trust = false })).EnsureSuccessStatusCode();
+        (await guest.PostAsJsonAsync($"/api/drawbridge/v1/posts/{articleId}/guest-comments", new { name = "Sam", email = "sam@example.org", text = "Thank you for explaining this." })).EnsureSuccessStatusCode();
+        (await guest.PostAsJsonAsync($"/api/drawbridge/v1/posts/{articleId}/guest-comments", new { name = "Alex", email = "alex@example.org", text = "Could you cover nights too?" })).EnsureSuccessStatusCode();
+        var awaiting = await a.GetFromJsonAsync<JsonElement>("/api/drawbridge/v1/guest-comments");
+        (await a.PostAsJsonAsync($"/api/drawbridge/v1/guest-comments/{awaiting[0].GetProperty("id").GetString()}/approve", new { trust = false })).EnsureSuccessStatusCode();
         await fixture.Server.DrainJobsAsync();
         return new Community(author, reader, noteId, articleId, reply.GetProperty("id").GetString()!, tag);
     }
@@ -113,7 +113,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         }
         using (var a = fixture.Server.Http(c.Author.Token))
         {
-            (await a.PostAsJsonAsync("/api/v1/posts", new { text = "A draft about night shifts", draft = true })).EnsureSuccessStatusCode();
+            (await a.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "A draft about night shifts", draft = true })).EnsureSuccessStatusCode();
         }
         var page = await fixture.NewPageAsync();
         await BrowserFixture.SignInAsync(page, c.Author.Email);

@@ -60,7 +60,7 @@ public sealed partial class UserJourneyTests(BrowserFixture fixture) : IClassFix
         var author = await fixture.Server.SignUpAsync(Unique("nurse_"), "professional");
         using (var api = fixture.Server.Http(author.Token))
         {
-            (await api.PostAsJsonAsync("/api/v1/posts", new { text = "Our discharge letters are now shorter, with a named contact #carers" })).EnsureSuccessStatusCode();
+            (await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Our discharge letters are now shorter, with a named contact #carers" })).EnsureSuccessStatusCode();
         }
         var reader = await fixture.Server.SignUpAsync(Unique("carer_"));
         var page = await fixture.NewPageAsync();
@@ -107,7 +107,7 @@ public sealed partial class UserJourneyTests(BrowserFixture fixture) : IClassFix
         var author = await fixture.Server.SignUpAsync(Unique("pc_"), "professional", "Police constable");
         using (var api = fixture.Server.Http(author.Token))
         {
-            (await api.PostAsJsonAsync("/api/v1/posts", new { text = $"New {word} outside the school from Monday #{word}" })).EnsureSuccessStatusCode();
+            (await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = $"New {word} outside the school from Monday #{word}" })).EnsureSuccessStatusCode();
         }
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");

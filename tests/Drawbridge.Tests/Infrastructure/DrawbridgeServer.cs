@@ -116,11 +116,11 @@ public class DrawbridgeServer : WebApplicationFactory<Program>, IAsyncLifetime
     {
         using var http = Http();
         var email = $"{handle}@example.org";
-        var response = await http.PostAsJsonAsync("/api/v1/accounts", new { handle, displayName = handle.Replace('_', ' '), email, password = DefaultPassword, kind, profession = profession ?? (kind == "professional" ? "Staff nurse" : null) });
+        var response = await http.PostAsJsonAsync("/api/drawbridge/v1/accounts", new { handle, displayName = handle.Replace('_', ' '), email, password = DefaultPassword, kind, profession = profession ?? (kind == "professional" ? "Staff nurse" : null) });
         response.EnsureSuccessStatusCode();
         var account = await response.Content.ReadFromJsonAsync<JsonElement>();
         await ConfirmEmailAsync(email);
-        var tokenResponse = await http.PostAsJsonAsync("/api/v1/auth/tokens", new { email, password = DefaultPassword });
+        var tokenResponse = await http.PostAsJsonAsync("/api/drawbridge/v1/auth/tokens", new { email, password = DefaultPassword });
         tokenResponse.EnsureSuccessStatusCode();
         var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
         return new TestUser(handle, email, account.GetProperty("id").GetString()!, token);

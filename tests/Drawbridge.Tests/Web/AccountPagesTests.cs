@@ -120,12 +120,12 @@ public sealed partial class AccountPagesTests(DrawbridgeServer server) : IClassF
         var token = page.QuerySelector("#new-token")!.TextContent.Trim();
         Assert.Contains("My phone", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         using var api = server.Http(token);
-        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/drawbridge/v1/me")).StatusCode);
 
         var revoked = await web.SubmitAsync("/settings/tokens", "form[action*=revoke]", new Dictionary<string, string>());
         Assert.Equal("/settings/tokens", revoked.Headers.Location!.ToString());
         using var after = server.Http(token);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await after.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await after.GetAsync("/api/drawbridge/v1/me")).StatusCode);
     }
 
     [Fact]

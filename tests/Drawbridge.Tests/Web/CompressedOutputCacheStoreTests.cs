@@ -15,7 +15,7 @@ public sealed class CompressedOutputCacheStoreTests(DrawbridgeServer server) : I
     {
         var author = await server.SignUpAsync($"cz_{Guid.NewGuid():N}"[..14], "professional");
         using var authorHttp = server.Http(author.Token);
-        var id = (await authorHttp.PostJsonAsync("/api/v1/posts", new { text = "Handover checklist: what worked on the ward this week #nhssm" })).Str("id");
+        var id = (await authorHttp.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Handover checklist: what worked on the ward this week #nhssm" })).Str("id");
         var path = $"/@{author.Handle}/{id}";
 
         using var http = server.Http();

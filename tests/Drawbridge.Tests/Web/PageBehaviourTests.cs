@@ -155,7 +155,7 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
     {
         var author = await server.SignUpAsync($"gc_{Guid.NewGuid():N}"[..14], "professional");
         using var api = server.Http(author.Token);
-        var created = await api.PostAsJsonAsync("/api/v1/posts", new { kind = "article", title = "Visiting hours", text = "We are changing visiting hours." });
+        var created = await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Visiting hours", text = "We are changing visiting hours." });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         using var web = new WebSession(server);
         var response = await web.SubmitAsync($"/@{author.Handle}/{id}", "form[action*=comment]", new Dictionary<string, string> { ["name"] = "Pat", ["email"] = "pat@", ["commentText"] = "Evenings would help us." });
@@ -171,7 +171,7 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
     {
         var author = await server.SignUpAsync($"hp_{Guid.NewGuid():N}"[..14], "professional");
         using var api = server.Http(author.Token);
-        var created = await api.PostAsJsonAsync("/api/v1/posts", new { kind = "article", title = "Parking", text = "About parking." });
+        var created = await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Parking", text = "About parking." });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         using var web = new WebSession(server);
         var response = await web.SubmitAsync($"/@{author.Handle}/{id}", "form[action*=comment]", new Dictionary<string, string>
@@ -183,7 +183,7 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         });
         var page = await WebSession.ParseAsync(await response.Content.ReadAsStringAsync());
         Assert.Contains("could not be accepted", page.QuerySelector(".nhsuk-error-summary")!.TextContent, StringComparison.Ordinal);
-        var awaiting = await api.GetFromJsonAsync<JsonElement>("/api/v1/guest-comments");
+        var awaiting = await api.GetFromJsonAsync<JsonElement>("/api/drawbridge/v1/guest-comments");
         Assert.Equal(0, awaiting.GetArrayLength());
     }
 
@@ -206,7 +206,7 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         var author = await server.SignUpAsync($"nf_{Guid.NewGuid():N}"[..14], "professional");
         var other = await server.SignUpAsync($"nf_{Guid.NewGuid():N}"[..14]);
         using var api = server.Http(author.Token);
-        var created = await api.PostAsJsonAsync("/api/v1/posts", new { text = "Real post" });
+        var created = await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Real post" });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         using var web = new WebSession(server);
         Assert.Equal(HttpStatusCode.OK, (await web.GetAsync($"/@{author.Handle}/{id}")).Status);
@@ -221,7 +221,7 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         using var api = server.Http(author.Token);
         for (var i = 1; i <= 25; i++)
         {
-            (await api.PostAsJsonAsync("/api/v1/posts", new { text = $"Update number {i:D2}" })).EnsureSuccessStatusCode();
+            (await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = $"Update number {i:D2}" })).EnsureSuccessStatusCode();
         }
         using var web = new WebSession(server);
         var (_, first) = await web.GetAsync($"/@{author.Handle}");
@@ -249,9 +249,9 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         var replier = await server.SignUpAsync($"tb_{Guid.NewGuid():N}"[..14]);
         using var a = server.Http(author.Token);
         using var r = server.Http(replier.Token);
-        var root = (await (await a.PostAsJsonAsync("/api/v1/posts", new { text = "Soon to be deleted" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        var reply = (await (await r.PostAsJsonAsync("/api/v1/posts", new { text = "A reply that stays", inReplyToId = root })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        (await a.DeleteAsync($"/api/v1/posts/{root}")).EnsureSuccessStatusCode();
+        var root = (await (await a.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Soon to be deleted" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var reply = (await (await r.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "A reply that stays", inReplyToId = root })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        (await a.DeleteAsync($"/api/drawbridge/v1/posts/{root}")).EnsureSuccessStatusCode();
         using var web = new WebSession(server);
         var (status, page) = await web.GetAsync($"/@{replier.Handle}/{reply}");
         Assert.Equal(HttpStatusCode.OK, status);
@@ -271,7 +271,7 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         var fan = await server.SignUpAsync($"fan_{Guid.NewGuid():N}"[..14]);
         using (var api = server.Http(fan.Token))
         {
-            (await api.PostAsync($"/api/v1/accounts/{me.Id}/follow", null)).EnsureSuccessStatusCode();
+            (await api.PostAsync($"/api/drawbridge/v1/accounts/{me.Id}/follow", null)).EnsureSuccessStatusCode();
         }
         var (_, home) = await web.GetAsync("/");
         Assert.Equal("1 unread", home.QuerySelector(".db-badge")!.TextContent.Trim());

@@ -93,7 +93,7 @@ public sealed class PageSafetyTests(DrawbridgeServer server) : IClassFixture<Dra
         var vector = Vectors[index];
         var (author, api) = await AuthorAsync("xssnote");
         using var _ = api;
-        var created = await api.PostAsJsonAsync("/api/v1/posts", new { text = "Vector: " + vector });
+        var created = await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Vector: " + vector });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
@@ -112,7 +112,7 @@ public sealed class PageSafetyTests(DrawbridgeServer server) : IClassFixture<Dra
         var vector = Vectors[index];
         var (author, api) = await AuthorAsync("xssart");
         using var _ = api;
-        var created = await api.PostAsJsonAsync("/api/v1/posts", new { kind = "article", title = "T " + vector[..Math.Min(150, vector.Length)], summary = "S " + vector, text = $"# Heading\n\n{vector}\n\nMore text {vector}" });
+        var created = await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "T " + vector[..Math.Min(150, vector.Length)], summary = "S " + vector, text = $"# Heading\n\n{vector}\n\nMore text {vector}" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
@@ -132,7 +132,7 @@ public sealed class PageSafetyTests(DrawbridgeServer server) : IClassFixture<Dra
         using var _ = api;
         var bio = string.Join("\n", Vectors)[..1000];
         var links = Vectors.Take(6).Select(v => new { label = v[..Math.Min(50, v.Length)], url = "https://example.org/\"onmouseover=\"alert(1)" }).ToArray();
-        var patched = await api.PatchAsJsonAsync("/api/v1/me", new { displayName = Vectors[0], bio, links });
+        var patched = await api.PatchAsJsonAsync("/api/drawbridge/v1/me", new { displayName = Vectors[0], bio, links });
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
 
         using var web = new WebSession(server);
@@ -153,7 +153,7 @@ public sealed class PageSafetyTests(DrawbridgeServer server) : IClassFixture<Dra
     {
         var (author, api) = await AuthorAsync("xsslink");
         using var _ = api;
-        var patched = await api.PatchAsJsonAsync("/api/v1/me", new { links = new[] { new { label = "Home", url } } });
+        var patched = await api.PatchAsJsonAsync("/api/drawbridge/v1/me", new { links = new[] { new { label = "Home", url } } });
         Assert.Equal(HttpStatusCode.BadRequest, patched.StatusCode);
         using var web = new WebSession(server);
         var (_, page) = await web.GetAsync($"/@{author.Handle}");

@@ -13,7 +13,7 @@ public sealed class PublicPageCacheTests(DrawbridgeServer server) : IClassFixtur
 {
     private static async Task<string> PostAsync(HttpClient http, string text, string? inReplyTo = null)
     {
-        var response = await http.PostAsJsonAsync("/api/v1/posts", new { text, inReplyToId = inReplyTo });
+        var response = await http.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text, inReplyToId = inReplyTo });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
@@ -50,12 +50,12 @@ public sealed class PublicPageCacheTests(DrawbridgeServer server) : IClassFixtur
         Assert.False(sharedAfterReply, "a reply must evict the shared copy");
         Assert.Contains("the checklist idea is brilliant", afterReply, StringComparison.Ordinal);
 
-        var edit = await authorHttp.PutAsJsonAsync($"/api/v1/posts/{root}", new { text = "Shift handover tips from the night team, updated #nhssm" });
+        var edit = await authorHttp.PutAsJsonAsync($"/api/drawbridge/v1/posts/{root}", new { text = "Shift handover tips from the night team, updated #nhssm" });
         edit.EnsureSuccessStatusCode();
         var (afterEdit, _) = await VisitAsync(path);
         Assert.Contains("from the night team, updated", afterEdit, StringComparison.Ordinal);
 
-        (await replierHttp.DeleteAsync($"/api/v1/posts/{reply}")).EnsureSuccessStatusCode();
+        (await replierHttp.DeleteAsync($"/api/drawbridge/v1/posts/{reply}")).EnsureSuccessStatusCode();
         var (afterDelete, _) = await VisitAsync(path);
         Assert.DoesNotContain("the checklist idea is brilliant", afterDelete, StringComparison.Ordinal);
     }
@@ -70,7 +70,7 @@ public sealed class PublicPageCacheTests(DrawbridgeServer server) : IClassFixtur
         await VisitAsync(path);
         await VisitAsync(path);
 
-        var rename = await http.PatchAsJsonAsync("/api/v1/me", new { displayName = "Nurse Renamed Example" });
+        var rename = await http.PatchAsJsonAsync("/api/drawbridge/v1/me", new { displayName = "Nurse Renamed Example" });
         rename.EnsureSuccessStatusCode();
         var (page, shared) = await VisitAsync(path);
         Assert.False(shared);
@@ -108,11 +108,11 @@ public sealed class PublicPageCacheTests(DrawbridgeServer server) : IClassFixtur
         using var boosterHttp = server.Http(booster.Token);
         using var likerHttp = server.Http(liker.Token);
         using var otherHttp = server.Http(other.Token);
-        (await likerHttp.PostAsync($"/api/v1/accounts/{booster.Id}/follow", null)).EnsureSuccessStatusCode();
-        (await otherHttp.PostAsync($"/api/v1/accounts/{booster.Id}/follow", null)).EnsureSuccessStatusCode();
+        (await likerHttp.PostAsync($"/api/drawbridge/v1/accounts/{booster.Id}/follow", null)).EnsureSuccessStatusCode();
+        (await otherHttp.PostAsync($"/api/drawbridge/v1/accounts/{booster.Id}/follow", null)).EnsureSuccessStatusCode();
         var original = await PostAsync(authorHttp, "New falls-prevention leaflet is out");
-        (await boosterHttp.PostAsync($"/api/v1/posts/{original}/repost", null)).EnsureSuccessStatusCode();
-        (await likerHttp.PostAsync($"/api/v1/posts/{original}/like", null)).EnsureSuccessStatusCode();
+        (await boosterHttp.PostAsync($"/api/drawbridge/v1/posts/{original}/repost", null)).EnsureSuccessStatusCode();
+        (await likerHttp.PostAsync($"/api/drawbridge/v1/posts/{original}/like", null)).EnsureSuccessStatusCode();
         await server.DrainJobsAsync();
 
         // Someone who hasn't liked it reads first, so the repost's JSON is made without the mark.
@@ -124,8 +124,8 @@ public sealed class PublicPageCacheTests(DrawbridgeServer server) : IClassFixtur
         Assert.Equal(1, likersRepost.GetProperty("repostOf").GetProperty("likesCount").GetInt32());
 
         // A change to the original shows in the repost straight away.
-        (await otherHttp.PostAsync($"/api/v1/posts/{original}/like", null)).EnsureSuccessStatusCode();
-        var edit = await authorHttp.PutAsJsonAsync($"/api/v1/posts/{original}", new { text = "New falls-prevention leaflet is out (now in Welsh too)" });
+        (await otherHttp.PostAsync($"/api/drawbridge/v1/posts/{original}/like", null)).EnsureSuccessStatusCode();
+        var edit = await authorHttp.PutAsJsonAsync($"/api/drawbridge/v1/posts/{original}", new { text = "New falls-prevention leaflet is out (now in Welsh too)" });
         edit.EnsureSuccessStatusCode();
         var afterChange = (await RepostInHomeAsync(likerHttp, original)).GetProperty("repostOf");
         Assert.Equal(2, afterChange.GetProperty("likesCount").GetInt32());
@@ -134,7 +134,7 @@ public sealed class PublicPageCacheTests(DrawbridgeServer server) : IClassFixtur
 
     private static async Task<JsonElement> RepostInHomeAsync(HttpClient http, string originalId)
     {
-        var home = await http.GetFromJsonAsync<JsonElement>("/api/v1/timelines/home?limit=40");
+        var home = await http.GetFromJsonAsync<JsonElement>("/api/drawbridge/v1/timelines/home?limit=40");
         return home.EnumerateArray().Single(p => p.GetProperty("kind").GetString() == "repost"
                                                  && p.GetProperty("repostOf").GetProperty("id").GetString() == originalId);
     }

@@ -90,7 +90,7 @@ public sealed class SafetyCheckPageTests(DrawbridgeServer server) : IClassFixtur
     {
         var author = await server.SignUpAsync($"host_{Guid.NewGuid():N}"[..16], "professional");
         using var api = server.Http(author.Token);
-        var root = await (await api.PostAsJsonAsync("/api/v1/posts", new { text = "Questions about the clinic welcome" })).Content.ReadFromJsonAsync<JsonElement>();
+        var root = await (await api.PostAsJsonAsync("/api/drawbridge/v1/posts", new { text = "Questions about the clinic welcome" })).Content.ReadFromJsonAsync<JsonElement>();
         var rootId = root.GetProperty("id").GetString()!;
 
         var member = await server.SignUpAsync($"mem_{Guid.NewGuid():N}"[..16]);

@@ -77,7 +77,7 @@ for (const target of document.querySelectorAll('[data-safety-for]')) {
         return;
       }
       try {
-        const response = await fetch('/api/v1/safety/check', {
+        const response = await fetch('/api/drawbridge/v1/safety/check', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': token(form) },
           credentials: 'same-origin',

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Drawbridge.Accounts;
+using Drawbridge.Media;
+using Drawbridge.Posts;
+using Drawbridge.Social;
+using Drawbridge.Timelines;
+
+namespace Drawbridge.Mastodon;
+
+/// <summary>Drawbridge's accounts and posts in Mastodon's shapes, with absolute URLs under the server's public address.</summary>
+public sealed partial class MastodonProjection(string baseUrl)
+{
+    public string BaseUrl { get; } = baseUrl;
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    public MastodonAccount Account(Account a, bool withSource = false)
+    {
+        var avatar = a.AvatarMediaId is { } m ? $"{BaseUrl}/media/{Id(m)}" : $"{BaseUrl}/img/avatar.png";
+        var header = $"{BaseUrl}/img/header.png";
+        var fields = a.ParsedLinks().Select(l => new MastodonField(l.Label, System.Net.WebUtility.HtmlEncode(l.Url), null)).ToList();
+        var note = string.IsNullOrEmpty(a.Bio) ? "" : "<p>" + System.Net.WebUtility.HtmlEncode(a.Bio).Replace("\n", "<br>", StringComparison.Ordinal) + "</p>";
+        var url = $"{BaseUrl}/@{a.Handle}";
+        return new MastodonAccount(Id(a.Id), a.Handle, a.Handle, url, url, a.DisplayName, note, avatar, avatar, header, header,
+            Locked: false, fields, [], Bot: false, Group: a.Kind == AccountKind.Organisation, Discoverable: true, Noindex: false, Indexable: true,
+            HideCollections: false, a.CreatedAt.Date, LastStatusAt: null, a.PostsCount, a.FollowersCount, a.FollowingCount,
+            withSource ? new MastodonSource("public", false, null, a.Bio, a.ParsedLinks().Select(l => new MastodonField(l.Label, l.Url, null)).ToList(), 0) : null,
+            withSource ? new MastodonRole("-99", "", "", "0", false) : null,
+            a.Kind == AccountKind.Member ? null : new DrawbridgeAccountExtension(a.Kind.ToString().ToLowerInvariant(), a.Profession, a.Employer));
+    }
+
+    public MastodonMedia Media(MediaAttachment m)
+    {
+        var url = $"{BaseUrl}/media/{Id(m.Id)}";
+        var type = m.ContentType.StartsWith("image/", StringComparison.Ordinal) ? "image"
+            : m.ContentType.StartsWith("video/", StringComparison.Ordinal) ? "video"
+            : m.ContentType.StartsWith("audio/", StringComparison.Ordinal) ? "audio" : "unknown";
+        var size = m.Width is { } w && m.Height is { } h && h > 0
+            ? new MastodonMediaSize(w, h, $"{w}x{h}", Math.Round((double)w / h, 4))
+            : null;
+        return new MastodonMedia(Id(m.Id), type, url, type == "image" ? url : null, null, null, new MastodonMediaMeta(size, size),
+            string.IsNullOrEmpty(m.AltText) ? null : m.AltText, null);
+    }
+
+    public MastodonStatus Status(PostView v)
+    {
+        var p = v.Post;
+        var reblog = v.RepostOf is { } original ? Status(original) : null;
+        var url = $"{BaseUrl}/@{v.Author.Handle}/{Id(p.Id)}";
+        var visibility = p.Visibility switch
+        {
+            Visibility.Unlisted => "unlisted",
+            Visibility.Followers => "private",
+            _ => "public",
+        };
+        var content = p.Kind == PostKind.Article && p.Title is { Length: > 0 } title
+            ? $"<p><strong>{System.Net.WebUtility.HtmlEncode(title)}</strong></p>{p.ContentHtml}"
+            : p.ContentHtml;
+        return new MastodonStatus(Id(p.Id), url, p.CreatedAt, Account(v.Author), reblog is null ? content : "", visibility,
+            Sensitive: false, SpoilerText: "", v.Media.Select(Media).ToList(), null, [], Tags(p.Content), [],
+            p.RepostsCount, p.LikesCount, p.RepliesCount, 0, reblog is null ? url : null,
+            p.InReplyToId is { } r ? Id(r) : null, p.InReplyToAuthorId is { } ra ? Id(ra) : null,
+            reblog, null, null, null, null, p.EditedAt,
+            v.Liked, v.Reposted, false, false, false, [],
+            p.Kind == PostKind.Article ? new DrawbridgeStatusExtension("article", p.Title, p.Summary) : null);
+    }
+
+    private IReadOnlyList<MastodonTag> Tags(string text)
+    {
+        var tags = new List<MastodonTag>();
+        foreach (System.Text.RegularExpressions.Match m in HashtagPattern().Matches(text))
+        {
+            var name = m.Groups[1].Value.ToLowerInvariant();
+            if (!tags.Any(t => t.Name == name))
+            {
+                tags.Add(new MastodonTag(name, $"{BaseUrl}/tags/{Uri.EscapeDataString(name)}"));
+            }
+        }
+        return tags;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w/])#(\w{1,100})")]
+    private static partial System.Text.RegularExpressions.Regex HashtagPattern();
+
+    /// <summary>Drawbridge's notification kinds in Mastodon's words; null for kinds Mastodon has none for (guest comments).</summary>
+    public static string? NotificationType(NotificationKind kind) => kind switch
+    {
+        NotificationKind.Follow => "follow",
+        NotificationKind.Reply or NotificationKind.Mention => "mention",
+        NotificationKind.Like => "favourite",
+        NotificationKind.Repost => "reblog",
+        _ => null,
+    };
+
+    public MastodonRelationship Relationship(long id, Relationship r) => new(Id(id), r.Following, r.Following, false, null, r.FollowedBy,
+        r.Blocking, r.BlockedBy, r.Muting, r.Muting, false, false, false, false, "");
+}
