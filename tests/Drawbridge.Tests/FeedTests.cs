@@ -82,7 +82,7 @@ public sealed class FeedTests(DrawbridgeServer server) : IClassFixture<Drawbridg
     {
         var a = await server.SignUpAsync($"fe_{Guid.NewGuid():N}"[..14], "professional");
         using var h = server.Http(a.Token);
-        var first = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Notes from clinic", text = "First version" });
+        var first = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Notes from clinic", text = "First version" });
         var path = $"/@{a.Handle}{suffix}";
 
         var (status, etag, lastModified, body) = await PollAsync(path);
@@ -99,7 +99,7 @@ public sealed class FeedTests(DrawbridgeServer server) : IClassFixture<Drawbridg
 
         // An edit changes the document: a new ETag, a later Last-Modified, and the old validators get the new feed.
         await Task.Delay(1100); // Last-Modified counts whole seconds
-        (await h.PutAsJsonAsync($"/api/v1/posts/{first.Str("id")}", new { title = "Notes from clinic, revised", text = "Second version" })).EnsureSuccessStatusCode();
+        (await h.PutAsJsonAsync($"/api/drawbridge/v1/posts/{first.Str("id")}", new { title = "Notes from clinic, revised", text = "Second version" })).EnsureSuccessStatusCode();
         var edited = await PollAsync(path, etag);
         Assert.Equal(HttpStatusCode.OK, edited.Status);
         Assert.NotEqual(etag, edited.ETag);
@@ -108,9 +108,9 @@ public sealed class FeedTests(DrawbridgeServer server) : IClassFixture<Drawbridg
         Assert.Equal(HttpStatusCode.OK, (await PollAsync(path, since: lastModified)).Status);
 
         // A deletion changes the ETag too (If-None-Match decides when a reader sends both).
-        var second = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Short lived", text = "Gone soon" });
+        var second = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Short lived", text = "Gone soon" });
         var withSecond = await PollAsync(path);
-        (await h.DeleteAsync($"/api/v1/posts/{second.Str("id")}")).EnsureSuccessStatusCode();
+        (await h.DeleteAsync($"/api/drawbridge/v1/posts/{second.Str("id")}")).EnsureSuccessStatusCode();
         var afterDelete = await PollAsync(path, withSecond.ETag, withSecond.LastModified);
         Assert.Equal(HttpStatusCode.OK, afterDelete.Status);
         Assert.DoesNotContain("Short lived", afterDelete.Body, StringComparison.Ordinal);
@@ -122,11 +122,11 @@ public sealed class FeedTests(DrawbridgeServer server) : IClassFixture<Drawbridg
         var a = await server.SignUpAsync($"ft_{Guid.NewGuid():N}"[..14], "professional");
         using var h = server.Http(a.Token);
         var tag = "feedtag" + Guid.NewGuid().ToString("N")[..8];
-        await h.PostJsonAsync("/api/v1/posts", new { text = $"Morning huddle #{tag}" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"Morning huddle #{tag}" });
         var path = $"/tags/{tag}.atom";
         var (_, etag, _, _) = await PollAsync(path);
         Assert.Equal(HttpStatusCode.NotModified, (await PollAsync(path, etag)).Status);
-        await h.PostJsonAsync("/api/v1/posts", new { text = $"Evening huddle #{tag}" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"Evening huddle #{tag}" });
         var after = await PollAsync(path, etag);
         Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.Contains("Evening huddle", after.Body, StringComparison.Ordinal);

@@ -19,9 +19,9 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
     {
         var a = await server.SignUpAsync($"fz_{Guid.NewGuid():N}"[..14], "professional");
         using var h = server.Http(a.Token);
-        (await h.PatchAsJsonAsync("/api/v1/me", new { displayName = "Bell\u0007 Nurse", bio = "Null\u0000 bio" })).EnsureSuccessStatusCode();
-        await h.PostJsonAsync("/api/v1/posts", new { text = "A note with a bell\u0007 and a null\u0000 #ctrl" });
-        await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Title\u0007 here", summary = "Sum\u0000mary", text = "Body\u0007 text \ud83d\ude00", enclosureUrl = "https://media.example.org/ep.mp3" });
+        (await h.PatchAsJsonAsync("/api/drawbridge/v1/me", new { displayName = "Bell\u0007 Nurse", bio = "Null\u0000 bio" })).EnsureSuccessStatusCode();
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "A note with a bell\u0007 and a null\u0000 #ctrl" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Title\u0007 here", summary = "Sum\u0000mary", text = "Body\u0007 text \ud83d\ude00", enclosureUrl = "https://media.example.org/ep.mp3" });
 
         using var response = await server.Http().GetAsync($"/@{a.Handle}{suffix}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -43,13 +43,13 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
         var a = await server.SignUpAsync($"fm_{Guid.NewGuid():N}"[..14], "professional");
         using var h = server.Http(a.Token);
         var deep = string.Concat(Enumerable.Repeat(level, 3000)) + "deep";
-        var created = await h.PostAsJsonAsync("/api/v1/posts", new { kind = "article", title = "Deep", text = deep });
+        var created = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Deep", text = deep });
         var problem = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.BadRequest, problem);
         Assert.True(problem.Contains("too deeply", StringComparison.Ordinal), problem);
 
-        var article = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Shallow", text = "Fine" });
-        var edited = await h.PutAsJsonAsync($"/api/v1/posts/{article.Str("id")}", new { title = "Shallow", text = deep });
+        var article = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Shallow", text = "Fine" });
+        var edited = await h.PutAsJsonAsync($"/api/drawbridge/v1/posts/{article.Str("id")}", new { title = "Shallow", text = deep });
         Assert.Equal(HttpStatusCode.BadRequest, edited.StatusCode);
         var page = await server.Http().GetStringAsync($"/@{a.Handle}/{article.Str("id")}");
         Assert.Contains("Fine", page, StringComparison.Ordinal);
@@ -62,10 +62,10 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
         var reader = await server.SignUpAsync($"fr_{Guid.NewGuid():N}"[..14]);
         using var authorHttp = server.Http(author.Token);
         using var readerHttp = server.Http(reader.Token);
-        var post = await authorHttp.PostJsonAsync("/api/v1/posts", new { text = "Clinic moved to Thursday" });
-        await readerHttp.PostJsonAsync($"/api/v1/accounts/{author.Id}/mute");
+        var post = await authorHttp.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Clinic moved to Thursday" });
+        await readerHttp.PostJsonAsync($"/api/drawbridge/v1/accounts/{author.Id}/mute");
 
-        using var response = await readerHttp.GetAsync($"/api/v1/posts/{post.Str("id")}/thread");
+        using var response = await readerHttp.GetAsync($"/api/drawbridge/v1/posts/{post.Str("id")}/thread");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Clinic moved to Thursday", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

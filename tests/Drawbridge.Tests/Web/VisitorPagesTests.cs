@@ -28,7 +28,7 @@ public sealed class VisitorPagesTests(DrawbridgeServer server) : IClassFixture<D
     private async Task<(TestUser Author, string ArticleId, string Path)> ArticleAsync(string title)
     {
         var author = await server.SignUpAsync($"va_{Guid.NewGuid():N}"[..14], "professional");
-        var article = await server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { kind = "article", title, text = $"## {title}\n\nWhat we learned this winter." });
+        var article = await server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title, text = $"## {title}\n\nWhat we learned this winter." });
         return (author, article.Str("id"), $"/@{author.Handle}/{article.Str("id")}");
     }
 
@@ -45,7 +45,7 @@ public sealed class VisitorPagesTests(DrawbridgeServer server) : IClassFixture<D
     }
 
     private async Task<List<string>> AwaitingAsync(TestUser author) =>
-        (await server.Http(author.Token).GetFromJsonAsync<JsonElement>("/api/v1/guest-comments")).EnumerateArray().Select(c => c.Str("content")).ToList();
+        (await server.Http(author.Token).GetFromJsonAsync<JsonElement>("/api/drawbridge/v1/guest-comments")).EnumerateArray().Select(c => c.Str("content")).ToList();
 
     [Fact]
     public async Task An_article_with_its_comment_form_is_shared_and_its_form_sends_a_comment_from_this_site()
@@ -132,9 +132,9 @@ public sealed class VisitorPagesTests(DrawbridgeServer server) : IClassFixture<D
         var (page, _) = await VisitAsync(path);
         using var http = server.Http();
         (await SendCommentAsync(page, "Being asked what matters is what matters", h => h.Add("Sec-Fetch-Site", "same-origin"), http)).Dispose();
-        var comments = await server.Http(author.Token).GetFromJsonAsync<JsonElement>("/api/v1/guest-comments");
+        var comments = await server.Http(author.Token).GetFromJsonAsync<JsonElement>("/api/drawbridge/v1/guest-comments");
         var id = comments.EnumerateArray().Single().Str("id");
-        (await server.Http(author.Token).PostAsync($"/api/v1/guest-comments/{id}/approve", null)).EnsureSuccessStatusCode();
+        (await server.Http(author.Token).PostAsync($"/api/drawbridge/v1/guest-comments/{id}/approve", null)).EnsureSuccessStatusCode();
 
         var (after, shared) = await VisitAsync(path);
         Assert.False(shared, "approving a comment must evict the shared copy");
@@ -165,7 +165,7 @@ public sealed class VisitorPagesTests(DrawbridgeServer server) : IClassFixture<D
         var author = await server.SignUpAsync($"vp_{Guid.NewGuid():N}"[..14], "professional");
         var tag = "visitors" + Guid.NewGuid().ToString("N")[..8];
         using var authorHttp = server.Http(author.Token);
-        await authorHttp.PostJsonAsync("/api/v1/posts", new { text = $"First clinic of the year #{tag}" });
+        await authorHttp.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"First clinic of the year #{tag}" });
         string[] paths = [$"/@{author.Handle}", $"/tags/{tag}", "/"];
         foreach (var path in paths)
         {
@@ -173,7 +173,7 @@ public sealed class VisitorPagesTests(DrawbridgeServer server) : IClassFixture<D
             Assert.True((await VisitAsync(path)).Shared, $"{path} should be served from the shared copy");
         }
 
-        await authorHttp.PostJsonAsync("/api/v1/posts", new { text = $"Second clinic, shorter queue #{tag}" });
+        await authorHttp.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"Second clinic, shorter queue #{tag}" });
         foreach (var path in paths)
         {
             var (page, shared) = await VisitAsync(path);
@@ -183,7 +183,7 @@ public sealed class VisitorPagesTests(DrawbridgeServer server) : IClassFixture<D
 
         await VisitAsync($"/@{author.Handle}");
         var follower = await server.SignUpAsync($"vf_{Guid.NewGuid():N}"[..14]);
-        (await server.Http(follower.Token).PostAsync($"/api/v1/accounts/{author.Id}/follow", null)).EnsureSuccessStatusCode();
+        (await server.Http(follower.Token).PostAsync($"/api/drawbridge/v1/accounts/{author.Id}/follow", null)).EnsureSuccessStatusCode();
         var (profile, _) = await VisitAsync($"/@{author.Handle}");
         Assert.Contains("1 followers", System.Text.RegularExpressions.Regex.Replace(profile.QuerySelector("main")!.TextContent, @"\s+", " "), StringComparison.Ordinal);
     }
