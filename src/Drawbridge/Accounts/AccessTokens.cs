@@ -47,6 +47,9 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.HasIndex(t => t.AccountId);
         b.HasIndex(t => t.ClientId);
+        b.HasIndex(t => t.UserId);
+        b.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
