@@ -237,8 +237,15 @@ public static class ApiEndpoints
         return ToResult(await accounts.UpdateProfileAsync(current.Id, input, ct), a => TypedResults.Ok(AccountDto.From(a)));
     }
 
-    private static async Task<IResult> RequestDeletion(ClaimsPrincipal u, AccountService accounts, AccessTokenService tokens, CancellationToken ct)
+    /// <summary>A token alone can't delete the account: the password must come with it.</summary>
+    private static async Task<IResult> RequestDeletion([FromBody] PasswordConfirmation? body, ClaimsPrincipal u, AccountService accounts, AccessTokenService tokens,
+        UserManager<User> users, SignInManager<User> signIn, CancellationToken ct)
     {
+        var user = await users.GetUserAsync(u);
+        if (user is null || string.IsNullOrEmpty(body?.Password) || !(await signIn.CheckPasswordSignInAsync(user, body.Password, lockoutOnFailure: true)).Succeeded)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = ["Send the account's password to delete it"] });
+        }
         await accounts.RequestDeletionAsync(Me(u), ct);
         await tokens.RevokeAllAsync(Me(u), ct);
         return TypedResults.Accepted((string?)null);
