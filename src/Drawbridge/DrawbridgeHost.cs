@@ -71,7 +71,11 @@ public static class DrawbridgeHost
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
         });
-        // Requests carrying a bearer token are the API's; everything else uses the sign-in cookie.
+        // A session's cookie is checked against the account's security stamp this often, so a password change (or
+        // two-factor turned off, or an email changed) signs every other browser out within this time.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(config.GetValue("Drawbridge:SessionCheckSeconds", 60)));
+        // Bearer tokens are the API's (and media's, for apps showing what they fetched); pages only ever take the
+        // sign-in cookie, so a leaked API token can't open Settings.
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = "drawbridge";
@@ -80,9 +84,7 @@ public static class DrawbridgeHost
                 o.DefaultForbidScheme = "drawbridge";
             })
             .AddPolicyScheme("drawbridge", "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
-                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? BearerTokenHandler.Name
-                    : IdentityConstants.ApplicationScheme)
+                BearerTokenHandler.Accepts(ctx.Request) ? BearerTokenHandler.Name : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Name, null);
         services.AddAuthorization(o =>
         {
@@ -101,6 +103,7 @@ public static class DrawbridgeHost
         services.AddMastodonOAuth();
         services.AddSingleton<MastodonRateLimits>();
         services.AddScoped<PasskeyService>();
+        services.AddScoped<Reauthentication>();
         services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<DrawbridgeOptions>>((o, drawbridge) =>
         {
             // The relying party is this site: the host of the configured public address, else the host each request came

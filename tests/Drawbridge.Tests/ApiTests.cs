@@ -524,7 +524,7 @@ public abstract class ApiTests<TServer>(TServer server) : IClassFixture<TServer>
     {
         var a = await SignUp("leaving");
         using var h = Server.Http(a.Token);
-        Assert.Equal(HttpStatusCode.Accepted, (await h.DeleteAsync("/api/drawbridge/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await h.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/drawbridge/v1/me") { Content = JsonContent.Create(new { password = DrawbridgeServer.DefaultPassword }) })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().GetAsync($"/api/drawbridge/v1/accounts/{a.Handle}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.GetAsync("/api/drawbridge/v1/me")).StatusCode);
     }

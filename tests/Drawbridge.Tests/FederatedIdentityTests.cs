@@ -34,18 +34,18 @@ public abstract class FederatedIdentityTests<TServer>(TServer server) : IClassFi
         await WithServicesAsync(s => s.GetRequiredService<AccountService>().SetLockedAsync(Id(nurse), true, CancellationToken.None));
         using var n = server.Http(nurse.Token);
         using var r = server.Http(reader.Token);
-        await n.PostJsonAsync("/api/v1/posts", new { text = "Written before the request" });
+        await n.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Written before the request" });
 
-        var asked = await r.PostJsonAsync($"/api/v1/accounts/{nurse.Id}/follow");
+        var asked = await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Id}/follow");
         Assert.False(asked.GetProperty("following").GetBoolean());
         Assert.True(asked.GetProperty("requested").GetBoolean());
-        Assert.Equal(0, (await server.Http().GetJsonAsync($"/api/v1/accounts/{nurse.Handle}")).GetProperty("followersCount").GetInt32());
-        await n.PostJsonAsync("/api/v1/posts", new { text = "Only for followers", visibility = "followers" });
+        Assert.Equal(0, (await server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Handle}")).GetProperty("followersCount").GetInt32());
+        await n.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Only for followers", visibility = "followers" });
         await server.DrainJobsAsync();
-        var home = (await r.GetJsonAsync("/api/v1/timelines/home")).Contents().ToList();
+        var home = (await r.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents().ToList();
         Assert.DoesNotContain("Written before the request", home);
         Assert.DoesNotContain("Only for followers", home);
-        var notifications = await n.GetJsonAsync("/api/v1/notifications");
+        var notifications = await n.GetJsonAsync("/api/drawbridge/v1/notifications");
         Assert.Contains(notifications.EnumerateArray(), x => x.Str("kind") == "followrequest" && x.GetProperty("actor").Str("handle") == reader.Handle);
 
         await WithServicesAsync(async s =>
@@ -55,15 +55,15 @@ public abstract class FederatedIdentityTests<TServer>(TServer server) : IClassFi
             Assert.True((await follows.AcceptFollowRequestAsync(Id(nurse), Id(reader), CancellationToken.None)).Succeeded);
             Assert.Empty(await follows.FollowRequestsAsync(Id(nurse), 40, CancellationToken.None));
         });
-        var now = await r.GetJsonAsync($"/api/v1/accounts/{nurse.Id}/relationship");
+        var now = await r.GetJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Id}/relationship");
         Assert.True(now.GetProperty("following").GetBoolean());
         Assert.False(now.GetProperty("requested").GetBoolean());
-        Assert.Equal(1, (await server.Http().GetJsonAsync($"/api/v1/accounts/{nurse.Handle}")).GetProperty("followersCount").GetInt32());
-        Assert.Contains("Written before the request", (await r.GetJsonAsync("/api/v1/timelines/home")).Contents());
-        await n.PostJsonAsync("/api/v1/posts", new { text = "After accepting" });
+        Assert.Equal(1, (await server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Handle}")).GetProperty("followersCount").GetInt32());
+        Assert.Contains("Written before the request", (await r.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
+        await n.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "After accepting" });
         await server.DrainJobsAsync();
-        Assert.Contains("After accepting", (await r.GetJsonAsync("/api/v1/timelines/home")).Contents());
-        Assert.Contains((await r.GetJsonAsync("/api/v1/notifications")).EnumerateArray(), x => x.Str("kind") == "followaccepted");
+        Assert.Contains("After accepting", (await r.GetJsonAsync("/api/drawbridge/v1/timelines/home")).Contents());
+        Assert.Contains((await r.GetJsonAsync("/api/drawbridge/v1/notifications")).EnumerateArray(), x => x.Str("kind") == "followaccepted");
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public abstract class FederatedIdentityTests<TServer>(TServer server) : IClassFi
         var reader = await server.SignUpAsync(Handle("hopeful"));
         await WithServicesAsync(s => s.GetRequiredService<AccountService>().SetLockedAsync(Id(nurse), true, CancellationToken.None));
         using var r = server.Http(reader.Token);
-        await r.PostJsonAsync($"/api/v1/accounts/{nurse.Id}/follow");
+        await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Id}/follow");
         await WithServicesAsync(async s =>
         {
             var follows = s.GetRequiredService<FollowService>();
@@ -81,13 +81,13 @@ public abstract class FederatedIdentityTests<TServer>(TServer server) : IClassFi
             Assert.False((await follows.RejectFollowRequestAsync(Id(nurse), Id(reader), CancellationToken.None)).Succeeded);
             Assert.False((await follows.AcceptFollowRequestAsync(Id(nurse), Id(reader), CancellationToken.None)).Succeeded);
         });
-        var after = await r.GetJsonAsync($"/api/v1/accounts/{nurse.Id}/relationship");
+        var after = await r.GetJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Id}/relationship");
         Assert.False(after.GetProperty("following").GetBoolean());
         Assert.False(after.GetProperty("requested").GetBoolean());
-        Assert.True((await r.PostJsonAsync($"/api/v1/accounts/{nurse.Id}/follow")).GetProperty("requested").GetBoolean());
+        Assert.True((await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Id}/follow")).GetProperty("requested").GetBoolean());
         // Withdrawing a request changes no counts.
-        await r.PostJsonAsync($"/api/v1/accounts/{nurse.Id}/unfollow");
-        Assert.Equal(0, (await server.Http().GetJsonAsync($"/api/v1/accounts/{reader.Handle}")).GetProperty("followingCount").GetInt32());
+        await r.PostJsonAsync($"/api/drawbridge/v1/accounts/{nurse.Id}/unfollow");
+        Assert.Equal(0, (await server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{reader.Handle}")).GetProperty("followingCount").GetInt32());
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public abstract class FederatedIdentityTests<TServer>(TServer server) : IClassFi
             db.Accounts.Add(new Account { Id = Random.Shared.NextInt64(1, long.MaxValue), Handle = local.Handle, HandleKey = local.Handle.ToLowerInvariant(), DisplayName = "Second local", CreatedAt = DateTime.UtcNow });
             await Assert.ThrowsAnyAsync<DbUpdateException>(() => db.SaveChangesAsync());
         });
-        var shown = await server.Http().GetJsonAsync($"/api/v1/accounts/{local.Handle}");
+        var shown = await server.Http().GetJsonAsync($"/api/drawbridge/v1/accounts/{local.Handle}");
         Assert.Equal(local.Id, shown.Str("id"));
     }
 }

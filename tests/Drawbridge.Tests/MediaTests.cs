@@ -51,7 +51,7 @@ public sealed class MediaTests(DrawbridgeServer server) : IClassFixture<Drawbrid
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var media = await response.ReadJsonAsync();
         Assert.Equal(40, media.GetProperty("width").GetInt32());
-        var stored = await server.Http().GetByteArrayAsync(media.Str("url"));
+        var stored = await h.GetByteArrayAsync(media.Str("url"));
         var text = System.Text.Encoding.Latin1.GetString(stored);
         Assert.DoesNotContain("SECRETCAM", text, StringComparison.Ordinal);
         Assert.DoesNotContain("GPS", text, StringComparison.Ordinal);

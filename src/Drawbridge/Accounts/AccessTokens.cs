@@ -167,6 +167,11 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
 {
     public const string Name = "Bearer";
 
+    /// <summary>Whether a request is one a bearer token may authenticate: the JSON APIs and media files, never pages.</summary>
+    public static bool Accepts(HttpRequest request) =>
+        (request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/media"))
+        && request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;

@@ -20,11 +20,12 @@ public static class ApiEndpoints
 
     public static void MapDrawbridgeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/drawbridge/v1").WithTags("Drawbridge").DisableAntiforgery();
+        // JSON bodies are small: 1 MB for the group, less where anyone may write; uploads say their own limit.
+        var api = app.MapGroup("/api/drawbridge/v1").WithTags("Drawbridge").DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(BodyLimits.Json));
         var signedIn = api.MapGroup("").RequireAuthorization(Policy);
 
-        api.MapPost("/accounts", SignUp).RequireRateLimiting("sign-up");
-        api.MapPost("/auth/tokens", IssueToken).RequireRateLimiting("sign-in");
+        api.MapPost("/accounts", SignUp).RequireRateLimiting("sign-up").WithMetadata(new RequestSizeLimitAttribute(BodyLimits.Anonymous));
+        api.MapPost("/auth/tokens", IssueToken).RequireRateLimiting("sign-in").WithMetadata(new RequestSizeLimitAttribute(BodyLimits.Anonymous));
         api.MapGet("/accounts/{handle}", GetAccount);
         api.MapGet("/accounts/{handle}/posts", AccountPosts);
         api.MapGet("/accounts/{handle}/followers", Followers);
@@ -54,14 +55,14 @@ public static class ApiEndpoints
         signedIn.MapPost("/posts/{id}/unrepost", (long id, ClaimsPrincipal u, PostService s, TimelineService t, CancellationToken ct) => Mark(id, u, s.RepostAsync(Me(u), id, false, ct), t, ct));
         signedIn.MapGet("/drafts", Drafts);
 
-        api.MapPost("/posts/{id}/guest-comments", AddGuestComment).RequireRateLimiting("guest-comments");
+        api.MapPost("/posts/{id}/guest-comments", AddGuestComment).RequireRateLimiting("guest-comments").WithMetadata(new RequestSizeLimitAttribute(BodyLimits.Anonymous));
         signedIn.MapGet("/guest-comments", AwaitingComments);
         signedIn.MapPost("/guest-comments/{id}/approve", (long id, ModerateRequest? body, ClaimsPrincipal u, GuestCommentService s, CancellationToken ct) =>
             Moderate(s.ModerateAsync(Me(u), id, GuestCommentStatus.Approved, body?.Trust == true, ct)));
         signedIn.MapPost("/guest-comments/{id}/reject", (long id, ClaimsPrincipal u, GuestCommentService s, CancellationToken ct) =>
             Moderate(s.ModerateAsync(Me(u), id, GuestCommentStatus.Rejected, false, ct)));
 
-        signedIn.MapPost("/media", Upload).DisableAntiforgery();
+        signedIn.MapPost("/media", Upload).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MediaService.MaxEpisodeBytes + 1024 * 1024));
         signedIn.MapPut("/media/{id}", async (long id, AltTextRequest body, ClaimsPrincipal u, MediaService media, CancellationToken ct) =>
             ToResult(await media.DescribeAsync(Me(u), id, body.AltText ?? "", ct), m => TypedResults.Ok(MediaDto.From(m))));
 
@@ -111,7 +112,7 @@ public static class ApiEndpoints
         {
             var findings = posts.Screen(PostKind.Note, null, null, body.Text ?? "", body.HasImages == true);
             return TypedResults.Ok(findings.Select(f => new FindingDto(f.Rule, f.Start, f.End, f.Severity.ToString().ToLowerInvariant(), f.Message, f.Suggestion)).ToList());
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(BodyLimits.SafetyCheck));
     }
 
     public sealed record Paging(
@@ -237,8 +238,15 @@ public static class ApiEndpoints
         return ToResult(await accounts.UpdateProfileAsync(current.Id, input, ct), a => TypedResults.Ok(AccountDto.From(a)));
     }
 
-    private static async Task<IResult> RequestDeletion(ClaimsPrincipal u, AccountService accounts, AccessTokenService tokens, CancellationToken ct)
+    /// <summary>A token alone can't delete the account: the password must come with it.</summary>
+    private static async Task<IResult> RequestDeletion([FromBody] PasswordConfirmation? body, ClaimsPrincipal u, AccountService accounts, AccessTokenService tokens,
+        UserManager<User> users, SignInManager<User> signIn, CancellationToken ct)
     {
+        var user = await users.GetUserAsync(u);
+        if (user is null || string.IsNullOrEmpty(body?.Password) || !(await signIn.CheckPasswordSignInAsync(user, body.Password, lockoutOnFailure: true)).Succeeded)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = ["Send the account's password to delete it"] });
+        }
         await accounts.RequestDeletionAsync(Me(u), ct);
         await tokens.RevokeAllAsync(Me(u), ct);
         return TypedResults.Accepted((string?)null);
@@ -397,8 +405,9 @@ public static class ApiEndpoints
         ToResult(await comments.AddAsync(id, new GuestCommentInput(body.Name ?? "", body.Email ?? "", body.Text ?? "", body.Website), ct),
             c => TypedResults.Accepted($"/api/drawbridge/v1/posts/{id}/thread", GuestCommentDto.From(c)));
 
-    private static async Task<IResult> AwaitingComments(ClaimsPrincipal u, GuestCommentService comments, CancellationToken ct) =>
-        TypedResults.Ok((await comments.AwaitingAsync(Me(u), ct)).Select(GuestCommentDto.From).ToList());
+    /// <summary>A page of comments awaiting approval, oldest first; <c>after</c> is the last id of the previous page.</summary>
+    private static async Task<IResult> AwaitingComments(long? after, int? limit, ClaimsPrincipal u, GuestCommentService comments, CancellationToken ct) =>
+        TypedResults.Ok((await comments.AwaitingAsync(Me(u), after, limit ?? 20, ct)).Select(GuestCommentDto.From).ToList());
 
     private static async Task<IResult> Moderate(Task<Outcome<GuestComment>> action) =>
         ToResult(await action, c => TypedResults.Ok(GuestCommentDto.From(c)));
@@ -435,4 +444,15 @@ public static class ApiEndpoints
         return TypedResults.Ok(new SearchDto(results.Posts.Select(PostDto.From).ToList(), results.Accounts.Select(AccountDto.From).ToList(),
             results.Tags.Select(t => new TagCountDto(t.Tag, t.Posts, $"/tags/{t.Tag}")).ToList()));
     }
+}
+
+/// <summary>Largest request bodies the JSON API reads, in bytes.</summary>
+public static class BodyLimits
+{
+    /// <summary>Any JSON request: an article of 100,000 characters fits with room to spare.</summary>
+    public const long Json = 1024 * 1024;
+    /// <summary>The safety check is open to anyone: one article's worth of text.</summary>
+    public const long SafetyCheck = 512 * 1024;
+    /// <summary>Sign-up, tokens and guest comments, which anyone may send.</summary>
+    public const long Anonymous = 64 * 1024;
 }

@@ -106,6 +106,9 @@ public sealed record ModerateRequest(bool? Trust);
 
 public sealed record AltTextRequest(string? AltText);
 
+/// <summary>The account's password, asked for again before the account is deleted.</summary>
+public sealed record PasswordConfirmation(string? Password);
+
 public sealed record SafetyCheckRequest(string? Text, bool? HasImages);
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
@@ -135,6 +138,7 @@ public sealed record SafetyCheckRequest(string? Text, bool? HasImages);
 [JsonSerializable(typeof(GuestCommentRequest))]
 [JsonSerializable(typeof(ModerateRequest))]
 [JsonSerializable(typeof(AltTextRequest))]
+[JsonSerializable(typeof(PasswordConfirmation))]
 [JsonSerializable(typeof(SafetyCheckRequest))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]

@@ -13,6 +13,7 @@ public sealed class MediaService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
 {
     public const long MaxImageBytes = 10 * 1024 * 1024;
     public const long MaxEpisodeBytes = 200 * 1024 * 1024;
+    public const long MaxImagePixels = 40_000_000;
 
     public string Folder { get; } = Path.Combine(DatabaseSetup.DataDirectory(configuration), "media");
 
@@ -60,6 +61,11 @@ public sealed class MediaService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
                 if (string.IsNullOrWhiteSpace(altText))
                 {
                     return Outcome<MediaAttachment>.Invalid("altText", "Describe the image for people who can't see it (alt text)");
+                }
+                if (PixelsOf(temp) > MaxImagePixels)
+                {
+                    // A small file can claim a huge picture (a decompression bomb): it is refused before it is decoded.
+                    return Outcome<MediaAttachment>.Invalid("file", "An image can be at most 40 megapixels (for example 8,000 × 5,000)");
                 }
                 var clean = Reencode(temp, out var width, out var height);
                 if (clean is null)
@@ -129,6 +135,13 @@ public sealed class MediaService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
             return brand.StartsWith("M4A", StringComparison.Ordinal) ? (MediaKind.Audio, "audio/mp4", ".m4a") : (MediaKind.Video, "video/mp4", ".mp4");
         }
         return null;
+    }
+
+    /// <summary>Width × height as the file's header states them, read without decoding the picture.</summary>
+    private static long PixelsOf(string path)
+    {
+        using var codec = SKCodec.Create(path);
+        return codec is null ? 0 : (long)codec.Info.Width * codec.Info.Height;
     }
 
     private static (byte[] Bytes, string ContentType, string Extension)? Reencode(string path, out int width, out int height)

@@ -10,7 +10,14 @@ public sealed class CommentsModel(GuestCommentService comments) : DrawbridgePage
 {
     public IReadOnlyList<GuestComment> Awaiting { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Awaiting = await comments.AwaitingAsync(MeRequired, ct);
+    /// <summary>The last comment's id when a further page may follow.</summary>
+    public long? NextAfter { get; private set; }
+
+    public async Task OnGetAsync(long? after, CancellationToken ct)
+    {
+        Awaiting = await comments.AwaitingAsync(MeRequired, after, GuestCommentService.MaxAwaitingPage, ct);
+        NextAfter = Awaiting.Count == GuestCommentService.MaxAwaitingPage ? Awaiting[^1].Id : null;
+    }
 
     public async Task<IActionResult> OnPostAsync(long id, string? decision, CancellationToken ct)
     {

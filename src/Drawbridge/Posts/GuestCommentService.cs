@@ -75,15 +75,22 @@ public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProv
         return Outcome<GuestComment>.Ok(comment);
     }
 
-    public Task<List<GuestComment>> AwaitingAsync(long authorId, CancellationToken ct) =>
+    public const int MaxAwaitingPage = 50;
+
+    /// <summary>
+    /// Comments on the author's articles waiting for their approval, oldest first, a page at a time (after
+    /// <paramref name="afterId"/>). Held comments are not among them: they go to moderators only, as they may carry
+    /// a patient's identifiers.
+    /// </summary>
+    public Task<List<GuestComment>> AwaitingAsync(long authorId, long? afterId, int take, CancellationToken ct) =>
         db.GuestComments.AsNoTracking()
-            .Where(c => (c.Status == GuestCommentStatus.Pending || c.Status == GuestCommentStatus.Held) && db.Posts.Any(p => p.Id == c.ArticleId && p.AuthorId == authorId))
-            .OrderBy(c => c.Id).ToListAsync(ct);
+            .Where(c => c.Status == GuestCommentStatus.Pending && c.Id > (afterId ?? 0) && db.Posts.Any(p => p.Id == c.ArticleId && p.AuthorId == authorId))
+            .OrderBy(c => c.Id).Take(Math.Clamp(take, 1, MaxAwaitingPage)).ToListAsync(ct);
 
     /// <summary>The author approves, rejects, or approves and trusts the commenter from now on.</summary>
     public async Task<Outcome<GuestComment>> ModerateAsync(long authorId, long commentId, GuestCommentStatus status, bool trust, CancellationToken ct)
     {
-        var comment = await db.GuestComments.FirstOrDefaultAsync(c => c.Id == commentId, ct);
+        var comment = await db.GuestComments.FirstOrDefaultAsync(c => c.Id == commentId && c.Status == GuestCommentStatus.Pending, ct);
         if (comment is null || !await db.Posts.AnyAsync(p => p.Id == comment.ArticleId && p.AuthorId == authorId, ct))
         {
             return Outcome<GuestComment>.NotFound("Comment not found");

@@ -60,9 +60,9 @@ public sealed class PostService(
             {
                 errors.Add("inReplyToId", "The post you are replying to no longer exists");
             }
-            else if (await db.Blocks.AnyAsync(b => b.BlockerId == parent.AuthorId && b.BlockedId == authorId, ct))
+            else if (await PostAccess.RefuseInteractionAsync(db, authorId, parent, ct) is { } refused)
             {
-                errors.Add("inReplyToId", "You can't reply to this account");
+                errors.Add("inReplyToId", refused.Failure == OutcomeFailure.NotFound ? "The post you are replying to no longer exists" : "You can't reply to this account");
             }
         }
 
@@ -552,6 +552,10 @@ public sealed class PostService(
         {
             return Outcome<Post>.NotFound("Post not found");
         }
+        if (like && await PostAccess.RefuseInteractionAsync(db, accountId, post, ct) is { } refused)
+        {
+            return refused;
+        }
         var exists = await db.Likes.AnyAsync(l => l.AccountId == accountId && l.PostId == postId, ct);
         if (like && !exists)
         {
@@ -580,6 +584,10 @@ public sealed class PostService(
         if (original is null)
         {
             return Outcome<Post>.NotFound("Post not found");
+        }
+        if (repost && await PostAccess.RefuseInteractionAsync(db, accountId, original, ct) is { } refused)
+        {
+            return refused;
         }
         if (original.RepostOfId is not null)
         {

@@ -96,6 +96,7 @@ public sealed class PasskeyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(page.Locator("#passkeys")).ToContainTextAsync("Night shift laptop");
 
         await MainOf(page).GetByRole(AriaRole.Link, new() { Name = "Rename or remove Night shift laptop" }).ClickAsync();
+        await page.GetByLabel("Your password").FillAsync(DrawbridgeServer.DefaultPassword);
         await MainOf(page).GetByRole(AriaRole.Button, new() { Name = "Remove passkey" }).ClickAsync();
         await Assertions.Expect(page.Locator(".db-flash")).ToContainTextAsync("Passkey removed: Night shift laptop");
         await Assertions.Expect(MainOf(page)).ToContainTextAsync("You haven't added a passkey yet.");

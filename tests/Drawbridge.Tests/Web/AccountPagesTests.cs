@@ -20,7 +20,7 @@ public sealed partial class AccountPagesTests(DrawbridgeServer server) : IClassF
     }
 
     /// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits), as an authenticator app computes it.</summary>
-    private static string Totp(string base32Key)
+    internal static string Totp(string base32Key)
     {
         var key = Base32(base32Key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant());
         var counter = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
@@ -138,7 +138,7 @@ public sealed partial class AccountPagesTests(DrawbridgeServer server) : IClassF
         Assert.Contains("Tick the box", page.QuerySelector("#confirmDelete-error")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await web.GetAsync($"/@{user.Handle}")).Status);
 
-        await web.SubmitAsync("/settings/account", "form[action*=delete]", new Dictionary<string, string> { ["confirmDelete"] = "true" });
+        await web.SubmitAsync("/settings/account", "form[action*=delete]", new Dictionary<string, string> { ["confirmDelete"] = "true", ["deletePassword"] = DrawbridgeServer.DefaultPassword });
         Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync($"/@{user.Handle}")).Status);
         var (_, settings) = await web.GetAsync("/settings/account");
         Assert.Contains("Your account is being deleted", settings.QuerySelector("main")!.TextContent, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Drawbridge.Pages.Auth;
 
-public sealed class ResetPasswordModel(UserManager<User> users) : DrawbridgePage
+public sealed class ResetPasswordModel(UserManager<User> users, AccessTokenService tokens) : DrawbridgePage
 {
     [BindProperty(SupportsGet = true)] public string? Email { get; set; }
     [BindProperty(SupportsGet = true)] public string? Code { get; set; }
@@ -34,6 +34,8 @@ public sealed class ResetPasswordModel(UserManager<User> users) : DrawbridgePage
         }
         await users.ResetAccessFailedCountAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
+        // Whoever knew the old password may have made tokens with it.
+        await tokens.RevokeAllAsync(user.AccountId, HttpContext.RequestAborted);
         Flash("Your password is changed. Sign in with your new password.");
         return LocalRedirect("/auth/sign-in");
     }

@@ -8,13 +8,18 @@ using Microsoft.Extensions.Options;
 namespace Drawbridge.Pages.Settings;
 
 public sealed class AccountSettingsModel(
-    UserManager<User> users, SignInManager<User> signIn, AccountService accounts, AccessTokenService tokens, Mailer mailer, IOptions<DrawbridgeOptions> options)
+    UserManager<User> users, SignInManager<User> signIn, AccountService accounts, AccessTokenService tokens, Mailer mailer, Reauthentication reauthentication,
+    IOptions<DrawbridgeOptions> options)
     : DrawbridgePage
 {
     [BindProperty] public string? NewEmail { get; set; }
     [BindProperty] public string? CurrentPassword { get; set; }
     [BindProperty] public string? NewPassword { get; set; }
     [BindProperty] public bool ConfirmDelete { get; set; }
+    /// <summary>The password again, to change the email address.</summary>
+    [BindProperty] public string? EmailPassword { get; set; }
+    /// <summary>The password again, to delete the account.</summary>
+    [BindProperty] public string? DeletePassword { get; set; }
     public string CurrentEmail { get; private set; } = "";
     public DateTime? DeletionRequestedAt { get; private set; }
     public int GraceDays => options.Value.DeletionGraceDays;
@@ -30,6 +35,9 @@ public sealed class AccountSettingsModel(
         if (!AccountService.IsEmail(NewEmail))
         {
             Errors.Add("newEmail", "Enter an email address in the correct format, like name@example.com");
+        }
+        if (!await reauthentication.ConfirmAsync(user, EmailPassword, Errors, "emailPassword") || Errors.Any)
+        {
             return Page();
         }
         if (await users.FindByEmailAsync(NewEmail!.Trim()) is not null)
@@ -71,20 +79,25 @@ public sealed class AccountSettingsModel(
             }
             return Page();
         }
+        // The new security stamp signs out every other browser (at their next check); API tokens stop at once.
+        await tokens.RevokeAllAsync(user.AccountId, ct);
         await signIn.RefreshSignInAsync(user);
-        Flash("Your password is changed.");
+        Flash("Your password is changed. You're signed out everywhere else, and your API tokens no longer work.");
         return LocalRedirect("/settings/account");
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
     {
-        if (await LoadAsync(ct) is null)
+        if (await LoadAsync(ct) is not { } user)
         {
             return NotFound();
         }
         if (!ConfirmDelete)
         {
             Errors.Add("confirmDelete", "Tick the box to confirm you want to delete your account");
+        }
+        if (!await reauthentication.ConfirmAsync(user, DeletePassword, Errors, "deletePassword") || Errors.Any)
+        {
             return Page();
         }
         await accounts.RequestDeletionAsync(MeRequired, ct);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Drawbridge.Pages.Settings;
 
 /// <summary>One passkey of the signed-in person: rename it, or remove it. Another person's passkey is not found.</summary>
-public sealed class PasskeySettingsModel(UserManager<User> users, PasskeyService passkeys) : DrawbridgePage
+public sealed class PasskeySettingsModel(UserManager<User> users, PasskeyService passkeys, Reauthentication reauthentication) : DrawbridgePage
 {
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "";
     [BindProperty] public string? Name { get; set; }
@@ -29,11 +29,15 @@ public sealed class PasskeySettingsModel(UserManager<User> users, PasskeyService
         return LocalRedirect("/settings/passkeys");
     }
 
-    public async Task<IActionResult> OnPostRemoveAsync()
+    public async Task<IActionResult> OnPostRemoveAsync(string? removePassword)
     {
         if (await LoadAsync() is not { } user)
         {
             return NotFound();
+        }
+        if (!await reauthentication.ConfirmAsync(user, removePassword, Errors, "removePassword"))
+        {
+            return Page();
         }
         var removed = await passkeys.RemoveAsync(user, Id);
         if (Refused(removed) is { } refused)

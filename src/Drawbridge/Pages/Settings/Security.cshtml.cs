@@ -7,7 +7,7 @@ using QRCoder;
 namespace Drawbridge.Pages.Settings;
 
 /// <summary>TOTP two-factor authentication with ASP.NET Core Identity: shared key, otpauth URI and QR code, verify, recovery codes, turn off.</summary>
-public sealed class SecuritySettingsModel(UserManager<User> users, SignInManager<User> signIn) : DrawbridgePage
+public sealed class SecuritySettingsModel(UserManager<User> users, SignInManager<User> signIn, Reauthentication reauthentication) : DrawbridgePage
 {
     public bool Enabled { get; private set; }
     public string SharedKey { get; private set; } = "";
@@ -53,11 +53,15 @@ public sealed class SecuritySettingsModel(UserManager<User> users, SignInManager
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDisableAsync()
+    public async Task<IActionResult> OnPostDisableAsync(string? disablePassword)
     {
         if (await LoadAsync() is not { } user)
         {
             return NotFound();
+        }
+        if (!await reauthentication.ConfirmAsync(user, disablePassword, Errors, "disablePassword"))
+        {
+            return Page();
         }
         await users.SetTwoFactorEnabledAsync(user, false);
         // A new key, so the old app entry stops working.
@@ -81,6 +85,8 @@ public sealed class SecuritySettingsModel(UserManager<User> users, SignInManager
         {
             await users.ResetAuthenticatorKeyAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user) ?? "";
+            // A new key is a new security stamp: this browser's session is renewed with it, or it would be signed out.
+            await signIn.RefreshSignInAsync(user);
         }
         SharedKey = string.Join(' ', key.ToLowerInvariant().Chunk(4).Select(c => new string(c)));
         AuthenticatorUri = $"otpauth://totp/{Uri.EscapeDataString("Drawbridge")}:{Uri.EscapeDataString(user.Email ?? user.UserName ?? "")}?secret={key}&issuer=Drawbridge&digits=6";
