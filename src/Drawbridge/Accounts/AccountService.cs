@@ -10,7 +10,7 @@ public sealed record SignUpInput(string Handle, string DisplayName, string Email
 
 public sealed record ProfileInput(string DisplayName, string Bio, string? Profession, string? Employer, IReadOnlyList<ProfileLink> Links);
 
-public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> users, Snowflake ids, TimeProvider clock, Web.PublicPageCache pages)
+public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> users, Snowflake ids, TimeProvider clock, Events.DomainEvents events)
 {
     /// <summary>Words that are addresses of their own and so can't be handles.</summary>
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
@@ -186,8 +186,8 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
             account.Employer = input.Employer?.Trim();
         }
         account.Links = ProfileLink.Format(input.Links.Select(l => l with { Label = l.Label.Trim(), Url = l.Url.Trim() }));
+        await events.RaiseAsync(db, new Events.AccountUpdated(accountId), ct);
         await db.SaveChangesAsync(ct);
-        await pages.EverythingChangedAsync(ct); // name and avatar show on every post of theirs
         return Outcome<Account>.Ok(account);
     }
 
@@ -200,6 +200,7 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
             return Outcome<Account>.NotFound("Account not found");
         }
         account.Locked = locked;
+        await events.RaiseAsync(db, new Events.AccountUpdated(accountId), ct);
         await db.SaveChangesAsync(ct);
         return Outcome<Account>.Ok(account);
     }
@@ -210,16 +211,20 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
     /// <summary>Starts the grace period; the account disappears from public view at once and is removed later.</summary>
     public async Task RequestDeletionAsync(long accountId, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Accounts.Where(a => a.Id == accountId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletionRequestedAt, clock.GetUtcNow().UtcDateTime), ct);
-        await pages.EverythingChangedAsync(ct);
+        await events.RaiseAsync(db, new Events.AccountUpdated(accountId), ct);
+        await tx.CommitAsync(ct);
     }
 
     public async Task CancelDeletionAsync(long accountId, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Accounts.Where(a => a.Id == accountId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletionRequestedAt, (DateTime?)null), ct);
-        await pages.EverythingChangedAsync(ct);
+        await events.RaiseAsync(db, new Events.AccountUpdated(accountId), ct);
+        await tx.CommitAsync(ct);
     }
 
     [GeneratedRegex("^[A-Za-z0-9_]{2,30}$", RegexOptions.CultureInvariant)]

@@ -38,6 +38,26 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
 
     public abstract bool IsPostgres { get; }
 
+    /// <summary>Events raised in this unit of work, with the transaction they were raised in, dispatched once it commits.</summary>
+    internal List<(Events.IDomainEvent Event, Guid? Transaction)> PendingEvents { get; } = [];
+
+    /// <summary>A job was staged in this unit of work: the local runner is woken once it commits.</summary>
+    internal bool StagedJobs { get; set; }
+
+    public override void Dispose()
+    {
+        PendingEvents.Clear();
+        StagedJobs = false;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        PendingEvents.Clear();
+        StagedJobs = false;
+        return base.DisposeAsync();
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every time is stored and read as UTC, whatever the provider keeps of the kind.

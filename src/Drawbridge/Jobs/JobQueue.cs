@@ -16,10 +16,11 @@ public sealed class JobQueue(Snowflake ids, TimeProvider clock)
     {
         var job = new Job { Id = ids.Next(), Kind = kind, Payload = payload, RunAt = runAt ?? clock.GetUtcNow().UtcDateTime };
         db.Jobs.Add(job);
+        db.StagedJobs = true;
         return job;
     }
 
-    /// <summary>Call after the unit of work is saved.</summary>
+    /// <summary>Wakes the local runner; done for you when a unit of work that staged jobs commits.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Drawbridge.Jobs;
 
 /// <summary>Removes an account whose deletion grace period has passed: its posts become tombstones, its graph goes.</summary>
-public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Web.PublicPageCache pages) : IJobHandler
+public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Events.DomainEvents events) : IJobHandler
 {
     public const string KindName = "purge-deleted-accounts";
     public string Kind => KindName;
@@ -33,8 +33,8 @@ public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOp
             await db.Accounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.DisplayName, "Deleted account").SetProperty(a => a.Bio, "").SetProperty(a => a.Links, "")
                 .SetProperty(a => a.Profession, (string?)null).SetProperty(a => a.Employer, (string?)null), ct);
+            await events.RaiseAsync(db, new Events.AccountDeleted(id), ct);
             await tx.CommitAsync(ct);
-            await pages.EverythingChangedAsync(ct);
         }
     }
 }

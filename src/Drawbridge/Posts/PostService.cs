@@ -1,6 +1,7 @@
 using System.Globalization;
 using Drawbridge.Accounts;
 using Drawbridge.Data;
+using Drawbridge.Events;
 using Drawbridge.Jobs;
 using Drawbridge.Media;
 using Drawbridge.Search;
@@ -27,7 +28,7 @@ public sealed record PostInput(
 
 public sealed class PostService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
-    JobQueue jobs, SearchIndex search, NotificationService notifications, PublicPageCache pages, HomeFeedCache feeds, DrawbridgeMetrics metrics)
+    JobQueue jobs, DomainEvents events, DrawbridgeMetrics metrics)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -179,8 +180,6 @@ public sealed class PostService(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await AfterPublishCommittedAsync(ct);
-        jobs.Wake();
         return Outcome<Post>.Ok(post);
     }
 
@@ -314,31 +313,6 @@ public sealed class PostService(
         return renderer.RenderNote(post.Content, h => knownSet.Contains(h.ToLowerInvariant()) ? $"/@{h}" : null);
     }
 
-    private readonly List<(long ParentId, long ConversationId)> publishedReplies = [];
-    private readonly List<long> publishedAuthors = [];
-
-    /// <summary>
-    /// After the transaction that published posts commits: the conversations they joined are shown afresh (evicting
-    /// earlier would let a reader cache the page again before the reply is visible).
-    /// </summary>
-    internal async Task AfterPublishCommittedAsync(CancellationToken ct)
-    {
-        foreach (var (parentId, conversationId) in publishedReplies)
-        {
-            await pages.PostChangedAsync(parentId, conversationId, ct);
-        }
-        publishedReplies.Clear();
-        foreach (var author in publishedAuthors)
-        {
-            feeds.Forget(author); // their own entry; followers' come with the fan-out job
-        }
-        if (publishedAuthors.Count > 0)
-        {
-            await pages.ListingsChangedAsync(ct); // the front page, the author's profile, the tags
-        }
-        publishedAuthors.Clear();
-    }
-
     /// <summary>The side effects of a post going public: counts, tags, mentions, notifications, search, timelines.</summary>
     internal async Task PublishAsync(Post post, Post? parent, CancellationToken ct)
     {
@@ -356,11 +330,6 @@ public sealed class PostService(
         if (parent is not null)
         {
             await db.Posts.Where(p => p.Id == parent.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepliesCount, p => p.RepliesCount + 1), ct);
-            publishedReplies.Add((parent.Id, parent.ConversationId));
-            if (parent.AuthorId != post.AuthorId)
-            {
-                notifications.Add(parent.AuthorId, NotificationKind.Reply, post.AuthorId, post.Id);
-            }
         }
         var searchable = $"{post.Title} {post.Summary} {post.Content}";
         foreach (var tag in ContentRenderer.Hashtags(searchable))
@@ -368,26 +337,15 @@ public sealed class PostService(
             db.PostTags.Add(new PostTag { PostId = post.Id, Tag = tag });
         }
         var handles = ContentRenderer.Mentions(post.Content);
-        if (handles.Count > 0)
+        List<long> mentioned = handles.Count == 0
+            ? []
+            : await db.Accounts.Where(a => handles.Contains(a.HandleKey) && a.Domain == null).Select(a => a.Id).ToListAsync(ct);
+        foreach (var id in mentioned)
         {
-            var mentioned = await db.Accounts.Where(a => handles.Contains(a.HandleKey) && a.Domain == null).Select(a => a.Id).ToListAsync(ct);
-            foreach (var id in mentioned)
-            {
-                db.PostMentions.Add(new PostMention { PostId = post.Id, AccountId = id });
-                if (id != post.AuthorId && id != parent?.AuthorId)
-                {
-                    notifications.Add(id, NotificationKind.Mention, post.AuthorId, post.Id);
-                }
-            }
+            db.PostMentions.Add(new PostMention { PostId = post.Id, AccountId = id });
         }
-        // The author sees their own post at once; followers get it from the fan-out job.
-        db.HomeFeed.Add(new HomeFeedEntry { OwnerId = post.AuthorId, PostId = post.Id, AuthorId = post.AuthorId });
-        publishedAuthors.Add(post.AuthorId);
-        jobs.Enqueue(db, FanOutJob.KindName, post.Id.ToString(CultureInfo.InvariantCulture));
-        if (post.Visibility != Visibility.Followers)
-        {
-            await search.IndexAsync(post, ct);
-        }
+        // Timelines, notifications and search follow from the event (FanOutOnPublish, NotificationHandlers, SearchIndexing).
+        await events.RaiseAsync(db, new PostPublished(post.Id, post.AuthorId, post.Visibility, post.ConversationId, parent?.Id, parent?.AuthorId, mentioned), ct);
         metrics.PostsPublished.Add(1);
     }
 
@@ -455,14 +413,10 @@ public sealed class PostService(
             {
                 db.PostTags.Add(new PostTag { PostId = post.Id, Tag = tag });
             }
-            if (post.Visibility != Visibility.Followers)
-            {
-                await search.IndexAsync(post, ct);
-            }
         }
+        await events.RaiseAsync(db, new PostEdited(post.Id, post.AuthorId, post.ConversationId, post.Status == PostStatus.Published), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await pages.PostChangedAsync(post.Id, post.ConversationId, ct);
         return Outcome<Post>.Ok(post);
     }
 
@@ -528,20 +482,13 @@ public sealed class PostService(
             {
                 await db.Posts.Where(p => p.Id == original).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
             }
-            await search.RemoveAsync(postId, ct);
         }
+        long? repostOfConversation = post.RepostOfId is { } reposted
+            ? await db.Posts.Where(p => p.Id == reposted).Select(p => (long?)p.ConversationId).FirstOrDefaultAsync(ct)
+            : null;
+        await events.RaiseAsync(db, new PostDeleted(postId, post.AuthorId, post.ConversationId, wasPublished, post.InReplyToId, post.RepostOfId, repostOfConversation), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await pages.PostChangedAsync(postId, post.ConversationId, ct);
-        feeds.ForgetAll(); // the post left every timeline it was in
-        if (post.InReplyToId is { } repliedTo)
-        {
-            await pages.PostChangedAsync(repliedTo, post.ConversationId, ct);
-        }
-        if (post.RepostOfId is { } reposted)
-        {
-            await pages.PostChangedAsync(reposted, await db.Posts.Where(p => p.Id == reposted).Select(p => p.ConversationId).FirstOrDefaultAsync(ct), ct);
-        }
         return Outcome<Post>.Ok(post);
     }
 
@@ -557,23 +504,25 @@ public sealed class PostService(
             return refused;
         }
         var exists = await db.Likes.AnyAsync(l => l.AccountId == accountId && l.PostId == postId, ct);
-        if (like && !exists)
+        if (like == exists)
+        {
+            return Outcome<Post>.Ok(post);
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (like)
         {
             db.Likes.Add(new Like { AccountId = accountId, PostId = postId, CreatedAt = clock.GetUtcNow().UtcDateTime });
-            if (post.AuthorId != accountId)
-            {
-                notifications.Add(post.AuthorId, NotificationKind.Like, accountId, postId);
-            }
-            await db.SaveChangesAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount + 1), ct);
+            await events.RaiseAsync(db, new PostLiked(accountId, postId, post.AuthorId, post.ConversationId), ct);
         }
-        else if (!like && exists)
+        else
         {
             await db.Likes.Where(l => l.AccountId == accountId && l.PostId == postId).ExecuteDeleteAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikesCount, p => p.LikesCount - 1), ct);
+            await events.RaiseAsync(db, new PostUnliked(accountId, postId, post.AuthorId, post.ConversationId), ct);
         }
-        await pages.PostChangedAsync(postId, post.ConversationId, ct);
-        feeds.Forget(accountId); // their like or repost mark
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return Outcome<Post>.Ok(post);
     }
 
@@ -612,18 +561,10 @@ public sealed class PostService(
             post.ConversationId = post.Id;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.Posts.Add(post);
-            db.HomeFeed.Add(new HomeFeedEntry { OwnerId = accountId, PostId = post.Id, AuthorId = accountId });
-            jobs.Enqueue(db, FanOutJob.KindName, post.Id.ToString(CultureInfo.InvariantCulture));
-            if (original.AuthorId != accountId)
-            {
-                notifications.Add(original.AuthorId, NotificationKind.Repost, accountId, postId);
-            }
+            await events.RaiseAsync(db, new PostReposted(accountId, post.Id, postId, original.AuthorId, original.ConversationId), ct);
             await db.SaveChangesAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount + 1), ct);
             await tx.CommitAsync(ct);
-            jobs.Wake();
-            await pages.PostChangedAsync(postId, original.ConversationId, ct);
-            feeds.Forget(accountId); // their like or repost mark
             return Outcome<Post>.Ok(post);
         }
         if (!repost && existing is not null)
@@ -633,9 +574,9 @@ public sealed class PostService(
             db.Posts.Remove(existing);
             await db.SaveChangesAsync(ct);
             await db.Posts.Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepostsCount, p => p.RepostsCount - 1), ct);
+            await events.RaiseAsync(db, new PostUnreposted(accountId, existing.Id, postId, original.AuthorId, original.ConversationId), ct);
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            await pages.PostChangedAsync(postId, original.ConversationId, ct);
-            feeds.ForgetAll(); // the repost left its followers' timelines
         }
         return Outcome<Post>.Ok(original);
     }
@@ -664,8 +605,6 @@ public sealed class PostService(
         await PublishAsync(post, null, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await AfterPublishCommittedAsync(ct);
-        jobs.Wake();
         return Outcome<Post>.Ok(post);
     }
 }

@@ -1,5 +1,6 @@
 using Drawbridge.Accounts;
 using Drawbridge.Data;
+using Drawbridge.Events;
 using Drawbridge.Posts;
 using Drawbridge.Timelines;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,7 @@ namespace Drawbridge.Social;
 /// <summary>How the viewer and another account stand. <see cref="Requested"/>: the viewer asked to follow and waits for approval.</summary>
 public sealed record Relationship(bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting, bool Requested = false);
 
-public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, NotificationService notifications, Timelines.HomeFeedCache feeds,
-    Web.PublicPageCache pages)
+public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, DomainEvents events)
 {
     /// <summary>How many of a newly followed account's recent posts are copied into the follower's home timeline.</summary>
     public const int Backfill = 40;
@@ -45,15 +45,18 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
                 State = target.Locked ? FollowState.Requested : FollowState.Accepted,
             };
             db.Follows.Add(follow);
-            notifications.Add(followeeId, target.Locked ? NotificationKind.FollowRequest : NotificationKind.Follow, followerId, null);
             await db.SaveChangesAsync(ct);
             if (follow.State == FollowState.Accepted)
             {
                 await AcceptedAsync(followerId, followeeId, ct);
+                await events.RaiseAsync(db, new AccountFollowed(followerId, followeeId, false, follow.Uri), ct);
             }
+            else
+            {
+                await events.RaiseAsync(db, new FollowRequested(followerId, followeeId, follow.Uri), ct);
+            }
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            feeds.Forget(followerId);
-            await pages.ListingsChangedAsync(ct); // profiles show follower counts
         }
         return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
     }
@@ -84,50 +87,54 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
     public async Task<Outcome<Relationship>> AcceptFollowRequestAsync(long followeeId, long followerId, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var accepted = await db.Follows
-            .Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId && f.State == FollowState.Requested)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.State, FollowState.Accepted), ct);
-        if (accepted == 0)
+        var request = await db.Follows.FirstOrDefaultAsync(f => f.FollowerId == followerId && f.FolloweeId == followeeId && f.State == FollowState.Requested, ct);
+        if (request is null)
         {
             return Outcome<Relationship>.NotFound("Follow request not found");
         }
-        notifications.Add(followerId, NotificationKind.FollowAccepted, followeeId, null);
+        request.State = FollowState.Accepted;
         await db.SaveChangesAsync(ct);
         await AcceptedAsync(followerId, followeeId, ct);
+        await events.RaiseAsync(db, new AccountFollowed(followerId, followeeId, true, request.Uri), ct);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        feeds.Forget(followerId);
         return Outcome<Relationship>.Ok(await RelationshipAsync(followeeId, followerId, ct));
     }
 
     /// <summary>The followee turns a follow request down: it is removed, and the requester may ask again.</summary>
     public async Task<Outcome<Relationship>> RejectFollowRequestAsync(long followeeId, long followerId, CancellationToken ct)
     {
-        var removed = await db.Follows
-            .Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId && f.State == FollowState.Requested)
-            .ExecuteDeleteAsync(ct);
-        return removed == 0
-            ? Outcome<Relationship>.NotFound("Follow request not found")
-            : Outcome<Relationship>.Ok(await RelationshipAsync(followeeId, followerId, ct));
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var request = await db.Follows.FirstOrDefaultAsync(f => f.FollowerId == followerId && f.FolloweeId == followeeId && f.State == FollowState.Requested, ct);
+        if (request is null)
+        {
+            return Outcome<Relationship>.NotFound("Follow request not found");
+        }
+        db.Follows.Remove(request);
+        await events.RaiseAsync(db, new FollowRejected(followerId, followeeId, request.Uri), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Outcome<Relationship>.Ok(await RelationshipAsync(followeeId, followerId, ct));
     }
 
     /// <summary>Ends a follow, or withdraws a follow request.</summary>
     public async Task<Outcome<Relationship>> UnfollowAsync(long followerId, long followeeId, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var state = await db.Follows.Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId).Select(f => (FollowState?)f.State).FirstOrDefaultAsync(ct);
-        var removed = state is null ? 0 : await db.Follows.Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId).ExecuteDeleteAsync(ct);
-        if (removed > 0 && state == FollowState.Accepted)
+        var follow = await db.Follows.AsNoTracking().FirstOrDefaultAsync(f => f.FollowerId == followerId && f.FolloweeId == followeeId, ct);
+        var removed = follow is null ? 0 : await db.Follows.Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId).ExecuteDeleteAsync(ct);
+        if (removed > 0 && follow!.State == FollowState.Accepted)
         {
             await db.Accounts.Where(a => a.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowingCount, a => a.FollowingCount - 1), ct);
             await db.Accounts.Where(a => a.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowersCount, a => a.FollowersCount - 1), ct);
             await db.HomeFeed.Where(h => h.OwnerId == followerId && h.AuthorId == followeeId).ExecuteDeleteAsync(ct);
         }
-        await tx.CommitAsync(ct);
-        feeds.Forget(followerId);
         if (removed > 0)
         {
-            await pages.ListingsChangedAsync(ct);
+            await events.RaiseAsync(db, new AccountUnfollowed(followerId, followeeId, follow!.State == FollowState.Accepted, follow.Uri), ct);
+            await db.SaveChangesAsync(ct);
         }
+        await tx.CommitAsync(ct);
         return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
     }
 
@@ -148,13 +155,22 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
             await UnfollowAsync(blockedId, blockerId, ct);
             if (!await db.Blocks.AnyAsync(b => b.BlockerId == blockerId && b.BlockedId == blockedId, ct))
             {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 db.Blocks.Add(new Block { BlockerId = blockerId, BlockedId = blockedId, CreatedAt = clock.GetUtcNow().UtcDateTime });
+                await events.RaiseAsync(db, new AccountBlocked(blockerId, blockedId), ct);
                 await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
             }
         }
         else
         {
-            await db.Blocks.Where(b => b.BlockerId == blockerId && b.BlockedId == blockedId).ExecuteDeleteAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (await db.Blocks.Where(b => b.BlockerId == blockerId && b.BlockedId == blockedId).ExecuteDeleteAsync(ct) > 0)
+            {
+                await events.RaiseAsync(db, new AccountUnblocked(blockerId, blockedId), ct);
+                await db.SaveChangesAsync(ct);
+            }
+            await tx.CommitAsync(ct);
         }
         return Outcome<Relationship>.Ok(await RelationshipAsync(blockerId, blockedId, ct));
     }
@@ -169,16 +185,18 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
         {
             return Outcome<Relationship>.NotFound("Account not found");
         }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (mute && !await db.Mutes.AnyAsync(m => m.MuterId == muterId && m.MutedId == mutedId, ct))
         {
             db.Mutes.Add(new Mute { MuterId = muterId, MutedId = mutedId, CreatedAt = clock.GetUtcNow().UtcDateTime });
-            await db.SaveChangesAsync(ct);
         }
         else if (!mute)
         {
             await db.Mutes.Where(m => m.MuterId == muterId && m.MutedId == mutedId).ExecuteDeleteAsync(ct);
         }
-        feeds.Forget(muterId);
+        await events.RaiseAsync(db, new AccountMuted(muterId, mutedId, mute), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return Outcome<Relationship>.Ok(await RelationshipAsync(muterId, mutedId, ct));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drawbridge.Data;
+using Drawbridge.Events;
 using Drawbridge.Jobs;
 using Drawbridge.Posts;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace Drawbridge.Timelines;
 /// (10,000 followers is one statement, not 10,000 round trips). A reply reaches only followers who also
 /// follow the account it answers, as on Mastodon, so home timelines aren't flooded with half-conversations.
 /// </summary>
-public sealed class FanOutJob(LiveUpdates live, HomeFeedCache feeds) : IJobHandler
+public sealed class FanOutJob(HomeFeedCache feeds) : IJobHandler
 {
     public const string KindName = "fan-out";
     public string Kind => KindName;
@@ -38,12 +39,29 @@ public sealed class FanOutJob(LiveUpdates live, HomeFeedCache feeds) : IJobHandl
             // The author's own entry was forgotten when the post was published; these are the followers'.
             feeds.Forget(await db.Follows.Where(f => f.FolloweeId == post.AuthorId && f.State == Social.FollowState.Accepted).Select(f => f.FollowerId).ToListAsync(ct));
         }
-        live.Published(post.AuthorId, postId);
+    }
+}
+
+/// <summary>
+/// A post or repost reaches timelines: the author's own entry in the same transaction (they see it at once), the
+/// followers' through the fan-out job staged with it.
+/// </summary>
+public sealed class FanOutOnPublish(JobQueue jobs) : ITransactionalEventHandler<PostPublished>, ITransactionalEventHandler<PostReposted>
+{
+    public Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.PostId, e.AuthorId);
+
+    public Task HandleAsync(PostReposted e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.RepostId, e.AccountId);
+
+    private Task StageAsync(DrawbridgeDb db, long postId, long authorId)
+    {
+        db.HomeFeed.Add(new HomeFeedEntry { OwnerId = authorId, PostId = postId, AuthorId = authorId });
+        jobs.Enqueue(db, FanOutJob.KindName, postId.ToString(CultureInfo.InvariantCulture));
+        return Task.CompletedTask;
     }
 }
 
 /// <summary>Publishes a scheduled post when its time comes.</summary>
-public sealed class PublishScheduledJob(PostService posts, JobQueue jobs) : IJobHandler
+public sealed class PublishScheduledJob(PostService posts) : IJobHandler
 {
     public const string KindName = "publish-scheduled";
     public string Kind => KindName;
@@ -61,18 +79,5 @@ public sealed class PublishScheduledJob(PostService posts, JobQueue jobs) : IJob
         post.PublishAt = null;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await posts.AfterPublishCommittedAsync(ct);
-        jobs.Wake();
     }
-}
-
-/// <summary>
-/// In-process notice that a post reached timelines, for live updates and for measuring fan-out latency.
-/// With several nodes this is where Redis pub/sub plugs in.
-/// </summary>
-public sealed class LiveUpdates
-{
-    public event Action<long, long>? PostFannedOut;
-
-    public void Published(long authorId, long postId) => PostFannedOut?.Invoke(authorId, postId);
 }
