@@ -3,6 +3,7 @@ using Drawbridge.Accounts;
 using Drawbridge.Api;
 using Drawbridge.Data;
 using Drawbridge.Demo;
+using Drawbridge.Federation;
 using Drawbridge.Feeds;
 using Drawbridge.Jobs;
 using Drawbridge.Media;
@@ -152,6 +153,7 @@ public static class DrawbridgeHost
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();
         services.AddScoped<DemoSeeder>();
+        services.AddFederation(config);
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         services.AddProblemDetails();
@@ -280,6 +282,7 @@ public static class DrawbridgeHost
         // The API answers with problem details; pages get friendly error pages.
         app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseActivityPubNegotiation();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
@@ -293,6 +296,7 @@ public static class DrawbridgeHost
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapDrawbridgeApi();
         app.MapFeeds();
+        app.MapFederation();
         app.MapMediaFiles();
         app.MapRazorPages();
         if (app.Configuration.GetValue<bool>("Drawbridge:Benchmark:ReferenceEndpoint"))
