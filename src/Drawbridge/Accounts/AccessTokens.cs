@@ -33,6 +33,9 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
         b.Property(t => t.Name).HasMaxLength(100);
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.HasIndex(t => t.AccountId);
+        b.HasIndex(t => t.UserId);
+        b.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -48,7 +51,10 @@ public sealed class AccessTokenService(IServiceProvider services, Snowflake ids,
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         Db.Set<AccessToken>().Add(new AccessToken
         {
-            Id = ids.Next(), AccountId = user.AccountId, UserId = user.Id, TokenHash = Hash(token),
+            Id = ids.Next(),
+            AccountId = user.AccountId,
+            UserId = user.Id,
+            TokenHash = Hash(token),
             Name = string.IsNullOrWhiteSpace(name) ? "API client" : name.Trim()[..Math.Min(100, name.Trim().Length)],
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });

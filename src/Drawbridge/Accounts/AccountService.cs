@@ -73,7 +73,7 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
         }
         var handle = input.Handle.Trim().TrimStart('@');
         var key = HandleKey(handle);
-        if (await db.Accounts.AnyAsync(a => a.HandleKey == key, ct))
+        if (await db.Accounts.AnyAsync(a => a.HandleKey == key && a.Domain == null, ct))
         {
             return Outcome<Account>.Conflict("handle", $"The handle @{handle} is already taken");
         }
@@ -87,6 +87,7 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
             Id = ids.Next(),
             Handle = handle,
             HandleKey = key,
+            Domain = null,
             DisplayName = displayName,
             Kind = input.Kind,
             Profession = input.Kind == AccountKind.Professional ? input.Profession?.Trim() : null,
@@ -123,10 +124,11 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
         return MailAddress.TryCreate(email.Trim(), out var parsed) && parsed.Address == email.Trim() && parsed.Host.Contains('.', StringComparison.Ordinal);
     }
 
+    /// <summary>A local account by its handle: local pages and feeds never show a remote account under a bare handle.</summary>
     public Task<Account?> FindByHandleAsync(string handle, CancellationToken ct)
     {
         var key = HandleKey(handle);
-        return db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.DeletionRequestedAt == null, ct);
+        return db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.Domain == null && a.DeletionRequestedAt == null, ct);
     }
 
     public Task<Account?> FindAsync(long id, CancellationToken ct) =>
@@ -186,6 +188,19 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
         account.Links = ProfileLink.Format(input.Links.Select(l => l with { Label = l.Label.Trim(), Url = l.Url.Trim() }));
         await db.SaveChangesAsync(ct);
         await pages.EverythingChangedAsync(ct); // name and avatar show on every post of theirs
+        return Outcome<Account>.Ok(account);
+    }
+
+    /// <summary>A locked account approves each follower: new follows become requests (existing followers stay).</summary>
+    public async Task<Outcome<Account>> SetLockedAsync(long accountId, bool locked, CancellationToken ct)
+    {
+        var account = await db.Accounts.FirstOrDefaultAsync(a => a.Id == accountId && a.Domain == null, ct);
+        if (account is null)
+        {
+            return Outcome<Account>.NotFound("Account not found");
+        }
+        account.Locked = locked;
+        await db.SaveChangesAsync(ct);
         return Outcome<Account>.Ok(account);
     }
 

@@ -40,14 +40,19 @@ public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProv
         }
         var handle = input.Handle.Trim().TrimStart('@');
         var key = AccountService.HandleKey(handle);
-        if (await db.Accounts.AnyAsync(a => a.HandleKey == key, ct))
+        if (await db.Accounts.AnyAsync(a => a.HandleKey == key && a.Domain == null, ct))
         {
             return Outcome<Account>.Conflict("handle", $"The handle @{handle} is already taken");
         }
         var organisation = new Account
         {
-            Id = ids.Next(), Handle = handle, HandleKey = key, DisplayName = name, Bio = input.Bio?.Trim() ?? "",
-            Kind = AccountKind.Organisation, CreatedAt = clock.GetUtcNow().UtcDateTime,
+            Id = ids.Next(),
+            Handle = handle,
+            HandleKey = key,
+            DisplayName = name,
+            Bio = input.Bio?.Trim() ?? "",
+            Kind = AccountKind.Organisation,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.Accounts.Add(organisation);
         db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = organisation.Id, AccountId = creatorId, Role = OrganisationRole.Admin });
@@ -75,7 +80,7 @@ public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProv
             return Outcome<OrganisationMemberView>.Forbidden("Only the organisation's admins can add staff");
         }
         var key = AccountService.HandleKey(memberHandle ?? "");
-        var member = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.DeletionRequestedAt == null, ct);
+        var member = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.Domain == null && a.DeletionRequestedAt == null, ct);
         if (member is null)
         {
             return Outcome<OrganisationMemberView>.Invalid("handle", $"No account @{memberHandle?.TrimStart('@')}");

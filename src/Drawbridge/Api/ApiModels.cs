@@ -60,9 +60,9 @@ public sealed record GuestCommentDto(string Id, string ArticleId, string Name, s
     public static GuestCommentDto From(GuestComment c) => new(AccountDto.Str(c.Id), AccountDto.Str(c.ArticleId), c.Name, c.Content, c.Status.ToString().ToLowerInvariant(), c.CreatedAt, c.HeldReason);
 }
 
-public sealed record RelationshipDto(string Id, bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting)
+public sealed record RelationshipDto(string Id, bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting, bool Requested)
 {
-    public static RelationshipDto From(long id, Relationship r) => new(AccountDto.Str(id), r.Following, r.FollowedBy, r.Blocking, r.BlockedBy, r.Muting);
+    public static RelationshipDto From(long id, Relationship r) => new(AccountDto.Str(id), r.Following, r.FollowedBy, r.Blocking, r.BlockedBy, r.Muting, r.Requested);
 }
 
 public sealed record NotificationDto(string Id, string Kind, DateTime CreatedAt, bool Read, AccountDto? Actor, string? PostId)

@@ -103,14 +103,27 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
         {
             var account = new Account
             {
-                Id = IdAt(start.AddMinutes(accounts.Count)), Handle = handle, HandleKey = handle.ToLowerInvariant(), DisplayName = name, Kind = kind,
-                Profession = profession, Employer = employer, Bio = bio, CreatedAt = start.AddMinutes(accounts.Count),
+                Id = IdAt(start.AddMinutes(accounts.Count)),
+                Handle = handle,
+                HandleKey = handle.ToLowerInvariant(),
+                DisplayName = name,
+                Kind = kind,
+                Profession = profession,
+                Employer = employer,
+                Bio = bio,
+                CreatedAt = start.AddMinutes(accounts.Count),
             };
             accounts.Add(account);
             var user = new User
             {
-                UserName = account.HandleKey, NormalizedUserName = account.HandleKey.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
-                EmailConfirmed = true, AccountId = account.Id, SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+                UserName = account.HandleKey,
+                NormalizedUserName = account.HandleKey.ToUpperInvariant(),
+                Email = email,
+                NormalizedEmail = email.ToUpperInvariant(),
+                EmailConfirmed = true,
+                AccountId = account.Id,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                ConcurrencyStamp = Guid.NewGuid().ToString("N"),
             };
             // One hash for every demo user: hashing 220 passwords would take most of a minute.
             passwordHash ??= hasher.HashPassword(user, Password);
@@ -245,8 +258,8 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
         await db.SaveChangesAsync(ct);
 
         // Counts and timelines in bulk, as the live paths would have left them.
-        await db.Database.ExecuteSqlRawAsync("""UPDATE accounts SET "PostsCount" = (SELECT COUNT(*) FROM posts p WHERE p."AuthorId" = accounts."Id"), "FollowersCount" = (SELECT COUNT(*) FROM follows f WHERE f."FolloweeId" = accounts."Id"), "FollowingCount" = (SELECT COUNT(*) FROM follows f WHERE f."FollowerId" = accounts."Id")""", ct);
-        await db.Database.ExecuteSqlRawAsync("""INSERT INTO home_feed ("OwnerId", "PostId", "AuthorId") SELECT f."FollowerId", p."Id", p."AuthorId" FROM posts p JOIN follows f ON f."FolloweeId" = p."AuthorId" WHERE p."InReplyToId" IS NULL ON CONFLICT DO NOTHING""", ct);
+        await db.Database.ExecuteSqlRawAsync("""UPDATE accounts SET "PostsCount" = (SELECT COUNT(*) FROM posts p WHERE p."AuthorId" = accounts."Id"), "FollowersCount" = (SELECT COUNT(*) FROM follows f WHERE f."FolloweeId" = accounts."Id" AND f."State" = 0), "FollowingCount" = (SELECT COUNT(*) FROM follows f WHERE f."FollowerId" = accounts."Id" AND f."State" = 0)""", ct);
+        await db.Database.ExecuteSqlRawAsync("""INSERT INTO home_feed ("OwnerId", "PostId", "AuthorId") SELECT f."FollowerId", p."Id", p."AuthorId" FROM posts p JOIN follows f ON f."FolloweeId" = p."AuthorId" AND f."State" = 0 WHERE p."InReplyToId" IS NULL ON CONFLICT DO NOTHING""", ct);
         await db.Database.ExecuteSqlRawAsync("""INSERT INTO home_feed ("OwnerId", "PostId", "AuthorId") SELECT p."AuthorId", p."Id", p."AuthorId" FROM posts p WHERE p."InReplyToId" IS NULL ON CONFLICT DO NOTHING""", ct);
         if (!db.IsPostgres)
         {
@@ -288,8 +301,16 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
     {
         var post = new Post
         {
-            Id = id, AuthorId = author, Kind = kind, Content = text, Title = title, Summary = summary, Visibility = Visibility.Public,
-            Status = PostStatus.Published, CreatedAt = at, ConversationId = id,
+            Id = id,
+            AuthorId = author,
+            Kind = kind,
+            Content = text,
+            Title = title,
+            Summary = summary,
+            Visibility = Visibility.Public,
+            Status = PostStatus.Published,
+            CreatedAt = at,
+            ConversationId = id,
         };
         post.ContentHtml = kind == PostKind.Article ? renderer.RenderMarkdown(text) : renderer.RenderNote(text, _ => null);
         return post;

@@ -1,3 +1,5 @@
+using Drawbridge.Accounts;
+using Drawbridge.Posts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -32,5 +34,7 @@ internal sealed class MediaConfiguration : IEntityTypeConfiguration<MediaAttachm
         b.Property(m => m.AltText).HasMaxLength(1500);
         b.HasIndex(m => m.PostId);
         b.HasIndex(m => m.OwnerId);
+        b.HasOne<Account>().WithMany().HasForeignKey(m => m.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Post>().WithMany().HasForeignKey(m => m.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,3 +1,5 @@
+using Drawbridge.Accounts;
+using Drawbridge.Media;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -45,6 +47,12 @@ public sealed class Post
     public DateTime? SafetyConfirmedAt { get; set; }
     /// <summary>Why a post is held from public view, when it is.</summary>
     public string? HeldReason { get; set; }
+    /// <summary>The ActivityPub id of the post. Set for remote posts; local ones may derive it from the public URL.</summary>
+    public string? Uri { get; set; }
+    /// <summary>Written on this server (true for every post stored before federation), as opposed to fetched from another.</summary>
+    public bool Local { get; set; } = true;
+    /// <summary>A remote post's HTML page.</summary>
+    public string? Url { get; set; }
 
     public bool IsDeleted => DeletedAt is not null;
     public bool IsReply => InReplyToId is not null;
@@ -125,6 +133,17 @@ internal sealed class PostConfiguration :
         b.HasIndex(p => new { p.Status, p.PublishAt }).HasFilter("\"Status\" = 1");
         // "Has this reader reposted it?" is asked for every post on a page: both columns, so it is one index probe.
         b.HasIndex(p => new { p.RepostOfId, p.AuthorId });
+        b.Property(p => p.Uri).HasMaxLength(AccountConfiguration.UriMax);
+        b.Property(p => p.Url).HasMaxLength(AccountConfiguration.UriMax);
+        b.HasIndex(p => p.Uri).IsUnique().HasFilter("\"Uri\" IS NOT NULL");
+        // The column's default fills every earlier post (and rows written without it) as local; true is the
+        // sentinel, so a false is always written and never mistaken for "not set".
+        b.Property(p => p.Local).HasDefaultValue(true).HasSentinel(true);
+        b.HasOne<Account>().WithMany().HasForeignKey(p => p.AuthorId).OnDelete(DeleteBehavior.Cascade);
+        // Posts are deleted as tombstones, so these mostly guard against dangling ids; a reply outlives a removed
+        // parent (drafts and reposts are removed outright), a repost goes with its original.
+        b.HasOne<Post>().WithMany().HasForeignKey(p => p.InReplyToId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Post>().WithMany().HasForeignKey(p => p.RepostOfId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<PostEdit> b)
@@ -132,6 +151,7 @@ internal sealed class PostConfiguration :
         b.ToTable("post_edits");
         b.Property(e => e.Id).ValueGeneratedNever();
         b.HasIndex(e => new { e.PostId, e.Version }).IsUnique();
+        b.HasOne<Post>().WithMany().HasForeignKey(e => e.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<PostTag> b)
@@ -140,6 +160,7 @@ internal sealed class PostConfiguration :
         b.HasKey(t => new { t.Tag, t.PostId });
         b.Property(t => t.Tag).HasMaxLength(100);
         b.HasIndex(t => t.PostId);
+        b.HasOne<Post>().WithMany().HasForeignKey(t => t.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<PostMention> b)
@@ -147,6 +168,8 @@ internal sealed class PostConfiguration :
         b.ToTable("post_mentions");
         b.HasKey(m => new { m.PostId, m.AccountId });
         b.HasIndex(m => m.AccountId);
+        b.HasOne<Post>().WithMany().HasForeignKey(m => m.PostId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Account>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<Like> b)
@@ -154,6 +177,8 @@ internal sealed class PostConfiguration :
         b.ToTable("likes");
         b.HasKey(l => new { l.AccountId, l.PostId });
         b.HasIndex(l => l.PostId);
+        b.HasOne<Account>().WithMany().HasForeignKey(l => l.AccountId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Post>().WithMany().HasForeignKey(l => l.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<GuestComment> b)
@@ -165,11 +190,13 @@ internal sealed class PostConfiguration :
         b.Property(c => c.EmailKey).HasMaxLength(254);
         b.Property(c => c.Content).HasMaxLength(5000);
         b.HasIndex(c => new { c.ArticleId, c.Id });
+        b.HasOne<Post>().WithMany().HasForeignKey(c => c.ArticleId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<TrustedCommenter> b)
     {
         b.ToTable("trusted_commenters");
         b.HasKey(t => new { t.AuthorId, t.EmailKey });
+        b.HasOne<Account>().WithMany().HasForeignKey(t => t.AuthorId).OnDelete(DeleteBehavior.Cascade);
     }
 }

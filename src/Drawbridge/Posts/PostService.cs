@@ -305,7 +305,7 @@ public sealed class PostService(
         var handles = ContentRenderer.Mentions(post.Content);
         var known = handles.Count == 0
             ? []
-            : await db.Accounts.Where(a => handles.Contains(a.HandleKey)).Select(a => a.HandleKey).ToListAsync(ct);
+            : await db.Accounts.Where(a => handles.Contains(a.HandleKey) && a.Domain == null).Select(a => a.HandleKey).ToListAsync(ct);
         var knownSet = known.ToHashSet();
         return renderer.RenderNote(post.Content, h => knownSet.Contains(h.ToLowerInvariant()) ? $"/@{h}" : null);
     }
@@ -362,7 +362,7 @@ public sealed class PostService(
         var handles = ContentRenderer.Mentions(post.Content);
         if (handles.Count > 0)
         {
-            var mentioned = await db.Accounts.Where(a => handles.Contains(a.HandleKey)).Select(a => a.Id).ToListAsync(ct);
+            var mentioned = await db.Accounts.Where(a => handles.Contains(a.HandleKey) && a.Domain == null).Select(a => a.Id).ToListAsync(ct);
             foreach (var id in mentioned)
             {
                 db.PostMentions.Add(new PostMention { PostId = post.Id, AccountId = id });

@@ -6,13 +6,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Drawbridge.Social;
 
-public sealed record Relationship(bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting);
+/// <summary>How the viewer and another account stand. <see cref="Requested"/>: the viewer asked to follow and waits for approval.</summary>
+public sealed record Relationship(bool Following, bool FollowedBy, bool Blocking, bool BlockedBy, bool Muting, bool Requested = false);
 
 public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, NotificationService notifications, Timelines.HomeFeedCache feeds)
 {
     /// <summary>How many of a newly followed account's recent posts are copied into the follower's home timeline.</summary>
     public const int Backfill = 40;
 
+    /// <summary>
+    /// Follows an account. A locked account's follow is a request that waits for the followee's approval; an
+    /// existing request or follow is left as it is.
+    /// </summary>
     public async Task<Outcome<Relationship>> FollowAsync(long followerId, long followeeId, CancellationToken ct)
     {
         if (followerId == followeeId)
@@ -31,32 +36,85 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
         if (!await db.Follows.AnyAsync(f => f.FollowerId == followerId && f.FolloweeId == followeeId, ct))
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.Follows.Add(new Follow { FollowerId = followerId, FolloweeId = followeeId, CreatedAt = clock.GetUtcNow().UtcDateTime });
-            notifications.Add(followeeId, NotificationKind.Follow, followerId, null);
-            await db.SaveChangesAsync(ct);
-            await db.Accounts.Where(a => a.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowingCount, a => a.FollowingCount + 1), ct);
-            await db.Accounts.Where(a => a.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowersCount, a => a.FollowersCount + 1), ct);
-            // Backfill so the home timeline isn't empty right after following someone.
-            var recent = await db.Posts.AsNoTracking()
-                .Where(p => p.AuthorId == followeeId && p.Status == PostStatus.Published && p.DeletedAt == null && p.InReplyToId == null)
-                .OrderByDescending(p => p.Id).Select(p => p.Id).Take(Backfill).ToListAsync(ct);
-            var present = await db.HomeFeed.Where(h => h.OwnerId == followerId && recent.Contains(h.PostId)).Select(h => h.PostId).ToListAsync(ct);
-            foreach (var id in recent.Except(present))
+            var follow = new Follow
             {
-                db.HomeFeed.Add(new HomeFeedEntry { OwnerId = followerId, PostId = id, AuthorId = followeeId });
-            }
+                FollowerId = followerId,
+                FolloweeId = followeeId,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+                State = target.Locked ? FollowState.Requested : FollowState.Accepted,
+            };
+            db.Follows.Add(follow);
+            notifications.Add(followeeId, target.Locked ? NotificationKind.FollowRequest : NotificationKind.Follow, followerId, null);
             await db.SaveChangesAsync(ct);
+            if (follow.State == FollowState.Accepted)
+            {
+                await AcceptedAsync(followerId, followeeId, ct);
+            }
             await tx.CommitAsync(ct);
             feeds.Forget(followerId);
         }
         return Outcome<Relationship>.Ok(await RelationshipAsync(followerId, followeeId, ct));
     }
 
+    /// <summary>What an accepted follow changes: both counts, and the follower's home timeline backfilled.</summary>
+    private async Task AcceptedAsync(long followerId, long followeeId, CancellationToken ct)
+    {
+        await db.Accounts.Where(a => a.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowingCount, a => a.FollowingCount + 1), ct);
+        await db.Accounts.Where(a => a.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowersCount, a => a.FollowersCount + 1), ct);
+        // Backfill so the home timeline isn't empty right after following someone.
+        var recent = await db.Posts.AsNoTracking()
+            .Where(p => p.AuthorId == followeeId && p.Status == PostStatus.Published && p.DeletedAt == null && p.InReplyToId == null)
+            .OrderByDescending(p => p.Id).Select(p => p.Id).Take(Backfill).ToListAsync(ct);
+        var present = await db.HomeFeed.Where(h => h.OwnerId == followerId && recent.Contains(h.PostId)).Select(h => h.PostId).ToListAsync(ct);
+        foreach (var id in recent.Except(present))
+        {
+            db.HomeFeed.Add(new HomeFeedEntry { OwnerId = followerId, PostId = id, AuthorId = followeeId });
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Follow requests waiting for this account's approval, oldest first.</summary>
+    public Task<List<Account>> FollowRequestsAsync(long followeeId, int take, CancellationToken ct) =>
+        db.Follows.Where(f => f.FolloweeId == followeeId && f.State == FollowState.Requested).OrderBy(f => f.CreatedAt).Take(take)
+            .Join(db.Accounts, f => f.FollowerId, a => a.Id, (f, a) => a).AsNoTracking().ToListAsync(ct);
+
+    /// <summary>The followee accepts a follow request: from now on it is a follow like any other.</summary>
+    public async Task<Outcome<Relationship>> AcceptFollowRequestAsync(long followeeId, long followerId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var accepted = await db.Follows
+            .Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId && f.State == FollowState.Requested)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.State, FollowState.Accepted), ct);
+        if (accepted == 0)
+        {
+            return Outcome<Relationship>.NotFound("Follow request not found");
+        }
+        notifications.Add(followerId, NotificationKind.FollowAccepted, followeeId, null);
+        await db.SaveChangesAsync(ct);
+        await AcceptedAsync(followerId, followeeId, ct);
+        await tx.CommitAsync(ct);
+        feeds.Forget(followerId);
+        return Outcome<Relationship>.Ok(await RelationshipAsync(followeeId, followerId, ct));
+    }
+
+    /// <summary>The followee turns a follow request down: it is removed, and the requester may ask again.</summary>
+    public async Task<Outcome<Relationship>> RejectFollowRequestAsync(long followeeId, long followerId, CancellationToken ct)
+    {
+        var removed = await db.Follows
+            .Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId && f.State == FollowState.Requested)
+            .ExecuteDeleteAsync(ct);
+        return removed == 0
+            ? Outcome<Relationship>.NotFound("Follow request not found")
+            : Outcome<Relationship>.Ok(await RelationshipAsync(followeeId, followerId, ct));
+    }
+
+    /// <summary>Ends a follow, or withdraws a follow request.</summary>
     public async Task<Outcome<Relationship>> UnfollowAsync(long followerId, long followeeId, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var removed = await db.Follows.Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId).ExecuteDeleteAsync(ct);
-        if (removed > 0)
+        var state = await db.Follows.Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId).Select(f => (FollowState?)f.State).FirstOrDefaultAsync(ct);
+        var removed = state is null ? 0 : await db.Follows.Where(f => f.FollowerId == followerId && f.FolloweeId == followeeId).ExecuteDeleteAsync(ct);
+        if (removed > 0 && state == FollowState.Accepted)
         {
             await db.Accounts.Where(a => a.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowingCount, a => a.FollowingCount - 1), ct);
             await db.Accounts.Where(a => a.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowersCount, a => a.FollowersCount - 1), ct);
@@ -118,18 +176,23 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, Notificat
         return Outcome<Relationship>.Ok(await RelationshipAsync(muterId, mutedId, ct));
     }
 
-    public async Task<Relationship> RelationshipAsync(long viewerId, long otherId, CancellationToken ct) => new(
-        await db.Follows.AnyAsync(f => f.FollowerId == viewerId && f.FolloweeId == otherId, ct),
-        await db.Follows.AnyAsync(f => f.FollowerId == otherId && f.FolloweeId == viewerId, ct),
-        await db.Blocks.AnyAsync(b => b.BlockerId == viewerId && b.BlockedId == otherId, ct),
-        await db.Blocks.AnyAsync(b => b.BlockerId == otherId && b.BlockedId == viewerId, ct),
-        await db.Mutes.AnyAsync(m => m.MuterId == viewerId && m.MutedId == otherId, ct));
+    public async Task<Relationship> RelationshipAsync(long viewerId, long otherId, CancellationToken ct)
+    {
+        var mine = await db.Follows.Where(f => f.FollowerId == viewerId && f.FolloweeId == otherId).Select(f => (FollowState?)f.State).FirstOrDefaultAsync(ct);
+        return new(
+            mine == FollowState.Accepted,
+            await db.Follows.AnyAsync(f => f.FollowerId == otherId && f.FolloweeId == viewerId && f.State == FollowState.Accepted, ct),
+            await db.Blocks.AnyAsync(b => b.BlockerId == viewerId && b.BlockedId == otherId, ct),
+            await db.Blocks.AnyAsync(b => b.BlockerId == otherId && b.BlockedId == viewerId, ct),
+            await db.Mutes.AnyAsync(m => m.MuterId == viewerId && m.MutedId == otherId, ct),
+            mine == FollowState.Requested);
+    }
 
     public Task<List<Account>> FollowersAsync(long accountId, int take, CancellationToken ct) =>
-        db.Follows.Where(f => f.FolloweeId == accountId).OrderByDescending(f => f.CreatedAt).Take(take)
+        db.Follows.Where(f => f.FolloweeId == accountId && f.State == FollowState.Accepted).OrderByDescending(f => f.CreatedAt).Take(take)
             .Join(db.Accounts, f => f.FollowerId, a => a.Id, (f, a) => a).AsNoTracking().ToListAsync(ct);
 
     public Task<List<Account>> FollowingAsync(long accountId, int take, CancellationToken ct) =>
-        db.Follows.Where(f => f.FollowerId == accountId).OrderByDescending(f => f.CreatedAt).Take(take)
+        db.Follows.Where(f => f.FollowerId == accountId && f.State == FollowState.Accepted).OrderByDescending(f => f.CreatedAt).Take(take)
             .Join(db.Accounts, f => f.FolloweeId, a => a.Id, (f, a) => a).AsNoTracking().ToListAsync(ct);
 }

@@ -27,8 +27,8 @@ public sealed class FanOutJob(LiveUpdates live, HomeFeedCache feeds) : IJobHandl
         const string sql = """
             INSERT INTO home_feed ("OwnerId", "PostId", "AuthorId")
             SELECT f."FollowerId", {0}, {1} FROM follows f
-            WHERE f."FolloweeId" = {1}
-              AND ({2} = 0 OR f."FollowerId" = {2} OR EXISTS (SELECT 1 FROM follows g WHERE g."FollowerId" = f."FollowerId" AND g."FolloweeId" = {2}))
+            WHERE f."FolloweeId" = {1} AND f."State" = 0
+              AND ({2} = 0 OR f."FollowerId" = {2} OR EXISTS (SELECT 1 FROM follows g WHERE g."FollowerId" = f."FollowerId" AND g."FolloweeId" = {2} AND g."State" = 0))
             ON CONFLICT DO NOTHING
             """;
         var replyTo = post.InReplyToAuthorId is { } other && other != post.AuthorId ? other : 0L;
@@ -36,7 +36,7 @@ public sealed class FanOutJob(LiveUpdates live, HomeFeedCache feeds) : IJobHandl
         if (feeds.Enabled)
         {
             // The author's own entry was forgotten when the post was published; these are the followers'.
-            feeds.Forget(await db.Follows.Where(f => f.FolloweeId == post.AuthorId).Select(f => f.FollowerId).ToListAsync(ct));
+            feeds.Forget(await db.Follows.Where(f => f.FolloweeId == post.AuthorId && f.State == Social.FollowState.Accepted).Select(f => f.FollowerId).ToListAsync(ct));
         }
         live.Published(post.AuthorId, postId);
     }

@@ -2,6 +2,7 @@ using Drawbridge.Accounts;
 using Drawbridge.Data;
 using Drawbridge.Media;
 using Drawbridge.Posts;
+using Drawbridge.Social;
 using Microsoft.EntityFrameworkCore;
 
 namespace Drawbridge.Timelines;
@@ -28,7 +29,7 @@ public sealed class TimelineService(DrawbridgeDb db)
             return q.Where(p => p.Visibility != Visibility.Followers);
         }
         return q.Where(p => p.Visibility != Visibility.Followers || p.AuthorId == v
-                            || db.Follows.Any(f => f.FollowerId == v && f.FolloweeId == p.AuthorId)
+                            || db.Follows.Any(f => f.FollowerId == v && f.FolloweeId == p.AuthorId && f.State == FollowState.Accepted)
                             || db.PostMentions.Any(m => m.PostId == p.Id && m.AccountId == v))
             .Where(p => !db.Blocks.Any(b => b.BlockerId == p.AuthorId && b.BlockedId == v));
     }

@@ -57,6 +57,8 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
+                    b.HasIndex("UserId");
+
                     b.ToTable("access_tokens", (string)null);
                 });
 
@@ -84,45 +86,106 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
                     b.Property<string>("Employer")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("FeaturedUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<int>("FollowersCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("FollowersUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<int>("FollowingCount")
                         .HasColumnType("integer");
 
                     b.Property<string>("Handle")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)");
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<string>("HandleKey")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)");
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("InboxUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastFetchedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Links")
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<bool>("Locked")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("OutboxUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<int>("PostsCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("PrivateKeyPem")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<string>("Profession")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PublicKeyId")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("PublicKeyPem")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("SharedInboxUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Uri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("HandleKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_accounts_HandleKey_Local")
+                        .HasFilter("\"Domain\" IS NULL");
+
+                    b.HasIndex("Uri")
+                        .IsUnique()
+                        .HasFilter("\"Uri\" IS NOT NULL");
+
+                    b.HasIndex("HandleKey", "Domain")
+                        .IsUnique()
+                        .HasDatabaseName("IX_accounts_HandleKey_Domain_Remote")
+                        .HasFilter("\"Domain\" IS NOT NULL");
 
                     b.ToTable("accounts", (string)null);
                 });
@@ -205,6 +268,8 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
@@ -429,6 +494,11 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.Property<int>("LikesCount")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("Local")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true);
+
                     b.Property<DateTime?>("PublishAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -463,6 +533,14 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("Uri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<int>("Visibility")
                         .HasColumnType("integer");
 
@@ -473,6 +551,10 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("SearchVector");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
+
+                    b.HasIndex("Uri")
+                        .IsUnique()
+                        .HasFilter("\"Uri\" IS NOT NULL");
 
                     b.HasIndex("AuthorId", "Id");
 
@@ -591,7 +673,20 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("State")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
+
+                    b.Property<string>("Uri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.HasKey("FollowerId", "FolloweeId");
+
+                    b.HasIndex("Uri")
+                        .IsUnique()
+                        .HasFilter("\"Uri\" IS NOT NULL");
 
                     b.HasIndex("FolloweeId", "FollowerId");
 
@@ -610,6 +705,8 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("MuterId", "MutedId");
+
+                    b.HasIndex("MutedId");
 
                     b.ToTable("mutes", (string)null);
                 });
@@ -638,6 +735,10 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
+
+                    b.HasIndex("PostId");
 
                     b.HasIndex("RecipientId", "Id");
 
@@ -812,6 +913,208 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Accounts.AccessToken", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Accounts.OrganisationMember", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Accounts.User", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
+                {
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Like", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Post", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("InReplyToId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("RepostOfId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.PostEdit", b =>
+                {
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.PostMention", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.PostTag", b =>
+                {
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.TrustedCommenter", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Block", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("BlockedId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("BlockerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Follow", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("FolloweeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("FollowerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Mute", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("MutedId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("MuterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Notification", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("ActorId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<long>", b =>

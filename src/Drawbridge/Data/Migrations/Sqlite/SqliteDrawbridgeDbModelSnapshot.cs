@@ -51,6 +51,8 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
+                    b.HasIndex("UserId");
+
                     b.ToTable("access_tokens", (string)null);
                 });
 
@@ -78,45 +80,106 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Employer")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FeaturedUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FollowersCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("FollowersUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("FollowingCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Handle")
                         .IsRequired()
-                        .HasMaxLength(30)
+                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("HandleKey")
                         .IsRequired()
-                        .HasMaxLength(30)
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InboxUri")
+                        .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastFetchedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Links")
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Locked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutboxUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PostsCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PrivateKeyPem")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Profession")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PublicKeyId")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKeyPem")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharedInboxUri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Uri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("HandleKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_accounts_HandleKey_Local")
+                        .HasFilter("\"Domain\" IS NULL");
+
+                    b.HasIndex("Uri")
+                        .IsUnique()
+                        .HasFilter("\"Uri\" IS NOT NULL");
+
+                    b.HasIndex("HandleKey", "Domain")
+                        .IsUnique()
+                        .HasDatabaseName("IX_accounts_HandleKey_Domain_Remote")
+                        .HasFilter("\"Domain\" IS NOT NULL");
 
                     b.ToTable("accounts", (string)null);
                 });
@@ -197,6 +260,8 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
@@ -421,6 +486,11 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.Property<int>("LikesCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Local")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
+
                     b.Property<DateTime?>("PublishAt")
                         .HasColumnType("TEXT");
 
@@ -450,12 +520,24 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Uri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Visibility")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("InReplyToId");
+
+                    b.HasIndex("Uri")
+                        .IsUnique()
+                        .HasFilter("\"Uri\" IS NOT NULL");
 
                     b.HasIndex("AuthorId", "Id");
 
@@ -574,7 +656,20 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("State")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
+                    b.Property<string>("Uri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("FollowerId", "FolloweeId");
+
+                    b.HasIndex("Uri")
+                        .IsUnique()
+                        .HasFilter("\"Uri\" IS NOT NULL");
 
                     b.HasIndex("FolloweeId", "FollowerId");
 
@@ -593,6 +688,8 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("MuterId", "MutedId");
+
+                    b.HasIndex("MutedId");
 
                     b.ToTable("mutes", (string)null);
                 });
@@ -621,6 +718,10 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
+
+                    b.HasIndex("PostId");
 
                     b.HasIndex("RecipientId", "Id");
 
@@ -789,6 +890,208 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Accounts.AccessToken", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Accounts.OrganisationMember", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Accounts.User", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
+                {
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Like", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Post", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("InReplyToId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("RepostOfId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.PostEdit", b =>
+                {
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.PostMention", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.PostTag", b =>
+                {
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.TrustedCommenter", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Block", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("BlockedId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("BlockerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Follow", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("FolloweeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("FollowerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Mute", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("MutedId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("MuterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.Notification", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("ActorId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<long>", b =>
