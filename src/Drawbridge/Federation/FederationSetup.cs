@@ -11,12 +11,14 @@ public static class FederationSetup
         services.AddHttpContextAccessor();
         services.AddScoped<ActorUrls>();
         services.AddSingleton<FederationHttp>();
+        services.AddScoped<LocalActorKeys>();
         return services;
     }
 
     public static void MapFederation(this IEndpointRouteBuilder app)
     {
         app.MapDiscovery();
+        app.MapActors();
     }
 
     /// <summary>

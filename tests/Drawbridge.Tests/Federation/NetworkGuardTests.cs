@@ -48,7 +48,7 @@ public sealed class NetworkGuardTests(DrawbridgeServer server) : IClassFixture<D
     }
 
     private static FederationHttp Client(bool allowPrivate, int maxBytes = 1024 * 1024) =>
-        new(Options.Create(new FederationOptions { AllowPrivateNetworks = allowPrivate, MaxFetchBytes = maxBytes, TimeoutSeconds = 5 }), TimeProvider.System);
+        new(Options.Create(new FederationOptions { AllowPrivateNetworks = allowPrivate, MaxFetchBytes = maxBytes, TimeoutSeconds = 60 }), TimeProvider.System);
 
     [Fact]
     public async Task Without_the_setting_loopback_addresses_and_plain_http_are_refused_before_any_request()
