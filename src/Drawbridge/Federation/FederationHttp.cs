@@ -21,9 +21,6 @@ public sealed class FederationOptions
     /// <summary>The largest document fetched from another server (actors, objects, WebFinger).</summary>
     public int MaxFetchBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>The largest activity accepted into an inbox.</summary>
-    public int MaxInboxBytes { get; set; } = 256 * 1024;
-
     /// <summary>How long one request to another server may take, connecting included.</summary>
     public int TimeoutSeconds { get; set; } = 10;
 }
