@@ -95,10 +95,10 @@ public static class DiscoveryEndpoints
             var now = clock.GetUtcNow().UtcDateTime;
             var month = now.AddDays(-30);
             var halfYear = now.AddDays(-180);
-            var users = await db.Accounts.CountAsync(a => a.DeletionRequestedAt == null, ct);
-            var activeMonth = await db.Posts.Where(p => p.CreatedAt >= month).Select(p => p.AuthorId).Distinct().CountAsync(ct);
-            var activeHalfYear = await db.Posts.Where(p => p.CreatedAt >= halfYear).Select(p => p.AuthorId).Distinct().CountAsync(ct);
-            var posts = await db.Posts.CountAsync(p => p.Status == Posts.PostStatus.Published && p.DeletedAt == null && p.RepostOfId == null, ct);
+            var users = await db.Accounts.CountAsync(a => a.Domain == null && a.DeletionRequestedAt == null, ct);
+            var activeMonth = await db.Posts.Where(p => p.Local && p.CreatedAt >= month).Select(p => p.AuthorId).Distinct().CountAsync(ct);
+            var activeHalfYear = await db.Posts.Where(p => p.Local && p.CreatedAt >= halfYear).Select(p => p.AuthorId).Distinct().CountAsync(ct);
+            var posts = await db.Posts.CountAsync(p => p.Local && p.Status == Posts.PostStatus.Published && p.DeletedAt == null && p.RepostOfId == null, ct);
             return new Usage(users, activeMonth, activeHalfYear, posts);
         });
         var software = new JsonObject { ["name"] = "drawbridge", ["version"] = SoftwareVersion };
