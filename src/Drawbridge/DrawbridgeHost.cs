@@ -4,6 +4,7 @@ using Drawbridge.Api;
 using Drawbridge.Data;
 using Drawbridge.Demo;
 using Drawbridge.Events;
+using Drawbridge.Federation;
 using Drawbridge.Feeds;
 using Drawbridge.Jobs;
 using Drawbridge.Mastodon;
@@ -167,6 +168,7 @@ public static class DrawbridgeHost
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();
         services.AddScoped<DemoSeeder>();
+        services.AddFederation(config);
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         services.AddProblemDetails();
@@ -295,6 +297,7 @@ public static class DrawbridgeHost
         // The API answers with problem details; pages get friendly error pages.
         app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseActivityPubNegotiation();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors();
@@ -314,6 +317,7 @@ public static class DrawbridgeHost
         app.MapMastodonOAuth();
         app.MapMastodonApi();
         app.MapFeeds();
+        app.MapFederation();
         app.MapMediaFiles();
         app.MapRazorPages();
         if (app.Configuration.GetValue<bool>("Drawbridge:Benchmark:ReferenceEndpoint"))

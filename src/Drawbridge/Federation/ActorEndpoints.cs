@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Posts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Drawbridge.Federation;
+
+/// <summary>
+/// This server's actors and objects as ActivityPub JSON: <c>/users/handle</c> (also <c>/@handle</c> by content
+/// negotiation), its posts at <c>/users/handle/statuses/id</c> (also <c>/@handle/id</c>), and the actor's
+/// collections. Public: they show what the HTML pages show to a visitor, no more (followers-only posts are not served).
+/// </summary>
+public static class ActorEndpoints
+{
+    public const string ContentType = "application/activity+json; charset=utf-8";
+    public const string PublicCollection = "https://www.w3.org/ns/activitystreams#Public";
+
+    public static void MapActors(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/users/{handle}", Actor);
+        app.MapGet("/users/{handle}/statuses/{id:long}", Object);
+        app.MapGet("/users/{handle}/outbox", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
+            Collection(handle, urls, db, a => urls.Outbox(a), a => db.Posts.CountAsync(p => p.AuthorId == a.Id && p.Status == PostStatus.Published && p.DeletedAt == null && p.Visibility != Visibility.Followers, ct), ct));
+        app.MapGet("/users/{handle}/followers", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
+            Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct));
+        app.MapGet("/users/{handle}/following", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
+            Collection(handle, urls, db, a => urls.Following(a), a => Task.FromResult(a.FollowingCount), ct));
+        app.MapGet("/users/{handle}/collections/featured", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
+            Collection(handle, urls, db, a => urls.Featured(a), _ => Task.FromResult(0), ct));
+    }
+
+    private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(), ContentType);
+
+    private static IResult Missing(string what) =>
+        Results.Problem(title: "Not found", detail: what, statusCode: StatusCodes.Status404NotFound);
+
+    private static Task<Account?> LocalAccountAsync(DrawbridgeDb db, string handle, CancellationToken ct)
+    {
+        var key = AccountService.HandleKey(handle);
+        return db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.Domain == null && a.DeletionRequestedAt == null, ct);
+    }
+
+    private static async Task<IResult> Actor(string handle, ActorUrls urls, DrawbridgeDb db, LocalActorKeys keys, ContentRenderer renderer, CancellationToken ct)
+    {
+        if (await LocalAccountAsync(db, handle, ct) is not { } account)
+        {
+            return Missing($"There is no account @{handle} here.");
+        }
+        var publicKey = await keys.PublicKeyPemAsync(account, ct);
+        return Json(ActivityJson.Actor(account, urls, publicKey, renderer));
+    }
+
+    private static async Task<IResult> Object(string handle, long id, ActorUrls urls, DrawbridgeDb db, CancellationToken ct)
+    {
+        if (await LocalAccountAsync(db, handle, ct) is not { } author)
+        {
+            return Missing($"There is no account @{handle} here.");
+        }
+        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.AuthorId == author.Id && p.Local && p.RepostOfId == null, ct);
+        if (post is null || post.Status != PostStatus.Published || post.Visibility == Visibility.Followers)
+        {
+            return Missing("There is no such public post.");
+        }
+        if (post.IsDeleted)
+        {
+            // Gone, and said so: servers that cached it drop it (Mastodon treats 410 as deleted).
+            return Results.Text(ActivityJson.Tombstone(urls.Post(author, post.Id)).ToJsonString(), ContentType, statusCode: (int)HttpStatusCode.Gone);
+        }
+        var tags = await db.PostTags.AsNoTracking().Where(t => t.PostId == post.Id).Select(t => t.Tag).ToListAsync(ct);
+        var inReplyTo = await ActivityJson.InReplyToAsync(db, urls, post, ct);
+        return Json(ActivityJson.Object(post, author, urls, tags, inReplyTo));
+    }
+
+    private static async Task<IResult> Collection(string handle, ActorUrls urls, DrawbridgeDb db, Func<Account, string> id, Func<Account, Task<int>> count, CancellationToken ct)
+    {
+        if (await LocalAccountAsync(db, handle, ct) is not { } account)
+        {
+            return Missing($"There is no account @{handle} here.");
+        }
+        // Counts only, as Mastodon shows for accounts that hide their network; the items come by delivery.
+        return Json(new JsonObject
+        {
+            ["@context"] = "https://www.w3.org/ns/activitystreams",
+            ["id"] = id(account),
+            ["type"] = "OrderedCollection",
+            ["totalItems"] = await count(account),
+        });
+    }
+}
+
+/// <summary>The ActivityPub JSON of local actors and posts, in the shapes Mastodon reads (docs/federation.md).</summary>
+public static class ActivityJson
+{
+    public static JsonArray Context() => new(
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        new JsonObject
+        {
+            ["manuallyApprovesFollowers"] = "as:manuallyApprovesFollowers",
+            ["sensitive"] = "as:sensitive",
+            ["Hashtag"] = "as:Hashtag",
+            ["toot"] = "http://joinmastodon.org/ns#",
+            ["featured"] = new JsonObject { ["@id"] = "toot:featured", ["@type"] = "@id" },
+            ["discoverable"] = "toot:discoverable",
+            ["indexable"] = "toot:indexable",
+            ["schema"] = "http://schema.org#",
+            ["PropertyValue"] = "schema:PropertyValue",
+            ["value"] = "schema:value",
+        });
+
+    public static JsonObject Actor(Account a, ActorUrls urls, string publicKeyPem, ContentRenderer renderer)
+    {
+        var id = urls.Actor(a);
+        var attachment = new JsonArray();
+        void Field(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                attachment.Add(new JsonObject { ["type"] = "PropertyValue", ["name"] = name, ["value"] = WebUtility.HtmlEncode(value) });
+            }
+        }
+        Field("Profession", a.Profession);
+        Field("Employer", a.Employer);
+        foreach (var link in a.ParsedLinks().Where(l => AccountService.IsSafeHttpUrl(l.Url)))
+        {
+            attachment.Add(new JsonObject
+            {
+                ["type"] = "PropertyValue",
+                ["name"] = link.Label,
+                ["value"] = $"<a href=\"{WebUtility.HtmlEncode(link.Url)}\" rel=\"{ContentRenderer.LinkRel} me\" target=\"_blank\">{WebUtility.HtmlEncode(link.Url)}</a>",
+            });
+        }
+        var actor = new JsonObject
+        {
+            ["@context"] = Context(),
+            ["id"] = id,
+            ["type"] = a.Kind == AccountKind.Organisation ? "Organization" : "Person",
+            ["preferredUsername"] = a.Handle,
+            ["name"] = a.DisplayName,
+            ["summary"] = renderer.RenderNote(a.Bio, _ => null),
+            ["url"] = urls.Profile(a),
+            ["inbox"] = urls.Inbox(a),
+            ["outbox"] = urls.Outbox(a),
+            ["followers"] = urls.Followers(a),
+            ["following"] = urls.Following(a),
+            ["featured"] = urls.Featured(a),
+            ["endpoints"] = new JsonObject { ["sharedInbox"] = urls.SharedInbox },
+            ["manuallyApprovesFollowers"] = a.Locked,
+            ["discoverable"] = true,
+            ["indexable"] = true,
+            ["published"] = a.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["publicKey"] = new JsonObject { ["id"] = urls.KeyId(a), ["owner"] = id, ["publicKeyPem"] = publicKeyPem },
+            ["attachment"] = attachment,
+        };
+        if (a.AvatarMediaId is { } avatar)
+        {
+            actor["icon"] = new JsonObject { ["type"] = "Image", ["url"] = $"{urls.Base}/media/{avatar.ToString(CultureInfo.InvariantCulture)}" };
+        }
+        return actor;
+    }
+
+    /// <summary>The addressing Mastodon uses: public in to, unlisted with public in cc, followers-only to followers.</summary>
+    public static (JsonArray To, JsonArray Cc) Addressing(Post post, Account author, ActorUrls urls) => post.Visibility switch
+    {
+        Visibility.Public => (new JsonArray(ActorEndpoints.PublicCollection), new JsonArray(urls.Followers(author))),
+        Visibility.Unlisted => (new JsonArray(urls.Followers(author)), new JsonArray(ActorEndpoints.PublicCollection)),
+        _ => (new JsonArray(urls.Followers(author)), new JsonArray()),
+    };
+
+    public static async Task<string?> InReplyToAsync(DrawbridgeDb db, ActorUrls urls, Post post, CancellationToken ct)
+    {
+        if (post.InReplyToId is not { } parentId)
+        {
+            return null;
+        }
+        var parent = await db.Posts.AsNoTracking().Where(p => p.Id == parentId)
+            .Join(db.Accounts, p => p.AuthorId, a => a.Id, (p, a) => new { p.Id, p.Uri, p.Local, Author = a }).FirstOrDefaultAsync(ct);
+        return parent is null ? null : parent.Local ? urls.Post(parent.Author, parent.Id) : parent.Uri;
+    }
+
+    /// <summary>
+    /// A note as a Note; an article as an Article with its title (name), summary, HTML and page (url), so Mastodon shows
+    /// the title and a link; an episode's audio or video as an attachment.
+    /// </summary>
+    public static JsonObject Object(Post post, Account author, ActorUrls urls, IReadOnlyList<string> tags, string? inReplyTo)
+    {
+        var (to, cc) = Addressing(post, author, urls);
+        var o = new JsonObject
+        {
+            ["@context"] = Context(),
+            ["id"] = urls.Post(author, post.Id),
+            ["type"] = post.Kind == PostKind.Article ? "Article" : "Note",
+            ["attributedTo"] = urls.Actor(author),
+            ["inReplyTo"] = inReplyTo,
+            ["published"] = (post.PublishAt ?? post.CreatedAt).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["url"] = urls.PostPage(author, post.Id),
+            ["to"] = to,
+            ["cc"] = cc,
+            ["sensitive"] = false,
+            ["content"] = post.ContentHtml,
+            ["tag"] = new JsonArray(tags.Select(t => (JsonNode)new JsonObject
+            {
+                ["type"] = "Hashtag",
+                ["href"] = $"{urls.Base}/tags/{Uri.EscapeDataString(t)}",
+                ["name"] = "#" + t,
+            }).ToArray()),
+            ["attachment"] = new JsonArray(),
+        };
+        if (post.EditedAt is { } edited)
+        {
+            o["updated"] = edited.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        }
+        if (post.Kind == PostKind.Article)
+        {
+            o["name"] = post.Title;
+            o["summary"] = post.Summary;
+        }
+        var enclosure = post.EnclosureUrl ?? (post.EnclosureMediaId is { } mid ? $"{urls.Base}/media/{mid.ToString(CultureInfo.InvariantCulture)}" : null);
+        if (enclosure is not null)
+        {
+            var mediaType = post.EnclosureType ?? "audio/mpeg";
+            o["attachment"]!.AsArray().Add(new JsonObject
+            {
+                ["type"] = mediaType.StartsWith("video/", StringComparison.Ordinal) ? "Video" : mediaType.StartsWith("audio/", StringComparison.Ordinal) ? "Audio" : "Document",
+                ["mediaType"] = mediaType,
+                ["url"] = enclosure,
+                ["name"] = post.Title,
+            });
+        }
+        return o;
+    }
+
+    public static JsonObject Tombstone(string id) => new()
+    {
+        ["@context"] = "https://www.w3.org/ns/activitystreams",
+        ["id"] = id,
+        ["type"] = "Tombstone",
+    };
+}
+
+/// <summary>
+/// Local accounts' signing keys: made the first time federation needs one (2048-bit RSA, as Mastodon), kept in the
+/// account's row. Two requests racing to make one both end with the one that was stored first.
+/// </summary>
+public sealed class LocalActorKeys(DrawbridgeDb db, ActorUrls urls)
+{
+    public async Task<string> PublicKeyPemAsync(Account account, CancellationToken ct)
+    {
+        if (account.PublicKeyPem is { } pem && account.PrivateKeyPem is not null)
+        {
+            return pem;
+        }
+        var (publicPem, privatePem) = HttpSignatures.NewKeyPair();
+        var keyId = urls.KeyId(account);
+        await db.Accounts.Where(a => a.Id == account.Id && a.PrivateKeyPem == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.PublicKeyPem, publicPem).SetProperty(a => a.PrivateKeyPem, privatePem).SetProperty(a => a.PublicKeyId, keyId), ct);
+        var stored = await db.Accounts.AsNoTracking().Where(a => a.Id == account.Id).Select(a => new { a.PublicKeyPem, a.PrivateKeyPem, a.PublicKeyId }).FirstAsync(ct);
+        account.PublicKeyPem = stored.PublicKeyPem;
+        account.PrivateKeyPem = stored.PrivateKeyPem;
+        account.PublicKeyId = stored.PublicKeyId;
+        return stored.PublicKeyPem!;
+    }
+
+    /// <summary>The signer for requests made on the account's behalf.</summary>
+    public async Task<FederationHttp.Signer> SignerAsync(Account account, CancellationToken ct)
+    {
+        await PublicKeyPemAsync(account, ct);
+        var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(account.PrivateKeyPem);
+        // The key id stored with the key: background work has no request to take this server's address from.
+        return new FederationHttp.Signer(account.PublicKeyId ?? urls.KeyId(account), rsa);
+    }
+}
