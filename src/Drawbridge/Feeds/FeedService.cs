@@ -61,7 +61,7 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
 
     public async Task<SyndicationFeed> TagFeedAsync(string tag, string baseUrl, CancellationToken ct)
     {
-        var key = tag.TrimStart('#').ToLowerInvariant();
+        var key = Clean(tag.TrimStart('#').ToLowerInvariant());
         var posts = await timelines.HashtagAsync(key, null, new PageRequest(Limit: 40), ct);
         var shown = posts.Where(p => p.Post.RepostOfId is null).Take(Size).ToList();
         var feed = NewFeed($"#{key} on {options.Value.InstanceName}", $"Public posts tagged #{key}", new Uri($"{baseUrl}/tags/{Uri.EscapeDataString(key)}"), $"{baseUrl}/tags/{Uri.EscapeDataString(key)}",
@@ -132,7 +132,7 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
         {
             var c = text[i];
             var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
-            if (pair || XmlConvert.IsXmlChar(c))
+            if (pair || (!char.IsSurrogate(c) && XmlConvert.IsXmlChar(c)))
             {
                 kept?.Append(c);
                 if (pair)
