@@ -22,6 +22,8 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
         (await h.PatchAsJsonAsync("/api/v1/me", new { displayName = "Bell\u0007 Nurse", bio = "Null\u0000 bio" })).EnsureSuccessStatusCode();
         await h.PostJsonAsync("/api/v1/posts", new { text = "A note with a bell\u0007 and a null\u0000 #ctrl" });
         // Lone surrogates, and a high surrogate before another character, as JSON's \u escapes allow.
+        // A title cut at 80 characters must not split an emoji in two.
+        await h.PostJsonAsync("/api/v1/posts", new { text = new string('x', 79) + "\ud83d\ude00 and more after the cut" });
         await h.PostJsonAsync("/api/v1/posts", new { text = "Half an emoji \ud83d/ and \ud835\ud835 and \ude00 alone" });
         await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Title\u0007 here", summary = "Sum\u0000mary", text = "Body\u0007 text \ud83d\ude00", enclosureUrl = "https://media.example.org/ep.mp3" });
 

@@ -88,7 +88,7 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
         var p = view.Post;
         var url = $"{baseUrl}/@{view.Author.Handle}/{p.Id.ToString(CultureInfo.InvariantCulture)}";
         var plain = Clean(ContentRenderer.PlainText(p.ContentHtml));
-        var title = Clean(p.Title) is { Length: > 0 } t ? t : (plain.Length > 80 ? plain[..80].TrimEnd() + "…" : plain);
+        var title = Clean(p.Title) is { Length: > 0 } t ? t : (plain.Length > 80 ? plain[..(char.IsHighSurrogate(plain[79]) ? 79 : 80)].TrimEnd() + "…" : plain);
         var item = new SyndicationItem(title, new TextSyndicationContent(Clean(p.ContentHtml), TextSyndicationContentKind.Html), new Uri(url), url,
             new DateTimeOffset(DateTime.SpecifyKind(p.EditedAt ?? p.CreatedAt, DateTimeKind.Utc)))
         {
