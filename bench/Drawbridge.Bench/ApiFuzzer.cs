@@ -88,6 +88,10 @@ public static class ApiFuzzer
                     request.Dispose();
                 }
                 statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                if ((i + 1) % 5000 == 0)
+                {
+                    output.WriteLine($"fuzz: {i + 1:N0} sent in {clock.Elapsed.TotalSeconds:F0} s; " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value:N0}")));
+                }
             }
         }))).ConfigureAwait(false);
 

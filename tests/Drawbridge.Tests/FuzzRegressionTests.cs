@@ -21,6 +21,10 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
         using var h = server.Http(a.Token);
         (await h.PatchAsJsonAsync("/api/drawbridge/v1/me", new { displayName = "Bell\u0007 Nurse", bio = "Null\u0000 bio" })).EnsureSuccessStatusCode();
         await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "A note with a bell\u0007 and a null\u0000 #ctrl" });
+        // Lone surrogates, and a high surrogate before another character, as JSON's \u escapes allow.
+        // A title cut at 80 characters must not split an emoji in two.
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = new string('x', 79) + "\ud83d\ude00 and more after the cut" });
+        await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Half an emoji \ud83d/ and \ud835\ud835 and \ude00 alone" });
         await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Title\u0007 here", summary = "Sum\u0000mary", text = "Body\u0007 text \ud83d\ude00", enclosureUrl = "https://media.example.org/ep.mp3" });
 
         using var response = await server.Http().GetAsync($"/@{a.Handle}{suffix}");
@@ -53,6 +57,18 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, edited.StatusCode);
         var page = await server.Http().GetStringAsync($"/@{a.Handle}/{article.Str("id")}");
         Assert.Contains("Fine", page, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/tags/%07bell.rss")]
+    [InlineData("/tags/%1Funit.atom")]
+    [InlineData("/tags/%ED%A0%BD.rss")]
+    public async Task A_tag_feed_for_a_tag_with_control_characters_is_written(string path)
+    {
+        using var response = await server.Http().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = XmlReader.Create(new StringReader(await response.Content.ReadAsStringAsync()));
+        Assert.Empty(SyndicationFeed.Load(reader).Items);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
 
     public async Task<SyndicationFeed> TagFeedAsync(string tag, string baseUrl, CancellationToken ct)
     {
-        var key = tag.TrimStart('#').ToLowerInvariant();
+        var key = Clean(tag.TrimStart('#').ToLowerInvariant());
         var posts = await timelines.HashtagAsync(key, null, new PageRequest(Limit: 40), ct);
         var shown = posts.Where(p => p.Post.RepostOfId is null).Take(Size).ToList();
         var feed = NewFeed($"#{key} on {options.Value.InstanceName}", $"Public posts tagged #{key}", new Uri($"{baseUrl}/tags/{Uri.EscapeDataString(key)}"), $"{baseUrl}/tags/{Uri.EscapeDataString(key)}",
@@ -88,7 +88,7 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
         var p = view.Post;
         var url = $"{baseUrl}/@{view.Author.Handle}/{p.Id.ToString(CultureInfo.InvariantCulture)}";
         var plain = Clean(ContentRenderer.PlainText(p.ContentHtml));
-        var title = Clean(p.Title) is { Length: > 0 } t ? t : (plain.Length > 80 ? plain[..80].TrimEnd() + "…" : plain);
+        var title = Clean(p.Title) is { Length: > 0 } t ? t : (plain.Length > 80 ? plain[..(char.IsHighSurrogate(plain[79]) ? 79 : 80)].TrimEnd() + "…" : plain);
         var item = new SyndicationItem(title, new TextSyndicationContent(Clean(p.ContentHtml), TextSyndicationContentKind.Html), new Uri(url), url,
             new DateTimeOffset(DateTime.SpecifyKind(p.EditedAt ?? p.CreatedAt, DateTimeKind.Utc)))
         {
@@ -132,7 +132,7 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
         {
             var c = text[i];
             var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
-            if (pair || XmlConvert.IsXmlChar(c))
+            if (pair || (!char.IsSurrogate(c) && XmlConvert.IsXmlChar(c)))
             {
                 kept?.Append(c);
                 if (pair)
