@@ -490,9 +490,12 @@ internal static class PersonNames
         var tt = scan.Tokens;
         var tokens = tt.Tokens;
         var text = scan.Text;
+        // The spans found so far are in text order; walk them alongside instead of searching them for each word.
+        var known = spans.Count;
+        var next = 0;
         for (var k = 0; k < tokens.Length; k++)
         {
-            if (tokens[k].Kind != TokenKind.Word || !IsNameWord(g, tt.Span(tokens[k]), lenient: false) || AfterHandleMark(text, tokens[k].Start))
+            if (tokens[k].Kind != TokenKind.Word || !IsCapitalised(tt.Span(tokens[k])) || !IsNameWord(g, tt.Span(tokens[k]), lenient: false) || AfterHandleMark(text, tokens[k].Start))
             {
                 continue;
             }
@@ -504,7 +507,11 @@ internal static class PersonNames
             }
             var start = tokens[k].Start;
             var end = tokens[last].End;
-            if (spans.Exists(sp => sp.Start < end && start < sp.End) || FollowedByPlaceHead(tt, last))
+            while (next < known && spans[next].End <= start)
+            {
+                next++;
+            }
+            if ((next < known && spans[next].Start < end) || FollowedByPlaceHead(tt, last))
             {
                 k = last;
                 continue;
