@@ -5,11 +5,16 @@ using Drawbridge.Safety.Bench;
 
 // dotnet run -c Release -- profile   : time each rule on 1 MB of posts (quick, no BenchmarkDotNet)
 // dotnet run -c Release -- latency   : p50/p99 of one 1,000-character post, and 1 MB in one go
+// dotnet run -c Release -- fuzz [count] : generated inputs through the check (default 100,000): 0 exceptions expected
 // dotnet run -c Release -- [BenchmarkDotNet args] : the benchmarks (e.g. --filter * --job short)
 if (args.Length > 0 && args[0] == "profile")
 {
     RuleProfile.Run();
     return 0;
+}
+if (args.Length > 0 && args[0] == "fuzz")
+{
+    return Fuzz.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, 27);
 }
 if (args.Length > 0 && args[0] == "throughput")
 {

@@ -19,6 +19,7 @@ internal static class PersonNames
         mum mom mother dad father brother sister sibling grandson granddaughter nephew niece cousin aunt uncle nan gran
         boyfriend girlfriend fiance fiancee friend neighbour neighbor colleague baby child toddler boy girl man woman lady
         gentleman gent chap lad lass bloke carer stepson stepdaughter twin twins
+        landlord landlady flatmate housemate roommate boss coworker co-worker teacher tutor coach mate pal godmother godfather
         """);
 
     /// <summary>Capitalised words that are never part of a name.</summary>
@@ -177,6 +178,7 @@ internal static class PersonNames
             spans.Add((nameStart, tokens[endIndex].End, false));
             k = endIndex;
         }
+        Addressed(scan, g, spans);
         Relationships(scan, spans);
         if (spans.Count == 0)
         {
@@ -452,6 +454,220 @@ internal static class PersonNames
             return false;
         }
         return false;
+    }
+
+    /// <summary>Words that greet, thank or congratulate someone by name: "Hi Priya,", "Happy birthday Kwame!".</summary>
+    private static readonly WordSet Greetings = new("""
+        hi hello hey hiya heya dear morning evening afternoon night cheers thanks thx ta congratulations congrats welcome bye
+        goodbye love xx xxx birthday done luck
+        """);
+
+    /// <summary>Verbs and phrases after which a name follows: "ask for Orin", "meeting with Dawn Schowalter".</summary>
+    private static readonly string[] Leads =
+    [
+        "ask for", "hello to", "hi to", "thanks to", "thank you", "out to", "meeting with", "meet with", "spoke to", "speak to",
+        "talk to", "talked to", "chat with", "chatted with", "coffee with", "lunch with", "dinner with", "call with", "know",
+        "met", "meet", "contact", "cc", "from", "with", "to", "forwarding to", "forward to", "thinking of you", "message",
+    ];
+
+    /// <summary>Lines that close a message, after which the next line is the writer's name.</summary>
+    private static readonly string[] SignOffs =
+    [
+        "thanks", "thank you", "many thanks", "thanks again", "best", "best wishes", "all the best", "kind regards", "regards",
+        "best regards", "warm regards", "warmest regards", "cheers", "love", "lots of love", "yours", "yours sincerely",
+        "yours faithfully", "sincerely", "take care", "speak soon", "with thanks", "warm wishes", "with love", "thanks so much",
+    ];
+
+    /// <summary>
+    /// Names by how they are used rather than by the lists alone: after a greeting ("Hi Laisha,", "Happy birthday
+    /// Muyiwa!"), on the line under a sign-off ("Kind regards\nDwaipayan Somayaji"), after a lead ("ask for Orin",
+    /// "meeting with Dawn Schowalter"), and a pair that opens a sentence and is followed by what follows a name
+    /// ("Orland Stamm - 0506…", "Thục Quyên and I…").
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Addressed(Scan scan, Gazetteer g, List<(int Start, int End, bool Professional)> spans)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        var text = scan.Text;
+        // The spans found so far are in text order; walk them alongside instead of searching them for each word.
+        var known = spans.Count;
+        var next = 0;
+        for (var k = 0; k < tokens.Length; k++)
+        {
+            if (tokens[k].Kind != TokenKind.Word || !IsCapitalised(tt.Span(tokens[k])) || !IsNameWord(g, tt.Span(tokens[k]), lenient: false) || AfterHandleMark(text, tokens[k].Start))
+            {
+                continue;
+            }
+            var last = k;
+            while (last + 1 < tokens.Length && last - k < 2 && tokens[last + 1].Kind == TokenKind.Word && tokens[last + 1].Start == tokens[last].End + 1
+                && IsNameWord(g, tt.Span(tokens[last + 1]), lenient: false))
+            {
+                last++;
+            }
+            var start = tokens[k].Start;
+            var end = tokens[last].End;
+            while (next < known && spans[next].End <= start)
+            {
+                next++;
+            }
+            if ((next < known && spans[next].Start < end) || FollowedByPlaceHead(tt, last))
+            {
+                k = last;
+                continue;
+            }
+            var pair = last > k;
+            var closes = ClosesName(scan, last);
+            var accept = (closes && GreetedBefore(scan, k))
+                || (SignatureLine(scan, k, last))
+                || (pair && LeadBefore(scan, k) && (closes || NextIsLower(scan, last)))
+                || (pair && tokens[k].SentenceStart && FollowsName(scan, last));
+            if (accept)
+            {
+                spans.Add((start, end, false));
+            }
+            k = last;
+        }
+        spans.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+    }
+
+    private static bool IsNameWord(Gazetteer g, ReadOnlySpan<char> w, bool lenient)
+    {
+        if (!IsCapitalised(w) || NotNames.Contains(w) || TitleCaseWords.Contains(w) || PlaceHeads.Contains(w) || g.Places.Contains(w) || Titles.Contains(w)
+            || ClinicalLexicon.Medicines.Contains(w) || ClinicalLexicon.Times.Contains(w) || ClinicalLexicon.Conditions.Contains(w) || g.Month(w) || Greetings.Contains(w))
+        {
+            return false;
+        }
+        return lenient || g.First(w) || g.Surname(w) || !LooksEnglish(w);
+    }
+
+    /// <summary>The name ends its phrase: a comma, a stop, a line break, the end of the text, or a lower-case word.</summary>
+    private static bool ClosesName(Scan scan, int last)
+    {
+        var tokens = scan.Tokens.Tokens;
+        var end = tokens[last].End;
+        if (last + 1 >= tokens.Length)
+        {
+            return true;
+        }
+        var next = tokens[last + 1];
+        if (scan.Text.AsSpan(end, next.Start - end).Contains('\n'))
+        {
+            return true;
+        }
+        if (next.Kind == TokenKind.Symbol)
+        {
+            return scan.Text[next.Start] is ',' or '!' or '.' or '?' or ':' or ';' or ')' or '-' or '\u2013' or '\u2014' or '(';
+        }
+        return next.Kind == TokenKind.Word && char.IsLower(scan.Text[next.Start]);
+    }
+
+    private static bool NextIsLower(Scan scan, int last)
+    {
+        var tokens = scan.Tokens.Tokens;
+        return last + 1 < tokens.Length && tokens[last + 1].Kind == TokenKind.Word && char.IsLower(scan.Text[tokens[last + 1].Start]);
+    }
+
+    /// <summary>What follows a name that opens a sentence: a dash, a colon, a bracket, "and I", or a verb.</summary>
+    private static bool FollowsName(Scan scan, int last)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        if (last + 1 >= tokens.Length)
+        {
+            return false;
+        }
+        var next = tokens[last + 1];
+        if (next.Kind == TokenKind.Symbol)
+        {
+            return scan.Text[next.Start] is '-' or '\u2013' or '\u2014' or ':' or '(';
+        }
+        if (next.Kind != TokenKind.Word)
+        {
+            return false;
+        }
+        var w = tt.Span(next);
+        return (w is "and" && last + 2 < tokens.Length && tt.Span(tokens[last + 2]) is "I" or "me")
+            || w is "has" or "is" or "was" or "said" or "says" or "told" or "asked" or "came" or "went" or "will" or "won" or "lent" or "just"
+            || (w.Length > 3 && w.EndsWith("ed") && char.IsLower(w[0]));
+    }
+
+    /// <summary>A greeting just before, on the same line: "Hi", "Dear", "Happy birthday", "Well done".</summary>
+    private static bool GreetedBefore(Scan scan, int k)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        var p = k - 1;
+        if (p >= 0 && tokens[p].Kind == TokenKind.Symbol && scan.Text[tokens[p].Start] == ',')
+        {
+            p--;
+        }
+        if (p < 0 || tokens[p].Kind != TokenKind.Word || scan.Text.AsSpan(tokens[p].End, tokens[k].Start - tokens[p].End).Contains('\n'))
+        {
+            return false;
+        }
+        var w = tt.Span(tokens[p]);
+        if (!Greetings.Contains(w))
+        {
+            return false;
+        }
+        // "done" and "luck" greet only as "well done" and "good luck"; "birthday" as "happy birthday".
+        if (w.Equals("done", StringComparison.OrdinalIgnoreCase) || w.Equals("luck", StringComparison.OrdinalIgnoreCase) || w.Equals("birthday", StringComparison.OrdinalIgnoreCase))
+        {
+            return p > 0 && tokens[p - 1].Kind == TokenKind.Word && tt.Span(tokens[p - 1]).ToString().ToLowerInvariant() is "well" or "good" or "happy";
+        }
+        return true;
+    }
+
+    /// <summary>A lead phrase just before, on the same line: "ask for", "meeting with", "contact:".</summary>
+    private static bool LeadBefore(Scan scan, int k)
+    {
+        var tt = scan.Tokens;
+        var tokens = tt.Tokens;
+        var p = k - 1;
+        if (p >= 0 && tokens[p].Kind == TokenKind.Symbol && scan.Text[tokens[p].Start] == ':')
+        {
+            p--;
+        }
+        if (p < 0 || tokens[p].Kind != TokenKind.Word)
+        {
+            return false;
+        }
+        var from = p;
+        while (from > 0 && p - from < 2 && tokens[from - 1].Kind == TokenKind.Word)
+        {
+            from--;
+        }
+        var phrase = scan.Text[tokens[from].Start..tokens[p].End].ToLowerInvariant();
+        foreach (var lead in Leads)
+        {
+            if (phrase.EndsWith(lead, StringComparison.Ordinal) && (phrase.Length == lead.Length || phrase[^(lead.Length + 1)] == ' '))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The name is alone on its line, and the line before it is a sign-off ("Kind regards,").</summary>
+    private static bool SignatureLine(Scan scan, int k, int last)
+    {
+        var text = scan.Text;
+        var tokens = scan.Tokens.Tokens;
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, tokens[k].Start - 1));
+        if (lineStart < 0 || text.AsSpan(lineStart + 1, tokens[k].Start - lineStart - 1).Trim().Length > 0)
+        {
+            return false;
+        }
+        var lineEnd = text.IndexOf('\n', tokens[last].End);
+        var rest = text.AsSpan(tokens[last].End, (lineEnd < 0 ? text.Length : lineEnd) - tokens[last].End).Trim();
+        if (rest.Length > 1 || (rest.Length == 1 && rest[0] is not ('.' or ',' or '!')))
+        {
+            return false;
+        }
+        var prevStart = text.LastIndexOf('\n', Math.Max(0, lineStart - 1));
+        var previous = text.AsSpan(prevStart + 1, lineStart - prevStart - 1).Trim().TrimEnd(",.!- ").ToString().ToLowerInvariant();
+        return Array.IndexOf(SignOffs, previous) >= 0;
     }
 
     private static readonly WordSet Possessives = new("my our his her their your");

@@ -22,7 +22,7 @@ internal static class Phones
     /// </summary>
     private static readonly string[] NationalRegions =
     [
-        "US", "FR", "IE", "AU", "DE", "IN", "ES", "IT", "NL", "BE", "PL", "PK", "NG", "ZA", "PT", "RO", "NZ", "CH", "AT", "SE",
+        "US", "CA", "FR", "IE", "AU", "DE", "IN", "ES", "IT", "NL", "BE", "PL", "PK", "NG", "ZA", "PT", "RO", "NZ", "CH", "AT", "SE",
         "BR", "PH", "GH", "KE", "BD", "LK", "JM", "ZW", "MX", "JP", "CN", "TR", "GR", "DK", "NO", "FI", "LT", "CZ", "HU", "BG",
     ];
 
@@ -231,20 +231,48 @@ internal static class Phones
     /// <summary>The type of a number written with its country code, or null when no country's plan has it.</summary>
     private static PhoneNumberType? International(ReadOnlySpan<char> digits)
     {
-        var text = "+" + digits.ToString();
-        if (TryParse(text, "ZZ", out var number) && Util.IsValidNumber(number))
+        // Country codes are prefix-free: at most one of the first one, two or three digits is one.
+        for (var length = 1; length <= 3 && length < digits.Length; length++)
         {
-            return Util.GetNumberType(number);
-        }
-        // "+33 (0)1 …": the trunk 0 after a country code of one to three digits is not dialled.
-        for (var cc = 1; cc <= 3 && cc < digits.Length; cc++)
-        {
-            if (digits[cc] == '0' && TryParse("+" + digits[..cc].ToString() + digits[(cc + 1)..].ToString(), "ZZ", out number) && Util.IsValidNumber(number))
+            var cc = int.Parse(digits[..length], System.Globalization.CultureInfo.InvariantCulture);
+            if (Util.GetRegionCodeForCountryCode(cc) == "ZZ")
+            {
+                continue;
+            }
+            var nsn = digits[length..];
+            if (Build(cc, nsn) is { } number && Util.IsValidNumber(number))
             {
                 return Util.GetNumberType(number);
             }
+            // "+33 (0)1 …": the trunk 0 after the country code is not dialled.
+            if (nsn.Length > 1 && nsn[0] == '0' && Build(cc, nsn[1..]) is { } trimmed && Util.IsValidNumber(trimmed))
+            {
+                return Util.GetNumberType(trimmed);
+            }
+            return null;
         }
         return null;
+    }
+
+    /// <summary>A number from its country code and national significant number, without the cost of parsing text.</summary>
+    private static PhoneNumber? Build(int countryCode, ReadOnlySpan<char> nsn)
+    {
+        if (nsn.Length is < 4 or > 17 || !ulong.TryParse(nsn, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var national))
+        {
+            return null;
+        }
+        var builder = new PhoneNumber.Builder().SetCountryCode(countryCode).SetNationalNumber(national);
+        var zeros = 0;
+        while (zeros < nsn.Length - 1 && nsn[zeros] == '0')
+        {
+            zeros++;
+        }
+        if (zeros > 0)
+        {
+            // Italy keeps its leading 0 inside the number.
+            builder.SetNumberOfLeadingZeros(zeros);
+        }
+        return builder.Build();
     }
 
     /// <summary>
@@ -257,7 +285,23 @@ internal static class Phones
     /// </summary>
     private static PhoneNumberType? National(ReadOnlySpan<char> digits, ReadOnlySpan<char> written)
     {
-        var text = digits.ToString();
+        // Most numbers fit one country's plan: then neither formatting nor grouping needs to be asked.
+        var fits = 0;
+        PhoneNumber? only = null;
+        for (var r = -1; r < NationalRegions.Length; r++)
+        {
+            var plan = Plans[r + 1];
+            if (plan.MayHave(digits) && plan.WrittenAsItsOwn(digits) && plan.Number(digits) is { } candidate
+                && Util.IsValidNumberForRegion(candidate, r < 0 ? "GB" : NationalRegions[r]))
+            {
+                fits++;
+                only = candidate;
+            }
+        }
+        if (fits <= 1)
+        {
+            return only is null ? null : Util.GetNumberType(only);
+        }
         Span<int> layout = stackalloc int[12];
         var groups = Layout(written, layout);
         PhoneNumberType? any = null;
@@ -268,7 +312,8 @@ internal static class Phones
         for (var r = -1; r < NationalRegions.Length; r++)
         {
             var region = r < 0 ? "GB" : NationalRegions[r];
-            if (!TryParse(text, region, out var number) || !Util.IsValidNumber(number))
+            var plan = Plans[r + 1];
+            if (!plan.MayHave(digits) || plan.Number(digits) is not { } number || !Util.IsValidNumberForRegion(number, region) || !plan.WrittenAsItsOwn(digits))
             {
                 continue;
             }
@@ -295,6 +340,48 @@ internal static class Phones
         // another country's own grouping: that country. Otherwise Britain's plan first, then any.
         return britishLayout ? british : laidOut ?? british ?? any;
     }
+
+    /// <summary>A country's trunk prefix and the lengths its numbers can have: most countries are ruled out by these alone.</summary>
+    private sealed class Plan
+    {
+        private readonly string _trunk;
+        private readonly ulong _lengths;
+
+        public Plan(string region)
+        {
+            _trunk = Util.GetNddPrefixForRegion(region, true) ?? "";
+            CountryCode = Util.GetCountryCodeForRegion(region);
+            var example = Util.GetExampleNumberForType(region, PhoneNumberType.MOBILE) ?? Util.GetExampleNumber(region);
+            _writesTrunk = _trunk.Length > 0 && example is not null
+                && new string(Util.Format(example, PhoneNumberFormat.NATIONAL).Where(char.IsAsciiDigit).ToArray()).StartsWith(_trunk, StringComparison.Ordinal);
+            var desc = Util.GetMetadataForRegion(region).GeneralDesc;
+            foreach (var length in desc.PossibleLengthList)
+            {
+                _lengths |= 1UL << Math.Min(length, 63);
+            }
+        }
+
+        public int CountryCode { get; }
+
+        /// <summary>The number as this country would read it: its trunk prefix, if written, is not part of it.</summary>
+        public PhoneNumber? Number(ReadOnlySpan<char> digits) =>
+            Build(CountryCode, _trunk.Length > 0 && digits.StartsWith(_trunk) ? digits[_trunk.Length..] : digits);
+
+        /// <summary>
+        /// Whether the trunk prefix is written as this country writes its numbers: France writes "03 93 …" with
+        /// its 0, Brazil "(11) 2345-6613" without, North America either way.
+        /// </summary>
+        public bool WrittenAsItsOwn(ReadOnlySpan<char> digits) =>
+            _trunk.Length == 0 || !_writesTrunk || digits.StartsWith(_trunk);
+
+        private readonly bool _writesTrunk;
+
+        public bool MayHave(ReadOnlySpan<char> digits) =>
+            (_lengths & (1UL << Math.Min(digits.Length, 63))) != 0
+            || (_trunk.Length > 0 && digits.StartsWith(_trunk) && (_lengths & (1UL << Math.Min(digits.Length - _trunk.Length, 63))) != 0);
+    }
+
+    private static readonly Plan[] Plans = [new Plan("GB"), .. NationalRegions.Select(r => new Plan(r))];
 
     private static PhoneNumberType? Prefer(PhoneNumberType? held, PhoneNumberType type) =>
         held is null || (IsServiceType(held.Value) && !IsServiceType(type)) || type == PhoneNumberType.MOBILE ? type : held;
