@@ -92,6 +92,11 @@ public static class DrawbridgeHost
 
         services.AddScoped<AccountService>();
         services.AddScoped<OrganisationService>();
+        services.AddScoped<Listening.OrganisationDesks>();
+        services.AddScoped<Listening.OrganisationVoice>();
+        services.AddScoped<Listening.InboxService>();
+        services.AddScoped<Listening.InboxIntake>();
+        services.AddSingleton<Listening.FeedbackLimiter>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<PasskeyService>();
         services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<DrawbridgeOptions>>((o, drawbridge) =>
@@ -167,6 +172,7 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Notifications");
             o.Conventions.AuthorizePage("/Moderation");
             o.Conventions.AuthorizePage("/Organisations/Index");
+            o.Conventions.AuthorizeFolder("/Inbox");
         });
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MediaService.MaxEpisodeBytes + 1024 * 1024);
@@ -292,6 +298,7 @@ public static class DrawbridgeHost
         app.MapHealthChecks("/health");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapDrawbridgeApi();
+        Listening.ListeningEndpoints.MapListeningApi(app);
         app.MapFeeds();
         app.MapMediaFiles();
         app.MapRazorPages();
