@@ -101,6 +101,11 @@ public static class DrawbridgeHost
 
         services.AddScoped<AccountService>();
         services.AddScoped<OrganisationService>();
+        services.AddScoped<Listening.OrganisationDesks>();
+        services.AddScoped<Listening.OrganisationVoice>();
+        services.AddScoped<Listening.InboxService>();
+        services.AddScoped<Listening.InboxIntake>();
+        services.AddSingleton<Listening.FeedbackLimiter>();
         services.AddScoped<AccessTokenService>();
         services.AddMastodonOAuth();
         services.AddSingleton<MastodonRateLimits>();
@@ -184,6 +189,7 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Notifications");
             o.Conventions.AuthorizePage("/Moderation");
             o.Conventions.AuthorizePage("/Organisations/Index");
+            o.Conventions.AuthorizeFolder("/Inbox");
         });
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MediaService.MaxEpisodeBytes + 1024 * 1024);
@@ -316,6 +322,7 @@ public static class DrawbridgeHost
         app.MapDrawbridgeApi();
         app.MapMastodonOAuth();
         app.MapMastodonApi();
+        Listening.ListeningEndpoints.MapListeningApi(app);
         app.MapFeeds();
         app.MapFederation();
         app.MapMediaFiles();

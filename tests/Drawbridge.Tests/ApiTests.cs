@@ -561,7 +561,7 @@ public sealed class OrganisationTests(DrawbridgeServer server) : IClassFixture<D
         var byStaff = await server.Http(nurse.Token).PostAsync("/api/drawbridge/v1/organisations/WestwardPCN/members", JsonContent.Create(new { handle = lead.Handle, role = "staff" }));
         Assert.Equal(HttpStatusCode.Forbidden, byStaff.StatusCode);
         var members = await server.Http().GetJsonAsync("/api/drawbridge/v1/organisations/westwardpcn/members");
-        Assert.Equal([("admin", lead.Handle), ("staff", nurse.Handle)], members.EnumerateArray().Select(m => (m.Str("role"), m.GetProperty("account").Str("handle"))));
+        Assert.Equal([("admin", lead.Handle), ("responder", nurse.Handle)], members.EnumerateArray().Select(m => (m.Str("role"), m.GetProperty("account").Str("handle"))));
         var lastAdmin = await h.DeleteAsync($"/api/drawbridge/v1/organisations/WestwardPCN/members/{lead.Id}");
         Assert.Equal(HttpStatusCode.BadRequest, lastAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await h.DeleteAsync($"/api/drawbridge/v1/organisations/WestwardPCN/members/{nurse.Id}")).StatusCode);

@@ -6,7 +6,11 @@ namespace Drawbridge.Accounts;
 
 public enum AccountKind { Member = 0, Professional = 1, Organisation = 2 }
 
-public enum OrganisationRole { Staff = 0, Admin = 1 }
+/// <summary>
+/// What a member of staff may do: admins give roles and change settings, responders answer the public and work the
+/// inbox, viewers read it. Responder keeps the value staff had before roles were split.
+/// </summary>
+public enum OrganisationRole { Responder = 0, Admin = 1, Viewer = 2 }
 
 /// <summary>A sign-in identity. Each user owns exactly one personal account (member or professional).</summary>
 public sealed class User : IdentityUser<long>
@@ -82,6 +86,8 @@ public sealed class OrganisationMember
     public long OrganisationId { get; set; }
     public long AccountId { get; set; }
     public OrganisationRole Role { get; set; }
+    /// <summary>The member of staff chose to have what the public addresses to them land in the organisation's inbox.</summary>
+    public bool IncludeInInbox { get; set; }
 }
 
 internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>, IEntityTypeConfiguration<OrganisationMember>, IEntityTypeConfiguration<User>

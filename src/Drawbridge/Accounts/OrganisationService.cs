@@ -5,7 +5,7 @@ namespace Drawbridge.Accounts;
 
 public sealed record OrganisationInput(string Handle, string DisplayName, string Bio);
 
-public sealed record OrganisationMemberView(Account Account, OrganisationRole Role);
+public sealed record OrganisationMemberView(Account Account, OrganisationRole Role, bool IncludeInInbox = false);
 
 /// <summary>
 /// Organisations (a trust, a practice, a council team, a police force) are accounts without a sign-in of their own:
@@ -62,13 +62,31 @@ public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProv
 
     public async Task<List<OrganisationMemberView>> MembersAsync(long organisationId, CancellationToken ct) =>
         (await db.OrganisationMembers.AsNoTracking().Where(m => m.OrganisationId == organisationId)
-            .Join(db.Accounts.Where(a => a.DeletionRequestedAt == null), m => m.AccountId, a => a.Id, (m, a) => new { a, m.Role })
+            .Join(db.Accounts.Where(a => a.DeletionRequestedAt == null), m => m.AccountId, a => a.Id, (m, a) => new { a, m.Role, m.IncludeInInbox })
             .ToListAsync(ct))
-        .Select(x => new OrganisationMemberView(x.a, x.Role)).OrderByDescending(x => x.Role).ThenBy(x => x.Account.DisplayName).ToList();
+        .Select(x => new OrganisationMemberView(x.a, x.Role, x.IncludeInInbox)).OrderBy(x => x.Role switch { OrganisationRole.Admin => 0, OrganisationRole.Responder => 1, _ => 2 }).ThenBy(x => x.Account.DisplayName).ToList();
 
     public async Task<List<Account>> OrganisationsOfAsync(long accountId, CancellationToken ct) =>
         await db.OrganisationMembers.AsNoTracking().Where(m => m.AccountId == accountId)
             .Join(db.Accounts, m => m.OrganisationId, a => a.Id, (m, a) => a).ToListAsync(ct);
+
+    /// <summary>The account's role in the organisation, or null when it is not on the staff.</summary>
+    public async Task<OrganisationRole?> RoleOfAsync(long accountId, long organisationId, CancellationToken ct) =>
+        await db.OrganisationMembers.AsNoTracking().Where(m => m.OrganisationId == organisationId && m.AccountId == accountId)
+            .Select(m => (OrganisationRole?)m.Role).FirstOrDefaultAsync(ct);
+
+    /// <summary>A member of staff chooses whether what the public addresses to them lands in the organisation's inbox.</summary>
+    public async Task<Outcome<bool>> SetIncludeInInboxAsync(long accountId, long organisationId, bool include, CancellationToken ct)
+    {
+        var member = await db.OrganisationMembers.FirstOrDefaultAsync(m => m.OrganisationId == organisationId && m.AccountId == accountId, ct);
+        if (member is null)
+        {
+            return Outcome<bool>.NotFound("You are not on this organisation's staff");
+        }
+        member.IncludeInInbox = include;
+        await db.SaveChangesAsync(ct);
+        return Outcome<bool>.Ok(include);
+    }
 
     public Task<bool> IsAdminAsync(long accountId, long organisationId, CancellationToken ct) =>
         db.OrganisationMembers.AnyAsync(m => m.OrganisationId == organisationId && m.AccountId == accountId && m.Role == OrganisationRole.Admin, ct);
@@ -96,6 +114,11 @@ public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProv
         }
         else
         {
+            if (existing.Role == OrganisationRole.Admin && role != OrganisationRole.Admin &&
+                await db.OrganisationMembers.CountAsync(m => m.OrganisationId == organisationId && m.Role == OrganisationRole.Admin, ct) == 1)
+            {
+                return Outcome<OrganisationMemberView>.Invalid("role", "An organisation needs at least one admin: make someone else an admin first");
+            }
             existing.Role = role;
         }
         await db.SaveChangesAsync(ct);

@@ -87,7 +87,7 @@ public static class ApiEndpoints
                 a => TypedResults.Created($"/api/drawbridge/v1/accounts/{a.Handle}", AccountDto.From(a))));
         api.MapGet("/organisations/{handle}/members", async Task<IResult> (string handle, AccountService accounts, OrganisationService orgs, CancellationToken ct) =>
             await accounts.FindByHandleAsync(handle, ct) is { Kind: AccountKind.Organisation } org
-                ? TypedResults.Ok((await orgs.MembersAsync(org.Id, ct)).Select(m => new OrganisationMemberDto(AccountDto.From(m.Account), m.Role.ToString().ToLowerInvariant())).ToList())
+                ? TypedResults.Ok((await orgs.MembersAsync(org.Id, ct)).Select(m => new OrganisationMemberDto(AccountDto.From(m.Account), Listening.OrganisationRoles.Name(m.Role))).ToList())
                 : TypedResults.Problem($"No organisation @{handle}", statusCode: 404, title: "Not found"));
         signedIn.MapPost("/organisations/{handle}/members", async Task<IResult> (string handle, MemberRequest body, ClaimsPrincipal u, AccountService accounts, OrganisationService orgs, CancellationToken ct) =>
         {
@@ -95,12 +95,12 @@ public static class ApiEndpoints
             {
                 return TypedResults.Problem($"No organisation @{handle}", statusCode: 404, title: "Not found");
             }
-            if (!Enum.TryParse<OrganisationRole>(body.Role ?? "staff", true, out var role) || !Enum.IsDefined(role))
+            if (Listening.OrganisationRoles.Parse(body.Role) is not { } role)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Role must be staff or admin"] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Role must be admin, responder or viewer"] });
             }
             return ToResult(await orgs.AddMemberAsync(Me(u), org.Id, body.Handle ?? "", role, ct),
-                m => TypedResults.Ok(new OrganisationMemberDto(AccountDto.From(m.Account), m.Role.ToString().ToLowerInvariant())));
+                m => TypedResults.Ok(new OrganisationMemberDto(AccountDto.From(m.Account), Listening.OrganisationRoles.Name(m.Role))));
         });
         signedIn.MapDelete("/organisations/{handle}/members/{memberId:long}", async Task<IResult> (string handle, long memberId, ClaimsPrincipal u, AccountService accounts, OrganisationService orgs, CancellationToken ct) =>
             await accounts.FindByHandleAsync(handle, ct) is { Kind: AccountKind.Organisation } org

@@ -31,6 +31,8 @@ public sealed class RateLimitOptions
     public int SignInPerMinute { get; set; } = 20;
     public int PostsPerMinute { get; set; } = 30;
     public int GuestCommentsPerHour { get; set; } = 10;
+    /// <summary>Feedback forms one address may send an hour (to an organisation's "Tell us about your experience").</summary>
+    public int FeedbackPerHour { get; set; } = 5;
     public bool Enabled { get; set; } = true;
 }
 

@@ -160,7 +160,7 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
             var org = p.Employer?.Contains("Council", StringComparison.Ordinal) == true ? council : trust;
             if (p.Employer == org.DisplayName)
             {
-                db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = org.Id, AccountId = p.Id, Role = p.Handle is "dn_sofia" or "sw_kwame" ? OrganisationRole.Admin : OrganisationRole.Staff });
+                db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = org.Id, AccountId = p.Id, Role = p.Handle is "dn_sofia" or "sw_kwame" ? OrganisationRole.Admin : OrganisationRole.Responder });
             }
         }
 

@@ -190,7 +190,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await Assertions.Expect(page.Locator("main h1")).ToContainTextAsync("Staff of Riverside Community Nursing");
         await BrowserFixture.AssertAccessibleAsync(page, "organisation staff (admin)");
         await page.GetByLabel("Their handle").FillAsync(c.Reader.Handle);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save role", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Staff must have professional accounts");
         await BrowserFixture.AssertAccessibleAsync(page, "organisation staff with errors");
         await VisitAsync(page, $"/@{orgHandle}", "organisation profile");

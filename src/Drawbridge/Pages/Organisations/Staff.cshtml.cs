@@ -1,20 +1,33 @@
 using Drawbridge.Accounts;
+using Drawbridge.Listening;
 using Drawbridge.Web;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Drawbridge.Pages.Organisations;
 
-/// <summary>An organisation's staff: everyone can see who works there; admins add and remove people.</summary>
+/// <summary>
+/// An organisation's staff: everyone can see who works there; staff see each other's roles and choose whether what is
+/// addressed to them joins the inbox; admins add and remove people and give them their roles.
+/// </summary>
 public sealed class StaffModel(OrganisationService organisations, AccountService accounts) : DrawbridgePage
 {
     [BindProperty] public string? MemberHandle { get; set; }
-    [BindProperty] public string? Role { get; set; } = "staff";
+    [BindProperty] public string? Role { get; set; } = "responder";
+    [BindProperty] public bool IncludeInInbox { get; set; }
     public Account Organisation { get; private set; } = null!;
     public IReadOnlyList<OrganisationMemberView> Members { get; private set; } = [];
-    public bool IsAdmin { get; private set; }
+    public OrganisationRole? MyRole { get; private set; }
+    public bool IsAdmin => MyRole == OrganisationRole.Admin;
 
-    public async Task<IActionResult> OnGetAsync(string handle, CancellationToken ct) =>
-        await LoadAsync(handle, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(string handle, CancellationToken ct)
+    {
+        if (!await LoadAsync(handle, ct))
+        {
+            return NotFound();
+        }
+        IncludeInInbox = Members.FirstOrDefault(m => m.Account.Id == Me)?.IncludeInInbox == true;
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAddAsync(string handle, CancellationToken ct)
     {
@@ -22,13 +35,42 @@ public sealed class StaffModel(OrganisationService organisations, AccountService
         {
             return NotFound();
         }
-        var role = Role == "admin" ? OrganisationRole.Admin : OrganisationRole.Staff;
+        if (Me is null)
+        {
+            return Challenge();
+        }
+        if (OrganisationRoles.Parse(Role) is not { } role)
+        {
+            Errors.Add("role", "Choose admin, responder or viewer");
+            return Page();
+        }
         var outcome = await organisations.AddMemberAsync(MeRequired, Organisation.Id, MemberHandle ?? "", role, ct);
         if (Refused(outcome, new Dictionary<string, string> { ["handle"] = "memberHandle" }) is { } refused)
         {
             return refused;
         }
-        Flash($"{outcome.Value!.Account.DisplayName} is now {(role == OrganisationRole.Admin ? "an admin" : "staff")} of {Organisation.DisplayName}.");
+        Flash($"{outcome.Value!.Account.DisplayName} is now {(role == OrganisationRole.Admin ? "an admin" : "a " + role.Name())} of {Organisation.DisplayName}.");
+        return LocalRedirect($"/organisations/{Organisation.Handle}/staff");
+    }
+
+    public async Task<IActionResult> OnPostInboxAsync(string handle, CancellationToken ct)
+    {
+        if (!await LoadAsync(handle, ct))
+        {
+            return NotFound();
+        }
+        if (Me is null)
+        {
+            return Challenge();
+        }
+        var outcome = await organisations.SetIncludeInInboxAsync(MeRequired, Organisation.Id, IncludeInInbox, ct);
+        if (Refused(outcome) is { } refused)
+        {
+            return refused;
+        }
+        Flash(IncludeInInbox
+            ? $"What the public says to you now joins {Organisation.DisplayName}'s inbox."
+            : $"What the public says to you no longer joins {Organisation.DisplayName}'s inbox.");
         return LocalRedirect($"/organisations/{Organisation.Handle}/staff");
     }
 
@@ -37,6 +79,10 @@ public sealed class StaffModel(OrganisationService organisations, AccountService
         if (!await LoadAsync(handle, ct))
         {
             return NotFound();
+        }
+        if (Me is null)
+        {
+            return Challenge();
         }
         var outcome = await organisations.RemoveMemberAsync(MeRequired, Organisation.Id, memberId, ct);
         if (Refused(outcome, new Dictionary<string, string> { ["handle"] = "memberHandle" }) is { } refused)
@@ -56,7 +102,7 @@ public sealed class StaffModel(OrganisationService organisations, AccountService
         }
         Organisation = org;
         Members = await organisations.MembersAsync(org.Id, ct);
-        IsAdmin = Me is { } me && await organisations.IsAdminAsync(me, org.Id, ct);
+        MyRole = Me is { } me ? await organisations.RoleOfAsync(me, org.Id, ct) : null;
         return true;
     }
 }
