@@ -33,7 +33,14 @@ public static class MastodonEndpoints
 
         v1.MapGet("/accounts/verify_credentials", VerifyCredentials).RequireScope("read:accounts", "profile");
         v1.MapGet("/preferences", () => MastodonResults.Json(new MastodonPreferences(), MastodonJson.Default.MastodonPreferences)).RequireScope("read:accounts");
+        v1.MapGet("/accounts/lookup", Lookup).OptionalScope("read:accounts");
+        v1.MapGet("/accounts/relationships", Relationships).RequireScope("read:follows");
         v1.MapGet("/accounts/{id}", ShowAccount).OptionalScope("read:accounts");
+        v1.MapGet("/accounts/{id}/statuses", AccountStatuses).OptionalScope("read:statuses");
+        v1.MapPost("/accounts/{id}/follow", (string id, HttpContext http, FollowService follows, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
+            Relate(id, http, o, me => follows.FollowAsync(me, Parse(id) ?? 0, ct))).RequireScope("write:follows");
+        v1.MapPost("/accounts/{id}/unfollow", (string id, HttpContext http, FollowService follows, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
+            Relate(id, http, o, me => follows.UnfollowAsync(me, Parse(id) ?? 0, ct))).RequireScope("write:follows");
 
         v1.MapGet("/timelines/home", Home).RequireScope("read:statuses");
         v1.MapGet("/timelines/public", Public).OptionalScope("read:statuses");
@@ -42,6 +49,8 @@ public static class MastodonEndpoints
 
         v1.MapPost("/statuses", CreateStatus).RequireScope("write:statuses").RequireRateLimiting("posting");
         v1.MapGet("/statuses/{id}", ShowStatus).OptionalScope("read:statuses");
+        v1.MapDelete("/statuses/{id}", DeleteStatus).RequireScope("write:statuses");
+        v1.MapGet("/statuses/{id}/context", Context).OptionalScope("read:statuses");
         v1.MapPost("/statuses/{id}/favourite", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
             Mark(id, http, t, o, me => posts.LikeAsync(me, Parse(id) ?? 0, true, ct), ct)).RequireScope("write:favourites");
         v1.MapPost("/statuses/{id}/unfavourite", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
@@ -136,6 +145,124 @@ public static class MastodonEndpoints
             ? MastodonResults.Json(Projection(http, options).Account(a), MastodonJson.Default.MastodonAccount)
             : MastodonResults.NotFound();
 
+    private static async Task<IResult> Lookup(HttpContext http, AccountService accounts, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        var acct = http.Request.Query["acct"].ToString().TrimStart('@');
+        var host = new Uri(options.Value.BaseUrl(http.Request)).Authority;
+        // A local account may be named with this server's domain; other domains are not known here.
+        if (acct.Split('@') is [var user, var domain] && string.Equals(domain, host, StringComparison.OrdinalIgnoreCase))
+        {
+            acct = user;
+        }
+        if (acct.Length == 0 || acct.Contains('@', StringComparison.Ordinal))
+        {
+            return MastodonResults.NotFound();
+        }
+        return await accounts.FindByHandleAsync(acct, ct) is { DeletionRequestedAt: null } a
+            ? MastodonResults.Json(Projection(http, options).Account(a), MastodonJson.Default.MastodonAccount)
+            : MastodonResults.NotFound();
+    }
+
+    private static async Task<IResult> Relationships(HttpContext http, FollowService follows, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        var me = MastodonAuth.Me(http);
+        var project = Projection(http, options);
+        var result = new List<MastodonRelationship>();
+        foreach (var id in http.Request.Query["id[]"].Concat(http.Request.Query["id"]).Distinct().Take(40))
+        {
+            if (Parse(id) is { } other)
+            {
+                result.Add(project.Relationship(other, await follows.RelationshipAsync(me, other, ct)));
+            }
+        }
+        return MastodonResults.Json(result, MastodonJson.Default.ListMastodonRelationship);
+    }
+
+    private static async Task<IResult> Relate(string id, HttpContext http, IOptions<DrawbridgeOptions> options, Func<long, Task<Outcome<Relationship>>> action)
+    {
+        if (Parse(id) is not { } other)
+        {
+            return MastodonResults.NotFound();
+        }
+        var outcome = await action(MastodonAuth.Me(http));
+        return outcome.Succeeded
+            ? MastodonResults.Json(Projection(http, options).Relationship(other, outcome.Value!), MastodonJson.Default.MastodonRelationship)
+            : MastodonResults.Refused(outcome);
+    }
+
+    private static async Task<IResult> AccountStatuses(string id, HttpContext http, AccountService accounts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        if (Parse(id) is not { } aid || await accounts.FindAsync(aid, ct) is not { DeletionRequestedAt: null } account)
+        {
+            return MastodonResults.NotFound();
+        }
+        if (!TryPage(http, out var page, out var error))
+        {
+            return error!;
+        }
+        var q = http.Request.Query;
+        // Drawbridge has no pinned posts: that list is empty.
+        if (q["pinned"].ToString() is "true" or "1")
+        {
+            return MastodonResults.Json(new List<MastodonStatus>(), MastodonJson.Default.ListMastodonStatus);
+        }
+        var views = await timelines.ProfileAsync(account.Id, MastodonAuth.Viewer(http), withReplies: q["exclude_replies"].ToString() is not ("true" or "1"), false, page, ct);
+        if (q["exclude_reblogs"].ToString() is "true" or "1")
+        {
+            views = views.Where(v => v.RepostOf is null).ToList();
+        }
+        if (q["only_media"].ToString() is "true" or "1")
+        {
+            views = views.Where(v => v.Shown.Media.Count > 0).ToList();
+        }
+        return Statuses(http, Projection(http, options), views);
+    }
+
+    private static async Task<IResult> DeleteStatus(string id, HttpContext http, PostService posts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        var me = MastodonAuth.Me(http);
+        if (Parse(id) is not { } pid || await timelines.PostAsync(pid, me, ct) is not { Post.IsDeleted: false } view)
+        {
+            return MastodonResults.NotFound();
+        }
+        var outcome = await posts.DeleteAsync(me, pid, false, ct);
+        if (!outcome.Succeeded)
+        {
+            return MastodonResults.Refused(outcome);
+        }
+        // Mastodon answers with the deleted status and its source text, for "delete and redraft".
+        var status = Projection(http, options).Status(view) with { Text = view.Post.Content };
+        return MastodonResults.Json(status, MastodonJson.Default.MastodonStatus);
+    }
+
+    private static async Task<IResult> Context(string id, HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        if (Parse(id) is not { } pid || await timelines.ThreadAsync(pid, MastodonAuth.Viewer(http), ct) is not { } thread)
+        {
+            return MastodonResults.NotFound();
+        }
+        var project = Projection(http, options);
+        var byId = thread.Items.Where(i => !i.Post.Post.IsDeleted).ToDictionary(i => i.Post.Post.Id, i => i.Post);
+        var ancestors = new List<MastodonStatus>();
+        for (var parent = thread.Focus.Post.InReplyToId; parent is { } p && byId.TryGetValue(p, out var view); parent = view.Post.InReplyToId)
+        {
+            ancestors.Insert(0, project.Status(view));
+        }
+        bool Below(PostView v)
+        {
+            for (var parent = v.Post.InReplyToId; parent is { } p; parent = byId.TryGetValue(p, out var up) ? up.Post.InReplyToId : null)
+            {
+                if (p == pid)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        var descendants = thread.Items.Select(i => i.Post).Where(v => !v.Post.IsDeleted && Below(v)).Select(project.Status).ToList();
+        return MastodonResults.Json(new MastodonContext(ancestors, descendants), MastodonJson.Default.MastodonContext);
+    }
+
     private static async Task<IResult> Home(HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
         TryPage(http, out var page, out var error)
             ? Statuses(http, Projection(http, options), await timelines.HomeAsync(MastodonAuth.Me(http), page, ct))
@@ -198,7 +325,7 @@ public static class MastodonEndpoints
     }
 
     private static async Task<IResult> ShowStatus(string id, HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
-        Parse(id) is { } pid && await timelines.PostAsync(pid, MastodonAuth.Viewer(http), ct) is { } view
+        Parse(id) is { } pid && await timelines.PostAsync(pid, MastodonAuth.Viewer(http), ct) is { Post.IsDeleted: false } view
             ? MastodonResults.Json(Projection(http, options).Status(view), MastodonJson.Default.MastodonStatus)
             : MastodonResults.NotFound();
 

@@ -41,7 +41,8 @@ public sealed record MastodonAccount(string Id, string Username, string Acct, st
 /// <summary>What Mastodon's Account has no word for: whether this is a professional or an organisation, and their work.</summary>
 public sealed record DrawbridgeAccountExtension(string Kind, string? Profession, string? Employer);
 
-public sealed record MastodonSource(string Privacy, bool Sensitive, string? Language, string Note, IReadOnlyList<MastodonField> Fields, int FollowRequestsCount);
+public sealed record MastodonSource(string Privacy, bool Sensitive, string? Language, string Note, IReadOnlyList<MastodonField> Fields, int FollowRequestsCount,
+    bool Indexable, bool? Discoverable, bool? HideCollections);
 
 public sealed record MastodonRole(string Id, string Name, string Color, string Permissions, bool Highlighted);
 

@@ -24,7 +24,7 @@ public sealed partial class MastodonProjection(string baseUrl)
         return new MastodonAccount(Id(a.Id), a.Handle, a.Handle, url, url, a.DisplayName, note, avatar, avatar, header, header,
             Locked: false, fields, [], Bot: false, Group: a.Kind == AccountKind.Organisation, Discoverable: true, Noindex: false, Indexable: true,
             HideCollections: false, a.CreatedAt.Date, LastStatusAt: null, a.PostsCount, a.FollowersCount, a.FollowingCount,
-            withSource ? new MastodonSource("public", false, null, a.Bio, a.ParsedLinks().Select(l => new MastodonField(l.Label, l.Url, null)).ToList(), 0) : null,
+            withSource ? new MastodonSource("public", false, null, a.Bio, a.ParsedLinks().Select(l => new MastodonField(l.Label, l.Url, null)).ToList(), 0, true, true, false) : null,
             withSource ? new MastodonRole("-99", "", "", "0", false) : null,
             a.Kind == AccountKind.Member ? null : new DrawbridgeAccountExtension(a.Kind.ToString().ToLowerInvariant(), a.Profession, a.Employer));
     }

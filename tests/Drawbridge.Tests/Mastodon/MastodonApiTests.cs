@@ -66,6 +66,8 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
         using var http = server.Http(token);
         var me = await http.GetFromJsonAsync<JsonElement>("/api/v1/accounts/verify_credentials");
         Assert.Equal("cli_nurse", me.GetProperty("username").GetString());
+        MastodonSchema.AssertValid(me, "CredentialAccount");
+        MastodonSchema.AssertValid(await http.GetFromJsonAsync<JsonElement>("/api/v1/preferences"), "Preferences");
 
         var noHandle = await CliAsync("accounts", "token");
         Assert.Equal(2, noHandle.Exit);
@@ -95,7 +97,9 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
         Assert.Equal(1, v2.GetProperty("api_versions").GetProperty("mastodon").GetInt32());
         Assert.StartsWith("ws://127.0.0.1", v2.GetProperty("configuration").GetProperty("urls").GetProperty("streaming").GetString(), StringComparison.Ordinal);
         Assert.Equal(500, v2.GetProperty("configuration").GetProperty("statuses").GetProperty("max_characters").GetInt32());
+        MastodonSchema.AssertValid(v2, "Instance");
         var v1 = await http.GetFromJsonAsync<JsonElement>("/api/v1/instance");
+        MastodonSchema.AssertValid(v1, "V1Instance");
         Assert.Equal(server.BaseAddress.Authority, v1.GetProperty("uri").GetString());
         Assert.True(v1.GetProperty("urls").TryGetProperty("streaming_api", out _));
         Assert.Equal("[]", await http.GetStringAsync("/api/v1/custom_emojis"));
@@ -138,6 +142,7 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
         var again = await Post("Handover at 8 #nightshift", "key-1");
         Assert.Equal(first.GetProperty("id").GetString(), again.GetProperty("id").GetString());
         AssertKeys(first, StatusKeys, "Status");
+        MastodonSchema.AssertValid(first, "Status");
         AssertKeys(first.GetProperty("account"), AccountKeys, "Account");
         Assert.Matches(Rfc3339(), first.GetProperty("created_at").GetString());
         Assert.Equal("nightshift", first.GetProperty("tags")[0].GetProperty("name").GetString());
@@ -159,6 +164,7 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
             var response = await r.GetAsync(next);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            MastodonSchema.AssertEachValid(page, "Status");
             seen.AddRange(page.EnumerateArray().Select(s => s.GetProperty("id").GetString()!));
             next = null;
             if (page.GetArrayLength() > 0 && response.Headers.TryGetValues("Link", out var links))
@@ -180,6 +186,7 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
         Assert.Equal(firstId, reply.GetProperty("in_reply_to_id").GetString());
         var fav = await (await r.PostAsync($"/api/v1/statuses/{firstId}/favourite", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(fav.GetProperty("favourited").GetBoolean());
+        MastodonSchema.AssertValid(fav, "Status");
         Assert.Equal(1, fav.GetProperty("favourites_count").GetInt32());
         await server.DrainJobsAsync();
         var notifications = await a.GetFromJsonAsync<JsonElement>("/api/v1/notifications");
@@ -187,6 +194,7 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
         Assert.Contains("favourite", types);
         Assert.Contains("mention", types);
         Assert.Contains("follow", types);
+        MastodonSchema.AssertEachValid(notifications, "Notification");
         foreach (var n in notifications.EnumerateArray())
         {
             AssertKeys(n, ["id", "type", "group_key", "created_at", "account"], "Notification");
@@ -203,7 +211,9 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
         using var anonymous = server.Http();
         var none = await anonymous.GetAsync("/api/v1/timelines/home");
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
-        Assert.Equal("The access token is invalid", (await none.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        var noneBody = await none.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("The access token is invalid", noneBody.GetProperty("error").GetString());
+        MastodonSchema.AssertValid(noneBody, "Error");
         using var wrong = server.Http("not-a-real-token-at-all");
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/api/v1/timelines/public")).StatusCode);
 
@@ -217,5 +227,55 @@ public sealed partial class MastodonApiTests(DrawbridgeServer server) : IClassFi
         Assert.Equal(HttpStatusCode.UnprocessableEntity, direct.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/statuses/12345")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/api/v1/statuses/nope/favourite", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Lookup_follow_relationships_profile_statuses_context_and_delete()
+    {
+        var author = await server.SignUpAsync("ctx_author");
+        var reader = await server.SignUpAsync("ctx_reader");
+        using var a = server.Http(await TokenAsync("ctx_author", "read write follow"));
+        using var r = server.Http(await TokenAsync("ctx_reader", "read write follow"));
+
+        var found = await r.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/lookup?acct=ctx_author@{server.BaseAddress.Authority}");
+        MastodonSchema.AssertValid(found, "Account");
+        Assert.Equal(author.Id, found.GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await r.GetAsync("/api/v1/accounts/lookup?acct=someone@elsewhere.example")).StatusCode);
+
+        var followed = await (await r.PostAsync($"/api/v1/accounts/{author.Id}/follow", null)).Content.ReadFromJsonAsync<JsonElement>();
+        MastodonSchema.AssertValid(followed, "Relationship");
+        Assert.True(followed.GetProperty("following").GetBoolean());
+        var relationships = await r.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/relationships?id[]={author.Id}");
+        MastodonSchema.AssertEachValid(relationships, "Relationship");
+        Assert.True(relationships[0].GetProperty("following").GetBoolean());
+        var back = await a.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/relationships?id[]={reader.Id}");
+        Assert.True(back[0].GetProperty("followed_by").GetBoolean());
+
+        var root = await (await a.PostAsJsonAsync("/api/v1/statuses", new { status = "Root of the thread" })).Content.ReadFromJsonAsync<JsonElement>();
+        var rootId = root.GetProperty("id").GetString();
+        var reply = await (await r.PostAsJsonAsync("/api/v1/statuses", new { status = "A reply", in_reply_to_id = rootId })).Content.ReadFromJsonAsync<JsonElement>();
+        var replyId = reply.GetProperty("id").GetString();
+        var deeper = await (await a.PostAsJsonAsync("/api/v1/statuses", new { status = "A reply to the reply", in_reply_to_id = replyId })).Content.ReadFromJsonAsync<JsonElement>();
+
+        var context = await r.GetFromJsonAsync<JsonElement>($"/api/v1/statuses/{replyId}/context");
+        MastodonSchema.AssertValid(context, "Context");
+        Assert.Equal([rootId], context.GetProperty("ancestors").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        Assert.Equal([deeper.GetProperty("id").GetString()], context.GetProperty("descendants").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+
+        var withReplies = await r.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{author.Id}/statuses");
+        MastodonSchema.AssertEachValid(withReplies, "Status");
+        Assert.Equal(2, withReplies.GetArrayLength());
+        var noReplies = await r.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{author.Id}/statuses?exclude_replies=true");
+        Assert.Equal([rootId], noReplies.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+
+        // Only the author deletes; the answer carries the source text for redrafting.
+        Assert.Equal(HttpStatusCode.Forbidden, (await r.DeleteAsync($"/api/v1/statuses/{rootId}")).StatusCode);
+        var deleted = await a.DeleteAsync($"/api/v1/statuses/{rootId}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal("Root of the thread", (await deleted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await r.GetAsync($"/api/v1/statuses/{rootId}")).StatusCode);
+
+        var unfollowed = await (await r.PostAsync($"/api/v1/accounts/{author.Id}/unfollow", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(unfollowed.GetProperty("following").GetBoolean());
     }
 }

@@ -30,6 +30,7 @@ public sealed class MastodonOAuthTests(BrowserFixture fixture) : IClassFixture<B
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var app = await response.Content.ReadFromJsonAsync<JsonElement>();
+        MastodonSchema.AssertValid(app, "CredentialApplication");
         Assert.Equal("Ward Phone", app.GetProperty("name").GetString());
         Assert.Equal(redirectUri, app.GetProperty("redirect_uri").GetString());
         Assert.Equal(redirectUri, app.GetProperty("redirect_uris")[0].GetString());
@@ -99,6 +100,7 @@ public sealed class MastodonOAuthTests(BrowserFixture fixture) : IClassFixture<B
         });
         Assert.Equal(HttpStatusCode.OK, tokenResponse.StatusCode);
         var token = await tokenResponse.Content.ReadFromJsonAsync<JsonElement>();
+        MastodonSchema.AssertValid(token, "Token");
         Assert.Equal("Bearer", token.GetProperty("token_type").GetString());
         Assert.Equal("read write follow", token.GetProperty("scope").GetString());
         Assert.Equal(JsonValueKind.Number, token.GetProperty("created_at").ValueKind);
@@ -192,6 +194,7 @@ public sealed class MastodonOAuthTests(BrowserFixture fixture) : IClassFixture<B
         using var app = fixture.Server.Http(token.GetProperty("access_token").GetString());
         var verified = await app.GetFromJsonAsync<JsonElement>("/api/v1/apps/verify_credentials");
         Assert.Equal("Ward Phone", verified.GetProperty("name").GetString());
+        MastodonSchema.AssertValid(verified, "Application");
         Assert.Equal(HttpStatusCode.OK, (await app.GetAsync("/api/v1/timelines/public")).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await app.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
 
