@@ -285,6 +285,38 @@ internal static class Phones
     /// </summary>
     private static PhoneNumberType? National(ReadOnlySpan<char> digits, ReadOnlySpan<char> written)
     {
+        // The verdict depends only on the digits and how they are grouped, and asking 42 plans costs up to a
+        // millisecond: the same number written the same way is answered from the cache.
+        Span<int> groups = stackalloc int[12];
+        var count = Layout(written, groups);
+        Span<char> key = stackalloc char[digits.Length + 1 + count];
+        digits.CopyTo(key);
+        key[digits.Length] = '|';
+        for (var g = 0; g < count; g++)
+        {
+            key[digits.Length + 1 + g] = (char)('0' + groups[g]);
+        }
+        var lookup = Verdicts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+        var verdict = AskPlans(digits, written);
+        if (Verdicts.Count >= MaxVerdicts)
+        {
+            // Bounded: a flood of distinct numbers starts the cache afresh rather than growing it without end.
+            Verdicts.Clear();
+        }
+        lookup.TryAdd(key, verdict);
+        return verdict;
+    }
+
+    private const int MaxVerdicts = 8192;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PhoneNumberType?> Verdicts = new(StringComparer.Ordinal);
+
+    private static PhoneNumberType? AskPlans(ReadOnlySpan<char> digits, ReadOnlySpan<char> written)
+    {
         // Most numbers fit one country's plan: then neither formatting nor grouping needs to be asked.
         var fits = 0;
         PhoneNumber? only = null;
