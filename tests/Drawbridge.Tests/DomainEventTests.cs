@@ -55,11 +55,11 @@ public sealed class DomainEventTests(EventRecordingServer server) : IClassFixtur
     {
         var author = await server.SignUpAsync("evauthor");
         var reader = await server.SignUpAsync("evreader");
-        var post = await server.Http(author.Token).PostJsonAsync("/api/v1/posts", new { text = "Like me" });
+        var post = await server.Http(author.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Like me" });
         var postId = long.Parse(post.Str("id"), CultureInfo.InvariantCulture);
         using var r = server.Http(reader.Token);
-        await r.PostJsonAsync($"/api/v1/posts/{postId}/like");
-        await r.PostJsonAsync($"/api/v1/posts/{postId}/like"); // already liked: no change, no event
+        await r.PostJsonAsync($"/api/drawbridge/v1/posts/{postId}/like");
+        await r.PostJsonAsync($"/api/drawbridge/v1/posts/{postId}/like"); // already liked: no change, no event
 
         var seen = Log.AfterCommit.Where(x => ((PostLiked)x.Event).PostId == postId).ToList();
         var liked = Assert.Single(seen);

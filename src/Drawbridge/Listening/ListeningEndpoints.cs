@@ -254,7 +254,7 @@ public static class ListeningEndpoints
                     replyTo = r;
                 }
                 var outcome = await voice.PostAsync(desk, new PostInput(body.Text ?? "", InReplyToId: replyTo, ConfirmWarnings: body.ConfirmWarnings == true), ct);
-                return ApiEndpoints.ToResult(outcome, p => TypedResults.Created($"/api/v1/posts/{InboxItemDto.S(p.Id)}",
+                return ApiEndpoints.ToResult(outcome, p => TypedResults.Created($"/api/drawbridge/v1/posts/{InboxItemDto.S(p.Id)}",
                     new PostAuthorDto(InboxItemDto.S(p.Id), null)));
             })).RequireRateLimiting("posting");
 

@@ -33,7 +33,7 @@ public sealed class ActorTests(DrawbridgeServer server) : IClassFixture<Drawbrid
         var ann = await server.SignUpAsync("actor_ann", "professional", "Staff nurse");
         using (var h = server.Http(ann.Token))
         {
-            Assert.True((await h.PatchAsync("/api/v1/me", System.Net.Http.Json.JsonContent.Create(new { displayName = "Ann Actor", bio = "Nurse <b>and</b> writer", profession = "Staff nurse", employer = "Westward Trust" }))).IsSuccessStatusCode);
+            Assert.True((await h.PatchAsync("/api/drawbridge/v1/me", System.Net.Http.Json.JsonContent.Create(new { displayName = "Ann Actor", bio = "Nurse <b>and</b> writer", profession = "Staff nurse", employer = "Westward Trust" }))).IsSuccessStatusCode);
         }
         var (response, actor) = await FetchAsync("/@actor_ann");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -94,7 +94,7 @@ public sealed class ActorTests(DrawbridgeServer server) : IClassFixture<Drawbrid
     public async Task An_organisation_is_an_organization_and_unknown_accounts_are_not_found()
     {
         var pro = await server.SignUpAsync("actor_orgmaker", "professional");
-        await server.Http(pro.Token).PostJsonAsync("/api/v1/organisations", new { handle = "ActorTrust", displayName = "Actor Trust", bio = "A trust" });
+        await server.Http(pro.Token).PostJsonAsync("/api/drawbridge/v1/organisations", new { handle = "ActorTrust", displayName = "Actor Trust", bio = "A trust" });
         var (_, org) = await FetchAsync("/@ActorTrust");
         Assert.Equal("Organization", org.Str("type"));
         Assert.Equal(Url("/users/actortrust"), org.Str("id"));
@@ -108,7 +108,7 @@ public sealed class ActorTests(DrawbridgeServer server) : IClassFixture<Drawbrid
     {
         var bo = await server.SignUpAsync("actor_bo", "professional");
         using var h = server.Http(bo.Token);
-        var note = await h.PostJsonAsync("/api/v1/posts", new { text = "Handover went well #nhssm" });
+        var note = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Handover went well #nhssm" });
         var (noteResponse, noteJson) = await FetchAsync($"/@actor_bo/{note.Str("id")}", LdJson);
         Assert.Equal(HttpStatusCode.OK, noteResponse.StatusCode);
         Assert.Equal("Note", noteJson.Str("type"));
@@ -120,11 +120,11 @@ public sealed class ActorTests(DrawbridgeServer server) : IClassFixture<Drawbrid
         Assert.Contains("Handover went well", noteJson.Str("content"), StringComparison.Ordinal);
         Assert.Contains(noteJson.GetProperty("tag").EnumerateArray(), t => t.Str("type") == "Hashtag" && t.Str("name") == "#nhssm");
 
-        var reply = await h.PostJsonAsync("/api/v1/posts", new { text = "And a reply", inReplyToId = note.Str("id") });
+        var reply = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "And a reply", inReplyToId = note.Str("id") });
         var (_, replyJson) = await FetchAsync($"/users/actor_bo/statuses/{reply.Str("id")}");
         Assert.Equal(noteJson.Str("id"), replyJson.Str("inReplyTo"));
 
-        var episode = await h.PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Episode 2: Nights", summary = "On night shifts", text = "Show **notes**", enclosureUrl = "https://media.example.org/ep2.mp3" });
+        var episode = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Episode 2: Nights", summary = "On night shifts", text = "Show **notes**", enclosureUrl = "https://media.example.org/ep2.mp3" });
         var (_, article) = await FetchAsync($"/@actor_bo/{episode.Str("id")}");
         Assert.Equal("Article", article.Str("type"));
         Assert.Equal("Episode 2: Nights", article.Str("name"));
@@ -142,12 +142,12 @@ public sealed class ActorTests(DrawbridgeServer server) : IClassFixture<Drawbrid
     {
         var cy = await server.SignUpAsync("actor_cy");
         using var h = server.Http(cy.Token);
-        var hidden = await h.PostJsonAsync("/api/v1/posts", new { text = "Only for followers", visibility = "followers" });
+        var hidden = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Only for followers", visibility = "followers" });
         var (hiddenResponse, _) = await FetchAsync($"/users/actor_cy/statuses/{hidden.Str("id")}");
         Assert.Equal(HttpStatusCode.NotFound, hiddenResponse.StatusCode);
 
-        var gone = await h.PostJsonAsync("/api/v1/posts", new { text = "Soon gone" });
-        Assert.True((await h.DeleteAsync($"/api/v1/posts/{gone.Str("id")}")).IsSuccessStatusCode);
+        var gone = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Soon gone" });
+        Assert.True((await h.DeleteAsync($"/api/drawbridge/v1/posts/{gone.Str("id")}")).IsSuccessStatusCode);
         var (goneResponse, tombstone) = await FetchAsync($"/@actor_cy/{gone.Str("id")}");
         Assert.Equal(HttpStatusCode.Gone, goneResponse.StatusCode);
         Assert.Equal("Tombstone", tombstone.Str("type"));

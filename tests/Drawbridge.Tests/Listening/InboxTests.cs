@@ -20,11 +20,11 @@ public sealed record Castle(string Handle, TestUser Admin, TestUser Responder, T
         var outsider = await server.SignUpAsync(prefix + "_out", "professional");
         var handle = prefix + "_trust";
         using var a = server.Http(admin.Token);
-        await a.PostJsonAsync("/api/v1/organisations", new { handle, displayName = "Riverside Community Trust " + prefix, bio = "Community nursing" });
-        await a.PostJsonAsync($"/api/v1/organisations/{handle}/members", new { handle = responder.Handle, role = "responder" });
-        await a.PostJsonAsync($"/api/v1/organisations/{handle}/members", new { handle = viewer.Handle, role = "viewer" });
+        await a.PostJsonAsync("/api/drawbridge/v1/organisations", new { handle, displayName = "Riverside Community Trust " + prefix, bio = "Community nursing" });
+        await a.PostJsonAsync($"/api/drawbridge/v1/organisations/{handle}/members", new { handle = responder.Handle, role = "responder" });
+        await a.PostJsonAsync($"/api/drawbridge/v1/organisations/{handle}/members", new { handle = viewer.Handle, role = "viewer" });
         var other = prefix + "_other";
-        await server.Http(outsider.Token).PostJsonAsync("/api/v1/organisations", new { handle = other, displayName = "Other Trust " + prefix, bio = "" });
+        await server.Http(outsider.Token).PostJsonAsync("/api/drawbridge/v1/organisations", new { handle = other, displayName = "Other Trust " + prefix, bio = "" });
         return new Castle(handle, admin, responder, viewer, outsider, other);
     }
 }
@@ -46,18 +46,18 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
     public async Task Admins_give_roles_and_the_staff_list_shows_them()
     {
         var c = await Castle.BuildAsync(server, Prefix());
-        var members = await server.Http().GetJsonAsync($"/api/v1/organisations/{c.Handle}/members");
+        var members = await server.Http().GetJsonAsync($"/api/drawbridge/v1/organisations/{c.Handle}/members");
         Assert.Equal([("admin", c.Admin.Handle), ("responder", c.Responder.Handle), ("viewer", c.Viewer.Handle)],
             members.EnumerateArray().Select(m => (m.Str("role"), m.GetProperty("account").Str("handle"))));
         using var a = server.Http(c.Admin.Token);
-        var badRole = await a.PostAsJsonAsync($"/api/v1/organisations/{c.Handle}/members", new { handle = c.Viewer.Handle, role = "owner" });
+        var badRole = await a.PostAsJsonAsync($"/api/drawbridge/v1/organisations/{c.Handle}/members", new { handle = c.Viewer.Handle, role = "owner" });
         Assert.Equal(HttpStatusCode.BadRequest, badRole.StatusCode);
         Assert.Contains("admin, responder or viewer", await badRole.Content.ReadAsStringAsync());
         // The only admin can't hand the organisation over to no one.
-        var demoteSelf = await a.PostAsJsonAsync($"/api/v1/organisations/{c.Handle}/members", new { handle = c.Admin.Handle, role = "viewer" });
+        var demoteSelf = await a.PostAsJsonAsync($"/api/drawbridge/v1/organisations/{c.Handle}/members", new { handle = c.Admin.Handle, role = "viewer" });
         Assert.Equal(HttpStatusCode.BadRequest, demoteSelf.StatusCode);
         Assert.Contains("at least one admin", await demoteSelf.Content.ReadAsStringAsync());
-        var byResponder = await server.Http(c.Responder.Token).PostAsJsonAsync($"/api/v1/organisations/{c.Handle}/members", new { handle = c.Viewer.Handle, role = "admin" });
+        var byResponder = await server.Http(c.Responder.Token).PostAsJsonAsync($"/api/drawbridge/v1/organisations/{c.Handle}/members", new { handle = c.Viewer.Handle, role = "admin" });
         Assert.Equal(HttpStatusCode.Forbidden, byResponder.StatusCode);
     }
 
@@ -67,7 +67,7 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
         var c = await Castle.BuildAsync(server, Prefix());
         var posted = await server.Http(c.Responder.Token).PostJsonAsync($"{c.Api}/posts", new { text = "Our clinics are open as usual over the bank holiday." });
         var postId = posted.Str("postId");
-        var post = await server.Http().GetJsonAsync($"/api/v1/posts/{postId}");
+        var post = await server.Http().GetJsonAsync($"/api/drawbridge/v1/posts/{postId}");
         Assert.Equal(c.Handle, post.GetProperty("author").Str("handle"));
         Assert.DoesNotContain(c.Responder.Handle, post.GetRawText());
         var audit = await server.Http(c.Viewer.Token).GetJsonAsync($"{c.Api}/posts/{postId}/author");
@@ -184,8 +184,8 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
         var publicAnswers = new[]
         {
             $"/@{c.Handle}", $"/@{c.Handle}?tab=replies", $"/@{c.Handle}.rss", $"/@{c.Handle}.atom", $"/@{c.Handle}/articles.rss",
-            $"/api/v1/accounts/{c.Handle}", $"/api/v1/accounts/{c.Handle}/posts", "/public/local", "/api/v1/timelines/local",
-            $"/organisations/{c.Handle}/staff", $"/organisations/{c.Handle}/feedback", "/search?q=Estates", "/api/v1/search?q=Estates",
+            $"/api/drawbridge/v1/accounts/{c.Handle}", $"/api/drawbridge/v1/accounts/{c.Handle}/posts", "/public/local", "/api/drawbridge/v1/timelines/local",
+            $"/organisations/{c.Handle}/staff", $"/organisations/{c.Handle}/feedback", "/search?q=Estates", "/api/drawbridge/v1/search?q=Estates",
         };
         foreach (var url in publicAnswers)
         {
@@ -196,7 +196,7 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
         foreach (var token in new[] { c.Outsider.Token, (await server.SignUpAsync(c.Handle[..^6] + "_m")).Token })
         {
             using var h = server.Http(token);
-            foreach (var url in new[] { $"{c.Api}/inbox/{id}", $"{c.Api}/inbox", $"{c.Api}/inbox/export", "/api/v1/notifications", "/api/v1/search?q=Estates" })
+            foreach (var url in new[] { $"{c.Api}/inbox/{id}", $"{c.Api}/inbox", $"{c.Api}/inbox/export", "/api/drawbridge/v1/notifications", "/api/drawbridge/v1/search?q=Estates" })
             {
                 Assert.DoesNotContain(secret, await (await h.GetAsync(url)).Content.ReadAsStringAsync());
             }
@@ -277,12 +277,12 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
             Assert.True((await orgs.SetIncludeInInboxAsync(long.Parse(c.Viewer.Id, System.Globalization.CultureInfo.InvariantCulture), org.Id, true, CancellationToken.None)).Succeeded);
         }
         using var m = server.Http(member.Token);
-        var reply = (await m.PostJsonAsync("/api/v1/posts", new { text = "Do I need to book?", inReplyToId = orgPost })).Str("id");
-        var mention = (await m.PostJsonAsync("/api/v1/posts", new { text = $"Thanks @{c.Viewer.Handle} for the jab today" })).Str("id");
-        var notOptedIn = (await m.PostJsonAsync("/api/v1/posts", new { text = $"Thanks @{c.Responder.Handle} too" })).Str("id");
-        var fromStaff = (await r.PostJsonAsync("/api/v1/posts", new { text = "Yes, book online", inReplyToId = orgPost })).Str("id");
-        var article = (await server.Http(c.Viewer.Token).PostJsonAsync("/api/v1/posts", new { kind = "article", title = "Flu jabs", summary = "Why", text = "Get your flu jab." })).Str("id");
-        var comment = await server.Http().PostJsonAsync($"/api/v1/posts/{article}/guest-comments", new { name = "Lee", email = "lee@example.org", text = "Is it safe in pregnancy?" });
+        var reply = (await m.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Do I need to book?", inReplyToId = orgPost })).Str("id");
+        var mention = (await m.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"Thanks @{c.Viewer.Handle} for the jab today" })).Str("id");
+        var notOptedIn = (await m.PostJsonAsync("/api/drawbridge/v1/posts", new { text = $"Thanks @{c.Responder.Handle} too" })).Str("id");
+        var fromStaff = (await r.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Yes, book online", inReplyToId = orgPost })).Str("id");
+        var article = (await server.Http(c.Viewer.Token).PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Flu jabs", summary = "Why", text = "Get your flu jab." })).Str("id");
+        var comment = await server.Http().PostJsonAsync($"/api/drawbridge/v1/posts/{article}/guest-comments", new { name = "Lee", email = "lee@example.org", text = "Is it safe in pregnancy?" });
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var intake = scope.ServiceProvider.GetRequiredService<Drawbridge.Listening.InboxIntake>();
@@ -305,7 +305,7 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
         // Answering the reply as the organisation posts a reply in the thread, signed by the organisation.
         var replyItem = (await r.GetJsonAsync($"{c.Api}/inbox?source=reply")).GetProperty("items")[0].Str("id");
         var answered = await r.PostJsonAsync($"{c.Api}/inbox/{replyItem}/response", new { text = "No need to book: just come along." });
-        var answer = await server.Http().GetJsonAsync($"/api/v1/posts/{answered.GetProperty("item").Str("responsePostId")}");
+        var answer = await server.Http().GetJsonAsync($"/api/drawbridge/v1/posts/{answered.GetProperty("item").Str("responsePostId")}");
         Assert.Equal(c.Handle, answer.GetProperty("author").Str("handle"));
         Assert.Equal(reply, answer.Str("inReplyToId"));
     }
@@ -358,7 +358,7 @@ public sealed class FeedbackFloodTests(RateLimitedServer server) : IClassFixture
     public async Task One_address_flooding_the_form_is_held_back_and_keeps_what_it_typed()
     {
         var admin = await server.SignUpAsync("flood_lead", "professional");
-        await server.Http(admin.Token).PostJsonAsync("/api/v1/organisations", new { handle = "flood_trust", displayName = "Flood Trust", bio = "" });
+        await server.Http(admin.Token).PostJsonAsync("/api/drawbridge/v1/organisations", new { handle = "flood_trust", displayName = "Flood Trust", bio = "" });
         using var guest = server.Http();
         for (var i = 0; i < 5; i++)
         {
