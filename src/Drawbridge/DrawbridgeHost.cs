@@ -162,6 +162,7 @@ public static class DrawbridgeHost
         services.AddEventHandler<NotificationHandlers>();
         services.AddEventHandler<SearchIndexing>();
         services.AddEventHandler<CacheEviction>();
+        services.AddEventHandler<Listening.InboxIntakeOnPublish>();
         services.AddSingleton<JobQueue>();
         services.AddScoped<JobAdmin>();
         services.AddSingleton<JobRunner>();
@@ -169,6 +170,8 @@ public static class DrawbridgeHost
         services.AddScoped<IJobHandler, FanOutJob>();
         services.AddScoped<IJobHandler, PublishScheduledJob>();
         services.AddScoped<IJobHandler, AccountDeletionJob>();
+        services.AddScoped<IJobHandler, Listening.InboxPostIntakeJob>();
+        services.AddScoped<IJobHandler, Listening.InboxGuestCommentIntakeJob>();
         services.AddHostedService<MaintenanceScheduler>();
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();

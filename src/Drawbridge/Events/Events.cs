@@ -55,3 +55,6 @@ public sealed record AccountUpdated(long AccountId) : IDomainEvent;
 
 /// <summary>An account's grace period ended and it was removed: posts tombstoned, graph gone.</summary>
 public sealed record AccountDeleted(long AccountId) : IDomainEvent;
+
+/// <summary>A guest left a comment on an article (held, awaiting approval or approved at once).</summary>
+public sealed record GuestCommentReceived(long CommentId, long ArticleId, long ArticleAuthorId) : IDomainEvent;

@@ -11,7 +11,7 @@ public sealed record GuestCommentInput(string Name, string Email, string Text, s
 /// trusts the commenter; a hidden honeypot field and rate limits keep bots out; identifiers are held privately.
 /// </summary>
 public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, ISafetyScreen safety, NotificationService notifications,
-    Web.PublicPageCache pages)
+    Web.PublicPageCache pages, Events.DomainEvents events)
 {
     public async Task<Outcome<GuestComment>> AddAsync(long articleId, GuestCommentInput input, CancellationToken ct)
     {
@@ -67,6 +67,7 @@ public sealed class GuestCommentService(DrawbridgeDb db, Snowflake ids, TimeProv
         };
         db.GuestComments.Add(comment);
         notifications.Add(article.AuthorId, NotificationKind.GuestComment, null, articleId);
+        await events.RaiseAsync(db, new Events.GuestCommentReceived(comment.Id, articleId, article.AuthorId), ct);
         await db.SaveChangesAsync(ct);
         if (comment.Status == GuestCommentStatus.Approved)
         {
