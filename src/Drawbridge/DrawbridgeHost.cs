@@ -15,6 +15,7 @@ using Drawbridge.Social;
 using Drawbridge.Timelines;
 using Drawbridge.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.OutputCaching;
@@ -44,6 +45,12 @@ public static class DrawbridgeHost
         // First hosted service: the schema is migrated (and the demo seeded) before jobs or requests run.
         services.AddHostedService<DatabaseInitializer>();
         services.AddMemoryCache();
+        // Sign-in cookies, antiforgery tokens and Identity's emailed codes are protected with these keys: kept with the
+        // data, a restart (or a move to another machine with the data) doesn't sign everyone out or break the links in
+        // mail already sent. The fixed name keeps them valid when the program is installed in another folder.
+        services.AddDataProtection()
+            .SetApplicationName("Drawbridge")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseSetup.DataDirectory(config), "keys")));
 
         services.AddIdentity<User, IdentityRole<long>>(o =>
             {

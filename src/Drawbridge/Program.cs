@@ -14,6 +14,10 @@ if (args.Length > 0 && args[0] == "insights")
 {
     return await InsightsCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
 }
+if (args.Length > 0 && args[0] == "backup")
+{
+    return await BackupCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
 
 // --demo seeds the demo community (once); it is the setting Drawbridge:Demo=true.
 var hostArgs = args.Select(a => a == "--demo" ? "--Drawbridge:Demo=true" : a).ToArray();

@@ -10,10 +10,12 @@ namespace Drawbridge.Accounts;
 public sealed record MailMessage(string To, string Subject, string Body, DateTimeOffset At);
 
 /// <summary>
-/// Sends account mail through the configured SMTP server; without one, mail goes to the log (and to a short
-/// in-memory list that operators and tests can read), so a laptop install still works end to end.
+/// Sends account mail through the configured SMTP server; without one, mail goes to a short in-memory list that
+/// tests can read and, in Development only, whole to the log, so a laptop install still works end to end. Elsewhere
+/// the log says only to whom and what: its links (confirmation, password reset) would hand over the account to
+/// anyone who can read the log.
 /// </summary>
-public sealed class Mailer(IOptions<DrawbridgeOptions> options, TimeProvider clock, ILogger<Mailer> log)
+public sealed class Mailer(IOptions<DrawbridgeOptions> options, TimeProvider clock, IHostEnvironment environment, ILogger<Mailer> log)
 {
     private readonly ConcurrentQueue<MailMessage> _recent = new();
 
@@ -29,7 +31,14 @@ public sealed class Mailer(IOptions<DrawbridgeOptions> options, TimeProvider clo
         }
         if (string.IsNullOrWhiteSpace(smtp.Host))
         {
-            log.LogInformation("Mail to {To}: {Subject}\n{Body}", to, subject, body);
+            if (environment.IsDevelopment())
+            {
+                log.LogInformation("Mail to {To}: {Subject}\n{Body}", to, subject, body);
+            }
+            else
+            {
+                log.LogInformation("Mail to {To}: {Subject} was not sent: no SMTP server is configured (Drawbridge:Smtp:Host)", to, subject);
+            }
             return;
         }
         var mime = new MimeMessage();
@@ -38,7 +47,9 @@ public sealed class Mailer(IOptions<DrawbridgeOptions> options, TimeProvider clo
         mime.Subject = subject;
         mime.Body = new TextPart("plain") { Text = body };
         using var client = new SmtpClient();
-        await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, ct);
+        // StartTls, not StartTlsWhenAvailable: a server (or someone in between) that doesn't offer STARTTLS fails the
+        // send instead of getting the password and the mail's links in clear.
+        await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, ct);
         if (!string.IsNullOrEmpty(smtp.UserName))
         {
             await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", ct);

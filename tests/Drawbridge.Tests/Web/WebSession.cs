@@ -12,13 +12,21 @@ public sealed class WebSession : IDisposable
     private readonly HttpClient _http;
     private static readonly IBrowsingContext Parser = BrowsingContext.New(Configuration.Default);
 
-    public WebSession(DrawbridgeServer server)
+    public WebSession(DrawbridgeServer server) : this(server, new CookieContainer())
     {
-        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+    }
+
+    /// <summary>A session on <paramref name="server"/> that carries the given cookies (cookies ignore the port, so another server on 127.0.0.1 gets them too).</summary>
+    public WebSession(DrawbridgeServer server, CookieContainer cookies)
+    {
+        Cookies = cookies;
+        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
         {
             BaseAddress = server.BaseAddress,
         };
     }
+
+    public CookieContainer Cookies { get; }
 
     public static async Task<IDocument> ParseAsync(string html) => await Parser.OpenAsync(r => r.Content(html));
 
