@@ -137,7 +137,10 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
                 kept?.Append(c);
                 if (pair)
                 {
-                    kept?.Append(text[++i]);
+                    // Step over the low half whether or not anything is being copied yet ("kept?.Append(text[++i])"
+                    // would skip the increment while nothing is, and then drop the low half as a lone surrogate).
+                    i++;
+                    kept?.Append(text[i]);
                 }
                 continue;
             }
