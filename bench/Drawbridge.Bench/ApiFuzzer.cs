@@ -31,7 +31,15 @@ public static class ApiFuzzer
         var failuresPath = options.Text("failures");
         options.RejectUnknown();
 
-        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = workers })
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            MaxConnectionsPerServer = workers,
+            // Hostile header values (emoji, right-to-left marks) go out as UTF-8 bytes, as a hand-made client sends them,
+            // instead of being refused by the client before the server sees them.
+            RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+        })
         {
             BaseAddress = url,
             Timeout = TimeSpan.FromSeconds(60),
@@ -88,9 +96,14 @@ public static class ApiFuzzer
                     request.Dispose();
                 }
                 statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-                if ((i + 1) % 5000 == 0)
+                if ((i + 1) % 1000 == 0)
                 {
                     output.WriteLine($"fuzz: {i + 1:N0} sent in {clock.Elapsed.TotalSeconds:F0} s; " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value:N0}")));
+                    // Written as the run goes, so a run cut short still says what failed.
+                    lock (failures)
+                    {
+                        File.WriteAllText(failuresPath, string.Join("\n", failures), new UTF8Encoding(false));
+                    }
                 }
             }
         }))).ConfigureAwait(false);

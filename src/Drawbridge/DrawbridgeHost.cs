@@ -200,7 +200,7 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Moderation");
             o.Conventions.AuthorizePage("/Organisations/Index");
             o.Conventions.AuthorizeFolder("/Inbox");
-        });
+        }).AddMvcOptions(o => o.Filters.Add(new UnreadableFormFilter()));
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MediaService.MaxEpisodeBytes + 1024 * 1024);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MediaService.MaxEpisodeBytes + 1024 * 1024);
@@ -362,16 +362,29 @@ public sealed class BadRequestHandler(IProblemDetailsService problems) : Microso
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException bad)
+        (int Status, string Detail)? problem = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message),
+            // A form body the framework cannot decode (a NUL or malformed percent-encoding in a value), met by model binding.
+            Microsoft.AspNetCore.Mvc.ModelBinding.ValueProviderException or InvalidDataException =>
+                (StatusCodes.Status400BadRequest, $"The form could not be read: {exception.Message}"),
+            _ => null,
+        };
+        if (problem is not { } p || httpContext.Response.HasStarted)
         {
             return false;
         }
-        httpContext.Response.StatusCode = bad.StatusCode;
-        var detail = bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+        httpContext.Response.StatusCode = p.Status;
+        if (!httpContext.Request.Path.StartsWithSegments("/api"))
+        {
+            httpContext.Response.ContentType = "text/plain; charset=utf-8";
+            await httpContext.Response.WriteAsync($"The request could not be read. {p.Detail}", cancellationToken);
+            return true;
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
-            ProblemDetails = { Status = bad.StatusCode, Title = "The request could not be read", Detail = detail },
+            ProblemDetails = { Status = p.Status, Title = "The request could not be read", Detail = p.Detail },
             Exception = exception,
         });
     }

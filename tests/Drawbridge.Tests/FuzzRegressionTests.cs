@@ -85,4 +85,40 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Clinic moved to Thursday", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_guest_comment_form_with_a_nul_in_a_value_is_refused_as_unreadable_and_nothing_is_kept()
+    {
+        var author = await server.SignUpAsync($"fn_{Guid.NewGuid():N}"[..14], "professional");
+        using var authorHttp = server.Http(author.Token);
+        var article = await authorHttp.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Ward news", text = "Open to comments" });
+        using var anonymous = server.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/@{author.Handle}/{article.Str("id")}/comment")
+        {
+            Content = new StringContent("name=Guest%00&email=guest%40example.org&commentText=Kind+nurses%00", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        using var response = await anonymous.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body);
+        Assert.Contains("could not be read", body, StringComparison.Ordinal);
+        var comments = await authorHttp.GetStringAsync("/api/drawbridge/v1/guest-comments");
+        Assert.DoesNotContain("Kind nurses", comments, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "/tags/nursing")]
+    [InlineData("POST", "/tags/nursing")]
+    [InlineData("GET", "/")]
+    public async Task A_page_sent_a_form_body_it_cannot_decode_answers_400_not_500(string method, string path)
+    {
+        using var anonymous = server.Http();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent("q=%00", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"),
+        };
+        using var response = await anonymous.SendAsync(request);
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{method} {path}: {(int)response.StatusCode}");
+    }
 }

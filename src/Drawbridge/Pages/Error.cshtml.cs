@@ -10,12 +10,14 @@ public sealed class ErrorModel : DrawbridgePage
     public string Heading { get; private set; } = "Sorry, there is a problem with the service";
     public string Explanation { get; private set; } = "Try again later.";
 
-    public void OnGet([FromRoute] int? code) => Describe(code);
+    public void OnGet() => Describe();
 
-    public void OnPost([FromRoute] int? code) => Describe(code);
+    public void OnPost() => Describe();
 
-    private void Describe(int? code)
+    private void Describe()
     {
+        // Read from the route, not bound: binding reads a form body too, and an unreadable one would leave the code empty.
+        int? code = int.TryParse(HttpContext.GetRouteValue("code") as string, out var parsed) ? parsed : null;
         // Only real error statuses: the code comes from the address, which anyone can type.
         var status = code is >= 400 and <= 599 ? code.Value : StatusCodes.Status500InternalServerError;
         (Heading, Explanation) = status switch

@@ -12,8 +12,12 @@ public sealed class TagModel(TimelineService timelines) : DrawbridgePage
     public string Tag { get; private set; } = "";
     public TimelineModel Timeline { get; private set; } = null!;
 
-    public async Task OnGetAsync(string tag, [FromQuery(Name = "max_id")] long? maxId, [FromQuery(Name = "min_id")] long? minId, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string? tag, [FromQuery(Name = "max_id")] long? maxId, [FromQuery(Name = "min_id")] long? minId, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(tag))
+        {
+            return NotFound();
+        }
         Tag = tag.ToLowerInvariant();
         var request = new PageRequest(maxId, null, minId);
         var posts = await timelines.HashtagAsync(Tag, Me, request, ct);
@@ -23,5 +27,6 @@ public sealed class TagModel(TimelineService timelines) : DrawbridgePage
         }
         Timeline = new TimelineModel(posts, Pager.For(Links.Tag(Tag), new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString,
             $"No public posts are tagged #{Tag} yet.");
+        return Page();
     }
 }
