@@ -17,6 +17,32 @@ public static class DefaultInsights
 
     public static Framework Framework { get; } = Framework.Parse(FrameworkJson, "the default framework");
 
+    /// <summary>
+    /// The model trained from these files that ships with the server, or null when this build's engine cannot read it
+    /// (a newer model format): then the server trains the default itself, in the background.
+    /// </summary>
+    public static byte[]? ShippedModel { get; } = LoadShippedModel();
+
+    private static byte[]? LoadShippedModel()
+    {
+        using var stream = typeof(DefaultInsights).Assembly.GetManifestResourceStream("Drawbridge.Listening.Defaults.model");
+        if (stream is null)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        try
+        {
+            InsightsModel.Read(new MemoryStream(buffer.ToArray(), writable: false), "the default model").EnsureFramework(Framework);
+            return buffer.ToArray();
+        }
+        catch (InsightsException)
+        {
+            return null;
+        }
+    }
+
     private static string Resource(string name)
     {
         using var stream = typeof(DefaultInsights).Assembly.GetManifestResourceStream(name)
@@ -69,16 +95,26 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
         }
         if (!defaults.Any(d => d.State is InsightsModelState.Queued or InsightsModelState.Training))
         {
+            var shipped = DefaultInsights.ShippedModel;
             var record = new InsightsModelRecord
             {
                 Id = ids.Next(), OrganisationId = null, FrameworkName = framework.Name, FrameworkVersion = framework.Version,
                 FrameworkJson = DefaultInsights.FrameworkJson, DataFileName = DefaultInsights.DataFileName, DataFile = DefaultInsights.Data,
-                State = InsightsModelState.Queued, CreatedAt = clock.GetUtcNow().UtcDateTime,
+                Rows = shipped is null ? 0 : InsightsModel.Read(new MemoryStream(shipped, writable: false)).TrainingRows,
+                State = shipped is null ? InsightsModelState.Queued : InsightsModelState.Ready, Model = shipped,
+                CreatedAt = clock.GetUtcNow().UtcDateTime, TrainedAt = shipped is null ? null : clock.GetUtcNow().UtcDateTime,
             };
             db.Add(record);
-            jobs.Enqueue(db, InsightsTrainJob.KindName, record.Id.ToString(CultureInfo.InvariantCulture));
+            if (shipped is null)
+            {
+                jobs.Enqueue(db, InsightsTrainJob.KindName, record.Id.ToString(CultureInfo.InvariantCulture));
+                log.LogInformation("Training the default insights model {ModelId}: the shipped one is not readable by this build", record.Id);
+            }
             await db.SaveChangesAsync(ct);
-            log.LogInformation("Training the default insights model {ModelId}", record.Id);
+            if (shipped is not null)
+            {
+                return new InsightsModelRecord { Id = record.Id, FrameworkJson = record.FrameworkJson, FrameworkName = record.FrameworkName };
+            }
         }
         return null;
     }

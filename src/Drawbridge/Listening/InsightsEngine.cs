@@ -50,7 +50,8 @@ public sealed class InsightsEngine(IConfiguration config, ILogger<InsightsEngine
     public const int DefaultTrainingNice = 10;
     public const int CrossValidationFolds = 3;
 
-    private readonly ConcurrentDictionary<string, Lazy<MiniLmEmbedder>> _embedders = new();
+    // MiniLM's session is thread-safe and the same for every server: one per process (tests start many servers).
+    private static readonly ConcurrentDictionary<string, Lazy<MiniLmEmbedder>> Embedders = new();
     private readonly ConcurrentDictionary<long, Lazy<FeedbackClassifier>> _classifiers = new();
 
     // The default model's training data ship with the server, so every server in a process trains the same model:
@@ -59,7 +60,7 @@ public sealed class InsightsEngine(IConfiguration config, ILogger<InsightsEngine
 
     /// <summary>The shared embedder a model names (all cores: classification keeps up with arrivals this way).</summary>
     public MiniLmEmbedder EmbedderFor(string modelName) =>
-        _embedders.GetOrAdd(modelName, name => new Lazy<MiniLmEmbedder>(() => MiniLmEmbedder.For(name))).Value;
+        Embedders.GetOrAdd(modelName, name => new Lazy<MiniLmEmbedder>(() => MiniLmEmbedder.For(name))).Value;
 
     /// <summary>The classifier of a stored model, loaded on first use from its bytes.</summary>
     public FeedbackClassifier Classifier(long modelId, Func<byte[]> load) =>
@@ -193,13 +194,7 @@ public sealed class InsightsEngine(IConfiguration config, ILogger<InsightsEngine
     [DllImport("libc", EntryPoint = "gettid", ExactSpelling = true)]
     private static extern int GetThreadId();
 
-    public void Dispose()
-    {
-        foreach (var e in _embedders.Values.Where(e => e.IsValueCreated))
-        {
-            e.Value.Dispose();
-        }
-    }
+    public void Dispose() => _classifiers.Clear();
 }
 
 /// <summary>
