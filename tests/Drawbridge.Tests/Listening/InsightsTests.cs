@@ -256,31 +256,30 @@ public abstract class InsightsTests<TServer>(TServer server) : IClassFixture<TSe
     {
         var c = await Castle.BuildAsync(server, Prefix());
         using var guest = server.Http();
-        string[] wifi =
+        // Hospital radio is in no theme of the default framework.
+        string[] radio =
         [
-            "There is no wifi on the ward so I could not call my family.",
-            "The wifi kept dropping out and my phone had no signal.",
-            "Please fix the wifi, patients are bored without it.",
-            "No wifi or phone signal in the day room.",
-            "The patient wifi never worked during my stay.",
-            "Wifi on the ward was useless, I couldn't video call my kids.",
-            "Could you put wifi in the children's ward please.",
-            "The wifi password on the poster did not work.",
-            "Without wifi the long nights on the ward were very lonely.",
-            "We paid for the wifi and it did not connect once.",
+            "The hospital radio played lovely music.",
+            "I enjoyed the hospital radio request show.",
+            "Hospital radio kept me company at night.",
+            "The radio volunteers played my favourite song.",
+            "Please keep the hospital radio going.",
+            "Hospital radio read out my name, it made my day.",
+            "We listened to hospital radio every evening.",
+            "The hospital radio quiz was great fun.",
         ];
-        foreach (var text in wifi)
+        foreach (var text in radio)
         {
             await guest.PostJsonAsync($"{c.Api}/feedback", new { text });
         }
         using var viewer = server.Http(c.Viewer.Token);
-        await ClassifiedInboxAsync(viewer, c.Api, wifi);
+        await ClassifiedInboxAsync(viewer, c.Api, radio);
         var topics = await viewer.GetJsonAsync($"{c.Api}/insights/topics");
-        Assert.Equal(wifi.Length, topics.GetProperty("comments").GetInt32());
+        Assert.Equal(radio.Length, topics.GetProperty("comments").GetInt32());
         Assert.Equal("Patient experience (Drawbridge default)", topics.Str("framework"));
         var found = topics.GetProperty("topics").EnumerateArray().ToList();
-        Assert.Contains(found, t => t.GetProperty("keywords").EnumerateArray().Any(k => k.GetString() == "wifi"));
-        Assert.All(found.SelectMany(t => t.GetProperty("examples").EnumerateArray()), e => Assert.Contains(e.GetString(), wifi));
+        Assert.Contains(found, t => t.GetProperty("keywords").EnumerateArray().Any(k => k.GetString() == "radio"));
+        Assert.All(found.SelectMany(t => t.GetProperty("examples").EnumerateArray()), e => Assert.Contains(e.GetString(), radio));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await server.Http(c.Outsider.Token).GetAsync($"{c.Api}/insights/topics")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http().GetAsync($"{c.Api}/insights/topics")).StatusCode);
