@@ -56,6 +56,7 @@ public static class DefaultInsights
 /// Sorts an organisation's new inbox items into its framework: themes, sentiment, and whether they are critical. Runs
 /// in the background (<see cref="InboxClassifyJob"/>), a batch at a time, with the organisation's active model, or the
 /// default model when it has none. Items wait (unclassified) while no model is ready, and are classified when one is.
+/// A staff correction of an item's themes is kept when a new model classifies it again; sentiment and critical are not corrected.
 /// </summary>
 public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, JobQueue jobs, Snowflake ids, TimeProvider clock, ILogger<InboxClassification> log)
 {
@@ -156,12 +157,8 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
                 item.Sentiment = SentimentName(result.SentimentClass);
                 item.Critical = result.Themes.Any(t => themes.TryGetValue(t.Id, out var d) && d.Critical) || CriticalWords.Match(item.Text);
                 item.ClassifiedAt = now;
+                // No history line: the history is the team's work on an item; ClassifiedAt and the model's id say when and by what.
                 item.ClassifiedByModelId = record.Id;
-                db.Add(new InboxHistoryEntry
-                {
-                    Id = ids.Next(), ItemId = item.Id, At = now,
-                    What = Clip($"Classified: {(names.Count == 0 ? "no theme" : string.Join(", ", names))}; {item.Sentiment ?? "no sentiment"}{(item.Critical ? "; critical" : "")}", 300),
-                });
             }
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();

@@ -95,8 +95,8 @@ public sealed class InsightsBrowserTests(InsightsBrowserFixture fixture) : IClas
         await form.GetByLabel("Parking and transport").CheckAsync();
         await form.GetByLabel("Staff attitude").CheckAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Save themes" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#item-themes")).ToHaveTextAsync("Parking and transport; Staff attitude (corrected by staff)");
-        await Assertions.Expect(page.Locator("#item-history")).ToContainTextAsync("Corrected the theme to Parking and transport, Staff attitude");
+        await Assertions.Expect(page.Locator("#item-themes")).ToHaveTextAsync("Staff attitude; Parking and transport (corrected by staff)");
+        await Assertions.Expect(page.Locator("#item-history")).ToContainTextAsync("Corrected the theme to Staff attitude, Parking and transport");
         await BrowserFixture.AssertAccessibleAsync(page, "inbox item after a correction");
 
         await page.GotoAsync($"/organisations/{c.Handle}/inbox");

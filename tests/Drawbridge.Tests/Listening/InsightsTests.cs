@@ -252,6 +252,25 @@ public abstract class InsightsTests<TServer>(TServer server) : IClassFixture<TSe
     }
 
     [Fact]
+    public async Task The_insights_endpoints_are_in_the_openapi_document()
+    {
+        var paths = (await server.Http().GetJsonAsync("/openapi/v1.json")).GetProperty("paths");
+        foreach (var (path, method) in new[]
+        {
+            ("/api/drawbridge/v1/organisations/{handle}/insights/framework", "get"),
+            ("/api/drawbridge/v1/organisations/{handle}/insights/topics", "get"),
+            ("/api/drawbridge/v1/organisations/{handle}/insights/models", "post"),
+            ("/api/drawbridge/v1/organisations/{handle}/insights/models/{id}", "get"),
+            ("/api/drawbridge/v1/organisations/{handle}/insights/models/{id}/activate", "post"),
+            ("/api/drawbridge/v1/organisations/{handle}/insights/models/retrain", "post"),
+            ("/api/drawbridge/v1/organisations/{handle}/inbox/{id}/themes", "post"),
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out var item) && item.TryGetProperty(method, out _), $"{method} {path} missing from the OpenAPI document");
+        }
+    }
+
+    [Fact]
     public async Task Emerging_topics_show_the_staff_what_the_framework_misses()
     {
         var c = await Castle.BuildAsync(server, Prefix());
