@@ -84,7 +84,17 @@ public static class FeedbackCsv
         {
             throw new InsightsException($"data file not found: {path}");
         }
-        var bytes = File.ReadAllBytes(path);
+        return Read(File.ReadAllBytes(path), framework, labelled, path);
+    }
+
+    /// <summary>
+    /// Reads an uploaded file's bytes as <see cref="ReadLabelled(string, Framework)"/> reads a file: UTF-8, or
+    /// Windows-1252 when the bytes are not UTF-8 (<see cref="FeedbackData.ReadAs"/> says so); a workbook is refused.
+    /// </summary>
+    public static FeedbackData ReadLabelled(byte[] bytes, Framework framework, string source) => Read(bytes, framework, labelled: true, source);
+
+    private static FeedbackData Read(byte[] bytes, Framework framework, bool labelled, string path)
+    {
         ReadOnlySpan<byte> zip = [0x50, 0x4B, 0x03, 0x04];
         ReadOnlySpan<byte> compoundDocument = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         if (bytes.AsSpan().StartsWith(zip) || bytes.AsSpan().StartsWith(compoundDocument))

@@ -183,6 +183,10 @@ public sealed record ThemeDefinition
     /// <summary>The value of the framework's label column that means this theme (single-label frameworks).</summary>
     public string? Value { get; init; }
 
+    /// <summary>A theme about safety, harm or distress: comments given it are raised to the top of an inbox.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Critical { get; init; }
+
     [JsonIgnore]
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
 }

@@ -112,6 +112,9 @@ public static class DrawbridgeHost
         services.AddScoped<Listening.OrganisationVoice>();
         services.AddScoped<Listening.InboxService>();
         services.AddScoped<Listening.InboxIntake>();
+        services.AddSingleton<Listening.InsightsEngine>();
+        services.AddScoped<Listening.InboxClassification>();
+        services.AddScoped<Listening.InsightsTraining>();
         services.AddSingleton<Listening.FeedbackLimiter>();
         services.AddScoped<AccessTokenService>();
         services.AddMastodonOAuth();
@@ -179,6 +182,8 @@ public static class DrawbridgeHost
         services.AddScoped<IJobHandler, AccountDeletionJob>();
         services.AddScoped<IJobHandler, Listening.InboxPostIntakeJob>();
         services.AddScoped<IJobHandler, Listening.InboxGuestCommentIntakeJob>();
+        services.AddScoped<IJobHandler, Listening.InboxClassifyJob>();
+        services.AddScoped<IJobHandler, Listening.InsightsTrainJob>();
         services.AddHostedService<MaintenanceScheduler>();
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();
@@ -333,6 +338,7 @@ public static class DrawbridgeHost
         app.MapMastodonOAuth();
         app.MapMastodonApi();
         Listening.ListeningEndpoints.MapListeningApi(app);
+        Listening.InsightsEndpoints.MapInsightsApi(app);
         app.MapFeeds();
         app.MapFederation();
         app.MapMediaFiles();

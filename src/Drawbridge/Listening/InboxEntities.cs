@@ -42,6 +42,14 @@ public sealed class InboxItem
     public string? Sentiment { get; set; }
     /// <summary>Safety, harm or distress: raised to the top of the inbox.</summary>
     public bool Critical { get; set; }
+    /// <summary>Every theme the item was given, "; " between them (<see cref="Theme"/> is the first, the most likely).</summary>
+    public string? Themes { get; set; }
+    /// <summary>When the insights engine last classified it; null while it waits for a model.</summary>
+    public DateTime? ClassifiedAt { get; set; }
+    /// <summary>The model that classified it (<see cref="InsightsModelRecord"/>).</summary>
+    public long? ClassifiedByModelId { get; set; }
+    /// <summary>A member of staff set its themes: a new model does not overwrite them.</summary>
+    public bool ThemeCorrected { get; set; }
     public string? ResponseText { get; set; }
     public long? ResponsePostId { get; set; }
     public long? RespondedById { get; set; }
@@ -100,12 +108,15 @@ internal sealed class InboxConfiguration :
         b.Property(i => i.HeldReason).HasMaxLength(500);
         b.Property(i => i.Theme).HasMaxLength(100);
         b.Property(i => i.Sentiment).HasMaxLength(30);
+        b.Property(i => i.Themes).HasMaxLength(1000);
         b.Property(i => i.ResponseText).HasMaxLength(InboxLimits.Response);
         // The inbox lists newest first within an organisation, critical items on top, filtered by state or theme.
         b.HasIndex(i => new { i.OrganisationId, i.Critical, i.Id });
         b.HasIndex(i => new { i.OrganisationId, i.State, i.Id });
         b.HasIndex(i => new { i.OrganisationId, i.Theme, i.Id });
         b.HasIndex(i => new { i.OrganisationId, i.AssigneeId, i.Id });
+        // The insights job's queue: an organisation's items still waiting for a model.
+        b.HasIndex(i => new { i.OrganisationId, i.ClassifiedAt, i.Id });
         // One item per post or guest comment and organisation: intake may run twice.
         b.HasIndex(i => new { i.OrganisationId, i.PostId }).IsUnique();
         b.HasIndex(i => new { i.OrganisationId, i.GuestCommentId }).IsUnique();

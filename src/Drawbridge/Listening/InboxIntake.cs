@@ -13,7 +13,7 @@ public sealed record FeedbackInput(string? Name, string? Email, string? Service,
 /// comments addressed to an organisation or to a member of its staff who opted in. Each arrival is one item per
 /// organisation, however often intake runs for it.
 /// </summary>
-public sealed class InboxIntake(DrawbridgeDb db, Snowflake ids, TimeProvider clock, ISafetyScreen safety)
+public sealed class InboxIntake(DrawbridgeDb db, Snowflake ids, TimeProvider clock, ISafetyScreen safety, Jobs.JobQueue jobs)
 {
     public const string HeldMessage =
         "Held privately because it looks like it contains personal identifiers ({0}). The team will still read it; " +
@@ -70,6 +70,8 @@ public sealed class InboxIntake(DrawbridgeDb db, Snowflake ids, TimeProvider clo
         item.HeldReason = HeldReasonFor(text);
         db.Add(item);
         db.Add(History(item, "Received through the feedback form"));
+        // Classified in the background, never while the person waits.
+        await InboxClassification.StageAsync(db, jobs, org.Id, ct);
         await db.SaveChangesAsync(ct);
         return Outcome<InboxItem>.Ok(item);
     }
@@ -108,6 +110,7 @@ public sealed class InboxIntake(DrawbridgeDb db, Snowflake ids, TimeProvider clo
             item.SearchText = InboxService.SearchTextOf(post.Content, null, null);
             db.Add(item);
             db.Add(History(item, source == InboxSource.Reply ? "Received as a reply" : "Received as a mention"));
+            await InboxClassification.StageAsync(db, jobs, organisationId, ct);
             added++;
         }
         await db.SaveChangesAsync(ct);
@@ -140,6 +143,7 @@ public sealed class InboxIntake(DrawbridgeDb db, Snowflake ids, TimeProvider clo
             item.HeldReason = comment.Status == GuestCommentStatus.Held ? HeldReasonFor(comment.Content) : null;
             db.Add(item);
             db.Add(History(item, "Received as a guest comment"));
+            await InboxClassification.StageAsync(db, jobs, organisationId, ct);
             added++;
         }
         await db.SaveChangesAsync(ct);

@@ -15,7 +15,8 @@ public sealed record FeedbackReceivedDto(string Id, bool Held, string Message);
 public sealed record InboxItemDto(
     string Id, string Source, string State, bool Critical, string? Theme, string? Sentiment, string? Service, string Text,
     AccountDto? Author, string? AuthorName, string? ContactEmail, AccountDto AddressedTo, AccountDto? Assignee, string? PostId, string? GuestCommentId,
-    string? HeldReason, string? Response, string? ResponsePostId, bool RespondedAsOrganisation, DateTime? RespondedAt, DateTime ReceivedAt, DateTime? ClosedAt)
+    string? HeldReason, string? Response, string? ResponsePostId, bool RespondedAsOrganisation, DateTime? RespondedAt, DateTime ReceivedAt, DateTime? ClosedAt,
+    IReadOnlyList<string> Themes, DateTime? ClassifiedAt, bool ThemeCorrected)
 {
     public static InboxItemDto From(InboxItemView v, Account organisation)
     {
@@ -23,7 +24,7 @@ public sealed record InboxItemDto(
         return new InboxItemDto(S(i.Id), InboxService.SourceKey(i.Source), InboxService.StateKey(i.State), i.Critical, i.Theme, i.Sentiment, i.Service, i.Text,
             v.Author is null ? null : AccountDto.From(v.Author), i.AuthorName, i.ContactEmail, AccountDto.From(v.AddressedTo ?? organisation),
             v.Assignee is null ? null : AccountDto.From(v.Assignee), O(i.PostId), O(i.GuestCommentId), i.HeldReason, i.ResponseText, O(i.ResponsePostId),
-            i.RespondedAsOrganisation, i.RespondedAt, i.ReceivedAt, i.ClosedAt);
+            i.RespondedAsOrganisation, i.RespondedAt, i.ReceivedAt, i.ClosedAt, InsightsEndpoints.ThemesOf(i), i.ClassifiedAt, i.ThemeCorrected);
     }
 
     internal static string S(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -7,11 +7,15 @@ using Microsoft.AspNetCore.Mvc;
 namespace Drawbridge.Pages.Inbox;
 
 /// <summary>One inbox item, for the organisation's staff only: viewers read it; responders and admins respond, assign, change its state and add internal notes.</summary>
-public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, OrganisationService organisations) : DrawbridgePage
+public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, OrganisationService organisations, InsightsTraining insights) : DrawbridgePage
 {
     [BindProperty(Name = "response")] public string? ResponseText { get; set; }
     [BindProperty] public string? Voice { get; set; }
     [BindProperty] public string? Note { get; set; }
+    [BindProperty(Name = "themes")] public List<string> ThemeIds { get; set; } = [];
+
+    /// <summary>The framework the item was sorted by, whose themes staff may choose when they correct it.</summary>
+    public FrameworkInUse? Framework { get; private set; }
 
     public OrganisationDesk Desk { get; private set; } = null!;
     public InboxItemDetail Detail { get; private set; } = null!;
@@ -65,6 +69,16 @@ public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, Organ
         return await Done(await inbox.SetStateAsync(Desk, id, s, ct), handle, id, $"Marked {InboxService.StateName(s).ToLowerInvariant()}.", ct);
     }
 
+    public async Task<IActionResult> OnPostThemesAsync(string handle, long id, CancellationToken ct)
+    {
+        if (await LoadAsync(handle, id, true, ct) is { } refused)
+        {
+            return refused;
+        }
+        var outcome = await insights.CorrectAsync(Desk, id, ThemeIds, ct);
+        return await Done(outcome, handle, id, "Theme corrected: the next model learns from it.", ct);
+    }
+
     private async Task<IActionResult> Done<T>(Data.Outcome<T> outcome, string handle, long id, string message, CancellationToken ct)
     {
         if (Refused(outcome) is { } refused)
@@ -95,6 +109,7 @@ public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, Organ
         }
         Detail = detail.Value!;
         Responders = (await organisations.MembersAsync(Desk.Organisation.Id, ct)).Where(m => m.Role.CanRespond()).ToList();
+        Framework = await insights.FrameworkAsync(Desk, ct);
         return null;
     }
 }
