@@ -113,6 +113,12 @@ public static class DrawbridgeHost
         services.AddScoped<Listening.InboxService>();
         services.AddScoped<Listening.InboxIntake>();
         services.AddSingleton<Listening.FeedbackLimiter>();
+        services.AddScoped<Listening.ListeningSettingsService>();
+        services.AddScoped<Listening.ResponseTimes>();
+        services.AddScoped<Listening.ChangeService>();
+        services.AddScoped<Listening.TwoWayScores>();
+        services.AddScoped<Listening.DashboardService>();
+        services.AddScoped<Listening.DigestService>();
         services.AddScoped<AccessTokenService>();
         services.AddMastodonOAuth();
         services.AddSingleton<MastodonRateLimits>();
@@ -179,6 +185,7 @@ public static class DrawbridgeHost
         services.AddScoped<IJobHandler, AccountDeletionJob>();
         services.AddScoped<IJobHandler, Listening.InboxPostIntakeJob>();
         services.AddScoped<IJobHandler, Listening.InboxGuestCommentIntakeJob>();
+        services.AddScoped<IJobHandler, Listening.WeeklyDigestJob>();
         services.AddHostedService<MaintenanceScheduler>();
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();
@@ -333,6 +340,8 @@ public static class DrawbridgeHost
         app.MapMastodonOAuth();
         app.MapMastodonApi();
         Listening.ListeningEndpoints.MapListeningApi(app);
+        Listening.ListeningReportsEndpoints.MapListeningReports(app);
+        Listening.ListeningReportsEndpoints.MapChangeFeeds(app);
         app.MapFeeds();
         app.MapFederation();
         app.MapMediaFiles();

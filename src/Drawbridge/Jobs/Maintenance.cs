@@ -50,10 +50,13 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-                if (!await db.Jobs.AnyAsync(j => j.Kind == AccountDeletionJob.KindName && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                foreach (var kind in new[] { AccountDeletionJob.KindName, Listening.WeeklyDigestJob.KindName })
                 {
-                    queue.Enqueue(db, AccountDeletionJob.KindName, "", clock.GetUtcNow().UtcDateTime.AddMinutes(1));
-                    await db.SaveChangesAsync(stoppingToken);
+                    if (!await db.Jobs.AnyAsync(j => j.Kind == kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                    {
+                        queue.Enqueue(db, kind, "", clock.GetUtcNow().UtcDateTime.AddMinutes(1));
+                        await db.SaveChangesAsync(stoppingToken);
+                    }
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -340,6 +340,83 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DraftedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("InternalNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime?>("MadeAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("PublishedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WeDid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("YouSaid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Review", "PublishedAt");
+
+                    b.ToTable("change_records", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecordItem", b =>
+                {
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ItemId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ChangeId", "ItemId");
+
+                    b.HasIndex("ItemId");
+
+                    b.ToTable("change_record_items", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.InboxHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -502,6 +579,40 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("inbox_notes", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.OrganisationListeningSettings", b =>
+                {
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ClosesAtMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastDigestWeek")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Nation")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpensAtMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResponseTargetHours")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("WeeklyDigest")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("organisation_listening_settings", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.OrganisationPostAuthor", b =>
                 {
                     b.Property<long>("PostId")
@@ -521,6 +632,19 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId", "PostId");
 
                     b.ToTable("organisation_post_authors", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.TwoWayScoreConsent", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("PublicSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("two_way_score_consents", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>

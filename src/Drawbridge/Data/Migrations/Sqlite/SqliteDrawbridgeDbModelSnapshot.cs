@@ -332,6 +332,83 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DraftedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InternalNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MadeAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PublishedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WeDid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("YouSaid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Review", "PublishedAt");
+
+                    b.ToTable("change_records", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecordItem", b =>
+                {
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ChangeId", "ItemId");
+
+                    b.HasIndex("ItemId");
+
+                    b.ToTable("change_record_items", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.InboxHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -494,6 +571,40 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("inbox_notes", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.OrganisationListeningSettings", b =>
+                {
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClosesAtMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastDigestWeek")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Nation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpensAtMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResponseTargetHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WeeklyDigest")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("organisation_listening_settings", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.OrganisationPostAuthor", b =>
                 {
                     b.Property<long>("PostId")
@@ -513,6 +624,19 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "PostId");
 
                     b.ToTable("organisation_post_authors", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.TwoWayScoreConsent", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PublicSince")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("two_way_score_consents", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
