@@ -297,6 +297,18 @@ public sealed class ChangeService(DrawbridgeDb db, Snowflake ids, TimeProvider c
 
     private static string Short(string s) => s.Length > 200 ? s[..200] + "…" : s;
 
+    /// <summary>Adds one inbox item to the feedback behind a change (the inbox item's page offers this).</summary>
+    public async Task<Outcome<ChangeView>> LinkAsync(OrganisationDesk desk, long changeId, long itemId, CancellationToken ct)
+    {
+        var current = await GetAsync(desk, changeId, ct);
+        if (!current.Succeeded)
+        {
+            return current;
+        }
+        var ids = current.Value!.ItemIds.Append(itemId).Distinct().ToList();
+        return await UpdateAsync(desk, changeId, new ChangeInput(null, null, null, null, null, null, ids), ct);
+    }
+
     public async Task<Outcome<ChangeView>> SubmitAsync(OrganisationDesk desk, long id, CancellationToken ct)
     {
         if (!desk.CanRespond)
