@@ -50,11 +50,13 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-                foreach (var kind in new[] { AccountDeletionJob.KindName, Listening.WeeklyDigestJob.KindName })
+                var now = clock.GetUtcNow().UtcDateTime;
+                // Deletions an hour apart; the weekly digests on Monday mornings (06:00 UTC), for the week before.
+                foreach (var (kind, runAt) in new[] { (AccountDeletionJob.KindName, now.AddMinutes(1)), (Listening.WeeklyDigestJob.KindName, Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6)) })
                 {
                     if (!await db.Jobs.AnyAsync(j => j.Kind == kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
                     {
-                        queue.Enqueue(db, kind, "", clock.GetUtcNow().UtcDateTime.AddMinutes(1));
+                        queue.Enqueue(db, kind, "", runAt);
                         await db.SaveChangesAsync(stoppingToken);
                     }
                 }

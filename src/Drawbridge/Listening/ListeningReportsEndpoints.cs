@@ -75,6 +75,9 @@ public sealed record ChangeRequest(string? Title, string? YouSaid, string? WeDid
 
 public sealed record ReviewRequest(string? Decision);
 
+/// <summary>Whether the signed-in account's two-way score is shown in public.</summary>
+public sealed record ScoreConsentRequest(bool? Public);
+
 /// <summary>
 /// Response times, "you said, we did", the two-way score, the dashboard and the digest, under
 /// /api/drawbridge/v1/organisations/{handle}. Who may use each: the published changes (and their feeds) anyone; the
@@ -218,6 +221,16 @@ public static class ListeningReportsEndpoints
                     ? Invalid("decision", "Decision must be publish or return")
                     : ApiEndpoints.ToResult(await changes.ReviewAsync(desk, id, publish.Value, ct), c => TypedResults.Ok(ChangeDto.From(c)));
             }));
+
+        app.MapPut("/api/drawbridge/v1/me/two-way-score", async Task<IResult> (ScoreConsentRequest body, ClaimsPrincipal u, ListeningSettingsService settings, CancellationToken ct) =>
+        {
+            if (body.Public is not { } isPublic)
+            {
+                return Invalid("public", "Public must be true or false");
+            }
+            await settings.SetScorePublicAsync(u.AccountIdOf()!.Value, isPublic, ct);
+            return TypedResults.Ok(new ScoreConsentRequest(isPublic));
+        }).RequireAuthorization(ApiEndpoints.Policy).DisableAntiforgery().WithTags("Listening");
 
         app.MapGet("/api/drawbridge/v1/accounts/{handle}/score", async Task<IResult> (string handle, ClaimsPrincipal u, AccountService accounts, ListeningSettingsService settings, TwoWayScores scores, CancellationToken ct) =>
         {
