@@ -83,7 +83,7 @@ public sealed class ListeningBrowserTests(BrowserFixture fixture) : IClassFixtur
         await Assertions.Expect(admin.Locator("#chart-response-table")).ToContainTextAsync("Not yet answered");
         await Assertions.Expect(admin.Locator("#two-way-score")).ToContainTextAsync(c.Responder.Handle.Replace('_', ' '));
         await BrowserFixture.AssertAccessibleAsync(admin, "dashboard with charts");
-        await admin.GetByLabel("Service").SelectOptionAsync("Outpatients");
+        await admin.GetByLabel("Service", new() { Exact = true }).SelectOptionAsync("Outpatients");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Assertions.Expect(admin.Locator("#chart-themes-table")).Not.ToContainTextAsync("Staff attitude");
         await BrowserFixture.AssertAccessibleAsync(admin, "dashboard for one service");
