@@ -116,6 +116,12 @@ public static class DrawbridgeHost
         services.AddScoped<Listening.InboxClassification>();
         services.AddScoped<Listening.InsightsTraining>();
         services.AddSingleton<Listening.FeedbackLimiter>();
+        services.AddScoped<Listening.ListeningSettingsService>();
+        services.AddScoped<Listening.ResponseTimes>();
+        services.AddScoped<Listening.ChangeService>();
+        services.AddScoped<Listening.TwoWayScores>();
+        services.AddScoped<Listening.DashboardService>();
+        services.AddScoped<Listening.DigestService>();
         services.AddScoped<AccessTokenService>();
         services.AddMastodonOAuth();
         services.AddSingleton<MastodonRateLimits>();
@@ -184,6 +190,7 @@ public static class DrawbridgeHost
         services.AddScoped<IJobHandler, Listening.InboxGuestCommentIntakeJob>();
         services.AddScoped<IJobHandler, Listening.InboxClassifyJob>();
         services.AddScoped<IJobHandler, Listening.InsightsTrainJob>();
+        services.AddScoped<IJobHandler, Listening.WeeklyDigestJob>();
         services.AddHostedService<MaintenanceScheduler>();
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();
@@ -339,6 +346,8 @@ public static class DrawbridgeHost
         app.MapMastodonApi();
         Listening.ListeningEndpoints.MapListeningApi(app);
         Listening.InsightsEndpoints.MapInsightsApi(app);
+        Listening.ListeningReportsEndpoints.MapListeningReports(app);
+        Listening.ListeningReportsEndpoints.MapChangeFeeds(app);
         app.MapFeeds();
         app.MapFederation();
         app.MapMediaFiles();

@@ -48,7 +48,15 @@ public abstract class DemoSeedTests<TServer>(TServer server) : IClassFixture<TSe
         {
             var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
             Assert.True(await db.Posts.CountAsync() > 1000, "the demo's posts were seeded");
+            // The trust's inbox: months of feedback, most answered, some waiting past the target, changes made.
+            var old = DateTime.UtcNow.AddDays(-14);
+            Assert.True(await db.Set<Drawbridge.Listening.InboxItem>().CountAsync() >= 400, "the demo's inbox was seeded");
+            Assert.True(await db.Set<Drawbridge.Listening.InboxItem>().CountAsync(i => i.RespondedAt != null) > 200, "the demo's inbox has answers");
+            Assert.True(await db.Set<Drawbridge.Listening.InboxItem>().AnyAsync(i => i.RespondedAt == null && i.State != Drawbridge.Listening.InboxState.Closed && i.ReceivedAt < old), "nothing in the demo's inbox is overdue");
         }
+        var changes = await http.GetStringAsync("/organisations/RiversideNHS/you-said-we-did");
+        Assert.Contains("Visiting hours on every ward door", changes);
+        Assert.DoesNotContain("Medicines ready before the day of discharge", changes); // awaiting review, not public
     }
 }
 

@@ -7,7 +7,8 @@ using MimeKit;
 
 namespace Drawbridge.Accounts;
 
-public sealed record MailMessage(string To, string Subject, string Body, DateTimeOffset At);
+/// <summary>A mail as sent: plain text, and an HTML alternative when there is one.</summary>
+public sealed record MailMessage(string To, string Subject, string Body, DateTimeOffset At, string? Html = null);
 
 /// <summary>
 /// Sends account mail through the configured SMTP server; without one, mail goes to a short in-memory list that
@@ -21,10 +22,11 @@ public sealed class Mailer(IOptions<DrawbridgeOptions> options, TimeProvider clo
 
     public IReadOnlyList<MailMessage> Recent => _recent.ToArray();
 
-    public async Task SendAsync(string to, string subject, string body, CancellationToken ct)
+    /// <summary>Sends plain text, or plain text with an HTML alternative (multipart/alternative) when <paramref name="html"/> is given.</summary>
+    public async Task SendAsync(string to, string subject, string body, CancellationToken ct, string? html = null)
     {
         var smtp = options.Value.Smtp;
-        var message = new MailMessage(to, subject, body, clock.GetUtcNow());
+        var message = new MailMessage(to, subject, body, clock.GetUtcNow(), html);
         _recent.Enqueue(message);
         while (_recent.Count > 200 && _recent.TryDequeue(out _))
         {
@@ -45,7 +47,7 @@ public sealed class Mailer(IOptions<DrawbridgeOptions> options, TimeProvider clo
         mime.From.Add(MailboxAddress.Parse(smtp.From));
         mime.To.Add(MailboxAddress.Parse(to));
         mime.Subject = subject;
-        mime.Body = new TextPart("plain") { Text = body };
+        mime.Body = html is null ? new TextPart("plain") { Text = body } : new BodyBuilder { TextBody = body, HtmlBody = html }.ToMessageBody();
         using var client = new SmtpClient();
         // StartTls, not StartTlsWhenAvailable: a server (or someone in between) that doesn't offer STARTTLS fails the
         // send instead of getting the password and the mail's links in clear.

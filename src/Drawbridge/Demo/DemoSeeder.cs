@@ -256,6 +256,8 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
             }
         }
         await db.SaveChangesAsync(ct);
+        SeedInbox(random, now, trust, professionals.Where(p => p.Employer == trust.DisplayName).ToList(), IdAt);
+        await db.SaveChangesAsync(ct);
 
         // Counts and timelines in bulk, as the live paths would have left them.
         await db.Database.ExecuteSqlRawAsync("""UPDATE accounts SET "PostsCount" = (SELECT COUNT(*) FROM posts p WHERE p."AuthorId" = accounts."Id"), "FollowersCount" = (SELECT COUNT(*) FROM follows f WHERE f."FolloweeId" = accounts."Id" AND f."State" = 0), "FollowingCount" = (SELECT COUNT(*) FROM follows f WHERE f."FollowerId" = accounts."Id" AND f."State" = 0)""", ct);
@@ -266,9 +268,144 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
             await db.Database.ExecuteSqlRawAsync("INSERT INTO post_search(rowid, body) SELECT Id, coalesce(Title, '') || ' ' || coalesce(Summary, '') || ' ' || Content FROM posts", ct);
         }
         await transaction.CommitAsync(ct);
-        log.LogInformation("Demo community seeded: {Accounts} accounts, {Posts} posts", accounts.Count, posts.Count);
+        log.LogInformation("Demo community seeded: {Accounts} accounts, {Posts} posts, an inbox of 480 items", accounts.Count, posts.Count);
         await EnsureModeratorsAsync(ct);
         PrintSignIn();
+    }
+
+    private static readonly (string Theme, string Positive, string Negative)[] Feedback =
+    [
+        ("Waiting times", "I was seen quicker than I expected and kept informed while I waited.", "We waited over four hours and nobody told us why."),
+        ("Staff attitude", "The nurses were kind, patient and took time to explain everything.", "One member of staff was abrupt with my mum and didn't listen."),
+        ("Communication", "The doctor explained my results in words I understood.", "Nobody told us when visiting hours changed."),
+        ("Appointments", "Booking online was easy and the reminder text helped.", "My appointment was cancelled twice with no explanation."),
+        ("Food", "The food was hot and there was a good choice.", "Dad's meals arrived cold and he couldn't open the packets."),
+        ("Environment", "The ward was clean and calm at night.", "The bay was very noisy overnight and the lights stayed on."),
+        ("Parking", "There were plenty of spaces near the entrance.", "Parking was impossible and the machines didn't take cards."),
+        ("Discharge", "The discharge letter was clear and named who to call.", "Discharge took all day and the medicines weren't ready."),
+        ("Pain management", "My pain was checked regularly and managed well.", "I asked for pain relief several times before anyone came."),
+    ];
+
+    private static readonly string[] Services = ["Ward 3", "Ward 7", "Emergency department", "Outpatients", "Maternity", "District nursing", "Physiotherapy"];
+
+    /// <summary>
+    /// Six months of the trust's inbox, as a team that mostly keeps up would have left it: most items answered within a
+    /// day or two of working time and closed, some still waiting past the target, themes and sentiment set, and
+    /// "you said, we did" changes planned and made from them.
+    /// </summary>
+    private void SeedInbox(Random random, DateTime now, Account trust, List<Account> staff, Func<DateTime, long> idAt)
+    {
+        db.Add(new Listening.OrganisationListeningSettings { OrganisationId = trust.Id, UpdatedAt = now });
+        db.Add(new Listening.TwoWayScoreConsent { AccountId = trust.Id, PublicSince = now });
+        var items = new List<Listening.InboxItem>();
+        var responders = staff.Count > 0 ? staff : [trust];
+        for (var i = 0; i < 480; i++)
+        {
+            // More recent weeks carry more feedback, as a form that is being shared does.
+            var age = TimeSpan.FromDays(180 * Math.Pow(random.NextDouble(), 1.3));
+            var at = now - age;
+            var (theme, positive, negative) = Feedback[random.Next(Feedback.Length)];
+            var roll = random.NextDouble();
+            var sentiment = roll < 0.45 ? "negative" : roll < 0.85 ? "positive" : "neutral";
+            var text = sentiment == "positive" ? positive : sentiment == "negative" ? negative : $"{positive} {negative}";
+            var service = Services[random.Next(Services.Length)];
+            var name = random.Next(3) == 0 ? null : FirstNames[random.Next(FirstNames.Length)];
+            var item = new Listening.InboxItem
+            {
+                Id = idAt(at),
+                OrganisationId = trust.Id,
+                AddressedToId = trust.Id,
+                Source = Listening.InboxSource.Feedback,
+                State = Listening.InboxState.New,
+                AuthorName = name,
+                Service = service,
+                Text = text,
+                SearchText = Listening.InboxService.SearchTextOf(text, service, name),
+                Theme = theme,
+                Sentiment = sentiment,
+                Critical = sentiment == "negative" && random.Next(40) == 0,
+                ReceivedAt = at,
+                UpdatedAt = at,
+            };
+            var answered = age > TimeSpan.FromDays(4) ? random.NextDouble() < 0.9 : random.NextDouble() < 0.4;
+            if (answered)
+            {
+                var responder = responders[random.Next(responders.Count)];
+                // Mostly within a working day or two; a tail that takes a week.
+                var respondedAt = at.AddHours(random.NextDouble() < 0.8 ? 1 + random.Next(40) : 48 + random.Next(150));
+                if (respondedAt < now)
+                {
+                    item.RespondedAt = respondedAt;
+                    item.RespondedById = responder.Id;
+                    item.RespondedAsOrganisation = true;
+                    item.ResponseText = sentiment == "positive"
+                        ? "Thank you for taking the time to tell us: we've shared this with the team."
+                        : "Thank you for telling us, and we're sorry. We've passed this to the service lead, who will look into it.";
+                    item.State = Listening.InboxState.Responded;
+                    item.UpdatedAt = respondedAt;
+                    var closedAt = respondedAt.AddDays(1 + random.Next(6));
+                    if (closedAt < now && random.NextDouble() < 0.75)
+                    {
+                        item.ClosedAt = closedAt;
+                        item.State = Listening.InboxState.Closed;
+                        item.UpdatedAt = closedAt;
+                    }
+                }
+            }
+            else if (random.Next(3) == 0)
+            {
+                item.AssigneeId = responders[random.Next(responders.Count)].Id;
+                item.State = Listening.InboxState.Assigned;
+            }
+            else if (random.Next(2) == 0)
+            {
+                item.State = Listening.InboxState.Read;
+            }
+            items.Add(item);
+            db.Add(item);
+            db.Add(new Listening.InboxHistoryEntry { Id = idAt(at), ItemId = item.Id, What = "Received through the feedback form", At = at });
+        }
+
+        var admin = staff.FirstOrDefault(s => s.Handle == ModeratorHandle) ?? responders[0];
+        var changes = new (string Theme, string Title, string YouSaid, string WeDid, bool Made, Listening.ChangeReview Review, int DaysAgo)[]
+        {
+            ("Communication", "Visiting hours on every ward door", "Families told us they didn't know when visiting hours changed.", "Every ward door and our website now show the visiting hours, and the ward clerk texts regular visitors when they change.", true, Listening.ChangeReview.Published, 120),
+            ("Food", "Help with meals for people who need it", "Relatives said meals arrived cold and some patients couldn't open the packets.", "Red trays now mark patients who need help, and a volunteer joins each ward at lunch and tea.", true, Listening.ChangeReview.Published, 90),
+            ("Environment", "Quiet hours at night", "People told us the bays were noisy overnight and the lights stayed on.", "From 11pm the main lights go down, phones go to silent and eye masks and ear plugs are offered.", true, Listening.ChangeReview.Published, 60),
+            ("Waiting times", "Telling you how long the wait is", "You said waiting without knowing why was the hardest part.", "We're putting a screen in the emergency department that shows the current wait, updated every half hour.", false, Listening.ChangeReview.Published, 30),
+            ("Parking", "Card payment at every parking machine", "Parking machines that only took coins caused stress before appointments.", "Every machine will take cards and phones by the end of next month.", false, Listening.ChangeReview.Published, 14),
+            ("Discharge", "Medicines ready before the day of discharge", "Discharge took all day while people waited for medicines.", "Pharmacy will prepare medicines the afternoon before a planned discharge.", false, Listening.ChangeReview.AwaitingReview, 5),
+        };
+        foreach (var c in changes)
+        {
+            var at = now.AddDays(-c.DaysAgo);
+            var change = new Listening.ChangeRecord
+            {
+                Id = idAt(at),
+                OrganisationId = trust.Id,
+                Title = c.Title,
+                YouSaid = c.YouSaid,
+                WeDid = c.WeDid,
+                Status = c.Made ? Listening.ChangeStatus.Made : Listening.ChangeStatus.Planned,
+                Review = c.Review,
+                DraftedById = responders[random.Next(responders.Count)].Id,
+                InternalNote = "Agreed at the patient experience group.",
+                CreatedAt = at.AddDays(-3),
+                UpdatedAt = c.Made ? at.AddDays(10) : at,
+                PublishedAt = c.Review == Listening.ChangeReview.Published ? at : null,
+                PublishedById = c.Review == Listening.ChangeReview.Published ? admin.Id : null,
+                MadeAt = c.Made ? at.AddDays(10) : null,
+            };
+            db.Add(change);
+            foreach (var item in items.Where(x => x.Theme == c.Theme && x.Sentiment == "negative" && x.ReceivedAt < at).Take(6))
+            {
+                db.Add(new Listening.ChangeRecordItem { ChangeId = change.Id, ItemId = item.Id });
+                if (item.State != Listening.InboxState.Closed)
+                {
+                    item.State = c.Made ? Listening.InboxState.ChangeMade : Listening.InboxState.ChangePlanned;
+                }
+            }
+        }
     }
 
     /// <summary>The demo's moderator: @dn_sofia is in the Identity role "moderator" (idempotent).</summary>

@@ -17,7 +17,7 @@ namespace Drawbridge.Feeds;
 public enum FeedFormat { Rss, Atom }
 
 /// <summary>RSS 2.0 and Atom feeds of accounts, hashtags and articles, and podcast feeds of episodes.</summary>
-public sealed class FeedService(TimelineService timelines, AccountService accounts, IOptions<DrawbridgeOptions> options)
+public sealed class FeedService(TimelineService timelines, AccountService accounts, IOptions<DrawbridgeOptions> options, Listening.ChangeService changes)
 {
     private const string ITunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
     private const int Size = 30;
@@ -67,6 +67,43 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
         var feed = NewFeed($"#{key} on {options.Value.InstanceName}", $"Public posts tagged #{key}", new Uri($"{baseUrl}/tags/{Uri.EscapeDataString(key)}"), $"{baseUrl}/tags/{Uri.EscapeDataString(key)}",
             shown, DateTimeOffset.UnixEpoch);
         feed.Items = shown.Select(p => Item(p, baseUrl, false)).ToList();
+        return feed;
+    }
+
+    /// <summary>
+    /// An organisation's "you said, we did": its published changes only, each with what people said and what was done,
+    /// as plain text; never the internal note, who drafted it, or the feedback itself.
+    /// </summary>
+    public async Task<SyndicationFeed?> ChangesFeedAsync(string handle, string baseUrl, CancellationToken ct)
+    {
+        var organisation = await accounts.FindByHandleAsync(handle, ct);
+        if (organisation is not { Kind: AccountKind.Organisation })
+        {
+            return null;
+        }
+        var published = await changes.PublishedAsync(organisation.Id, Size, ct);
+        var name = Clean(organisation.DisplayName);
+        var page = $"{baseUrl}/organisations/{organisation.Handle}/you-said-we-did";
+        var feed = new SyndicationFeed($"{name}: you said, we did", $"Changes {name} planned and made because of what people told it", new Uri(page))
+        {
+            Id = page,
+            LastUpdatedTime = published.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c.UpdatedAt, DateTimeKind.Utc))).DefaultIfEmpty(new DateTimeOffset(DateTime.SpecifyKind(organisation.CreatedAt, DateTimeKind.Utc))).Max(),
+            Generator = "Drawbridge",
+        };
+        feed.Authors.Add(new SyndicationPerson(null, name, $"{baseUrl}/@{organisation.Handle}"));
+        feed.Items = published.Select(c =>
+        {
+            var id = c.Id.ToString(CultureInfo.InvariantCulture);
+            var status = c.Status == Listening.ChangeStatus.Made ? "Change made" : "Change planned";
+            var text = $"{status}{(c.Service is { } s ? " (" + s + ")" : "")}.\n\nYou said: {c.YouSaid}\n\nWe did: {c.WeDid}";
+            var item = new SyndicationItem(Clean($"{c.Title} ({status.ToLowerInvariant()})"), new TextSyndicationContent(Clean(text), TextSyndicationContentKind.Plaintext),
+                new Uri($"{page}#change-{id}"), $"{page}#change-{id}", new DateTimeOffset(DateTime.SpecifyKind(c.UpdatedAt, DateTimeKind.Utc)))
+            {
+                PublishDate = new DateTimeOffset(DateTime.SpecifyKind(c.PublishedAt, DateTimeKind.Utc)),
+            };
+            item.Authors.Add(new SyndicationPerson(null, name, $"{baseUrl}/@{organisation.Handle}"));
+            return item;
+        }).ToList();
         return feed;
     }
 
@@ -200,7 +237,7 @@ public static class FeedEndpoints
     /// the reader already has it: If-None-Match decides when sent, else If-Modified-Since (RFC 9110, 13.2.2). Visitors
     /// share the document from the public page cache, which answers the same conditional requests from it.
     /// </summary>
-    private static IResult Xml(HttpContext ctx, SyndicationFeed feed, FeedFormat format)
+    internal static IResult Xml(HttpContext ctx, SyndicationFeed feed, FeedFormat format)
     {
         var xml = FeedService.Write(feed, format);
         var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)), 0, 16) + "\"");

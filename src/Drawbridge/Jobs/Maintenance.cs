@@ -50,10 +50,15 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-                if (!await db.Jobs.AnyAsync(j => j.Kind == AccountDeletionJob.KindName && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                var now = clock.GetUtcNow().UtcDateTime;
+                // Deletions an hour apart; the weekly digests on Monday mornings (06:00 UTC), for the week before.
+                foreach (var (kind, runAt) in new[] { (AccountDeletionJob.KindName, now.AddMinutes(1)), (Listening.WeeklyDigestJob.KindName, Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6)) })
                 {
-                    queue.Enqueue(db, AccountDeletionJob.KindName, "", clock.GetUtcNow().UtcDateTime.AddMinutes(1));
-                    await db.SaveChangesAsync(stoppingToken);
+                    if (!await db.Jobs.AnyAsync(j => j.Kind == kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                    {
+                        queue.Enqueue(db, kind, "", runAt);
+                        await db.SaveChangesAsync(stoppingToken);
+                    }
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -18,7 +18,8 @@ public sealed record InboxFilter(
     DateOnly? To = null,
     string? Query = null,
     int Page = 1,
-    int PageSize = 50)
+    int PageSize = 50,
+    bool Overdue = false)
 {
     public const int MaxPageSize = 200;
 }
@@ -31,7 +32,8 @@ public sealed record InboxHistoryView(InboxHistoryEntry Entry, Account? Actor);
 
 public sealed record InboxItemDetail(InboxItemView View, IReadOnlyList<InboxNoteView> Notes, IReadOnlyList<InboxHistoryView> History, Account? RespondedBy);
 
-public sealed record InboxPage(IReadOnlyList<InboxItemView> Items, int Total, int Page, int PageSize)
+/// <param name="Clock">The organisation's response clock when the page was read: which items are overdue.</param>
+public sealed record InboxPage(IReadOnlyList<InboxItemView> Items, int Total, int Page, int PageSize, ResponseClock? Clock = null)
 {
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 }
@@ -44,7 +46,7 @@ public enum InboxBulkAction { MarkRead, AssignToMe, Unassign, Close }
 /// history of who did what. Every command takes a desk (<see cref="OrganisationDesks"/>), so no one outside the staff
 /// reaches an item, and only responders and admins change one.
 /// </summary>
-public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostService posts, OrganisationVoice voice, Mailer mailer)
+public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostService posts, OrganisationVoice voice, Mailer mailer, ResponseTimes responseTimes)
 {
     public static string StateName(InboxState state) => state switch
     {
@@ -83,22 +85,24 @@ public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
 
     public async Task<InboxPage> ListAsync(OrganisationDesk desk, InboxFilter filter, CancellationToken ct)
     {
-        var query = Filtered(desk, filter);
+        var responseClock = await responseTimes.ClockAsync(desk.Organisation.Id, ct);
+        var query = Filtered(desk, filter, responseClock.OverdueBefore);
         var total = await query.CountAsync(ct);
         var size = Math.Clamp(filter.PageSize, 1, InboxFilter.MaxPageSize);
         var page = Math.Max(1, filter.Page);
         var items = await query.OrderByDescending(i => i.Critical).ThenByDescending(i => i.Id)
             .Skip((page - 1) * size).Take(size).ToListAsync(ct);
-        return new InboxPage(await ViewsAsync(items, ct), total, page, size);
+        return new InboxPage(await ViewsAsync(items, ct), total, page, size, responseClock);
     }
 
     /// <summary>Every item the filter matches, in the inbox's order, a batch at a time (for the CSV export).</summary>
     public async IAsyncEnumerable<InboxItemView> AllAsync(OrganisationDesk desk, InboxFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         long? before = null;
+        var overdueBefore = filter.Overdue ? (await responseTimes.ClockAsync(desk.Organisation.Id, ct)).OverdueBefore : DateTime.MinValue;
         while (true)
         {
-            var query = Filtered(desk, filter);
+            var query = Filtered(desk, filter, overdueBefore);
             if (before is { } b)
             {
                 query = query.Where(i => i.Id < b);
@@ -116,9 +120,14 @@ public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
         }
     }
 
-    private IQueryable<InboxItem> Filtered(OrganisationDesk desk, InboxFilter f)
+    private IQueryable<InboxItem> Filtered(OrganisationDesk desk, InboxFilter f, DateTime overdueBefore)
     {
         var q = db.Set<InboxItem>().AsNoTracking().Where(i => i.OrganisationId == desk.Organisation.Id);
+        if (f.Overdue)
+        {
+            // Overdue: unanswered, open, and received before the instant the target's working time reaches back to.
+            q = q.Where(i => i.RespondedAt == null && i.State != InboxState.Closed && i.ReceivedAt < overdueBefore);
+        }
         if (f.State is { } state)
         {
             q = q.Where(i => i.State == state);

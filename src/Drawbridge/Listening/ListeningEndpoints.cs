@@ -16,8 +16,11 @@ public sealed record InboxItemDto(
     string Id, string Source, string State, bool Critical, string? Theme, string? Sentiment, string? Service, string Text,
     AccountDto? Author, string? AuthorName, string? ContactEmail, AccountDto AddressedTo, AccountDto? Assignee, string? PostId, string? GuestCommentId,
     string? HeldReason, string? Response, string? ResponsePostId, bool RespondedAsOrganisation, DateTime? RespondedAt, DateTime ReceivedAt, DateTime? ClosedAt,
-    IReadOnlyList<string> Themes, DateTime? ClassifiedAt, bool ThemeCorrected)
+    IReadOnlyList<string> Themes, DateTime? ClassifiedAt, bool ThemeCorrected, bool? Overdue = null)
 {
+    public static InboxItemDto From(InboxItemView v, Account organisation, ResponseClock? clock = null) =>
+        From(v, organisation) with { Overdue = clock?.IsOverdue(v.Item) };
+
     public static InboxItemDto From(InboxItemView v, Account organisation)
     {
         var i = v.Item;
@@ -68,7 +71,8 @@ public sealed record InboxQuery(
     [property: FromQuery(Name = "to")] string? To,
     [property: FromQuery(Name = "q")] string? Q,
     [property: FromQuery(Name = "page")] int? Page,
-    [property: FromQuery(Name = "limit")] int? Limit)
+    [property: FromQuery(Name = "limit")] int? Limit,
+    [property: FromQuery(Name = "overdue")] string? Overdue = null)
 {
     /// <summary>The filter, or errors naming each parameter that could not be read.</summary>
     public (InboxFilter Filter, Dictionary<string, string[]> Errors) ToFilter(long me)
@@ -130,8 +134,20 @@ public sealed record InboxQuery(
         {
             errors["limit"] = [$"Limit must be between 1 and {InboxFilter.MaxPageSize}"];
         }
+        var overdue = false;
+        switch (Overdue?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "false" or "no":
+                break;
+            case "true" or "yes" or "on":
+                overdue = true;
+                break;
+            default:
+                errors["overdue"] = ["Overdue must be true or false"];
+                break;
+        }
         var filter = new InboxFilter(state, Blank(Theme), Blank(Sentiment), assignee, unassigned, Blank(Service), source, from, to, Blank(Q),
-            Math.Max(1, Page ?? 1), Limit ?? 50);
+            Math.Max(1, Page ?? 1), Limit ?? 50, overdue);
         return (filter, errors);
     }
 
@@ -174,7 +190,7 @@ public static class ListeningEndpoints
                 return TypedResults.ValidationProblem(errors);
             }
             var page = await inbox.ListAsync(desk, filter, ct);
-            return TypedResults.Ok(new InboxPageDto(page.Items.Select(v => InboxItemDto.From(v, desk.Organisation)).ToList(), page.Total, page.Page, page.Pages));
+            return TypedResults.Ok(new InboxPageDto(page.Items.Select(v => InboxItemDto.From(v, desk.Organisation, page.Clock)).ToList(), page.Total, page.Page, page.Pages));
         });
 
         staff.MapGet("/inbox/export", async Task<IResult> (string handle, [AsParameters] InboxQuery query, ClaimsPrincipal u, OrganisationDesks desks, InboxService inbox, HttpContext http, CancellationToken ct) =>

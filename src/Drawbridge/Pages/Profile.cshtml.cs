@@ -9,12 +9,14 @@ using Microsoft.AspNetCore.OutputCaching;
 namespace Drawbridge.Pages;
 
 [OutputCache(PolicyName = PublicPageCache.PolicyName)]
-public sealed class ProfileModel(AccountService accounts, TimelineService timelines, FollowService follows) : DrawbridgePage
+public sealed class ProfileModel(AccountService accounts, TimelineService timelines, FollowService follows, Listening.ListeningSettingsService listening, Listening.TwoWayScores scores) : DrawbridgePage
 {
     public Account Account { get; private set; } = null!;
     public Relationship? Relationship { get; private set; }
     public string? Tab { get; private set; }
     public TimelineModel Timeline { get; private set; } = null!;
+    /// <summary>The two-way score, only when its owner chose to show it.</summary>
+    public IReadOnlyList<Listening.TwoWayScore>? Scores { get; private set; }
 
     /// <summary>Only http(s) links are ever shown, whatever is stored.</summary>
     public IReadOnlyList<ProfileLink> SafeLinks => Account.ParsedLinks().Where(l => AccountService.IsSafeHttpUrl(l.Url)).ToList();
@@ -34,6 +36,15 @@ public sealed class ProfileModel(AccountService accounts, TimelineService timeli
         if (Me is null)
         {
             PublicPageCache.CacheableListing(HttpContext);
+        }
+        if (Tab is null && maxId is null && minId is null && account.IsLocal && await listening.IsScorePublicAsync(account.Id, ct))
+        {
+            var list = new List<Listening.TwoWayScore>();
+            foreach (var days in Listening.TwoWayScores.Windows)
+            {
+                list.Add(await scores.ForAccountAsync(account, days, ct));
+            }
+            Scores = list;
         }
         var request = new PageRequest(maxId, null, minId);
         var posts = await timelines.ProfileAsync(account.Id, Me, Tab == "replies", Tab == "articles", request, ct);

@@ -22,6 +22,7 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
     [FromQuery(Name = "to")] public string? To { get; set; }
     [FromQuery(Name = "q")] public string? Q { get; set; }
     [FromQuery(Name = "page")] public int? PageNumber { get; set; }
+    [FromQuery(Name = "overdue")] public string? Overdue { get; set; }
 
     public OrganisationDesk Desk { get; private set; } = null!;
     public InboxFilter Filter { get; private set; } = new();
@@ -101,7 +102,7 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
             return refused;
         }
         Desk = desk.Value!;
-        var (filter, errors) = new InboxQuery(State, Theme, Sentiment, Assignee, Service, Source, From, To, Q, PageNumber, null).ToFilter(Desk.StaffId);
+        var (filter, errors) = new InboxQuery(State, Theme, Sentiment, Assignee, Service, Source, From, To, Q, PageNumber, null, Overdue).ToFilter(Desk.StaffId);
         Filter = filter;
         foreach (var (field, messages) in errors)
         {
@@ -110,10 +111,10 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
                 Errors.Add(field, m);
             }
         }
-        Filtered = new[] { State, Theme, Sentiment, Assignee, Service, Source, From, To, Q }.Any(v => !string.IsNullOrWhiteSpace(v));
+        Filtered = new[] { State, Theme, Sentiment, Assignee, Service, Source, From, To, Q, Overdue }.Any(v => !string.IsNullOrWhiteSpace(v));
         var pairs = new (string Key, string? Value)[]
         {
-            ("q", Q), ("state", State), ("assignee", Assignee), ("source", Source), ("service", Service), ("theme", Theme), ("sentiment", Sentiment), ("from", From), ("to", To),
+            ("q", Q), ("state", State), ("assignee", Assignee), ("source", Source), ("service", Service), ("theme", Theme), ("sentiment", Sentiment), ("from", From), ("to", To), ("overdue", Overdue),
         };
         QueryString = string.Join("&", pairs.Where(p => !string.IsNullOrWhiteSpace(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
         return null;

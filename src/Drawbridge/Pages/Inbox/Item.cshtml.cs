@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Drawbridge.Pages.Inbox;
 
 /// <summary>One inbox item, for the organisation's staff only: viewers read it; responders and admins respond, assign, change its state and add internal notes.</summary>
-public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, OrganisationService organisations, InsightsTraining insights) : DrawbridgePage
+public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, OrganisationService organisations, InsightsTraining insights, ResponseTimes responseTimes, ChangeService changes) : DrawbridgePage
 {
     [BindProperty(Name = "response")] public string? ResponseText { get; set; }
     [BindProperty] public string? Voice { get; set; }
@@ -20,6 +20,8 @@ public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, Organ
     public OrganisationDesk Desk { get; private set; } = null!;
     public InboxItemDetail Detail { get; private set; } = null!;
     public IReadOnlyList<OrganisationMemberView> Responders { get; private set; } = [];
+    public ResponseClock Clock { get; private set; } = null!;
+    public IReadOnlyList<ChangeView> Changes { get; private set; } = [];
 
     public string FromWhom => Detail.View.Author is { } a ? $"{a.DisplayName} (@{a.Handle})" : Detail.View.Item.AuthorName ?? "someone who didn't give their name";
 
@@ -34,6 +36,26 @@ public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, Organ
         }
         var outcome = await inbox.RespondAsync(Desk, id, ResponseText ?? "", Voice != "self", ct);
         return await Done(outcome, handle, id, "Your response has been sent.", ct);
+    }
+
+    public async Task<IActionResult> OnPostLinkAsync(string handle, long id, [FromForm] long? changeId, CancellationToken ct)
+    {
+        if (await LoadAsync(handle, id, true, ct) is { } refused)
+        {
+            return refused;
+        }
+        if (changeId is not { } change)
+        {
+            Errors.Add("changeId", "Choose a change");
+            return Page();
+        }
+        var outcome = await changes.LinkAsync(Desk, change, id, ct);
+        if (Refused(outcome, new Dictionary<string, string> { ["itemIds"] = "changeId", ["status"] = "changeId" }) is { } problem)
+        {
+            return problem;
+        }
+        Flash($"Linked to “{outcome.Value!.Change.Title}”.");
+        return LocalRedirect($"/organisations/{Desk.Organisation.Handle}/inbox/{Links.Id(id)}");
     }
 
     public async Task<IActionResult> OnPostNoteAsync(string handle, long id, CancellationToken ct)
@@ -110,6 +132,8 @@ public sealed class ItemModel(OrganisationDesks desks, InboxService inbox, Organ
         Detail = detail.Value!;
         Responders = (await organisations.MembersAsync(Desk.Organisation.Id, ct)).Where(m => m.Role.CanRespond()).ToList();
         Framework = await insights.FrameworkAsync(Desk, ct);
+        Clock = await responseTimes.ClockAsync(Desk.Organisation.Id, ct);
+        Changes = await changes.ListAsync(Desk, ct);
         return null;
     }
 }
