@@ -117,6 +117,8 @@ public static class DrawbridgeHost
         services.AddMastodonOAuth();
         services.AddSingleton<MastodonRateLimits>();
         services.AddScoped<PasskeyService>();
+        services.AddScoped<Moderation.ModerationService>();
+        services.AddSingleton<Moderation.AccountStanding>();
         services.AddScoped<Reauthentication>();
         services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<DrawbridgeOptions>>((o, drawbridge) =>
         {
@@ -198,6 +200,10 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Drafts");
             o.Conventions.AuthorizePage("/Notifications");
             o.Conventions.AuthorizePage("/Moderation");
+            o.Conventions.AuthorizeFolder("/Moderation");
+            o.Conventions.AuthorizeFolder("/Admin");
+            o.Conventions.AuthorizePage("/Appeals");
+            o.Conventions.AuthorizePage("/Report");
             o.Conventions.AuthorizePage("/Organisations/Index");
             o.Conventions.AuthorizeFolder("/Inbox");
         });
@@ -323,6 +329,7 @@ public static class DrawbridgeHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(Moderation.AccountStanding.Enforce);
         app.UseAntiforgery();
         app.Use(SecurityHeaders);
         app.UseOutputCache();
@@ -333,6 +340,7 @@ public static class DrawbridgeHost
         app.MapMastodonOAuth();
         app.MapMastodonApi();
         Listening.ListeningEndpoints.MapListeningApi(app);
+        Moderation.ModerationEndpoints.MapModerationApi(app);
         app.MapFeeds();
         app.MapFederation();
         app.MapMediaFiles();
