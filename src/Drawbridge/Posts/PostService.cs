@@ -28,7 +28,7 @@ public sealed record PostInput(
 
 public sealed class PostService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
-    JobQueue jobs, DomainEvents events, DrawbridgeMetrics metrics)
+    JobQueue jobs, DomainEvents events, DrawbridgeMetrics metrics, MediaFiles files)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -549,7 +549,12 @@ public sealed class PostService(
         await db.PostTags.Where(t => t.PostId == postId).ExecuteDeleteAsync(ct);
         await db.HomeFeed.Where(h => h.PostId == postId).ExecuteDeleteAsync(ct);
         await db.PostEdits.Where(e => e.PostId == postId).ExecuteDeleteAsync(ct);
-        await db.Media.Where(m => m.PostId == postId).ExecuteDeleteAsync(ct);
+        // The post's files (attachments, and its episode's file) go with it: their rows now, the files once committed.
+        var enclosureId = post.EnclosureMediaId;
+        var ownFiles = db.Media.Where(m => m.PostId == postId || (enclosureId != null && m.Id == enclosureId && m.OwnerId == post.AuthorId));
+        var storedNames = await ownFiles.Select(m => m.StoredName).ToListAsync(ct);
+        post.EnclosureMediaId = null;
+        await ownFiles.ExecuteDeleteAsync(ct);
         if (wasPublished)
         {
             await db.Accounts.Where(a => a.Id == post.AuthorId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PostsCount, a => a.PostsCount - 1), ct);
@@ -571,6 +576,7 @@ public sealed class PostService(
         {
             await tx.CommitAsync(ct);
         }
+        files.Delete(storedNames);
         return Outcome<Post>.Ok(post);
     }
 
