@@ -17,6 +17,8 @@ using Drawbridge.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
@@ -67,6 +69,8 @@ public static class DrawbridgeHost
             .AddEntityFrameworkStores<DrawbridgeDb>()
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<ClaimsFactory>();
+        // Two-factor secrets are encrypted at rest (ProtectedUserStore), replacing the store AddEntityFrameworkStores added.
+        services.AddScoped<IUserStore<User>, ProtectedUserStore>();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/auth/sign-in";
@@ -126,6 +130,8 @@ public static class DrawbridgeHost
         services.AddMastodonOAuth();
         services.AddSingleton<MastodonRateLimits>();
         services.AddScoped<PasskeyService>();
+        services.AddScoped<Moderation.ModerationService>();
+        services.AddSingleton<Moderation.AccountStanding>();
         services.AddScoped<Reauthentication>();
         services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<DrawbridgeOptions>>((o, drawbridge) =>
         {
@@ -145,6 +151,7 @@ public static class DrawbridgeHost
         services.AddScoped<PostService>();
         services.AddScoped<GuestCommentService>();
         services.AddScoped<MediaService>();
+        services.AddSingleton<MediaFiles>();
         services.AddScoped<NotificationService>();
         services.AddScoped<FollowService>();
         services.AddScoped<TimelineService>();
@@ -210,6 +217,10 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Drafts");
             o.Conventions.AuthorizePage("/Notifications");
             o.Conventions.AuthorizePage("/Moderation");
+            o.Conventions.AuthorizeFolder("/Moderation");
+            o.Conventions.AuthorizeFolder("/Admin");
+            o.Conventions.AuthorizePage("/Appeals");
+            o.Conventions.AuthorizePage("/Report");
             o.Conventions.AuthorizePage("/Organisations/Index");
             o.Conventions.AuthorizeFolder("/Inbox");
         }).AddMvcOptions(o => o.Filters.Add(new UnreadableFormFilter()));
@@ -231,6 +242,7 @@ public static class DrawbridgeHost
             .AddPrometheusExporter());
         services.AddSingleton<DrawbridgeMetrics>();
         AddRateLimits(services, config);
+        AddForwardedHeaders(services, config);
         return builder.Build().Configure();
     }
 
@@ -310,15 +322,66 @@ public static class DrawbridgeHost
             {
                 var writers = new ConcurrencyLimiterOptions { PermitLimit = Math.Max(2, Environment.ProcessorCount * 2), QueueLimit = 100_000, QueueProcessingOrder = QueueProcessingOrder.OldestFirst };
                 o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
-                    HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method) || HttpMethods.IsOptions(ctx.Request.Method)
-                        ? RateLimitPartition.GetNoLimiter("reads")
+                    IsRead(ctx.Request.Method) || ctx.Request.ContentLength is null or > BodyLimits.Json
+                        ? RateLimitPartition.GetNoLimiter("reads and streamed bodies")
                         : RateLimitPartition.GetConcurrencyLimiter("writes", _ => writers));
             }
         });
     }
 
+    /// <summary>
+    /// With SQLite, requests that change things take a permit of the write capacity (AddRateLimits). A small body is
+    /// read into memory first, so a slow client holds no permit while it sends; a large or streamed one (an upload)
+    /// takes no permit at all: its write is one short transaction behind the write gate.
+    /// </summary>
+    private static async Task SqliteBodiesFirst(HttpContext ctx, Func<Task> next)
+    {
+        if (ctx.Request.ContentLength is > 0 and <= BodyLimits.Json && !IsRead(ctx.Request.Method)
+            && !DatabaseSetup.IsPostgres(ctx.RequestServices.GetRequiredService<IConfiguration>().GetConnectionString("Drawbridge")))
+        {
+            ctx.Request.EnableBuffering((int)BodyLimits.Json);
+            await ctx.Request.Body.DrainAsync(ctx.RequestAborted);
+            ctx.Request.Body.Position = 0;
+        }
+        await next();
+    }
+
+    private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+
+    /// <summary>
+    /// X-Forwarded-For and X-Forwarded-Proto are honoured only from the proxies named in
+    /// Drawbridge:ForwardedHeaders:KnownProxies (addresses) or KnownNetworks (CIDR); with none named, from no one,
+    /// so a client can't choose its own address (and its own rate-limit bucket).
+    /// </summary>
+    private static void AddForwardedHeaders(IServiceCollection services, IConfiguration config)
+    {
+        var proxies = Split(config["Drawbridge:ForwardedHeaders:KnownProxies"]);
+        var networks = Split(config["Drawbridge:ForwardedHeaders:KnownNetworks"]);
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var p in proxies)
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(p));
+            }
+            foreach (var n in networks)
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n));
+            }
+        });
+    }
+
+    private static string[] Split(string? list) =>
+        (list ?? "").Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static WebApplication Configure(this WebApplication app)
     {
+        if (Split(app.Configuration["Drawbridge:ForwardedHeaders:KnownProxies"]).Length > 0 || Split(app.Configuration["Drawbridge:ForwardedHeaders:KnownNetworks"]).Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
         // Unexpected failures: problem details from the API, a friendly page elsewhere.
         app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseExceptionHandler("/error"));
@@ -332,9 +395,12 @@ public static class DrawbridgeHost
         app.Use(MastodonOAuth.JsonBodiesAsForms);
         app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api/v1") || ctx.Request.Path.StartsWithSegments("/api/v2"),
             api => api.Use(api.ApplicationServices.GetRequiredService<MastodonRateLimits>().InvokeAsync));
-        app.UseRateLimiter();
+        app.Use(SqliteBodiesFirst);
+        // After authentication, so per-account limits count per account (not per address).
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.Use(Moderation.AccountStanding.Enforce);
         app.UseAntiforgery();
         app.Use(SecurityHeaders);
         app.UseOutputCache();
@@ -348,6 +414,7 @@ public static class DrawbridgeHost
         Listening.InsightsEndpoints.MapInsightsApi(app);
         Listening.ListeningReportsEndpoints.MapListeningReports(app);
         Listening.ListeningReportsEndpoints.MapChangeFeeds(app);
+        Moderation.ModerationEndpoints.MapModerationApi(app);
         app.MapFeeds();
         app.MapFederation();
         app.MapMediaFiles();

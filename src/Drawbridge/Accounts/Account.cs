@@ -12,6 +12,9 @@ public enum AccountKind { Member = 0, Professional = 1, Organisation = 2 }
 /// </summary>
 public enum OrganisationRole { Responder = 0, Admin = 1, Viewer = 2 }
 
+/// <summary>Who may reply to an account's posts. Everyone is 0, so every account stored before this existed keeps it.</summary>
+public enum ReplyPolicy { Everyone = 0, Followers = 1, Nobody = 2 }
+
 /// <summary>A sign-in identity. Each user owns exactly one personal account (member or professional).</summary>
 public sealed class User : IdentityUser<long>
 {
@@ -56,6 +59,14 @@ public sealed class Account
     public string Links { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime? DeletionRequestedAt { get; set; }
+    /// <summary>Moderators suspended the account: it may read and appeal, nothing else; its profile and posts are hidden.</summary>
+    public DateTime? SuspendedAt { get; set; }
+    /// <summary>Moderators limited the account: its new posts wait for a moderator before they appear.</summary>
+    public DateTime? LimitedAt { get; set; }
+    /// <summary>Who may reply to this account's posts; organisations say why on their page.</summary>
+    public ReplyPolicy ReplyPolicy { get; set; }
+    /// <summary>The public reason for a reply restriction, shown on the profile.</summary>
+    public string? ReplyPolicyReason { get; set; }
     public int FollowersCount { get; set; }
     public int FollowingCount { get; set; }
     public int PostsCount { get; set; }
@@ -119,6 +130,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>, 
         b.Property(a => a.Profession).HasMaxLength(100);
         b.Property(a => a.Employer).HasMaxLength(200);
         b.Property(a => a.Links).HasMaxLength(2000);
+        b.Property(a => a.ReplyPolicyReason).HasMaxLength(500);
     }
 
     public void Configure(EntityTypeBuilder<User> b)

@@ -22,15 +22,40 @@ public sealed class Mailer(IOptions<DrawbridgeOptions> options, TimeProvider clo
 
     public IReadOnlyList<MailMessage> Recent => _recent.ToArray();
 
-    /// <summary>Sends plain text, or plain text with an HTML alternative (multipart/alternative) when <paramref name="html"/> is given.</summary>
-    public async Task SendAsync(string to, string subject, string body, CancellationToken ct, string? html = null)
+    /// <summary>Sends in the background: the request that asked doesn't wait for the mail server (nor shows how long it took).</summary>
+    public void SendLater(string to, string subject, string body)
     {
-        var smtp = options.Value.Smtp;
+        var message = Record(to, subject, body);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await DeliverAsync(message, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Mail to {To}: {Subject} could not be sent", to, subject);
+            }
+        });
+    }
+
+    /// <summary>Sends plain text, or plain text with an HTML alternative (multipart/alternative) when <paramref name="html"/> is given.</summary>
+    public Task SendAsync(string to, string subject, string body, CancellationToken ct, string? html = null) => DeliverAsync(Record(to, subject, body, html), ct);
+
+    private MailMessage Record(string to, string subject, string body, string? html = null)
+    {
         var message = new MailMessage(to, subject, body, clock.GetUtcNow(), html);
         _recent.Enqueue(message);
         while (_recent.Count > 200 && _recent.TryDequeue(out _))
         {
         }
+        return message;
+    }
+
+    private async Task DeliverAsync(MailMessage message, CancellationToken ct)
+    {
+        var (to, subject, body, html) = (message.To, message.Subject, message.Body, message.Html);
+        var smtp = options.Value.Smtp;
         if (string.IsNullOrWhiteSpace(smtp.Host))
         {
             if (environment.IsDevelopment())

@@ -11,7 +11,7 @@ public sealed record OrganisationMemberView(Account Account, OrganisationRole Ro
 /// Organisations (a trust, a practice, a council team, a police force) are accounts without a sign-in of their own:
 /// people run them. Whoever creates one is its first admin; admins add and remove staff and other admins.
 /// </summary>
-public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProvider clock)
+public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, Events.DomainEvents events)
 {
     public async Task<Outcome<Account>> CreateAsync(long creatorId, OrganisationInput input, CancellationToken ct)
     {
@@ -86,6 +86,35 @@ public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProv
         member.IncludeInInbox = include;
         await db.SaveChangesAsync(ct);
         return Outcome<bool>.Ok(include);
+    }
+
+    public const int ReplyReasonMax = 500;
+
+    /// <summary>
+    /// An organisation's admin restricts who may reply to its posts (everyone, followers, no one) and says why: the
+    /// reason is public, on the organisation's page, so people know why they can't answer.
+    /// </summary>
+    public async Task<Outcome<Account>> SetReplyPolicyAsync(long adminId, long organisationId, ReplyPolicy policy, string? reason, CancellationToken ct)
+    {
+        if (!await IsAdminAsync(adminId, organisationId, ct))
+        {
+            return Outcome<Account>.Forbidden("Only the organisation's admins can change who may reply");
+        }
+        var why = (reason ?? "").Trim();
+        if (policy != ReplyPolicy.Everyone && why.Length == 0)
+        {
+            return Outcome<Account>.Invalid("replyReason", "Say why replies are restricted: it is shown on your organisation's page");
+        }
+        if (why.Length > ReplyReasonMax)
+        {
+            return Outcome<Account>.Invalid("replyReason", $"Say why in {ReplyReasonMax} characters or fewer");
+        }
+        var org = await db.Accounts.FirstAsync(a => a.Id == organisationId, ct);
+        org.ReplyPolicy = policy;
+        org.ReplyPolicyReason = policy == ReplyPolicy.Everyone ? null : why;
+        await events.RaiseAsync(db, new Events.AccountUpdated(org.Id), ct);
+        await db.SaveChangesAsync(ct);
+        return Outcome<Account>.Ok(org);
     }
 
     public Task<bool> IsAdminAsync(long accountId, long organisationId, CancellationToken ct) =>

@@ -174,6 +174,10 @@ public static class ApiEndpoints
     private static async Task<IResult> IssueToken(TokenRequest body, UserManager<User> users, AccessTokenService tokens, AccountService accounts, IConfiguration config, CancellationToken ct)
     {
         var user = string.IsNullOrWhiteSpace(body.Email) ? null : await users.FindByEmailAsync(body.Email.Trim());
+        if (user is null)
+        {
+            SignInAnswers.CheckAgainstNobody(body.Password);
+        }
         if (user is null || !await users.CheckPasswordAsync(user, body.Password ?? "") || await users.IsLockedOutAsync(user))
         {
             if (user is not null)

@@ -15,6 +15,27 @@ public sealed class DrawbridgeOptions
     /// <summary>The public base address: the configured one, else the address this request came to.</summary>
     public string BaseUrl(HttpRequest request) =>
         !string.IsNullOrWhiteSpace(PublicUrl) ? PublicUrl.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+    /// <summary>
+    /// The base address for links sent by mail (password reset, email confirmation): the configured public address;
+    /// else the request's own, but only in Development or when AllowedHosts names the hosts (host filtering then
+    /// refuses any other Host header). Otherwise null: a link built from a Host header an attacker chose would send
+    /// a victim's reset code to the attacker's server.
+    /// </summary>
+    public string? LinkBaseUrl(HttpRequest request)
+    {
+        if (!string.IsNullOrWhiteSpace(PublicUrl))
+        {
+            return PublicUrl.TrimEnd('/');
+        }
+        var services = request.HttpContext.RequestServices;
+        var allowedHosts = services.GetRequiredService<IConfiguration>()["AllowedHosts"]?.Trim();
+        return services.GetRequiredService<IHostEnvironment>().IsDevelopment() || (!string.IsNullOrEmpty(allowedHosts) && allowedHosts != "*")
+            ? $"{request.Scheme}://{request.Host}"
+            : null;
+    }
+
+    public const string NoLinkBase = "Mail with a link was not sent: set Drawbridge:PublicUrl (or AllowedHosts) so links can't be pointed at another host";
+
     public string InstanceName { get; set; } = "Drawbridge";
     /// <summary>Days between an account's deletion request and its removal.</summary>
     public int DeletionGraceDays { get; set; } = 30;

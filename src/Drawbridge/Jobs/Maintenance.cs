@@ -6,8 +6,16 @@ using Microsoft.Extensions.Options;
 
 namespace Drawbridge.Jobs;
 
-/// <summary>Removes an account whose deletion grace period has passed: its posts become tombstones, its graph goes.</summary>
-public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Events.DomainEvents events) : IJobHandler
+/// <summary>
+/// Removes an account whose deletion grace period has passed. What stays: the account row as a tombstone (its handle,
+/// so no one else can take it and pass as them; "Deleted account" as its name) and its posts as empty tombstones, so
+/// threads keep their shape. Everything else that is theirs or about them goes: words, edit history, search text,
+/// media rows and files, guest comments on their articles with the commenters' emails, mentions, memberships, the
+/// social graph, notifications, tokens, the sign-in, reports by and about them, and the private reasons and hidden
+/// words of moderation decisions about them (the public log keeps what was done, under which rule, when).
+/// See /privacy.
+/// </summary>
+public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Events.DomainEvents events, Media.MediaFiles files) : IJobHandler
 {
     public const string KindName = "purge-deleted-accounts";
     public string Kind => KindName;
@@ -18,23 +26,56 @@ public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOp
         var due = await db.Accounts.Where(a => a.DeletionRequestedAt != null && a.DeletionRequestedAt < cutoff).Select(a => a.Id).Take(100).ToListAsync(ct);
         foreach (var id in due)
         {
+            var storedNames = await db.Media.Where(m => m.OwnerId == id).Select(m => m.StoredName).ToListAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
-            await db.Posts.Where(p => p.AuthorId == id).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.DeletedAt, now).SetProperty(p => p.Content, "").SetProperty(p => p.ContentHtml, "")
-                .SetProperty(p => p.Title, (string?)null).SetProperty(p => p.Summary, (string?)null), ct);
+            var theirPosts = db.Posts.Where(p => p.AuthorId == id);
+            var postIds = await theirPosts.Select(p => p.Id).ToListAsync(ct);
+            await theirPosts.ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.DeletedAt, p => p.DeletedAt ?? now).SetProperty(p => p.Content, "").SetProperty(p => p.ContentHtml, "")
+                .SetProperty(p => p.Title, (string?)null).SetProperty(p => p.Summary, (string?)null)
+                .SetProperty(p => p.EnclosureUrl, (string?)null).SetProperty(p => p.EnclosureMediaId, (long?)null)
+                .SetProperty(p => p.SafetyConfirmed, (string?)null).SetProperty(p => p.HeldReason, (string?)null), ct);
             await db.PostTags.Where(t => db.Posts.Any(p => p.Id == t.PostId && p.AuthorId == id)).ExecuteDeleteAsync(ct);
+            await db.PostEdits.Where(e => db.Posts.Any(p => p.Id == e.PostId && p.AuthorId == id)).ExecuteDeleteAsync(ct);
+            await db.PostMentions.Where(m => m.AccountId == id || db.Posts.Any(p => p.Id == m.PostId && p.AuthorId == id)).ExecuteDeleteAsync(ct);
+            var search = new Search.SearchIndex(db);
+            foreach (var postId in postIds)
+            {
+                await search.RemoveAsync(postId, ct);
+            }
+            var guestComments = db.GuestComments.Where(c => db.Posts.Any(p => p.Id == c.ArticleId && p.AuthorId == id));
+            await db.Set<Listening.InboxItem>().Where(i => i.GuestCommentId != null && guestComments.Any(c => c.Id == i.GuestCommentId))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.GuestCommentId, (long?)null)
+                    .SetProperty(i => i.Text, "(removed: the article's author deleted their account)").SetProperty(i => i.SearchText, "")
+                    .SetProperty(i => i.AuthorName, (string?)null).SetProperty(i => i.ContactEmail, (string?)null), ct);
+            await guestComments.ExecuteDeleteAsync(ct);
+            await db.TrustedCommenters.Where(t => t.AuthorId == id).ExecuteDeleteAsync(ct);
+            await db.Set<Listening.InboxItem>().Where(i => i.AuthorAccountId == id).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Text, "(removed: the author deleted their account)").SetProperty(i => i.SearchText, "")
+                .SetProperty(i => i.AuthorName, (string?)null).SetProperty(i => i.ContactEmail, (string?)null), ct);
+            await db.Media.Where(m => m.OwnerId == id).ExecuteDeleteAsync(ct);
+            await db.OrganisationMembers.Where(m => m.AccountId == id).ExecuteDeleteAsync(ct);
             await db.HomeFeed.Where(h => h.OwnerId == id || h.AuthorId == id).ExecuteDeleteAsync(ct);
             await db.Follows.Where(f => f.FollowerId == id || f.FolloweeId == id).ExecuteDeleteAsync(ct);
+            await db.Blocks.Where(b => b.BlockerId == id || b.BlockedId == id).ExecuteDeleteAsync(ct);
+            await db.Mutes.Where(m => m.MuterId == id || m.MutedId == id).ExecuteDeleteAsync(ct);
             await db.Likes.Where(l => l.AccountId == id).ExecuteDeleteAsync(ct);
             await db.Notifications.Where(n => n.RecipientId == id || n.ActorId == id).ExecuteDeleteAsync(ct);
+            await db.Set<Moderation.Report>().Where(r => r.ReporterId == id || r.AccountId == id).ExecuteDeleteAsync(ct);
+            await db.Set<Moderation.Appeal>().Where(a => a.AccountId == id).ExecuteDeleteAsync(ct);
+            await db.Set<Moderation.ModerationAction>().Where(a => a.AccountId == id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.AccountId, (long?)null).SetProperty(a => a.Reason, "")
+                .SetProperty(a => a.HiddenContent, (string?)null).SetProperty(a => a.HiddenTitle, (string?)null).SetProperty(a => a.HiddenSummary, (string?)null), ct);
             await db.Set<AccessToken>().Where(t => t.AccountId == id).ExecuteDeleteAsync(ct);
             await db.Users.Where(u => u.AccountId == id).ExecuteDeleteAsync(ct);
             await db.Accounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.DisplayName, "Deleted account").SetProperty(a => a.Bio, "").SetProperty(a => a.Links, "")
-                .SetProperty(a => a.Profession, (string?)null).SetProperty(a => a.Employer, (string?)null), ct);
+                .SetProperty(a => a.Profession, (string?)null).SetProperty(a => a.Employer, (string?)null)
+                .SetProperty(a => a.AvatarMediaId, (long?)null).SetProperty(a => a.ReplyPolicyReason, (string?)null), ct);
             await events.RaiseAsync(db, new Events.AccountDeleted(id), ct);
             await tx.CommitAsync(ct);
+            files.Delete(storedNames);
         }
     }
 }
@@ -50,6 +91,8 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+                // Uploads a crash or a dropped connection left behind, in this node's media folder.
+                scope.ServiceProvider.GetRequiredService<Media.MediaFiles>().CleanAbandonedUploads(clock.GetUtcNow().UtcDateTime);
                 var now = clock.GetUtcNow().UtcDateTime;
                 // Deletions an hour apart; the weekly digests on Monday mornings (06:00 UTC), for the week before.
                 foreach (var (kind, runAt) in new[] { (AccountDeletionJob.KindName, now.AddMinutes(1)), (Listening.WeeklyDigestJob.KindName, Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6)) })

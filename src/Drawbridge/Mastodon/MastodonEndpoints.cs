@@ -59,6 +59,7 @@ public static class MastodonEndpoints
             Mark(id, http, t, o, me => posts.RepostAsync(me, Parse(id) ?? 0, true, ct), ct)).RequireScope("write:statuses");
         v1.MapPost("/statuses/{id}/unreblog", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
             Mark(id, http, t, o, me => posts.RepostAsync(me, Parse(id) ?? 0, false, ct), ct)).RequireScope("write:statuses");
+        v1.MapMastodonReports();
     }
 
     private static MastodonProjection Projection(HttpContext http, IOptions<DrawbridgeOptions> options) => new(options.Value.BaseUrl(http.Request));
@@ -113,7 +114,7 @@ public static class MastodonEndpoints
                 new InstanceUrls(Streaming(baseUrl), null, null, null, null), new InstanceVapid(""), new InstanceAccounts(0, 0),
                 StatusLimits, Media, Polls, new InstanceTranslation(false)),
             new InstanceRegistrations(true, false, null, $"{baseUrl}/auth/sign-up"), new Dictionary<string, int> { ["mastodon"] = 1, ["drawbridge"] = 1 },
-            new InstanceContact("", null), []), MastodonJson.Default.InstanceV2);
+            new InstanceContact("", null), MastodonReports.Rules()), MastodonJson.Default.InstanceV2);
     }
 
     private static async Task<IResult> InstanceV1(HttpContext http, IOptions<DrawbridgeOptions> options, DrawbridgeDb db, CancellationToken ct)
@@ -125,7 +126,7 @@ public static class MastodonEndpoints
         return MastodonResults.Json(new InstanceV1(new Uri(baseUrl).Authority, o.InstanceName, "Public professionals and the people they serve.",
             "A Drawbridge server: public professionals and the people they serve.", "", Version, new InstanceV1Urls(Streaming(baseUrl)),
             new InstanceV1Stats(users, posts, 0), $"{baseUrl}/img/header.png", ["en"], true, false, false,
-            new InstanceV1Configuration(new InstanceAccounts(0, 0), StatusLimits, Media, Polls), null, []), MastodonJson.Default.InstanceV1);
+            new InstanceV1Configuration(new InstanceAccounts(0, 0), StatusLimits, Media, Polls), null, MastodonReports.Rules()), MastodonJson.Default.InstanceV1);
     }
 
     private static string Streaming(string baseUrl) => baseUrl.StartsWith("https:", StringComparison.Ordinal) ? "wss:" + baseUrl[6..] : "ws:" + baseUrl[5..];

@@ -31,6 +31,20 @@ public sealed class MediaService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
         {
             return Outcome<MediaAttachment>.Invalid("altText", "A description can be up to 1,500 characters");
         }
+        // A quota and an hourly cap per account, counted from the stored rows so they hold across nodes and apply to
+        // every way in (the API, the compose page, apps).
+        var quota = configuration.GetValue("Drawbridge:Uploads:QuotaMegabytes", 1024) * 1024L * 1024L;
+        var used = await db.Media.Where(m => m.OwnerId == ownerId).SumAsync(m => (long?)m.Size, ct) ?? 0;
+        if (used + length > quota)
+        {
+            return Outcome<MediaAttachment>.Invalid("file", $"This file would take you past your upload allowance of {quota / (1024 * 1024):N0} MB (you have used {used / (1024 * 1024):N0} MB): delete posts with files you no longer need");
+        }
+        var perHour = configuration.GetValue("Drawbridge:Uploads:PerHour", 60);
+        var hourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
+        if (await db.Media.CountAsync(m => m.OwnerId == ownerId && m.CreatedAt > hourAgo, ct) >= perHour)
+        {
+            return Outcome<MediaAttachment>.Invalid("file", $"You can upload {perHour} files an hour: wait a little and try again");
+        }
         Directory.CreateDirectory(Folder);
         var id = ids.Next();
         var temp = Path.Combine(Folder, $"{id}.upload");

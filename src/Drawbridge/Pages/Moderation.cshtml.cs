@@ -8,7 +8,7 @@ namespace Drawbridge.Pages;
 
 /// <summary>Held posts and guest comments, for people in the Identity role "moderator".</summary>
 [Authorize(Roles = Moderators.Role)]
-public sealed class ModerationModel(PostService posts, GuestCommentService comments, AccountService accounts) : DrawbridgePage
+public sealed class ModerationModel(PostService posts, GuestCommentService comments, AccountService accounts, Drawbridge.Moderation.ModerationService moderation) : DrawbridgePage
 {
     public IReadOnlyList<Post> Posts { get; private set; } = [];
     public IReadOnlyList<GuestComment> Comments { get; private set; } = [];
@@ -30,6 +30,10 @@ public sealed class ModerationModel(PostService posts, GuestCommentService comme
     public async Task<IActionResult> OnPostPostAsync(long id, string? decision, CancellationToken ct)
     {
         var outcome = decision == "approve" ? await posts.ReleaseHeldAsync(id, ct) : await posts.DeleteAsync(MeRequired, id, asModerator: true, ct);
+        if (outcome.Succeeded)
+        {
+            await moderation.RecordHeldDecisionAsync(MeRequired, decision == "approve", outcome.Value!.AuthorId, id, "held post", ct);
+        }
         Flash(outcome.Succeeded ? (decision == "approve" ? "The post is published." : "The post was removed.") : outcome.FirstError);
         return LocalRedirect("/moderation");
     }
@@ -37,6 +41,10 @@ public sealed class ModerationModel(PostService posts, GuestCommentService comme
     public async Task<IActionResult> OnPostCommentAsync(long id, string? decision, CancellationToken ct)
     {
         var outcome = await comments.ModerateHeldAsync(id, decision == "approve", ct);
+        if (outcome.Succeeded)
+        {
+            await moderation.RecordHeldDecisionAsync(MeRequired, decision == "approve", null, null, "held guest comment", ct);
+        }
         Flash(outcome.Succeeded ? (decision == "approve" ? "The comment is published." : "The comment was removed.") : outcome.FirstError);
         return LocalRedirect("/moderation");
     }

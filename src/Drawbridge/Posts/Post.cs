@@ -54,6 +54,11 @@ public sealed class Post
     /// <summary>A remote post's HTML page.</summary>
     public string? Url { get; set; }
 
+    /// <summary>A moderator removed it (its tombstone says so), rather than its author.</summary>
+    public bool RemovedByModerator { get; set; }
+    /// <summary>The server rule a moderator removed it under.</summary>
+    public int? RemovalRuleId { get; set; }
+
     public bool IsDeleted => DeletedAt is not null;
     public bool IsReply => InReplyToId is not null;
 }

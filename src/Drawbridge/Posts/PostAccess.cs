@@ -11,7 +11,7 @@ namespace Drawbridge.Posts;
 public static class PostAccess
 {
     /// <summary>
-    /// Published, not deleted, by an account that isn't being deleted; followers-only posts to the author, followers
+    /// Published, not deleted, by an account that isn't being deleted or suspended; followers-only posts to the author, followers
     /// and those mentioned; never to someone the author blocked.
     /// </summary>
     public static async Task<bool> CanSeeAsync(DrawbridgeDb db, long? viewerId, Post post, CancellationToken ct)
@@ -21,7 +21,7 @@ public static class PostAccess
             return post.DeletedAt is null;
         }
         if (post.Status != PostStatus.Published || post.DeletedAt is not null
-            || await db.Accounts.AnyAsync(a => a.Id == post.AuthorId && a.DeletionRequestedAt != null, ct))
+            || await db.Accounts.AnyAsync(a => a.Id == post.AuthorId && (a.DeletionRequestedAt != null || a.SuspendedAt != null), ct))
         {
             return false;
         }

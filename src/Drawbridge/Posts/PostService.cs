@@ -28,7 +28,7 @@ public sealed record PostInput(
 
 public sealed class PostService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, ContentRenderer renderer, ISafetyScreen safety,
-    JobQueue jobs, DomainEvents events, DrawbridgeMetrics metrics)
+    JobQueue jobs, DomainEvents events, DrawbridgeMetrics metrics, MediaFiles files)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -64,6 +64,10 @@ public sealed class PostService(
             else if (await PostAccess.RefuseInteractionAsync(db, authorId, parent, ct) is { } refused)
             {
                 errors.Add("inReplyToId", refused.Failure == OutcomeFailure.NotFound ? "The post you are replying to no longer exists" : "You can't reply to this account");
+            }
+            else if (await RepliesRefusedAsync(authorId, parent, ct) is { } closed)
+            {
+                errors.Add("inReplyToId", closed);
             }
         }
 
@@ -132,6 +136,10 @@ public sealed class PostService(
         if (errors.Any)
         {
             return errors.ToOutcome<Post>();
+        }
+        if (heldReason is null && status == PostStatus.Published && author.LimitedAt is not null)
+        {
+            heldReason = "Held for a moderator: your account is limited, so new posts are checked before they appear. See Moderation decisions (/appeals).";
         }
         if (heldReason is not null)
         {
@@ -441,8 +449,76 @@ public sealed class PostService(
         return created;
     }
 
+    /// <summary>
+    /// Why the author of <paramref name="parent"/> takes no reply from <paramref name="replierId"/>, or null when they
+    /// do: an account may take replies from everyone, its followers only, or no one, and says why on its page.
+    /// </summary>
+    private async Task<string?> RepliesRefusedAsync(long replierId, Post parent, CancellationToken ct)
+    {
+        if (parent.AuthorId == replierId)
+        {
+            return null;
+        }
+        var owner = await db.Accounts.AsNoTracking().Where(a => a.Id == parent.AuthorId)
+            .Select(a => new { a.Handle, a.ReplyPolicy, a.ReplyPolicyReason }).FirstOrDefaultAsync(ct);
+        if (owner is null || owner.ReplyPolicy == ReplyPolicy.Everyone)
+        {
+            return null;
+        }
+        if (owner.ReplyPolicy == ReplyPolicy.Followers
+            && await db.Follows.AnyAsync(f => f.FollowerId == replierId && f.FolloweeId == parent.AuthorId && f.State == Social.FollowState.Accepted, ct))
+        {
+            return null;
+        }
+        var why = string.IsNullOrWhiteSpace(owner.ReplyPolicyReason) ? "" : $" ({owner.ReplyPolicyReason})";
+        return owner.ReplyPolicy == ReplyPolicy.Followers
+            ? $"@{owner.Handle} takes replies from their followers only{why}"
+            : $"@{owner.Handle} isn't taking replies at the moment{why}";
+    }
+
+    /// <summary>A moderator removes a post under a rule: a tombstone that says so, through the same path as a deletion.</summary>
+    public Task<Outcome<Post>> RemoveAsModeratorAsync(long moderatorId, long postId, int ruleId, CancellationToken ct) =>
+        DeleteAsync(moderatorId, postId, asModerator: true, ct, ruleId);
+
+    /// <summary>
+    /// Puts back a post a moderator removed, when an appeal reverses the decision: its words (kept with the decision),
+    /// counts and tags. Timelines it had been fanned out to are not refilled; it is on the profile and in its thread.
+    /// </summary>
+    public async Task RestoreAsync(long postId, string content, string? title, string? summary, CancellationToken ct)
+    {
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId && p.DeletedAt != null && p.RemovedByModerator, ct);
+        if (post is null)
+        {
+            return;
+        }
+        post.Content = content;
+        post.Title = title;
+        post.Summary = summary;
+        post.ContentHtml = await RenderAsync(post, ct);
+        post.DeletedAt = null;
+        post.RemovedByModerator = false;
+        post.RemovalRuleId = null;
+        foreach (var tag in ContentRenderer.Hashtags($"{post.Title} {post.Summary} {post.Content}"))
+        {
+            db.PostTags.Add(new PostTag { PostId = post.Id, Tag = tag });
+        }
+        if (post.Status == PostStatus.Published)
+        {
+            await db.Accounts.Where(a => a.Id == post.AuthorId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PostsCount, a => a.PostsCount + 1), ct);
+            if (post.InReplyToId is { } parentId)
+            {
+                await db.Posts.Where(p => p.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RepliesCount, p => p.RepliesCount + 1), ct);
+            }
+        }
+        await events.RaiseAsync(db, new PostEdited(post.Id, post.AuthorId, post.ConversationId, post.Status == PostStatus.Published), ct);
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Deletes a post, leaving a tombstone so replies keep their place in the thread.</summary>
-    public async Task<Outcome<Post>> DeleteAsync(long actorId, long postId, bool asModerator, CancellationToken ct)
+    public Task<Outcome<Post>> DeleteAsync(long actorId, long postId, bool asModerator, CancellationToken ct) =>
+        DeleteAsync(actorId, postId, asModerator, ct, null);
+
+    private async Task<Outcome<Post>> DeleteAsync(long actorId, long postId, bool asModerator, CancellationToken ct, int? ruleId)
     {
         var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
         if (post is null || post.IsDeleted)
@@ -453,7 +529,8 @@ public sealed class PostService(
         {
             return Outcome<Post>.Forbidden("You can only delete your own posts");
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // A moderator's removal runs inside the transaction that records the decision.
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var wasPublished = post.Status == PostStatus.Published;
         if (post.Status is PostStatus.Draft or PostStatus.Scheduled || (post.RepostOfId is not null))
         {
@@ -466,11 +543,18 @@ public sealed class PostService(
             post.ContentHtml = "";
             post.Title = null;
             post.Summary = null;
+            post.RemovedByModerator = asModerator && post.AuthorId != actorId;
+            post.RemovalRuleId = post.RemovedByModerator ? ruleId : null;
         }
         await db.PostTags.Where(t => t.PostId == postId).ExecuteDeleteAsync(ct);
         await db.HomeFeed.Where(h => h.PostId == postId).ExecuteDeleteAsync(ct);
         await db.PostEdits.Where(e => e.PostId == postId).ExecuteDeleteAsync(ct);
-        await db.Media.Where(m => m.PostId == postId).ExecuteDeleteAsync(ct);
+        // The post's files (attachments, and its episode's file) go with it: their rows now, the files once committed.
+        var enclosureId = post.EnclosureMediaId;
+        var ownFiles = db.Media.Where(m => m.PostId == postId || (enclosureId != null && m.Id == enclosureId && m.OwnerId == post.AuthorId));
+        var storedNames = await ownFiles.Select(m => m.StoredName).ToListAsync(ct);
+        post.EnclosureMediaId = null;
+        await ownFiles.ExecuteDeleteAsync(ct);
         if (wasPublished)
         {
             await db.Accounts.Where(a => a.Id == post.AuthorId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PostsCount, a => a.PostsCount - 1), ct);
@@ -488,7 +572,11 @@ public sealed class PostService(
             : null;
         await events.RaiseAsync(db, new PostDeleted(postId, post.AuthorId, post.ConversationId, wasPublished, post.InReplyToId, post.RepostOfId, repostOfConversation), ct);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+        files.Delete(storedNames);
         return Outcome<Post>.Ok(post);
     }
 

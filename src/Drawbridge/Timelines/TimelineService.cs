@@ -197,7 +197,7 @@ public sealed class TimelineService(DrawbridgeDb db)
         var result = new List<PostView>(posts.Count);
         foreach (var p in posts)
         {
-            if (!authors.TryGetValue(p.AuthorId, out var author) || author.DeletionRequestedAt is not null)
+            if (!authors.TryGetValue(p.AuthorId, out var author) || author.DeletionRequestedAt is not null || (author.SuspendedAt is not null && author.Id != viewerId))
             {
                 continue;
             }

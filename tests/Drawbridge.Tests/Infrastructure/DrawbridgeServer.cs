@@ -41,6 +41,8 @@ public class DrawbridgeServer : WebApplicationFactory<Program>, IAsyncLifetime
             ["Drawbridge:DataDirectory"] = DataDirectory,
             ["Drawbridge:RateLimits:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Links in mail take the request's host only where the hosts are named (or Drawbridge:PublicUrl is set).
+            ["AllowedHosts"] = "127.0.0.1;localhost",
         };
         if (kind == DatabaseKind.Postgres)
         {

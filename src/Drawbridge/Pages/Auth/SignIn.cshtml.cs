@@ -35,7 +35,8 @@ public sealed class SignInModel(SignInManager<User> signIn, UserManager<User> us
         var user = await users.FindByEmailAsync(Email!.Trim());
         if (user is null)
         {
-            Errors.Add("email", "The email address or password is not right");
+            SignInAnswers.CheckAgainstNobody(Password);
+            Errors.Add("email", SignInAnswers.Wrong);
             return Page();
         }
         var result = await signIn.PasswordSignInAsync(user, Password!, RememberMe, lockoutOnFailure: true);
@@ -47,7 +48,12 @@ public sealed class SignInModel(SignInManager<User> signIn, UserManager<User> us
         {
             return LocalRedirect("/auth/two-factor?rememberMe=" + (RememberMe ? "true" : "false") + "&returnUrl=" + Uri.EscapeDataString(ReturnUrl ?? "/"));
         }
-        if (result.IsLockedOut)
+        // Identity checks lockout and confirmation before the password: say why only to someone who knows it.
+        if ((result.IsLockedOut || result.IsNotAllowed) && !await SignInAnswers.PasswordIsRightAsync(users, user, Password))
+        {
+            Errors.Add("email", SignInAnswers.Wrong);
+        }
+        else if (result.IsLockedOut)
         {
             Errors.Add("email", "This account is locked after too many wrong passwords. Try again in 15 minutes, or reset your password");
         }

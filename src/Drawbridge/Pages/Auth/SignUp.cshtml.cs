@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Drawbridge.Pages.Auth;
 
 [EnableRateLimiting("sign-up")]
-public sealed class SignUpModel(AccountService accounts, UserManager<User> users, AccountMail mail, IOptions<DrawbridgeOptions> options) : DrawbridgePage
+public sealed class SignUpModel(AccountService accounts, UserManager<User> users, AccountMail mail) : DrawbridgePage
 {
     [BindProperty] public string? Kind { get; set; } = "member";
     [BindProperty] public string? DisplayName { get; set; }
@@ -41,7 +41,7 @@ public sealed class SignUpModel(AccountService accounts, UserManager<User> users
         var user = await users.FindByEmailAsync(Email!.Trim());
         if (user is not null)
         {
-            await mail.SendConfirmationAsync(user, PublicBaseUrl(options.Value), ct);
+            await mail.SendConfirmationAsync(user, mail.BaseUrl(Request), ct);
         }
         return LocalRedirect("/auth/sign-up?sent=true");
     }

@@ -14,6 +14,8 @@ public sealed class StaffModel(OrganisationService organisations, AccountService
     [BindProperty] public string? MemberHandle { get; set; }
     [BindProperty] public string? Role { get; set; } = "responder";
     [BindProperty] public bool IncludeInInbox { get; set; }
+    [BindProperty] public string? ReplyPolicy { get; set; }
+    [BindProperty] public string? ReplyReason { get; set; }
     public Account Organisation { get; private set; } = null!;
     public IReadOnlyList<OrganisationMemberView> Members { get; private set; } = [];
     public OrganisationRole? MyRole { get; private set; }
@@ -26,7 +28,40 @@ public sealed class StaffModel(OrganisationService organisations, AccountService
             return NotFound();
         }
         IncludeInInbox = Members.FirstOrDefault(m => m.Account.Id == Me)?.IncludeInInbox == true;
+        ReplyPolicy = Organisation.ReplyPolicy.ToString().ToLowerInvariant();
+        ReplyReason = Organisation.ReplyPolicyReason;
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostRepliesAsync(string handle, CancellationToken ct)
+    {
+        if (!await LoadAsync(handle, ct))
+        {
+            return NotFound();
+        }
+        if (Me is null)
+        {
+            return Challenge();
+        }
+        Accounts.ReplyPolicy? policy = ReplyPolicy switch
+        {
+            "everyone" => Accounts.ReplyPolicy.Everyone,
+            "followers" => Accounts.ReplyPolicy.Followers,
+            "nobody" => Accounts.ReplyPolicy.Nobody,
+            _ => null,
+        };
+        if (policy is null)
+        {
+            Errors.Add("replyPolicy", "Choose who may reply");
+            return Page();
+        }
+        var outcome = await organisations.SetReplyPolicyAsync(MeRequired, Organisation.Id, policy.Value, ReplyReason, ct);
+        if (Refused(outcome) is { } refused)
+        {
+            return refused;
+        }
+        Flash("Saved: the organisation's page says who may reply and why.");
+        return LocalRedirect($"/organisations/{Organisation.Handle}/staff");
     }
 
     public async Task<IActionResult> OnPostAddAsync(string handle, CancellationToken ct)

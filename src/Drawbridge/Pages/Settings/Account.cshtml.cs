@@ -45,8 +45,13 @@ public sealed class AccountSettingsModel(
             Errors.Add("newEmail", "An account with this email address already exists");
             return Page();
         }
+        if (options.Value.LinkBaseUrl(Request) is not { } baseUrl)
+        {
+            Errors.Add("newEmail", "This server can't send links by mail until its public address is set (Drawbridge:PublicUrl): ask its administrator");
+            return Page();
+        }
         var code = await users.GenerateChangeEmailTokenAsync(user, NewEmail.Trim());
-        var link = $"{PublicBaseUrl(options.Value)}/auth/confirm-email?userId={Links.Id(user.Id)}&email={Uri.EscapeDataString(NewEmail.Trim())}&code={Uri.EscapeDataString(code)}";
+        var link = $"{baseUrl}/auth/confirm-email?userId={Links.Id(user.Id)}&email={Uri.EscapeDataString(NewEmail.Trim())}&code={Uri.EscapeDataString(code)}";
         await mailer.SendAsync(NewEmail.Trim(), "Confirm your new email address for Drawbridge", $"Open this link to use this address for your Drawbridge account:\n{link}\n\nIf you didn't ask for this, ignore this email.", ct);
         Flash($"We've sent a link to {NewEmail.Trim()}. Your email address changes when you follow it.");
         return LocalRedirect("/settings/account");

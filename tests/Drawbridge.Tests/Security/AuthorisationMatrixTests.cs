@@ -1,0 +1,400 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using Drawbridge.Tests.Infrastructure;
+using Drawbridge.Tests.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Drawbridge.Tests.Security;
+
+/// <summary>
+/// Who may use each endpoint and page, written down once, and checked against the running server: every endpoint the
+/// server maps must have a line here (a new one without a line fails), and each line is probed as anonymous, a member,
+/// a moderator and an admin. Pages are one line each: Razor Pages authorise the page, so every handler of a page
+/// (OnGet, OnPost…) has the page's rule. Organisation staff roles and authorship are checked in the tests below, with
+/// the organisation's admin and its outsiders, a post's author and another professional.
+/// </summary>
+public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
+{
+    /// <summary>Anyone: no account needed. Account: a signed-in person (cookie for pages, token for the API). Staff: an organisation's staff (the service checks the role). Client: an OAuth app's own credentials.</summary>
+    public enum Audience { Anyone, Account, Staff, Moderator, Admin, Client }
+
+    private const string Own = "/api/drawbridge/v1";
+
+    private static readonly Dictionary<string, Audience> Matrix = new()
+    {
+        // Pages
+        ["PAGE /"] = Audience.Anyone,
+        ["PAGE /@{handle}"] = Audience.Anyone,
+        ["PAGE /@{handle}/{id:long}"] = Audience.Anyone,
+        ["PAGE /@{handle}/{id:long}/comment"] = Audience.Anyone,
+        ["PAGE /@{handle}/{id:long}/edit"] = Audience.Account,
+        ["PAGE /@{handle}/{id:long}/history"] = Audience.Anyone,
+        ["PAGE /about"] = Audience.Anyone,
+        ["PAGE /about/moderation"] = Audience.Anyone,
+        ["PAGE /admin/jobs"] = Audience.Moderator,
+        ["PAGE /admin/roles"] = Audience.Admin,
+        ["PAGE /appeals"] = Audience.Account,
+        ["PAGE /auth/confirm-email"] = Audience.Anyone,
+        ["PAGE /auth/forgot-password"] = Audience.Anyone,
+        ["PAGE /auth/reset-password"] = Audience.Anyone,
+        ["PAGE /auth/sign-in"] = Audience.Anyone,
+        ["PAGE /auth/sign-out"] = Audience.Anyone,
+        ["PAGE /auth/sign-up"] = Audience.Anyone,
+        // Only for someone half-way through signing in (password given): anyone else is sent to sign in.
+        ["PAGE /auth/two-factor"] = Audience.Account,
+        ["PAGE /comments"] = Audience.Account,
+        ["PAGE /compose"] = Audience.Account,
+        ["PAGE /drafts"] = Audience.Account,
+        ["PAGE /error/{code:int?}"] = Audience.Anyone,
+        ["PAGE /moderation"] = Audience.Moderator,
+        ["PAGE /moderation/appeals"] = Audience.Moderator,
+        ["PAGE /moderation/audit"] = Audience.Moderator,
+        ["PAGE /moderation/reports"] = Audience.Moderator,
+        ["PAGE /moderation/reports/{id:long}"] = Audience.Moderator,
+        ["PAGE /notifications"] = Audience.Account,
+        ["PAGE /oauth/authorize"] = Audience.Account,
+        ["PAGE /oauth/authorize/native"] = Audience.Anyone,
+        ["PAGE /organisations"] = Audience.Account,
+        ["PAGE /organisations/{handle}/feedback"] = Audience.Anyone,
+        ["PAGE /organisations/{handle}/inbox"] = Audience.Staff,
+        ["PAGE /organisations/{handle}/inbox/{id:long}"] = Audience.Staff,
+        ["PAGE /organisations/{handle}/staff"] = Audience.Anyone,
+        ["PAGE /posts/{id:long}/{verb:regex(^(like|unlike|repost|unrepost|delete)$)}"] = Audience.Account,
+        ["PAGE /privacy"] = Audience.Anyone,
+        ["PAGE /public/local"] = Audience.Anyone,
+        ["PAGE /report"] = Audience.Account,
+        ["PAGE /search"] = Audience.Anyone,
+        ["PAGE /settings/account"] = Audience.Account,
+        ["PAGE /settings/apps"] = Audience.Account,
+        ["PAGE /settings/passkeys"] = Audience.Account,
+        ["PAGE /settings/passkeys/{id}"] = Audience.Account,
+        ["PAGE /settings/profile"] = Audience.Account,
+        ["PAGE /settings/security"] = Audience.Account,
+        ["PAGE /settings/tokens"] = Audience.Account,
+        ["PAGE /tags/{tag}"] = Audience.Anyone,
+
+        // Drawbridge's own API
+        [$"POST {Own}/accounts"] = Audience.Anyone,
+        [$"POST {Own}/auth/tokens"] = Audience.Anyone,
+        [$"GET {Own}/accounts/{{handle}}"] = Audience.Anyone,
+        [$"GET {Own}/accounts/{{handle}}/posts"] = Audience.Anyone,
+        [$"GET {Own}/accounts/{{handle}}/followers"] = Audience.Anyone,
+        [$"GET {Own}/accounts/{{handle}}/following"] = Audience.Anyone,
+        [$"GET {Own}/me"] = Audience.Account,
+        [$"PATCH {Own}/me"] = Audience.Account,
+        [$"DELETE {Own}/me"] = Audience.Account,
+        [$"POST {Own}/accounts/{{id}}/follow"] = Audience.Account,
+        [$"POST {Own}/accounts/{{id}}/unfollow"] = Audience.Account,
+        [$"POST {Own}/accounts/{{id}}/block"] = Audience.Account,
+        [$"POST {Own}/accounts/{{id}}/unblock"] = Audience.Account,
+        [$"POST {Own}/accounts/{{id}}/mute"] = Audience.Account,
+        [$"POST {Own}/accounts/{{id}}/unmute"] = Audience.Account,
+        [$"GET {Own}/accounts/{{id}}/relationship"] = Audience.Account,
+        [$"POST {Own}/posts"] = Audience.Account,
+        [$"GET {Own}/posts/{{id}}"] = Audience.Anyone,
+        [$"GET {Own}/posts/{{id}}/thread"] = Audience.Anyone,
+        [$"GET {Own}/posts/{{id}}/history"] = Audience.Anyone,
+        [$"PUT {Own}/posts/{{id}}"] = Audience.Account,
+        [$"DELETE {Own}/posts/{{id}}"] = Audience.Account,
+        [$"POST {Own}/posts/{{id}}/publish"] = Audience.Account,
+        [$"POST {Own}/posts/{{id}}/like"] = Audience.Account,
+        [$"POST {Own}/posts/{{id}}/unlike"] = Audience.Account,
+        [$"POST {Own}/posts/{{id}}/repost"] = Audience.Account,
+        [$"POST {Own}/posts/{{id}}/unrepost"] = Audience.Account,
+        [$"GET {Own}/drafts"] = Audience.Account,
+        [$"POST {Own}/posts/{{id}}/guest-comments"] = Audience.Anyone,
+        [$"GET {Own}/guest-comments"] = Audience.Account,
+        [$"POST {Own}/guest-comments/{{id}}/approve"] = Audience.Account,
+        [$"POST {Own}/guest-comments/{{id}}/reject"] = Audience.Account,
+        [$"POST {Own}/media"] = Audience.Account,
+        [$"PUT {Own}/media/{{id}}"] = Audience.Account,
+        [$"GET {Own}/timelines/home"] = Audience.Account,
+        [$"GET {Own}/timelines/local"] = Audience.Anyone,
+        [$"GET {Own}/timelines/tags/{{tag}}"] = Audience.Anyone,
+        [$"GET {Own}/notifications"] = Audience.Account,
+        [$"GET {Own}/notifications/unread_count"] = Audience.Account,
+        [$"POST {Own}/notifications/read"] = Audience.Account,
+        [$"POST {Own}/organisations"] = Audience.Account,
+        [$"GET {Own}/organisations/{{handle}}/members"] = Audience.Anyone,
+        [$"POST {Own}/organisations/{{handle}}/members"] = Audience.Staff,
+        [$"DELETE {Own}/organisations/{{handle}}/members/{{memberId:long}}"] = Audience.Staff,
+        [$"GET {Own}/search"] = Audience.Anyone,
+        [$"POST {Own}/safety/check"] = Audience.Anyone,
+        [$"GET {Own}/rules"] = Audience.Anyone,
+        [$"GET {Own}/moderation/log"] = Audience.Anyone,
+        [$"POST {Own}/reports"] = Audience.Account,
+        [$"POST {Own}/organisations/{{handle}}/feedback"] = Audience.Anyone,
+        [$"GET {Own}/organisations/{{handle}}/inbox"] = Audience.Staff,
+        [$"GET {Own}/organisations/{{handle}}/inbox/export"] = Audience.Staff,
+        [$"GET {Own}/organisations/{{handle}}/inbox/{{id:long}}"] = Audience.Staff,
+        [$"POST {Own}/organisations/{{handle}}/inbox/{{id:long}}/notes"] = Audience.Staff,
+        [$"POST {Own}/organisations/{{handle}}/inbox/{{id:long}}/assign"] = Audience.Staff,
+        [$"POST {Own}/organisations/{{handle}}/inbox/{{id:long}}/state"] = Audience.Staff,
+        [$"POST {Own}/organisations/{{handle}}/inbox/{{id:long}}/response"] = Audience.Staff,
+        [$"POST {Own}/organisations/{{handle}}/inbox/bulk"] = Audience.Staff,
+        [$"POST {Own}/organisations/{{handle}}/posts"] = Audience.Staff,
+        [$"GET {Own}/organisations/{{handle}}/posts/{{postId:long}}/author"] = Audience.Staff,
+
+        // Mastodon's client API and OAuth
+        ["GET /api/v2/instance"] = Audience.Anyone,
+        ["GET /api/v1/instance"] = Audience.Anyone,
+        ["GET /api/v1/instance/rules"] = Audience.Anyone,
+        ["GET /api/v1/custom_emojis"] = Audience.Anyone,
+        ["GET /api/v1/trends"] = Audience.Anyone,
+        ["GET /api/v1/trends/tags"] = Audience.Anyone,
+        ["GET /api/v1/trends/statuses"] = Audience.Anyone,
+        ["GET /api/v1/accounts/verify_credentials"] = Audience.Account,
+        ["GET /api/v1/preferences"] = Audience.Account,
+        ["GET /api/v1/accounts/lookup"] = Audience.Anyone,
+        ["GET /api/v1/accounts/relationships"] = Audience.Account,
+        ["GET /api/v1/accounts/{id}"] = Audience.Anyone,
+        ["GET /api/v1/accounts/{id}/statuses"] = Audience.Anyone,
+        ["POST /api/v1/accounts/{id}/follow"] = Audience.Account,
+        ["POST /api/v1/accounts/{id}/unfollow"] = Audience.Account,
+        ["GET /api/v1/timelines/home"] = Audience.Account,
+        ["GET /api/v1/timelines/public"] = Audience.Anyone,
+        ["GET /api/v1/timelines/tag/{hashtag}"] = Audience.Anyone,
+        ["GET /api/v1/notifications"] = Audience.Account,
+        ["POST /api/v1/statuses"] = Audience.Account,
+        ["GET /api/v1/statuses/{id}"] = Audience.Anyone,
+        ["DELETE /api/v1/statuses/{id}"] = Audience.Account,
+        ["GET /api/v1/statuses/{id}/context"] = Audience.Anyone,
+        ["POST /api/v1/statuses/{id}/favourite"] = Audience.Account,
+        ["POST /api/v1/statuses/{id}/unfavourite"] = Audience.Account,
+        ["POST /api/v1/statuses/{id}/reblog"] = Audience.Account,
+        ["POST /api/v1/statuses/{id}/unreblog"] = Audience.Account,
+        ["POST /api/v1/reports"] = Audience.Account,
+        ["POST /api/v1/apps"] = Audience.Anyone,
+        ["GET /api/v1/apps/verify_credentials"] = Audience.Client,
+        ["POST /oauth/token"] = Audience.Anyone,
+        ["POST /oauth/revoke"] = Audience.Anyone,
+        ["GET /.well-known/oauth-authorization-server"] = Audience.Anyone,
+
+        // Feeds, federation, media, operations
+        ["GET /@{handle}.rss"] = Audience.Anyone,
+        ["GET /@{handle}.atom"] = Audience.Anyone,
+        ["GET /@{handle}/articles.rss"] = Audience.Anyone,
+        ["GET /@{handle}/articles.atom"] = Audience.Anyone,
+        ["GET /@{handle}/podcast.rss"] = Audience.Anyone,
+        ["GET /tags/{tag}.rss"] = Audience.Anyone,
+        ["GET /tags/{tag}.atom"] = Audience.Anyone,
+        ["GET /users/{handle}"] = Audience.Anyone,
+        ["GET /users/{handle}/statuses/{id:long}"] = Audience.Anyone,
+        ["GET /users/{handle}/outbox"] = Audience.Anyone,
+        ["GET /users/{handle}/followers"] = Audience.Anyone,
+        ["GET /users/{handle}/following"] = Audience.Anyone,
+        ["GET /users/{handle}/collections/featured"] = Audience.Anyone,
+        ["GET /.well-known/webfinger"] = Audience.Anyone,
+        ["GET /.well-known/host-meta"] = Audience.Anyone,
+        ["GET /.well-known/nodeinfo"] = Audience.Anyone,
+        ["GET /nodeinfo/{version}"] = Audience.Anyone,
+        ["GET /media/{id:long}"] = Audience.Anyone,
+        ["GET /openapi/{documentName}.json"] = Audience.Anyone,
+        ["ANY /health"] = Audience.Anyone,
+        ["ANY /metrics"] = Audience.Anyone,
+    };
+
+    /// <summary>Every route the running server answers, as "METHOD /pattern" ("PAGE /pattern" for a Razor page, "ANY" for every method).</summary>
+    private IEnumerable<string> MappedEndpoints()
+    {
+        foreach (var endpoint in server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not null || endpoint.Metadata.Any(m => m.GetType().Name.Contains("PageActionDescriptor", StringComparison.Ordinal)))
+            {
+                yield return "PAGE " + pattern;
+                continue;
+            }
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods;
+            if (methods is null || methods.Count == 0)
+            {
+                yield return "ANY " + pattern;
+                continue;
+            }
+            foreach (var method in methods.Where(m => m != "OPTIONS"))
+            {
+                yield return $"{method} {pattern}";
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_endpoint_and_page_says_who_may_use_it()
+    {
+        var mapped = MappedEndpoints().Distinct().ToHashSet();
+        var missing = mapped.Where(e => !Matrix.ContainsKey(e)).Order().ToList();
+        var stale = Matrix.Keys.Where(e => !mapped.Contains(e)).Order().ToList();
+        Assert.True(missing.Count == 0, "Endpoints with no line in the authorisation matrix:\n" + string.Join("\n", missing));
+        Assert.True(stale.Count == 0, "Lines in the matrix for endpoints the server doesn't map:\n" + string.Join("\n", stale));
+    }
+
+    private sealed record World(TestUser Author, TestUser Member, TestUser Moderator, TestUser Admin, TestUser Outsider, string PostId, string OrgHandle, string ClientId);
+
+    private async Task<World> WorldAsync()
+    {
+        static string U(string p) => $"{p}{Guid.NewGuid():N}"[..14];
+        var author = await server.SignUpAsync(U("mx_auth_"), "professional");
+        var member = await server.SignUpAsync(U("mx_memb_"));
+        var moderator = await server.SignUpAsync(U("mx_mod_"), "professional");
+        var admin = await server.SignUpAsync(U("mx_adm_"), "professional");
+        var outsider = await server.SignUpAsync(U("mx_out_"), "professional");
+        await ServerRoles.GrantAsync(server, moderator.Email, "moderator");
+        await ServerRoles.GrantAsync(server, admin.Email, "admin");
+        using var a = server.Http(author.Token);
+        var post = await a.PostJsonAsync(Own + "/posts", new { text = "A post everyone may read" });
+        var org = U("mx_org_");
+        await a.PostJsonAsync(Own + "/organisations", new { handle = org, displayName = "Matrix Trust", bio = "" });
+        using var apps = server.Http();
+        var app = await apps.PostAsync("/api/v1/apps", new FormUrlEncodedContent(new Dictionary<string, string> { ["client_name"] = "Matrix", ["redirect_uris"] = "urn:ietf:wg:oauth:2.0:oob", ["scopes"] = "read" }));
+        var clientId = (await app.ReadJsonAsync()).Str("client_id");
+        return new World(author, member, moderator, admin, outsider, post.Str("id"), org, clientId);
+    }
+
+    [GeneratedRegex(@"\{(?<name>[a-zA-Z]+)(:[^{}]*(\{[^{}]*\}[^{}]*)*)?\??\}")]
+    private static partial Regex Parameter();
+
+    private static string Url(string pattern, World w) => Parameter().Replace(pattern, m => m.Groups["name"].Value switch
+    {
+        "handle" => pattern.Contains("/organisations/", StringComparison.Ordinal) ? w.OrgHandle : w.Author.Handle,
+        "id" or "postId" => w.PostId,
+        "memberId" => w.Author.Id,
+        "code" => "404",
+        "verb" => "like",
+        "documentName" => "v1",
+        "version" => "2.0",
+        _ => "nurses",
+    });
+
+    private static HttpRequestMessage Request(string key, World w)
+    {
+        var space = key.IndexOf(' ', StringComparison.Ordinal);
+        var method = key[..space] is "PAGE" or "ANY" ? "GET" : key[..space];
+        var url = Url(key[(space + 1)..], w);
+        if (key == "PAGE /oauth/authorize")
+        {
+            // A well-formed request from a registered app: what it needs from the person is then a sign-in.
+            url += $"?response_type=code&client_id={w.ClientId}&redirect_uri={Uri.EscapeDataString("urn:ietf:wg:oauth:2.0:oob")}&scope=read";
+        }
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (method is not ("GET" or "HEAD" or "DELETE"))
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+        return request;
+    }
+
+    private static bool Refused(HttpResponseMessage r) =>
+        r.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+        || (r.StatusCode == HttpStatusCode.Redirect && r.Headers.Location?.ToString().Contains("/auth/sign-in", StringComparison.Ordinal) == true);
+
+    private async Task<HttpResponseMessage> SendAsync(string key, World w, TestUser? who, WebSession? web)
+    {
+        using var request = Request(key, w);
+        if (key.StartsWith("PAGE ", StringComparison.Ordinal) && web is not null)
+        {
+            // Pages take the sign-in cookie only.
+            using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = web.Cookies }) { BaseAddress = server.BaseAddress };
+            return await browser.SendAsync(request);
+        }
+        using var http = server.Http(who?.Token);
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_are_refused_everything_that_needs_an_account_and_reach_everything_public()
+    {
+        var w = await WorldAsync();
+        var wrong = new List<string>();
+        foreach (var (key, audience) in Matrix)
+        {
+            using var response = await SendAsync(key, w, null, null);
+            if ((int)response.StatusCode >= 500)
+            {
+                wrong.Add($"{key}: {(int)response.StatusCode}");
+            }
+            // A public read must be answered; a public write may still turn down what it was sent (an empty body, no
+            // credentials) but never ask for a sign-in.
+            else if (audience == Audience.Anyone
+                         ? key.StartsWith("GET ", StringComparison.Ordinal) || key.StartsWith("PAGE ", StringComparison.Ordinal) || key.StartsWith("ANY ", StringComparison.Ordinal)
+                             ? Refused(response)
+                             : response.StatusCode == HttpStatusCode.Redirect
+                         : !Refused(response))
+            {
+                wrong.Add($"{key} ({audience}): anonymous got {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task Members_moderators_and_admins_reach_exactly_their_pages()
+    {
+        var w = await WorldAsync();
+        var wrong = new List<string>();
+        foreach (var (who, may) in new[] { (w.Member, Array.Empty<Audience>()), (w.Moderator, new[] { Audience.Moderator }), (w.Admin, new[] { Audience.Admin }) })
+        {
+            using var web = new WebSession(server);
+            await web.SignInAsync(who.Email);
+            foreach (var (key, audience) in Matrix.Where(e => e.Value is Audience.Moderator or Audience.Admin || (e.Value == Audience.Account && e.Key.StartsWith("GET ", StringComparison.Ordinal))))
+            {
+                using var response = await SendAsync(key, w, who, web);
+                var allowed = audience == Audience.Account || may.Contains(audience);
+                if (allowed ? Refused(response) || (int)response.StatusCode >= 500 : !Refused(response))
+                {
+                    wrong.Add($"{key} ({audience}): {who.Handle} got {(int)response.StatusCode}");
+                }
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task Organisation_staff_endpoints_refuse_outsiders_and_answer_the_organisations_admin()
+    {
+        var w = await WorldAsync();
+        var wrong = new List<string>();
+        foreach (var (key, _) in Matrix.Where(e => e.Value == Audience.Staff && (e.Key.StartsWith("GET ", StringComparison.Ordinal) || e.Key.StartsWith("PAGE ", StringComparison.Ordinal)) && !e.Key.Contains("{id:long}", StringComparison.Ordinal) && !e.Key.Contains("{postId:long}", StringComparison.Ordinal)))
+        {
+            using var outsiderWeb = new WebSession(server);
+            await outsiderWeb.SignInAsync(w.Outsider.Email);
+            using var outsider = await SendAsync(key, w, w.Outsider, outsiderWeb);
+            if (outsider.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
+            {
+                wrong.Add($"{key}: an outsider got {(int)outsider.StatusCode}");
+            }
+            using var adminWeb = new WebSession(server);
+            await adminWeb.SignInAsync(w.Author.Email);
+            using var admin = await SendAsync(key, w, w.Author, adminWeb);
+            if (admin.StatusCode != HttpStatusCode.OK)
+            {
+                wrong.Add($"{key}: the organisation's admin got {(int)admin.StatusCode}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task Only_a_posts_author_edits_or_deletes_it()
+    {
+        var w = await WorldAsync();
+        using var other = server.Http(w.Outsider.Token);
+        using var edit = await other.PutAsJsonAsync($"{Own}/posts/{w.PostId}", new { text = "Hijacked" });
+        Assert.True(edit.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"edit by another answered {(int)edit.StatusCode}");
+        using var delete = await other.DeleteAsync($"{Own}/posts/{w.PostId}");
+        Assert.True(delete.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"delete by another answered {(int)delete.StatusCode}");
+        using var mastodonDelete = await other.DeleteAsync($"/api/v1/statuses/{w.PostId}");
+        Assert.True(mastodonDelete.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"Mastodon delete by another answered {(int)mastodonDelete.StatusCode}");
+        using var otherWeb = new WebSession(server);
+        await otherWeb.SignInAsync(w.Outsider.Email);
+        Assert.NotEqual(HttpStatusCode.OK, (await otherWeb.GetAsync($"/@{w.Author.Handle}/{w.PostId}/edit")).Status);
+
+        using var author = server.Http(w.Author.Token);
+        (await author.PutAsJsonAsync($"{Own}/posts/{w.PostId}", new { text = "Edited by its author" })).EnsureSuccessStatusCode();
+        Assert.Equal("Edited by its author", (await server.Http().GetJsonAsync($"{Own}/posts/{w.PostId}")).Str("content"));
+    }
+}
