@@ -495,13 +495,14 @@ public static class MastodonClientEndpoints
         {
             return MastodonResults.NotFound();
         }
-        if (!TryPage(http, out var page, out var error))
+        // limit=0 asks for every member (Mastodon's own convention here).
+        var all = http.Request.Query["limit"].ToString() == "0";
+        PageRequest page = default;
+        if (!all && !TryPage(http, out page, out var error))
         {
             return error!;
         }
-        // limit=0 asks for every member (Mastodon's own convention here).
-        var all = http.Request.Query["limit"].ToString() == "0";
-        var members = await lists.MembersAsync(lid, page.MaxId, all ? 10_000 : page.Take, ct);
+        var members = await lists.MembersAsync(lid, all ? null : page.MaxId, all ? 10_000 : page.Take, ct);
         return MastodonViews.Accounts(http, Projection(http, options), members);
     }
 

@@ -128,10 +128,16 @@ public static class MastodonEndpoints
         1500, MediaService.MaxImageBytes, 16_777_216, MediaService.MaxEpisodeBytes, 60, 2_304_000);
     private static readonly InstancePolls Polls = new(0, 0, 0, 0);
 
-    private static async Task<IResult> VerifyCredentials(HttpContext http, AccountService accounts, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
-        await accounts.FindAsync(MastodonAuth.Me(http), ct) is { } a
-            ? MastodonResults.Json(Projection(http, options).Account(a, withSource: true), MastodonJson.Default.MastodonAccount)
-            : MastodonResults.NotFound();
+    private static async Task<IResult> VerifyCredentials(HttpContext http, AccountService accounts, DrawbridgeDb db, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        var me = MastodonAuth.Me(http);
+        if (await accounts.FindAsync(me, ct) is not { } a)
+        {
+            return MastodonResults.NotFound();
+        }
+        var requests = a.Locked ? await db.Follows.CountAsync(f => f.FolloweeId == me && f.State == Social.FollowState.Requested, ct) : 0;
+        return MastodonResults.Json(Projection(http, options).Account(a, withSource: true, requests), MastodonJson.Default.MastodonAccount);
+    }
 
     private static async Task<IResult> ShowAccount(string id, HttpContext http, AccountService accounts, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
         Parse(id) is { } aid && await accounts.FindAsync(aid, ct) is { DeletionRequestedAt: null } a

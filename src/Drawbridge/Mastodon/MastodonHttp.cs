@@ -227,7 +227,7 @@ public sealed class MastodonInput
                 continue;
             }
             var parts = key[name.Length..].Split(']', StringSplitOptions.RemoveEmptyEntries).Select(p => p.TrimStart('[')).ToArray();
-            if (key[name.Length..].StartsWith("[]", StringComparison.Ordinal) && parts.Length == 1)
+            if (key[name.Length..].StartsWith("[]", StringComparison.Ordinal) && parts is ["", var field])
             {
                 for (var i = 0; i < values.Count; i++)
                 {
@@ -235,7 +235,7 @@ public sealed class MastodonInput
                     {
                         positional.Add([]);
                     }
-                    positional[i][parts[0]] = values[i] ?? "";
+                    positional[i][field] = values[i] ?? "";
                 }
             }
             else if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < 1000)
