@@ -282,8 +282,8 @@ public static class MastodonClientEndpoints
         }
         var text = input.String("status") ?? post.Content;
         // An article keeps its title and summary unless the extension's fields change them.
-        var title = input.String("drawbridge[title]") ?? post.Title;
-        var summary = input.String("drawbridge[summary]") ?? post.Summary;
+        var title = input.Nested("drawbridge", "title") ?? post.Title;
+        var summary = input.Nested("drawbridge", "summary") ?? post.Summary;
         var outcome = await posts.EditAsync(me, pid, new PostInput(text, post.Kind, title, summary, null, post.Visibility, ConfirmWarnings: true), ct);
         if (!outcome.Succeeded)
         {

@@ -191,6 +191,12 @@ public sealed class MastodonInput
         return [];
     }
 
+    /// <summary>A key of a nested object: <c>{"obj": {"key": …}}</c> in JSON, <c>obj[key]</c> in a form or the query.</summary>
+    public string? Nested(string obj, string key) =>
+        _json is { } j && j.TryGetProperty(obj, out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : String($"{obj}[{key}]");
+
     /// <summary>An uploaded file of a multipart form.</summary>
     public IFormFile? File(string name) => _form?.Files.GetFile(name);
 

@@ -531,6 +531,45 @@ public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixt
         await Refused(await http.PostAsync("/api/v1/media", File(Png(), "a.png", "image/png")), HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task An_article_carries_its_title_and_summary_under_the_drawbridge_key_and_the_openapi_document_lists_the_endpoints()
+    {
+        var author = await server.SignUpAsync("article_author", "professional");
+        using var http = server.Http(author.Token);
+        var created = await http.PostAsJsonAsync("/api/drawbridge/v1/posts", new
+        {
+            kind = "article", title = "Night shifts, demystified", summary = "What happens on a ward after dark", text = "Most of the night is **quiet**.",
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var status = await Ok(await server.Http().GetAsync($"/api/v1/statuses/{id}"));
+        MastodonSchema.AssertValid(status, "Status");
+        var extension = status.GetProperty("drawbridge");
+        Assert.Equal("article", extension.GetProperty("kind").GetString());
+        Assert.Equal("Night shifts, demystified", extension.GetProperty("title").GetString());
+        Assert.Equal("What happens on a ward after dark", extension.GetProperty("summary").GetString());
+        var source = await Ok(await http.GetAsync($"/api/v1/statuses/{id}/source"));
+        Assert.Equal("Most of the night is **quiet**.", source.GetProperty("text").GetString());
+        Assert.Equal("Night shifts, demystified", source.GetProperty("drawbridge").GetProperty("title").GetString());
+        // Editing the text through Mastodon's API keeps the title; the extension's field changes it.
+        var edited = await Ok(await http.PutAsJsonAsync($"/api/v1/statuses/{id}", new { status = "Most of the night is quiet, mostly.", drawbridge = new { title = "Night shifts" } }));
+        Assert.Equal("Night shifts", edited.GetProperty("drawbridge").GetProperty("title").GetString());
+        Assert.Equal("What happens on a ward after dark", edited.GetProperty("drawbridge").GetProperty("summary").GetString());
+        var history = await Ok(await http.GetAsync($"/api/v1/statuses/{id}/history"));
+        Assert.Equal("Night shifts, demystified", history[0].GetProperty("drawbridge").GetProperty("title").GetString());
+        // A note has no such key.
+        var note = await PostStatus(http, new { status = "Just a note" });
+        Assert.False(note.TryGetProperty("drawbridge", out _));
+
+        var doc = JsonDocument.Parse(await server.Http().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/media", "/api/v2/media", "/api/v1/statuses/{id}/history", "/api/v1/bookmarks", "/api/v1/lists/{id}/accounts",
+                     "/api/v2/filters", "/api/v2/search", "/api/v1/accounts/update_credentials", "/api/v1/follow_requests/{id}/authorize" })
+        {
+            Assert.True(doc.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+        }
+    }
+
     /// <summary>The requests Elk and Phanpy make when someone opens them (../shared notes: "P0: login and startup").</summary>
     [Fact]
     public async Task Elk_and_Phanpy_start_up_against_the_server()
