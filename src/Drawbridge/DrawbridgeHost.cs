@@ -170,6 +170,21 @@ public static class DrawbridgeHost
         services.AddEventHandler<SearchIndexing>();
         services.AddEventHandler<CacheEviction>();
         services.AddEventHandler<Listening.InboxIntakeOnPublish>();
+        services.AddEventHandler<Streaming.StreamingEvents>();
+        services.AddSingleton<Streaming.StreamingHub>();
+        services.AddSingleton<Streaming.StreamingDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Streaming.StreamingDispatcher>());
+        if (DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")))
+        {
+            // Several nodes share one database: a change on any node reaches every node's listeners through NOTIFY.
+            services.AddSingleton<Streaming.IStreamBus, Streaming.PostgresStreamBus>();
+            services.AddSingleton<Streaming.PostgresStreamListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<Streaming.PostgresStreamListener>());
+        }
+        else
+        {
+            services.AddSingleton<Streaming.IStreamBus, Streaming.LocalStreamBus>();
+        }
         services.AddSingleton<JobQueue>();
         services.AddScoped<JobAdmin>();
         services.AddSingleton<JobRunner>();
@@ -315,6 +330,7 @@ public static class DrawbridgeHost
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseActivityPubNegotiation();
         app.UseStaticFiles();
+        app.UseWebSockets();
         app.UseRouting();
         app.UseCors();
         app.Use(MastodonOAuth.JsonBodiesAsForms);
@@ -332,6 +348,8 @@ public static class DrawbridgeHost
         app.MapDrawbridgeApi();
         app.MapMastodonOAuth();
         app.MapMastodonApi();
+        app.MapMastodonStreaming();
+        app.MapLiveUpdates();
         Listening.ListeningEndpoints.MapListeningApi(app);
         app.MapFeeds();
         app.MapFederation();

@@ -191,6 +191,21 @@ public sealed class MastodonInput
         return [];
     }
 
+    /// <summary>A value inside an object: <c>{"home":{"last_read_id":"1"}}</c>, or <c>home[last_read_id]=1</c> in a form or the query.</summary>
+    public string? Nested(string name, string key)
+    {
+        if (_json is { } j && j.TryGetProperty(name, out var outer) && outer.ValueKind == JsonValueKind.Object && outer.TryGetProperty(key, out var v))
+        {
+            return v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number => v.GetRawText(),
+                _ => null,
+            };
+        }
+        return String($"{name}[{key}]");
+    }
+
     public bool? Bool(string name) => String(name)?.Trim().ToLowerInvariant() switch
     {
         "true" or "1" or "on" => true,
