@@ -6,6 +6,7 @@ using Drawbridge.Accounts;
 using Drawbridge.Data;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -73,7 +74,32 @@ public static class MastodonOAuth
     /// <summary>Elk posts JSON to the token endpoint; OpenIddict reads forms, so a JSON body is turned into the same form.</summary>
     public static async Task JsonBodiesAsForms(HttpContext ctx, Func<Task> next)
     {
-        if (HttpMethods.IsPost(ctx.Request.Method) && (ctx.Request.Path == "/oauth/token" || ctx.Request.Path == "/oauth/revoke") && ctx.Request.HasJsonContentType())
+        if (!HttpMethods.IsPost(ctx.Request.Method) || (ctx.Request.Path != "/oauth/token" && ctx.Request.Path != "/oauth/revoke"))
+        {
+            await next();
+            return;
+        }
+        // masto.js sends multipart/form-data; OpenIddict reads only the urlencoded form.
+        if (ctx.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            IFormCollection fields;
+            try
+            {
+                fields = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await ctx.Response.WriteAsJsonAsync(new OAuthError(Errors.InvalidRequest, "The multipart body could not be read"), MastodonJson.Default.OAuthError);
+                return;
+            }
+            var body = await new FormUrlEncodedContent(fields.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? "")))).ReadAsByteArrayAsync(ctx.RequestAborted);
+            ctx.Request.Body = new MemoryStream(body);
+            ctx.Request.ContentType = "application/x-www-form-urlencoded";
+            ctx.Request.ContentLength = body.Length;
+            ctx.Features.Set<IFormFeature>(null);
+        }
+        else if (ctx.Request.HasJsonContentType())
         {
             var pairs = new List<KeyValuePair<string, string>>();
             try
