@@ -334,7 +334,9 @@ public static class DrawbridgeHost
         app.UseRouting();
         app.UseCors();
         app.Use(MastodonOAuth.JsonBodiesAsForms);
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api/v1") || ctx.Request.Path.StartsWithSegments("/api/v2"),
+        // A streaming connection is one long request, not a burst of them: it doesn't count against the API's limit.
+        app.UseWhen(ctx => (ctx.Request.Path.StartsWithSegments("/api/v1") && !ctx.Request.Path.StartsWithSegments("/api/v1/streaming"))
+                           || ctx.Request.Path.StartsWithSegments("/api/v2"),
             api => api.Use(api.ApplicationServices.GetRequiredService<MastodonRateLimits>().InvokeAsync));
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -30,7 +30,7 @@ export const run = async (scenario) => {
     clearTimeout(guard);
     process.exit(0);
   } catch (e) {
-    process.stdout.write(`${JSON.stringify({ error: String(e?.stack ?? e) })}\n`);
+    process.stdout.write(`${JSON.stringify({ error: String(e?.stack ?? e), description: e?.description ?? e?.additionalProperties ?? null })}\n`);
     process.exit(1);
   }
 };
