@@ -33,6 +33,8 @@ process.stdout.write(JSON.stringify({ phase: 'connected', opened, failed }) + '\
 await new Promise((resolve) => process.stdin.once('data', resolve));
 
 const latencies = [];
+const afterResponse = [];
+const postTimes = [];
 let lost = 0;
 for (let p = 0; p < Number(posts); p++) {
   const started = performance.now();
@@ -42,6 +44,8 @@ for (let p = 0; p < Number(posts); p++) {
     body: JSON.stringify({ status: `Streaming bench post ${p}` }),
   });
   const { id } = await response.json();
+  const answered = performance.now();
+  postTimes.push(answered - started);
   const deadline = performance.now() + 10_000;
   while ((arrivals.get(id)?.length ?? 0) < opened && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -50,14 +54,21 @@ for (let p = 0; p < Number(posts); p++) {
   lost += opened - got.length;
   for (const at of got) {
     latencies.push(at - started);
+    afterResponse.push(Math.max(0, at - answered));
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 latencies.sort((a, b) => a - b);
-const pct = (q) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN;
+afterResponse.sort((a, b) => a - b);
+postTimes.sort((a, b) => a - b);
+const at = (list, q) => list.length ? list[Math.min(list.length - 1, Math.floor(q * list.length))] : NaN;
+const pct = (q) => at(latencies, q);
 process.stdout.write(JSON.stringify({
   phase: 'done', opened, deliveries: latencies.length, lost,
   p50: Math.round(pct(0.5)), p95: Math.round(pct(0.95)), p99: Math.round(pct(0.99)), max: Math.round(latencies.at(-1) ?? NaN),
+  // The same split in two: the POST's own answer, and the wait after it for the frame.
+  post_p50: Math.round(at(postTimes, 0.5)), post_max: Math.round(postTimes.at(-1) ?? NaN),
+  after_answer_p95: Math.round(at(afterResponse, 0.95)),
 }) + '\n');
 for (const ws of sockets) {
   ws?.close();
