@@ -191,6 +191,21 @@ public static class DrawbridgeHost
         services.AddEventHandler<SearchIndexing>();
         services.AddEventHandler<CacheEviction>();
         services.AddEventHandler<Listening.InboxIntakeOnPublish>();
+        services.AddEventHandler<Streaming.StreamingEvents>();
+        services.AddSingleton<Streaming.StreamingHub>();
+        services.AddSingleton<Streaming.StreamingDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Streaming.StreamingDispatcher>());
+        if (DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")))
+        {
+            // Several nodes share one database: a change on any node reaches every node's listeners through NOTIFY.
+            services.AddSingleton<Streaming.IStreamBus, Streaming.PostgresStreamBus>();
+            services.AddSingleton<Streaming.PostgresStreamListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<Streaming.PostgresStreamListener>());
+        }
+        else
+        {
+            services.AddSingleton<Streaming.IStreamBus, Streaming.LocalStreamBus>();
+        }
         services.AddSingleton<JobQueue>();
         services.AddScoped<JobAdmin>();
         services.AddSingleton<JobRunner>();
@@ -395,10 +410,13 @@ public static class DrawbridgeHost
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), web => web.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseActivityPubNegotiation();
         app.UseStaticFiles();
+        app.UseWebSockets();
         app.UseRouting();
         app.UseCors();
         app.Use(MastodonOAuth.JsonBodiesAsForms);
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api/v1") || ctx.Request.Path.StartsWithSegments("/api/v2"),
+        // A streaming connection is one long request, not a burst of them: it doesn't count against the API's limit.
+        app.UseWhen(ctx => (ctx.Request.Path.StartsWithSegments("/api/v1") && !ctx.Request.Path.StartsWithSegments("/api/v1/streaming"))
+                           || ctx.Request.Path.StartsWithSegments("/api/v2"),
             api => api.Use(api.ApplicationServices.GetRequiredService<MastodonRateLimits>().InvokeAsync));
         app.Use(SqliteBodiesFirst);
         // After authentication, so per-account limits count per account (not per address).
@@ -415,6 +433,8 @@ public static class DrawbridgeHost
         app.MapDrawbridgeApi();
         app.MapMastodonOAuth();
         app.MapMastodonApi();
+        app.MapMastodonStreaming();
+        app.MapLiveUpdates();
         Listening.ListeningEndpoints.MapListeningApi(app);
         Listening.InsightsEndpoints.MapInsightsApi(app);
         Listening.ListeningReportsEndpoints.MapListeningReports(app);

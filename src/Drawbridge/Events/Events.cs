@@ -58,3 +58,6 @@ public sealed record AccountDeleted(long AccountId) : IDomainEvent;
 
 /// <summary>A guest left a comment on an article (held, awaiting approval or approved at once).</summary>
 public sealed record GuestCommentReceived(long CommentId, long ArticleId, long ArticleAuthorId) : IDomainEvent;
+
+/// <summary>A notification was written for an account (raised by the handlers that write them, in the same change).</summary>
+public sealed record NotificationCreated(long NotificationId, long RecipientId) : IDomainEvent;

@@ -46,6 +46,7 @@ public static class MastodonEndpoints
         v1.MapGet("/timelines/public", Public).OptionalScope("read:statuses");
         v1.MapGet("/timelines/tag/{hashtag}", Tag).OptionalScope("read:statuses");
         v1.MapGet("/notifications", Notifications).RequireScope("read:notifications");
+        v1.MapMastodonMarkers();
 
         v1.MapPost("/statuses", CreateStatus).RequireScope("write:statuses").RequireRateLimiting("posting");
         v1.MapGet("/statuses/{id}", ShowStatus).OptionalScope("read:statuses");

@@ -9,6 +9,9 @@ namespace Drawbridge.Mastodon;
 
 public sealed record MastodonError(string Error);
 
+/// <summary>An error on a streaming connection: the message and the HTTP status it stands for.</summary>
+public sealed record MastodonStreamError(string Error, int Status);
+
 public sealed record OAuthError(string Error, string ErrorDescription);
 
 public sealed record EmptyObject;
@@ -173,6 +176,7 @@ public sealed class MastodonTimeConverter : JsonConverter<DateTime>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     Converters = [typeof(MastodonTimeConverter)])]
 [JsonSerializable(typeof(MastodonError))]
+[JsonSerializable(typeof(MastodonStreamError))]
 [JsonSerializable(typeof(OAuthError))]
 [JsonSerializable(typeof(EmptyObject))]
 [JsonSerializable(typeof(string))]

@@ -191,11 +191,21 @@ public sealed class MastodonInput
         return [];
     }
 
-    /// <summary>A key of a nested object: <c>{"obj": {"key": …}}</c> in JSON, <c>obj[key]</c> in a form or the query.</summary>
-    public string? Nested(string obj, string key) =>
-        _json is { } j && j.TryGetProperty(obj, out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : String($"{obj}[{key}]");
+    /// <summary>A value inside an object: <c>{"home":{"last_read_id":"1"}}</c>, or <c>home[last_read_id]=1</c> in a form or the query.</summary>
+    public string? Nested(string name, string key)
+    {
+        if (_json is { } j && j.TryGetProperty(name, out var outer) && outer.ValueKind == JsonValueKind.Object && outer.TryGetProperty(key, out var v))
+        {
+            return v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number => v.GetRawText(),
+                _ => null,
+            };
+        }
+        return String($"{name}[{key}]");
+    }
+
 
     /// <summary>An uploaded file of a multipart form.</summary>
     public IFormFile? File(string name) => _form?.Files.GetFile(name);

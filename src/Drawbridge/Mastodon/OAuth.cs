@@ -6,6 +6,7 @@ using Drawbridge.Accounts;
 using Drawbridge.Data;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -70,13 +71,23 @@ public static class MastodonOAuth
         return default;
     }
 
-    /// <summary>Elk posts JSON to the token endpoint; OpenIddict reads forms, so a JSON body is turned into the same form.</summary>
+    /// <summary>
+    /// OpenIddict reads only the urlencoded form, and only what OAuth allows; apps send more. Elk posts JSON, masto.js
+    /// multipart/form-data, and masto.js users pass <c>scope</c> with an authorization code (Mastodon accepts it when it
+    /// equals what was granted; OpenIddict refuses it). So the token and revocation endpoints get their body as the
+    /// urlencoded form, without <c>scope</c> on a code exchange (the code carries the scopes the person allowed).
+    /// </summary>
     public static async Task JsonBodiesAsForms(HttpContext ctx, Func<Task> next)
     {
-        if (HttpMethods.IsPost(ctx.Request.Method) && (ctx.Request.Path == "/oauth/token" || ctx.Request.Path == "/oauth/revoke") && ctx.Request.HasJsonContentType())
+        if (!HttpMethods.IsPost(ctx.Request.Method) || (ctx.Request.Path != "/oauth/token" && ctx.Request.Path != "/oauth/revoke"))
         {
-            var pairs = new List<KeyValuePair<string, string>>();
-            try
+            await next();
+            return;
+        }
+        var pairs = new List<KeyValuePair<string, string>>();
+        try
+        {
+            if (ctx.Request.HasJsonContentType())
             {
                 using var doc = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
@@ -91,17 +102,33 @@ public static class MastodonOAuth
                     }
                 }
             }
-            catch (JsonException)
+            else if (ctx.Request.HasFormContentType)
             {
-                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await ctx.Response.WriteAsJsonAsync(new OAuthError(Errors.InvalidRequest, "The request body is not a JSON object"), MastodonJson.Default.OAuthError);
+                var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+                pairs.AddRange(form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))));
+            }
+            else
+            {
+                await next(); // OpenIddict names what is wrong with it
                 return;
             }
-            var form = await new FormUrlEncodedContent(pairs).ReadAsByteArrayAsync(ctx.RequestAborted);
-            ctx.Request.Body = new MemoryStream(form);
-            ctx.Request.ContentType = "application/x-www-form-urlencoded";
-            ctx.Request.ContentLength = form.Length;
         }
+        catch (Exception e) when (e is JsonException or InvalidDataException or IOException or BadHttpRequestException)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            var what = ctx.Request.HasJsonContentType() ? "The request body is not a JSON object" : "The request body could not be read as a form";
+            await ctx.Response.WriteAsJsonAsync(new OAuthError(Errors.InvalidRequest, what), MastodonJson.Default.OAuthError);
+            return;
+        }
+        if (pairs.Any(p => p.Key == "grant_type" && p.Value == GrantTypes.AuthorizationCode))
+        {
+            pairs.RemoveAll(p => p.Key == "scope");
+        }
+        var body = await new FormUrlEncodedContent(pairs).ReadAsByteArrayAsync(ctx.RequestAborted);
+        ctx.Request.Body = new MemoryStream(body);
+        ctx.Request.ContentType = "application/x-www-form-urlencoded";
+        ctx.Request.ContentLength = body.Length;
+        ctx.Features.Set<IFormFeature>(null);
         await next();
     }
 

@@ -20,6 +20,9 @@ public sealed class IndexModel(TimelineService timelines) : DrawbridgePage
         {
             PublicPageCache.CacheableListing(HttpContext);
         }
-        Timeline = new TimelineModel(posts, Pager.For("/", new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString, empty);
+        Timeline = new TimelineModel(posts, Pager.For("/", new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString, empty)
+        {
+            Live = TimelineModel.LiveOn(request, Me is null ? "/live?stream=local" : "/live?stream=home"),
+        };
     }
 }

@@ -13,6 +13,9 @@ public sealed class LocalModel(TimelineService timelines) : DrawbridgePage
     {
         var request = new PageRequest(maxId, null, minId);
         var posts = await timelines.LocalAsync(Me, request, ct);
-        Timeline = new TimelineModel(posts, Pager.For("/public/local", new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString);
+        Timeline = new TimelineModel(posts, Pager.For("/public/local", new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString)
+        {
+            Live = TimelineModel.LiveOn(request, "/live?stream=local"),
+        };
     }
 }

@@ -26,7 +26,10 @@ public sealed class TagModel(TimelineService timelines) : DrawbridgePage
             PublicPageCache.CacheableListing(HttpContext);
         }
         Timeline = new TimelineModel(posts, Pager.For(Links.Tag(Tag), new Dictionary<string, string?>(), posts, request), Me, Request.Path + Request.QueryString,
-            $"No public posts are tagged #{Tag} yet.");
+            $"No public posts are tagged #{Tag} yet.")
+        {
+            Live = TimelineModel.LiveOn(request, "/live?stream=tag&tag=" + Uri.EscapeDataString(Tag)),
+        };
         return Page();
     }
 }

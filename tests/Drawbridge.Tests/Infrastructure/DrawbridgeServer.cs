@@ -60,6 +60,9 @@ public class DrawbridgeServer : WebApplicationFactory<Program>, IAsyncLifetime
     public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs : null;
 
     public DatabaseKind Kind { get; }
+
+    /// <summary>The database this server uses (null: the SQLite file in its data directory).</summary>
+    public string? ConnectionString => _settings.GetValueOrDefault("ConnectionStrings:Drawbridge");
     public string DataDirectory { get; }
     public Uri BaseAddress { get; private set; } = null!;
 
