@@ -121,4 +121,25 @@ public sealed class FuzzRegressionTests(DrawbridgeServer server) : IClassFixture
         using var response = await anonymous.SendAsync(request);
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"{method} {path}: {(int)response.StatusCode}");
     }
+
+    [Fact]
+    public async Task An_article_with_one_huge_table_is_refused_naming_the_borders_and_small_tables_are_kept()
+    {
+        var a = await server.SignUpAsync($"ft_{Guid.NewGuid():N}"[..14], "professional");
+        using var h = server.Http(a.Token);
+        static string Table(int columns, int rows) =>
+            string.Concat(Enumerable.Repeat("| h ", columns)) + "|\n" + string.Concat(Enumerable.Repeat("|---", columns)) + "|\n"
+            + string.Concat(Enumerable.Repeat(string.Concat(Enumerable.Repeat("| c ", columns)) + "|\n", rows));
+
+        var huge = Table(60, 60);
+        using var refused = await h.PostAsJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Rota", text = huge });
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, problem);
+        Assert.Contains("borders (|) in one block", problem, StringComparison.Ordinal);
+
+        var small = string.Join("\n\n", Enumerable.Repeat(Table(6, 10), 20));
+        var kept = await h.PostJsonAsync("/api/drawbridge/v1/posts", new { kind = "article", title = "Rotas", text = small });
+        var page = await server.Http().GetStringAsync($"/@{a.Handle}/{kept.Str("id")}");
+        Assert.Equal(20, System.Text.RegularExpressions.Regex.Count(page, "<table"));
+    }
 }

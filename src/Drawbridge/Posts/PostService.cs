@@ -33,6 +33,18 @@ public sealed class PostService(
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
 
+    private void CheckMarkdown(string text, ErrorBag errors)
+    {
+        if (ContentRenderer.TooManyTableBorders(text) is { } borders)
+        {
+            errors.Add("text", $"A table can have up to {ContentRenderer.MaxTableBordersPerBlock:N0} borders (|) in one block; one here has {borders:N0}. Split it into smaller tables with a blank line between them");
+        }
+        else if (!renderer.CanRenderMarkdown(text))
+        {
+            errors.Add("text", ContentRenderer.TooDeeplyNested);
+        }
+    }
+
     public static int CountCharacters(string text) => new StringInfo(text).LengthInTextElements;
 
     /// <summary>Creates a post: published now, scheduled, or saved as a draft.</summary>
@@ -48,9 +60,10 @@ public sealed class PostService(
         var text = (input.Text ?? "").Trim();
         var mediaIds = input.MediaIds ?? [];
         ValidateShape(input, text, mediaIds.Count, errors);
-        if (input.Kind == PostKind.Article && !renderer.CanRenderMarkdown(text))
+        // Rendered only within the limits: hostile Markdown beyond them could take a long time to be refused.
+        if (input.Kind == PostKind.Article && text.Length <= ArticleLimit)
         {
-            errors.Add("text", ContentRenderer.TooDeeplyNested);
+            CheckMarkdown(text, errors);
         }
 
         Post? parent = null;
@@ -372,9 +385,9 @@ public sealed class PostService(
         var errors = new ErrorBag();
         var shape = input with { Kind = post.Kind, InReplyToId = null, Draft = post.Status == PostStatus.Draft };
         ValidateShape(shape, text, await db.Media.CountAsync(m => m.PostId == post.Id, ct), errors);
-        if (post.Kind == PostKind.Article && !renderer.CanRenderMarkdown(text))
+        if (post.Kind == PostKind.Article && text.Length <= ArticleLimit)
         {
-            errors.Add("text", ContentRenderer.TooDeeplyNested);
+            CheckMarkdown(text, errors);
         }
         string? confirmed = post.SafetyConfirmed;
         if (!errors.Any && post.Status != PostStatus.Draft)
