@@ -35,6 +35,10 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<HomeFeedEntry> HomeFeed => Set<HomeFeedEntry>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<Federation.InboundActivity> InboundActivities => Set<Federation.InboundActivity>();
+    public DbSet<Federation.DomainBlock> DomainBlocks => Set<Federation.DomainBlock>();
+    public DbSet<Federation.RemoteReport> RemoteReports => Set<Federation.RemoteReport>();
+    public DbSet<Federation.ServerKey> ServerKeys => Set<Federation.ServerKey>();
 
     public abstract bool IsPostgres { get; }
 

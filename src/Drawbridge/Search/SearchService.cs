@@ -52,14 +52,14 @@ public sealed class SearchService(DrawbridgeDb db, TimelineService timelines)
                 : "p.\"Id\" DESC";
             return await db.Database.SqlQueryRaw<long>(
                 $"SELECT p.\"Id\" AS \"Value\" FROM posts p, to_tsquery('simple', {{0}}) q " +
-                $"WHERE p.\"SearchVector\" @@ q AND p.\"Status\" = {published} AND p.\"Visibility\" <> {followers} AND p.\"DeletedAt\" IS NULL " +
+                $"WHERE p.\"SearchVector\" @@ q AND p.\"Status\" = {published} AND p.\"Visibility\" < {followers} AND p.\"DeletedAt\" IS NULL " +
                 $"ORDER BY {orderBy} LIMIT {{1}} OFFSET {{2}}",
                 query.ToTsQuery(), limit, offset).ToListAsync(ct);
         }
         var sqliteOrder = order == SearchOrder.Relevance ? "bm25(post_search), p.Id DESC" : "p.Id DESC";
         return await db.Database.SqlQueryRaw<long>(
             "SELECT p.Id AS Value FROM post_search JOIN posts p ON p.Id = post_search.rowid " +
-            $"WHERE post_search MATCH {{0}} AND p.Status = {published} AND p.Visibility <> {followers} AND p.DeletedAt IS NULL " +
+            $"WHERE post_search MATCH {{0}} AND p.Status = {published} AND p.Visibility < {followers} AND p.DeletedAt IS NULL " +
             $"ORDER BY {sqliteOrder} LIMIT {{1}} OFFSET {{2}}",
             query.ToFts5(), limit, offset).ToListAsync(ct);
     }
