@@ -17,6 +17,7 @@ public static class FederationSetup
         services.AddScoped<DomainBlocks>();
         services.AddScoped<InboxReceiver>();
         services.AddScoped<InboundProcessor>();
+        services.AddScoped<FederatedLookup>();
         services.AddScoped<Jobs.IJobHandler, InboundActivityJob>();
         return services;
     }

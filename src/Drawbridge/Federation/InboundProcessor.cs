@@ -308,25 +308,35 @@ public sealed partial class InboundProcessor(
         {
             return "Create without an embedded object is not acted on";
         }
+        var (_, outcome) = await StoreObjectAsync(note, activity, actor, ct);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Stores a remote Note, Article or Question (as a note) of <paramref name="actor"/>'s: delivered in a Create
+    /// (<paramref name="activity"/>, whose addressing counts too), or fetched (then the object itself).
+    /// </summary>
+    public async Task<(Post? Post, string Outcome)> StoreObjectAsync(JsonElement note, JsonElement activity, Account actor, CancellationToken ct)
+    {
         var type = Activity.TypeOf(note);
         if (type is not ("Note" or "Article" or "Question" or "Page"))
         {
-            return $"Create of {type} is not acted on";
+            return (null, $"Create of {type} is not acted on");
         }
         if (Activity.Str(note, "id") is not { } id || !Activity.SameOrigin(id, actor.Uri!) || Activity.IdOf(note, "attributedTo") != actor.Uri)
         {
-            return "The object is not the actor's own";
+            return (null, "The object is not the actor's own");
         }
-        if (await db.Posts.AsNoTracking().AnyAsync(p => p.Uri == id, ct))
+        if (await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Uri == id, ct) is { } known)
         {
-            return "Already stored";
+            return (known, "Already stored");
         }
         var parent = await PostAsync(Activity.IdOf(note, "inReplyTo"), ct);
         var visibility = VisibilityOf(activity, note, actor);
         var mentioned = await MentionedAsync(note, ct);
         if (visibility == Visibility.Direct && mentioned.Count == 0 && parent is null)
         {
-            return "A private post addressed to nobody here";
+            return (null, "A private post addressed to nobody here");
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var post = new Post { Id = ids.Next(), AuthorId = actor.Id, Local = false, Uri = id, Status = PostStatus.Published, CreatedAt = now };
@@ -368,7 +378,7 @@ public sealed partial class InboundProcessor(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return post.Status == PostStatus.Held ? "Stored and held: " + post.HeldReason : "Stored";
+        return (post, post.Status == PostStatus.Held ? "Stored and held: " + post.HeldReason : "Stored");
     }
 
     /// <summary>What publishing a remote post changes: counts, tags, mentions, and the event the rest follows from.</summary>

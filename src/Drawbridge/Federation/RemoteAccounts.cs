@@ -206,7 +206,8 @@ public sealed partial class RemoteAccounts(
         account.FeaturedUri = HttpUrl(Activity.Str(actor, "featured"));
         account.SharedInboxUri = actor.TryGetProperty("endpoints", out var endpoints) && endpoints.ValueKind == JsonValueKind.Object ? HttpUrl(Activity.Str(endpoints, "sharedInbox")) : null;
         account.Locked = actor.TryGetProperty("manuallyApprovesFollowers", out var locked) && locked.ValueKind == JsonValueKind.True;
-        account.Kind = Activity.Str(actor, "type") == "Organization" ? AccountKind.Organisation : AccountKind.Member;
+        // Organisations here have staff and an inbox; a remote one has neither, so every remote actor is shown as a person.
+        account.Kind = AccountKind.Member;
         account.AvatarUrl = HttpUrl(ImageUrl(actor, "icon"));
         account.HeaderUrl = HttpUrl(ImageUrl(actor, "image"));
         if (actor.TryGetProperty("publicKey", out var publicKey))

@@ -49,7 +49,11 @@ public sealed class FanOutJob(HomeFeedCache feeds) : IJobHandler
 /// </summary>
 public sealed class FanOutOnPublish(JobQueue jobs) : ITransactionalEventHandler<PostPublished>, ITransactionalEventHandler<PostReposted>
 {
-    public Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.PostId, e.AuthorId);
+    public Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct)
+    {
+        // A post addressed only to the people it mentions (from another server) is no one's timeline entry.
+        return e.Visibility == Visibility.Direct ? Task.CompletedTask : StageAsync(db, e.PostId, e.AuthorId);
+    }
 
     public Task HandleAsync(PostReposted e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.RepostId, e.AccountId);
 
