@@ -35,6 +35,8 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<HomeFeedEntry> HomeFeed => Set<HomeFeedEntry>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<Federation.DeliveryDomain> DeliveryDomains => Set<Federation.DeliveryDomain>();
+    public DbSet<Federation.GoneInbox> GoneInboxes => Set<Federation.GoneInbox>();
 
     public abstract bool IsPostgres { get; }
 

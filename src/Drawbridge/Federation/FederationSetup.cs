@@ -1,3 +1,4 @@
+using Drawbridge.Jobs;
 using Microsoft.Net.Http.Headers;
 
 namespace Drawbridge.Federation;
@@ -12,6 +13,10 @@ public static class FederationSetup
         services.AddScoped<ActorUrls>();
         services.AddSingleton<FederationHttp>();
         services.AddScoped<LocalActorKeys>();
+        services.AddSingleton<ActivityDelivery>();
+        services.AddSingleton<DeliveryDomains>();
+        services.AddJobHandler<DeliverActivityJob, DeliverActivity>();
+        services.AddJobHandler<DistributeActivityJob, DistributeActivity>();
         return services;
     }
 
