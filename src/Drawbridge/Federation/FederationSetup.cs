@@ -1,3 +1,4 @@
+using Drawbridge.Events;
 using Drawbridge.Jobs;
 using Microsoft.Net.Http.Headers;
 
@@ -17,6 +18,7 @@ public static class FederationSetup
         services.AddSingleton<DeliveryDomains>();
         services.AddJobHandler<DeliverActivityJob, DeliverActivity>();
         services.AddJobHandler<DistributeActivityJob, DistributeActivity>();
+        services.AddEventHandler<OutboundActivities>();
         return services;
     }
 

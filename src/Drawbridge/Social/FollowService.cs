@@ -42,7 +42,8 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, DomainEve
                 FollowerId = followerId,
                 FolloweeId = followeeId,
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
-                State = target.Locked ? FollowState.Requested : FollowState.Accepted,
+                // A remote account's server answers a Follow with Accept (or Reject): until then it is a request.
+                State = target.Locked || target.Domain is not null ? FollowState.Requested : FollowState.Accepted,
             };
             db.Follows.Add(follow);
             await db.SaveChangesAsync(ct);
