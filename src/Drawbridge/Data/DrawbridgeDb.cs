@@ -39,6 +39,8 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
     public DbSet<Federation.DomainBlock> DomainBlocks => Set<Federation.DomainBlock>();
     public DbSet<Federation.RemoteReport> RemoteReports => Set<Federation.RemoteReport>();
     public DbSet<Federation.ServerKey> ServerKeys => Set<Federation.ServerKey>();
+    public DbSet<Federation.DeliveryDomain> DeliveryDomains => Set<Federation.DeliveryDomain>();
+    public DbSet<Federation.GoneInbox> GoneInboxes => Set<Federation.GoneInbox>();
 
     public abstract bool IsPostgres { get; }
 

@@ -22,8 +22,7 @@ public static class ActorEndpoints
     {
         app.MapGet("/users/{handle}", Actor);
         app.MapGet("/users/{handle}/statuses/{id:long}", Object);
-        app.MapGet("/users/{handle}/outbox", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Outbox(a), a => db.Posts.CountAsync(p => p.AuthorId == a.Id && p.Status == PostStatus.Published && p.DeletedAt == null && p.Visibility < Visibility.Followers, ct), ct));
+        app.MapGet("/users/{handle}/outbox", Outbox.GetAsync);
         app.MapGet("/users/{handle}/followers", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
             Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct));
         app.MapGet("/users/{handle}/following", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>

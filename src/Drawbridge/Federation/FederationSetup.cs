@@ -1,3 +1,5 @@
+using Drawbridge.Events;
+using Drawbridge.Jobs;
 using Microsoft.Net.Http.Headers;
 
 namespace Drawbridge.Federation;
@@ -18,7 +20,13 @@ public static class FederationSetup
         services.AddScoped<InboxReceiver>();
         services.AddScoped<InboundProcessor>();
         services.AddScoped<FederatedLookup>();
-        services.AddScoped<Jobs.IJobHandler, InboundActivityJob>();
+        services.AddJobHandler<InboundActivityJob, ProcessInboundActivity>();
+        services.AddEventHandler<RemoteFollowAnswers>();
+        services.AddSingleton<ActivityDelivery>();
+        services.AddSingleton<DeliveryDomains>();
+        services.AddJobHandler<DeliverActivityJob, DeliverActivity>();
+        services.AddJobHandler<DistributeActivityJob, DistributeActivity>();
+        services.AddEventHandler<OutboundActivities>();
         return services;
     }
 

@@ -13,15 +13,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Drawbridge.Federation;
 
-/// <summary>Acts on a stored inbound activity (<see cref="InboundProcessor"/>), in the background.</summary>
-public sealed class InboundActivityJob(InboundProcessor processor, TimeProvider clock) : IJobHandler
+/// <summary>One stored inbound activity to act on, on the inbound queue (so a burst of deliveries never delays local work).</summary>
+public sealed record ProcessInboundActivity(long InboundActivityId) : IJobPayload<ProcessInboundActivity>
 {
-    public const string KindName = "federation-inbound";
-    public string Kind => KindName;
+    public static string Kind => "federation-inbound";
+    public static string Queue => JobQueues.Inbound;
+}
 
-    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+/// <summary>Acts on a stored inbound activity (<see cref="InboundProcessor"/>), in the background.</summary>
+public sealed class InboundActivityJob(InboundProcessor processor, TimeProvider clock) : JobHandler<ProcessInboundActivity>
+{
+    protected override async Task HandleAsync(DrawbridgeDb db, ProcessInboundActivity job, CancellationToken ct)
     {
-        var id = long.Parse(payload, CultureInfo.InvariantCulture);
+        var id = job.InboundActivityId;
         var activity = await db.InboundActivities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (activity is null || activity.ProcessedAt is not null)
         {
@@ -664,8 +668,36 @@ public sealed partial class InboundProcessor(
     }
 }
 
-/// <summary>A remote Follow of a local account was answered (at once, or when the local person decided): the answer goes back to its server.</summary>
+/// <summary>
+/// A remote Follow that needs an answer no follow change raises: a repeated Follow of an account already followed
+/// (Accept again), or one refused because a block stands between them (Reject).
+/// </summary>
 public sealed record RemoteFollowAnswered(long FollowerId, long FolloweeId, string? FollowUri, bool Accepted) : IDomainEvent;
+
+/// <summary>Sends the answer of a <see cref="RemoteFollowAnswered"/> to the follower's server, staged with the change.</summary>
+public sealed class RemoteFollowAnswers(ActivityDelivery delivery, ActorUrls urls, Snowflake ids) : ITransactionalEventHandler<RemoteFollowAnswered>
+{
+    public async Task HandleAsync(RemoteFollowAnswered e, DrawbridgeDb db, CancellationToken ct)
+    {
+        var follower = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == e.FollowerId && a.Domain != null, ct);
+        var followee = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == e.FolloweeId && a.Domain == null, ct);
+        if (follower?.Uri is null || followee is null || (follower.InboxUri ?? follower.SharedInboxUri) is not { } inbox)
+        {
+            return;
+        }
+        var actor = urls.Actor(followee);
+        var type = e.Accepted ? "Accept" : "Reject";
+        var answer = new System.Text.Json.Nodes.JsonObject
+        {
+            ["@context"] = "https://www.w3.org/ns/activitystreams",
+            ["id"] = $"{actor}#{type.ToLowerInvariant()}s/{ids.Next().ToString(CultureInfo.InvariantCulture)}",
+            ["type"] = type,
+            ["actor"] = actor,
+            ["object"] = new System.Text.Json.Nodes.JsonObject { ["id"] = e.FollowUri, ["type"] = "Follow", ["actor"] = follower.Uri, ["object"] = actor },
+        };
+        delivery.Enqueue(db, followee.Id, answer, [inbox]);
+    }
+}
 
 /// <summary>Removes remote accounts with everything that hangs on them, keeping local accounts' counts true.</summary>
 public static class RemoteAccountRemoval

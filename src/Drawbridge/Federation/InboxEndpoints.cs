@@ -153,7 +153,7 @@ public sealed class InboxReceiver(
             ReceivedAt = now.UtcDateTime,
         };
         db.InboundActivities.Add(stored);
-        jobs.Enqueue(db, InboundActivityJob.KindName, stored.Id.ToString(CultureInfo.InvariantCulture));
+        jobs.Enqueue(db, new ProcessInboundActivity(stored.Id));
         try
         {
             await db.SaveChangesAsync(ct);

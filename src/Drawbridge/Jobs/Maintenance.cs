@@ -7,12 +7,13 @@ using Microsoft.Extensions.Options;
 namespace Drawbridge.Jobs;
 
 /// <summary>Removes an account whose deletion grace period has passed: its posts become tombstones, its graph goes.</summary>
-public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Events.DomainEvents events) : IJobHandler
+public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Events.DomainEvents events) : JobHandler<PurgeDeletedAccounts>
 {
     public const string KindName = "purge-deleted-accounts";
-    public string Kind => KindName;
 
-    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    protected override PurgeDeletedAccounts FromUntyped(string payload) => new();
+
+    protected override async Task HandleAsync(DrawbridgeDb db, PurgeDeletedAccounts job, CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.DeletionGraceDays);
         var due = await db.Accounts.Where(a => a.DeletionRequestedAt != null && a.DeletionRequestedAt < cutoff).Select(a => a.Id).Take(100).ToListAsync(ct);
@@ -20,6 +21,8 @@ public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOp
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
+            // Raised first: its handlers (federation's Delete to the followers) still see the graph that goes below.
+            await events.RaiseAsync(db, new Events.AccountDeleted(id), ct);
             await db.Posts.Where(p => p.AuthorId == id).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.DeletedAt, now).SetProperty(p => p.Content, "").SetProperty(p => p.ContentHtml, "")
                 .SetProperty(p => p.Title, (string?)null).SetProperty(p => p.Summary, (string?)null), ct);
@@ -33,8 +36,42 @@ public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOp
             await db.Accounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.DisplayName, "Deleted account").SetProperty(a => a.Bio, "").SetProperty(a => a.Links, "")
                 .SetProperty(a => a.Profession, (string?)null).SetProperty(a => a.Employer, (string?)null), ct);
-            await events.RaiseAsync(db, new Events.AccountDeleted(id), ct);
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+        }
+    }
+}
+
+/// <summary>The periodic purge of accounts whose deletion grace period has passed.</summary>
+public sealed record PurgeDeletedAccounts : IJobPayload<PurgeDeletedAccounts>
+{
+    public static string Kind => AccountDeletionJob.KindName;
+    public static string Queue => JobQueues.Default;
+}
+
+/// <summary>The periodic removal of finished jobs (<see cref="JobOptions.KeepCompletedDays"/>, <see cref="JobOptions.KeepFailedDays"/>).</summary>
+public sealed record CleanUpJobs : IJobPayload<CleanUpJobs>
+{
+    public static string Kind => "clean-up-jobs";
+    public static string Queue => JobQueues.Default;
+}
+
+/// <summary>Removes completed and failed jobs once they are old enough, in batches, so the table stays small.</summary>
+public sealed class CleanUpJobsJob(TimeProvider clock, IOptions<JobOptions> options) : JobHandler<CleanUpJobs>
+{
+    protected override async Task HandleAsync(DrawbridgeDb db, CleanUpJobs job, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var completedBefore = now.AddDays(-options.Value.KeepCompletedDays);
+        var failedBefore = now.AddDays(-options.Value.KeepFailedDays);
+        while (true)
+        {
+            var batch = db.Jobs.Where(j => (j.CompletedAt != null && j.CompletedAt < completedBefore) || (j.FailedAt != null && j.FailedAt < failedBefore))
+                .Select(j => j.Id).Take(5000);
+            if (await db.Jobs.Where(j => batch.Contains(j.Id)).ExecuteDeleteAsync(ct) < 5000)
+            {
+                return;
+            }
         }
     }
 }
@@ -50,11 +87,16 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+                var soon = clock.GetUtcNow().UtcDateTime.AddMinutes(1);
                 if (!await db.Jobs.AnyAsync(j => j.Kind == AccountDeletionJob.KindName && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
                 {
-                    queue.Enqueue(db, AccountDeletionJob.KindName, "", clock.GetUtcNow().UtcDateTime.AddMinutes(1));
-                    await db.SaveChangesAsync(stoppingToken);
+                    queue.Enqueue(db, new PurgeDeletedAccounts(), soon);
                 }
+                if (!await db.Jobs.AnyAsync(j => j.Kind == CleanUpJobs.Kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                {
+                    queue.Enqueue(db, new CleanUpJobs(), soon);
+                }
+                await db.SaveChangesAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -176,7 +176,7 @@ public sealed class PostService(
         }
         else if (status == PostStatus.Scheduled)
         {
-            jobs.Enqueue(db, PublishScheduledJob.KindName, post.Id.ToString(CultureInfo.InvariantCulture), post.PublishAt);
+            jobs.Enqueue(db, new PublishScheduled(post.Id), post.PublishAt);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

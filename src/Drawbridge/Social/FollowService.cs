@@ -43,6 +43,7 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, DomainEve
                 FollowerId = followerId,
                 FolloweeId = followeeId,
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
+                // A remote account's server answers a Follow with Accept (or Reject): until then it is a request.
                 State = target.Locked || target.Domain is not null ? FollowState.Requested : FollowState.Accepted,
                 Uri = uri,
             };

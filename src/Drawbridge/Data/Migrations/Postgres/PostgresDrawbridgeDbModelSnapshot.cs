@@ -312,6 +312,32 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Federation.DeliveryDomain", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("FirstFailureAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("PausedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Domain");
+
+                    b.ToTable("delivery_domains", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Federation.DomainBlock", b =>
                 {
                     b.Property<string>("Domain")
@@ -331,6 +357,20 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasKey("Domain");
 
                     b.ToTable("domain_blocks", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Federation.GoneInbox", b =>
+                {
+                    b.Property<string>("Inbox")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<DateTime>("GoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Inbox");
+
+                    b.ToTable("delivery_gone_inboxes", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Federation.InboundActivity", b =>
@@ -491,10 +531,20 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("default");
+
                     b.Property<DateTime>("RunAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Queue", "RunAt")
+                        .HasFilter("\"CompletedAt\" IS NULL AND \"FailedAt\" IS NULL");
 
                     b.HasIndex("CompletedAt", "FailedAt", "RunAt");
 

@@ -304,6 +304,32 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Federation.DeliveryDomain", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FirstFailureAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastFailureAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PausedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Domain");
+
+                    b.ToTable("delivery_domains", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Federation.DomainBlock", b =>
                 {
                     b.Property<string>("Domain")
@@ -323,6 +349,20 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasKey("Domain");
 
                     b.ToTable("domain_blocks", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Federation.GoneInbox", b =>
+                {
+                    b.Property<string>("Inbox")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("GoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Inbox");
+
+                    b.ToTable("delivery_gone_inboxes", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Federation.InboundActivity", b =>
@@ -483,10 +523,20 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("default");
+
                     b.Property<DateTime>("RunAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Queue", "RunAt")
+                        .HasFilter("\"CompletedAt\" IS NULL AND \"FailedAt\" IS NULL");
 
                     b.HasIndex("CompletedAt", "FailedAt", "RunAt");
 
