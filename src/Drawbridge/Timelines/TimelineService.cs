@@ -75,7 +75,7 @@ public sealed class TimelineService(DrawbridgeDb db)
     public async Task<List<PostView>> LocalAsync(long? viewerId, PageRequest page, CancellationToken ct)
     {
         var q = WithoutMuted(db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Published && p.Visibility == Visibility.Public
-                                                            && p.DeletedAt == null && p.InReplyToId == null && p.RepostOfId == null), viewerId);
+                                                            && p.DeletedAt == null && p.InReplyToId == null && p.RepostOfId == null && p.Local), viewerId);
         var ids = await PageIdsAsync(q.Select(p => p.Id), page, ct);
         return await LoadAsync(ids, viewerId, ct);
     }
@@ -83,7 +83,9 @@ public sealed class TimelineService(DrawbridgeDb db)
     public async Task<List<PostView>> HashtagAsync(string tag, long? viewerId, PageRequest page, CancellationToken ct)
     {
         var key = tag.TrimStart('#').ToLowerInvariant();
-        var posts = WithoutMuted(Visible(viewerId).Where(p => p.Visibility == Visibility.Public && p.DeletedAt == null), viewerId);
+        // Posts from a limited server stay out of this public listing (docs/federation.md, "Domain blocks").
+        var posts = WithoutMuted(Visible(viewerId).Where(p => p.Visibility == Visibility.Public && p.DeletedAt == null
+            && (p.Local || !db.Accounts.Any(a => a.Id == p.AuthorId && db.DomainBlocks.Any(d => d.Domain == a.Domain)))), viewerId);
         var q = db.PostTags.AsNoTracking().Where(t => t.Tag == key).Select(t => t.PostId).Where(id => posts.Any(p => p.Id == id));
         var ids = await PageIdsAsync(q, page, ct);
         return await LoadAsync(ids, viewerId, ct);

@@ -548,3 +548,69 @@ public sealed class InboxGuardTests(GuardedServer server) : IClassFixture<Guarde
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<DrawbridgeDb>().InboundActivities.CountAsync());
     }
 }
+
+/// <summary>Domain blocks: administrators only; a suspended server is refused and its content dropped, a limited one kept out of public listings.</summary>
+public sealed class DomainBlockTests(InboxFixture f) : IClassFixture<InboxFixture>
+{
+    private async Task<TestUser> AdminAsync(string handle)
+    {
+        var admin = await f.Server.SignUpAsync(handle);
+        await using var scope = f.Server.Services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole<long>>>();
+        if (!await roles.RoleExistsAsync(Drawbridge.Pages.Admin.Administrators.Role))
+        {
+            await roles.CreateAsync(new Microsoft.AspNetCore.Identity.IdentityRole<long>(Drawbridge.Pages.Admin.Administrators.Role));
+        }
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Drawbridge.Accounts.User>>();
+        await users.AddToRoleAsync((await users.FindByEmailAsync(admin.Email))!, Drawbridge.Pages.Admin.Administrators.Role);
+        return admin;
+    }
+
+    [Fact]
+    public async Task Only_administrators_open_the_domain_blocks_page()
+    {
+        using var anonymous = new Drawbridge.Tests.Web.WebSession(f.Server);
+        Assert.NotEqual(HttpStatusCode.OK, (await anonymous.GetAsync("/admin/domains")).Status);
+        var member = await f.Server.SignUpAsync("plain_member");
+        using var memberWeb = new Drawbridge.Tests.Web.WebSession(f.Server);
+        await memberWeb.SignInAsync(member.Email);
+        Assert.NotEqual(HttpStatusCode.OK, (await memberWeb.GetAsync("/admin/domains")).Status);
+        var admin = await AdminAsync("the_admin");
+        using var adminWeb = new Drawbridge.Tests.Web.WebSession(f.Server);
+        await adminWeb.SignInAsync(admin.Email);
+        Assert.Equal(HttpStatusCode.OK, (await adminWeb.GetAsync("/admin/domains")).Status);
+        var bad = await adminWeb.SubmitAsync("/admin/domains", "form[action*=block]", new Dictionary<string, string> { ["domain"] = "not a domain", ["severity"] = "suspend" });
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        Assert.Contains("Enter a domain", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_suspended_domain_is_refused_and_its_content_removed_a_limited_one_leaves_public_listings()
+    {
+        await using var other = await FediversePeer.StartAsync("127.0.0.11");
+        var ann = await f.Server.SignUpAsync("blocking_admin_ann");
+        var actor = other.AddActor("noisy_nell");
+        var note = other.Note(actor, "<p>Loud #domaintest</p>");
+        var response = await other.DeliverAsync(actor, $"{f.Server.PublicUrl}/inbox", other.Activity(actor, "Create", note));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await f.Server.DrainJobsAsync();
+        Assert.NotEmpty((await f.Server.Http().GetJsonAsync("/api/drawbridge/v1/timelines/tags/domaintest")).EnumerateArray());
+
+        var admin = await AdminAsync("domain_admin");
+        using var adminWeb = new Drawbridge.Tests.Web.WebSession(f.Server);
+        await adminWeb.SignInAsync(admin.Email);
+        var limited = await adminWeb.SubmitAsync("/admin/domains", "form[action*=block]", new Dictionary<string, string> { ["domain"] = other.Domain, ["severity"] = "limit" });
+        Assert.Equal(HttpStatusCode.Redirect, limited.StatusCode);
+        Assert.Empty((await f.Server.Http().GetJsonAsync("/api/drawbridge/v1/timelines/tags/domaintest")).EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, (await f.Server.Http().GetAsync($"/@{actor.Acct}")).StatusCode);
+
+        var suspended = await adminWeb.SubmitAsync("/admin/domains", "form[action*=block]", new Dictionary<string, string> { ["domain"] = other.Domain, ["severity"] = "suspend" });
+        Assert.Equal(HttpStatusCode.Redirect, suspended.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await f.Server.Http().GetAsync($"/api/drawbridge/v1/accounts/{Uri.EscapeDataString(actor.Acct)}")).StatusCode);
+        var refused = await other.DeliverAsync(actor, $"{f.Server.PublicUrl}/inbox", other.Activity(actor, "Create", other.Note(actor, "<p>Again</p>")));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var (_, page) = await adminWeb.GetAsync("/admin/domains");
+        Assert.Contains(other.Domain, page.QuerySelector("table")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Suspended", page.QuerySelector("table")!.TextContent, StringComparison.Ordinal);
+    }
+}
