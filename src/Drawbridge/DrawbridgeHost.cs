@@ -206,15 +206,17 @@ public static class DrawbridgeHost
         {
             services.AddSingleton<Streaming.IStreamBus, Streaming.LocalStreamBus>();
         }
+        services.Configure<JobOptions>(config.GetSection(JobOptions.Section));
         services.AddSingleton<JobQueue>();
         services.AddScoped<JobAdmin>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
-        services.AddScoped<IJobHandler, FanOutJob>();
-        services.AddScoped<IJobHandler, PublishScheduledJob>();
-        services.AddScoped<IJobHandler, AccountDeletionJob>();
-        services.AddScoped<IJobHandler, Listening.InboxPostIntakeJob>();
-        services.AddScoped<IJobHandler, Listening.InboxGuestCommentIntakeJob>();
+        services.AddJobHandler<FanOutJob, FanOutPost>();
+        services.AddJobHandler<PublishScheduledJob, PublishScheduled>();
+        services.AddJobHandler<AccountDeletionJob, PurgeDeletedAccounts>();
+        services.AddJobHandler<CleanUpJobsJob, CleanUpJobs>();
+        services.AddJobHandler<Listening.InboxPostIntakeJob, Listening.InboxPostIntake>();
+        services.AddJobHandler<Listening.InboxGuestCommentIntakeJob, Listening.InboxGuestCommentIntake>();
         services.AddScoped<IJobHandler, Listening.InboxClassifyJob>();
         services.AddScoped<IJobHandler, Listening.InsightsTrainJob>();
         services.AddScoped<IJobHandler, Listening.WeeklyDigestJob>();
@@ -243,6 +245,11 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Report");
             o.Conventions.AuthorizePage("/Organisations/Index");
             o.Conventions.AuthorizeFolder("/Inbox");
+            // A remote account's pages: /@user@domain. Route matching finds a literal's last occurrence in a segment, so
+            // "/@{handle}" never matches a value with a second @; the whole segment is the handle here instead.
+            o.Conventions.AddPageRoute("/Profile", "{handle:regex(^@.+@.+$)}");
+            o.Conventions.AddPageRoute("/Thread", "{handle:regex(^@.+@.+$)}/{id:long}");
+            o.Conventions.AddPageRoute("/History", "{handle:regex(^@.+@.+$)}/{id:long}/history");
         }).AddMvcOptions(o => o.Filters.Add(new UnreadableFormFilter()));
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MediaService.MaxEpisodeBytes + 1024 * 1024);

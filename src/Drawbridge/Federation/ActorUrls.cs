@@ -18,6 +18,9 @@ public sealed class ActorUrls(IOptions<DrawbridgeOptions> options, IHttpContextA
             ? $"{ctx.Request.Scheme}://{ctx.Request.Host}"
             : throw new InvalidOperationException("Set Drawbridge:PublicUrl: federation needs this server's address outside a request");
 
+    /// <summary>Whether <see cref="Base"/> is known here: <c>Drawbridge:PublicUrl</c> is set, or a request is being served.</summary>
+    public bool Known => !string.IsNullOrWhiteSpace(options.Value.PublicUrl) || http.HttpContext is not null;
+
     /// <summary>This server's domain as the fediverse writes it after the @: the host, with the port when it isn't the default.</summary>
     public string Domain => new Uri(Base).Authority;
 

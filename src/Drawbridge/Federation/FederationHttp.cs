@@ -23,6 +23,15 @@ public sealed class FederationOptions
 
     /// <summary>How long one request to another server may take, connecting included.</summary>
     public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Failed deliveries in a row after which a domain is paused (its circuit breaker opens).</summary>
+    public int DomainFailureThreshold { get; set; } = 8;
+
+    /// <summary>The first pause of a failing domain; it doubles with each failed probe.</summary>
+    public double DomainPauseSeconds { get; set; } = 300;
+
+    /// <summary>The longest pause of a failing domain between probes.</summary>
+    public double DomainMaxPauseSeconds { get; set; } = 24 * 3600;
 }
 
 /// <summary>Why a fetch from or delivery to another server did not happen or failed.</summary>

@@ -1,27 +1,133 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using Drawbridge.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Drawbridge.Jobs;
+
+/// <summary>
+/// The named queues. Each has its own workers (<see cref="JobOptions"/>), so a slow remote inbox holds up only other
+/// deliveries, never a timeline's fan-out, and a model training never holds up mail.
+/// </summary>
+public static class JobQueues
+{
+    public const string Default = "default";
+    public const string FanOut = "fan-out";
+    public const string Delivery = "delivery";
+    public const string Inbound = "inbound";
+    public const string Media = "media";
+    public const string Mail = "mail";
+    public const string Insights = "insights";
+
+    public static readonly IReadOnlyList<string> All = [Default, FanOut, Delivery, Inbound, Media, Mail, Insights];
+}
+
+/// <summary>
+/// A job kind's payload: a record serialized as JSON into the job row, with the kind's name and the queue it runs on.
+/// </summary>
+public interface IJobPayload<TSelf> where TSelf : IJobPayload<TSelf>
+{
+    static abstract string Kind { get; }
+    static abstract string Queue { get; }
+}
+
+/// <summary>How one queue runs: workers, attempts, backoff, lease. Unset values take the queue's default.</summary>
+public sealed class QueueOptions
+{
+    /// <summary>Workers on this node taking jobs from the queue at the same time.</summary>
+    public int? Concurrency { get; set; }
+    /// <summary>Tries before a job is marked failed (an operator can retry it from the admin page).</summary>
+    public int? MaxAttempts { get; set; }
+    /// <summary>The wait after the first failure; it doubles with each further one, up to <see cref="RetryMaxSeconds"/>, give or take a quarter (jitter).</summary>
+    public double? RetryBaseSeconds { get; set; }
+    public double? RetryMaxSeconds { get; set; }
+    /// <summary>How long a claim holds: a job claimed by a node that died is taken again after it.</summary>
+    public int? LeaseSeconds { get; set; }
+}
+
+/// <summary>Settings of <c>Drawbridge:Jobs</c>: per-queue <see cref="QueueOptions"/> under <c>Queues:{name}</c>, and clean-up.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Drawbridge:Jobs";
+
+    public Dictionary<string, QueueOptions> Queues { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Completed jobs are kept this long (the admin page counts the last day's), then removed.</summary>
+    public double KeepCompletedDays { get; set; } = 2;
+
+    /// <summary>Failed jobs are kept this long for an operator to look at or retry, then removed.</summary>
+    public double KeepFailedDays { get; set; } = 30;
+
+    private static readonly Dictionary<string, (int Concurrency, int MaxAttempts, double Base, double Max, int Lease)> Defaults = new()
+    {
+        [JobQueues.Default] = (1, 8, 2, 3600, 300),
+        [JobQueues.FanOut] = (2, 8, 2, 3600, 300),
+        // 16 tries from 30 seconds doubling to 12 hours: about three days, as servers come back from outages.
+        [JobQueues.Delivery] = (16, 16, 30, 12 * 3600, 120),
+        [JobQueues.Inbound] = (4, 8, 10, 3600, 120),
+        [JobQueues.Media] = (1, 5, 30, 3600, 600),
+        [JobQueues.Mail] = (1, 10, 30, 6 * 3600, 120),
+        [JobQueues.Insights] = (1, 3, 60, 3600, 1800),
+    };
+
+    public sealed record Effective(int Concurrency, int MaxAttempts, TimeSpan RetryBase, TimeSpan RetryMax, TimeSpan Lease);
+
+    public Effective For(string queue)
+    {
+        var d = Defaults.GetValueOrDefault(queue, Defaults[JobQueues.Default]);
+        var o = Queues.GetValueOrDefault(queue) ?? new QueueOptions();
+        return new Effective(
+            Math.Max(0, o.Concurrency ?? d.Concurrency), Math.Max(1, o.MaxAttempts ?? d.MaxAttempts),
+            TimeSpan.FromSeconds(Math.Max(0, o.RetryBaseSeconds ?? d.Base)), TimeSpan.FromSeconds(Math.Max(0, o.RetryMaxSeconds ?? d.Max)),
+            TimeSpan.FromSeconds(Math.Max(5, o.LeaseSeconds ?? d.Lease)));
+    }
+
+    /// <summary>When the next try after <paramref name="attempts"/> failed tries runs: exponential, capped, with ±25 % jitter so a burst of failures doesn't come back as one burst.</summary>
+    public static TimeSpan Backoff(Effective q, int attempts, Random random)
+    {
+        var seconds = Math.Min(q.RetryMax.TotalSeconds, q.RetryBase.TotalSeconds * Math.Pow(2, Math.Max(0, attempts - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.75 + (random.NextDouble() * 0.5)));
+    }
+}
 
 /// <summary>Adds durable jobs and wakes the local runner at once; other nodes find them by polling.</summary>
 public sealed class JobQueue(Snowflake ids, TimeProvider clock)
 {
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<string, Channel<bool>> _wake = JobQueues.All.ToDictionary(q => q,
+        _ => Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite }));
 
-    internal ChannelReader<bool> Wakeups => _wake.Reader;
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    internal ChannelReader<bool> Wakeups(string queue) => _wake[queue].Reader;
 
     /// <summary>Stages a job in the caller's unit of work: it is stored with the change that caused it, or not at all.</summary>
-    public Job Enqueue(DrawbridgeDb db, string kind, string payload, DateTime? runAt = null)
+    public Job Enqueue<TPayload>(DrawbridgeDb db, TPayload payload, DateTime? runAt = null) where TPayload : IJobPayload<TPayload> =>
+        Enqueue(db, TPayload.Kind, JsonSerializer.Serialize(payload, Json), runAt, TPayload.Queue);
+
+    /// <summary>Stages a job of a kind handled by a plain <see cref="IJobHandler"/> (payload as the handler reads it).</summary>
+    public Job Enqueue(DrawbridgeDb db, string kind, string payload, DateTime? runAt = null, string queue = JobQueues.Default)
     {
-        var job = new Job { Id = ids.Next(), Kind = kind, Payload = payload, RunAt = runAt ?? clock.GetUtcNow().UtcDateTime };
+        if (!_wake.ContainsKey(queue))
+        {
+            throw new ArgumentException($"There is no job queue '{queue}'", nameof(queue));
+        }
+        var job = new Job { Id = ids.Next(), Kind = kind, Queue = queue, Payload = payload, RunAt = runAt ?? clock.GetUtcNow().UtcDateTime };
         db.Jobs.Add(job);
         db.StagedJobs = true;
         return job;
     }
 
-    /// <summary>Wakes the local runner; done for you when a unit of work that staged jobs commits.</summary>
-    public void Wake() => _wake.Writer.TryWrite(true);
+    /// <summary>Wakes the local runner's workers; done for you when a unit of work that staged jobs commits.</summary>
+    public void Wake()
+    {
+        foreach (var channel in _wake.Values)
+        {
+            channel.Writer.TryWrite(true);
+        }
+    }
+
+    internal void Wake(string queue) => _wake[queue].Writer.TryWrite(true);
 }
 
 public interface IJobHandler
@@ -30,37 +136,91 @@ public interface IJobHandler
     Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct);
 }
 
+/// <summary>A handler of one typed job kind.</summary>
+public abstract class JobHandler<TPayload> : IJobHandler where TPayload : IJobPayload<TPayload>
+{
+    public string Kind => TPayload.Kind;
+
+    public Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    {
+        var typed = payload.StartsWith('{')
+            ? JsonSerializer.Deserialize<TPayload>(payload, JobQueue.Json)
+            : FromUntyped(payload);
+        return HandleAsync(db, typed ?? throw new PermanentJobFailure($"A {Kind} job's payload is empty"), ct);
+    }
+
+    protected abstract Task HandleAsync(DrawbridgeDb db, TPayload job, CancellationToken ct);
+
+    /// <summary>Reads a payload stored before the kind had a record (a bare id); such jobs may wait in an upgraded database.</summary>
+    protected virtual TPayload? FromUntyped(string payload) => throw new PermanentJobFailure($"A {Kind} job's payload is not JSON");
+}
+
+/// <summary>The job can never succeed (the server refused it for good, its subject is gone): it is marked failed at once.</summary>
+public sealed class PermanentJobFailure(string message) : Exception(message);
+
+/// <summary>The job can't run yet for a reason that is not its own failure (its domain is paused): it runs again at <paramref name="until"/>, the attempt not counted.</summary>
+public sealed class PostponeJob(DateTime until, string reason) : Exception(reason)
+{
+    public DateTime Until { get; } = until;
+}
+
+public static class JobRegistration
+{
+    /// <summary>Registers a typed job handler under its kind.</summary>
+    public static IServiceCollection AddJobHandler<THandler, TPayload>(this IServiceCollection services)
+        where THandler : JobHandler<TPayload> where TPayload : IJobPayload<TPayload>
+    {
+        services.AddKeyedScoped<IJobHandler, THandler>(TPayload.Kind);
+        return services;
+    }
+}
+
 /// <summary>
-/// Claims due jobs one at a time and runs them. A claim is a conditional update (lease), so with several
-/// app nodes on PostgreSQL each job runs once; on PostgreSQL the candidate is chosen with
-/// FOR UPDATE SKIP LOCKED so nodes do not queue behind each other.
+/// Runs each queue's workers (<see cref="JobOptions"/>). A worker claims one due job of its queue at a time; a claim is
+/// a conditional update that takes a lease (with FOR UPDATE SKIP LOCKED on PostgreSQL), so with several app nodes each
+/// job runs once, and a job held by a node that died runs again when its lease ends. A failure is retried with the
+/// queue's backoff; <see cref="PermanentJobFailure"/> fails it at once; <see cref="PostponeJob"/> moves it later.
 /// </summary>
 public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimeProvider clock, ILogger<JobRunner> log) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
     public const int MaxAttempts = 8;
     private readonly string _node = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly JobOptions _options = services.GetService<IOptions<JobOptions>>()?.Value ?? new JobOptions();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = new List<Task>();
+        foreach (var name in JobQueues.All)
+        {
+            var concurrency = _options.For(name).Concurrency;
+            for (var i = 0; i < concurrency; i++)
+            {
+                workers.Add(Task.Run(() => WorkAsync(name, concurrency > 1, stoppingToken), stoppingToken));
+            }
+        }
+        await Task.WhenAll(workers);
+    }
+
+    private async Task WorkAsync(string name, bool siblings, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await RunOneAsync(stoppingToken))
+                while (await RunOneAsync(name, siblings, stoppingToken))
                 {
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                log.LogError(ex, "Job loop failed; retrying");
+                log.LogError(ex, "Job loop of queue {Queue} failed; retrying", name);
             }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             timeout.CancelAfter(Poll);
             try
             {
-                await queue.Wakeups.ReadAsync(timeout.Token);
+                await queue.Wakeups(name).ReadAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
@@ -69,18 +229,29 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
         }
     }
 
-    /// <summary>Runs one due job if there is one; true when it did.</summary>
-    public async Task<bool> RunOneAsync(CancellationToken ct)
+    /// <summary>Runs one due job of any queue if there is one; true when it did.</summary>
+    public Task<bool> RunOneAsync(CancellationToken ct) => RunOneAsync(null, false, ct);
+
+    /// <summary>Runs one due job of <paramref name="queueName"/> (any queue when null) if there is one; true when it did.</summary>
+    public Task<bool> RunOneAsync(string? queueName, CancellationToken ct) => RunOneAsync(queueName, false, ct);
+
+    private async Task<bool> RunOneAsync(string? queueName, bool wakeSibling, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var job = await ClaimAsync(db, now, ct);
+        var job = await ClaimAsync(db, queueName, now, ct);
         if (job is null)
         {
             return false;
         }
-        var handler = scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
+        if (wakeSibling && queueName is not null)
+        {
+            queue.Wake(queueName); // there may be more: another worker of this queue looks too
+        }
+        var settings = _options.For(job.Queue);
+        var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind)
+            ?? scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
         try
         {
             if (handler is null)
@@ -93,56 +264,62 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
                 .SetProperty(j => j.CompletedAt, clock.GetUtcNow().UtcDateTime)
                 .SetProperty(j => j.LockedBy, (string?)null), ct);
         }
+        catch (PostponeJob later) when (!ct.IsCancellationRequested)
+        {
+            db.ChangeTracker.Clear();
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Attempts, j => j.Attempts - 1)
+                .SetProperty(j => j.LastError, Truncate(later.Message))
+                .SetProperty(j => j.LockedBy, (string?)null)
+                .SetProperty(j => j.LockedUntil, (DateTime?)null)
+                .SetProperty(j => j.RunAt, later.Until), ct);
+        }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            log.LogWarning(ex, "Job {JobId} ({Kind}) failed on attempt {Attempt}", job.Id, job.Kind, job.Attempts);
+            var permanent = ex is PermanentJobFailure;
+            if (permanent)
+            {
+                log.LogInformation("Job {JobId} ({Kind}) gave up: {Reason}", job.Id, job.Kind, ex.Message);
+            }
+            else
+            {
+                log.LogWarning(ex, "Job {JobId} ({Kind}) failed on attempt {Attempt}", job.Id, job.Kind, job.Attempts);
+            }
             db.ChangeTracker.Clear();
-            var failed = job.Attempts >= MaxAttempts;
-            // Exponential backoff: 2^attempts seconds, so 8 attempts span about four minutes.
-            var retryAt = clock.GetUtcNow().UtcDateTime.AddSeconds(Math.Pow(2, job.Attempts));
-            var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+            var failed = permanent || job.Attempts >= settings.MaxAttempts;
+            var nowAfter = clock.GetUtcNow().UtcDateTime;
+            var retryAt = nowAfter + JobOptions.Backoff(settings, job.Attempts, Random.Shared);
             await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.LastError, error)
+                .SetProperty(j => j.LastError, Truncate(ex.Message))
                 .SetProperty(j => j.LockedBy, (string?)null)
                 .SetProperty(j => j.LockedUntil, (DateTime?)null)
                 .SetProperty(j => j.RunAt, retryAt)
-                .SetProperty(j => j.FailedAt, failed ? clock.GetUtcNow().UtcDateTime : null), ct);
+                .SetProperty(j => j.FailedAt, failed ? nowAfter : null), ct);
         }
         return true;
     }
 
-    private async Task<Job?> ClaimAsync(DrawbridgeDb db, DateTime now, CancellationToken ct)
+    private static string Truncate(string message) => message.Length > 2000 ? message[..2000] : message;
+
+    private async Task<Job?> ClaimAsync(DrawbridgeDb db, string? queueName, DateTime now, CancellationToken ct)
     {
-        var leaseUntil = now + Lease;
-        if (db.IsPostgres)
-        {
-            // One statement: pick a due job no other node holds (SKIP LOCKED), and take the lease on it.
-            var ids = await db.Database.SqlQueryRaw<long>(
-                """
-                UPDATE jobs SET "LockedUntil" = {1}, "LockedBy" = {2}, "Attempts" = "Attempts" + 1
-                WHERE "Id" = (
-                    SELECT "Id" FROM jobs
-                    WHERE "CompletedAt" IS NULL AND "FailedAt" IS NULL AND "RunAt" <= {0} AND ("LockedUntil" IS NULL OR "LockedUntil" < {0})
-                    ORDER BY "RunAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING "Id" AS "Value"
-                """, now, leaseUntil, _node).ToListAsync(ct);
-            return ids.Count == 0 ? null : await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == ids[0], ct);
-        }
-        var candidate = await db.Jobs
-            .Where(j => j.CompletedAt == null && j.FailedAt == null && j.RunAt <= now && (j.LockedUntil == null || j.LockedUntil < now))
-            .OrderBy(j => j.RunAt).Select(j => (long?)j.Id).FirstOrDefaultAsync(ct);
-        if (candidate is null)
-        {
-            return null;
-        }
-        var id = candidate.Value;
-        // SQLite has one writer at a time; the conditional update is the lease, so only one claimant's update matches.
-        var claimed = await db.Jobs
-            .Where(j => j.Id == id && j.CompletedAt == null && (j.LockedUntil == null || j.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.LockedUntil, leaseUntil)
-                .SetProperty(j => j.LockedBy, _node)
-                .SetProperty(j => j.Attempts, j => j.Attempts + 1), ct);
-        return claimed == 0 ? null : await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == id, ct);
+        // The lease is the job's queue's; a claim of "any queue" (tests draining everything) takes the longest.
+        var lease = queueName is null ? JobQueues.All.Max(q => _options.For(q).Lease) : _options.For(queueName).Lease;
+        var leaseUntil = now + lease;
+        // One statement: pick a due job of the queue that no other worker holds, and take the lease on it. PostgreSQL
+        // skips rows another node is claiming (SKIP LOCKED); SQLite has one writer at a time, so nothing can race it.
+        var inQueue = queueName is null ? "" : "AND \"Queue\" = {3}";
+        var skipLocked = db.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        var sql = $$"""
+            UPDATE jobs SET "LockedUntil" = {1}, "LockedBy" = {2}, "Attempts" = "Attempts" + 1
+            WHERE "Id" = (
+                SELECT "Id" FROM jobs
+                WHERE "CompletedAt" IS NULL AND "FailedAt" IS NULL AND "RunAt" <= {0} AND ("LockedUntil" IS NULL OR "LockedUntil" < {0}) {{inQueue}}
+                ORDER BY "RunAt" LIMIT 1 {{skipLocked}})
+            RETURNING "Id" AS "Value"
+            """;
+        object[] args = queueName is null ? [now, leaseUntil, _node] : [now, leaseUntil, _node, queueName];
+        var ids = await db.Database.SqlQueryRaw<long>(sql, args).ToListAsync(ct);
+        return ids.Count == 0 ? null : await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == ids[0], ct);
     }
 }

@@ -15,12 +15,13 @@ namespace Drawbridge.Jobs;
 /// words of moderation decisions about them (the public log keeps what was done, under which rule, when).
 /// See /privacy.
 /// </summary>
-public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Events.DomainEvents events, Media.MediaFiles files) : IJobHandler
+public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOptions> options, Events.DomainEvents events, Media.MediaFiles files) : JobHandler<PurgeDeletedAccounts>
 {
     public const string KindName = "purge-deleted-accounts";
-    public string Kind => KindName;
 
-    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    protected override PurgeDeletedAccounts FromUntyped(string payload) => new();
+
+    protected override async Task HandleAsync(DrawbridgeDb db, PurgeDeletedAccounts job, CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.DeletionGraceDays);
         var due = await db.Accounts.Where(a => a.DeletionRequestedAt != null && a.DeletionRequestedAt < cutoff).Select(a => a.Id).Take(100).ToListAsync(ct);
@@ -29,6 +30,8 @@ public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOp
             var storedNames = await db.Media.Where(m => m.OwnerId == id).Select(m => m.StoredName).ToListAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
+            // Raised first: its handlers (federation's Delete to the followers) still see the graph that goes below.
+            await events.RaiseAsync(db, new Events.AccountDeleted(id), ct);
             var theirPosts = db.Posts.Where(p => p.AuthorId == id);
             var postIds = await theirPosts.Select(p => p.Id).ToListAsync(ct);
             await theirPosts.ExecuteUpdateAsync(s => s
@@ -73,9 +76,43 @@ public sealed class AccountDeletionJob(TimeProvider clock, IOptions<DrawbridgeOp
                 .SetProperty(a => a.DisplayName, "Deleted account").SetProperty(a => a.Bio, "").SetProperty(a => a.Links, "")
                 .SetProperty(a => a.Profession, (string?)null).SetProperty(a => a.Employer, (string?)null)
                 .SetProperty(a => a.AvatarMediaId, (long?)null).SetProperty(a => a.ReplyPolicyReason, (string?)null), ct);
-            await events.RaiseAsync(db, new Events.AccountDeleted(id), ct);
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             files.Delete(storedNames);
+        }
+    }
+}
+
+/// <summary>The periodic purge of accounts whose deletion grace period has passed.</summary>
+public sealed record PurgeDeletedAccounts : IJobPayload<PurgeDeletedAccounts>
+{
+    public static string Kind => AccountDeletionJob.KindName;
+    public static string Queue => JobQueues.Default;
+}
+
+/// <summary>The periodic removal of finished jobs (<see cref="JobOptions.KeepCompletedDays"/>, <see cref="JobOptions.KeepFailedDays"/>).</summary>
+public sealed record CleanUpJobs : IJobPayload<CleanUpJobs>
+{
+    public static string Kind => "clean-up-jobs";
+    public static string Queue => JobQueues.Default;
+}
+
+/// <summary>Removes completed and failed jobs once they are old enough, in batches, so the table stays small.</summary>
+public sealed class CleanUpJobsJob(TimeProvider clock, IOptions<JobOptions> options) : JobHandler<CleanUpJobs>
+{
+    protected override async Task HandleAsync(DrawbridgeDb db, CleanUpJobs job, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var completedBefore = now.AddDays(-options.Value.KeepCompletedDays);
+        var failedBefore = now.AddDays(-options.Value.KeepFailedDays);
+        while (true)
+        {
+            var batch = db.Jobs.Where(j => (j.CompletedAt != null && j.CompletedAt < completedBefore) || (j.FailedAt != null && j.FailedAt < failedBefore))
+                .Select(j => j.Id).Take(5000);
+            if (await db.Jobs.Where(j => batch.Contains(j.Id)).ExecuteDeleteAsync(ct) < 5000)
+            {
+                return;
+            }
         }
     }
 }
@@ -91,18 +128,24 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-                // Uploads a crash or a dropped connection left behind, in this node's media folder.
-                scope.ServiceProvider.GetRequiredService<Media.MediaFiles>().CleanAbandonedUploads(clock.GetUtcNow().UtcDateTime);
                 var now = clock.GetUtcNow().UtcDateTime;
-                // Deletions an hour apart; the weekly digests on Monday mornings (06:00 UTC), for the week before.
-                foreach (var (kind, runAt) in new[] { (AccountDeletionJob.KindName, now.AddMinutes(1)), (Listening.WeeklyDigestJob.KindName, Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6)) })
+                var soon = now.AddMinutes(1);
+                // Uploads a crash or a dropped connection left behind, in this node's media folder.
+                scope.ServiceProvider.GetRequiredService<Media.MediaFiles>().CleanAbandonedUploads(now);
+                if (!await db.Jobs.AnyAsync(j => j.Kind == AccountDeletionJob.KindName && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
                 {
-                    if (!await db.Jobs.AnyAsync(j => j.Kind == kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
-                    {
-                        queue.Enqueue(db, kind, "", runAt);
-                        await db.SaveChangesAsync(stoppingToken);
-                    }
+                    queue.Enqueue(db, new PurgeDeletedAccounts(), soon);
                 }
+                // The weekly digests on Monday mornings (06:00 UTC), for the week before.
+                if (!await db.Jobs.AnyAsync(j => j.Kind == Listening.WeeklyDigestJob.KindName && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                {
+                    queue.Enqueue(db, Listening.WeeklyDigestJob.KindName, "", Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6));
+                }
+                if (!await db.Jobs.AnyAsync(j => j.Kind == CleanUpJobs.Kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                {
+                    queue.Enqueue(db, new CleanUpJobs(), soon);
+                }
+                await db.SaveChangesAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

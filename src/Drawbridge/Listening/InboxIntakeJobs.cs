@@ -18,32 +18,46 @@ public sealed class InboxIntakeOnPublish(JobQueue jobs) :
         // Only what is addressed to someone can be feedback to them.
         if (e.InReplyToAuthorId is not null || e.Mentioned.Count > 0)
         {
-            jobs.Enqueue(db, InboxPostIntakeJob.KindName, e.PostId.ToString(CultureInfo.InvariantCulture));
+            jobs.Enqueue(db, new InboxPostIntake(e.PostId));
         }
         return Task.CompletedTask;
     }
 
     public Task HandleAsync(GuestCommentReceived e, DrawbridgeDb db, CancellationToken ct)
     {
-        jobs.Enqueue(db, InboxGuestCommentIntakeJob.KindName, e.CommentId.ToString(CultureInfo.InvariantCulture));
+        jobs.Enqueue(db, new InboxGuestCommentIntake(e.CommentId));
         return Task.CompletedTask;
     }
 }
 
-public sealed class InboxPostIntakeJob(InboxIntake intake) : IJobHandler
+/// <summary>A reply or mention to sort into the inboxes it is addressed to.</summary>
+public sealed record InboxPostIntake(long PostId) : IJobPayload<InboxPostIntake>
 {
-    public const string KindName = "inbox-intake-post";
-    public string Kind => KindName;
-
-    public Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct) =>
-        intake.FromPostAsync(long.Parse(payload, CultureInfo.InvariantCulture), ct);
+    public static string Kind => InboxPostIntakeJob.KindName;
+    public static string Queue => JobQueues.Default;
 }
 
-public sealed class InboxGuestCommentIntakeJob(InboxIntake intake) : IJobHandler
+/// <summary>A guest comment to sort into its article's author's inboxes.</summary>
+public sealed record InboxGuestCommentIntake(long CommentId) : IJobPayload<InboxGuestCommentIntake>
+{
+    public static string Kind => InboxGuestCommentIntakeJob.KindName;
+    public static string Queue => JobQueues.Default;
+}
+
+public sealed class InboxPostIntakeJob(InboxIntake intake) : JobHandler<InboxPostIntake>
+{
+    public const string KindName = "inbox-intake-post";
+
+    protected override InboxPostIntake FromUntyped(string payload) => new(long.Parse(payload, CultureInfo.InvariantCulture));
+
+    protected override Task HandleAsync(DrawbridgeDb db, InboxPostIntake job, CancellationToken ct) => intake.FromPostAsync(job.PostId, ct);
+}
+
+public sealed class InboxGuestCommentIntakeJob(InboxIntake intake) : JobHandler<InboxGuestCommentIntake>
 {
     public const string KindName = "inbox-intake-guest-comment";
-    public string Kind => KindName;
 
-    public Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct) =>
-        intake.FromGuestCommentAsync(long.Parse(payload, CultureInfo.InvariantCulture), ct);
+    protected override InboxGuestCommentIntake FromUntyped(string payload) => new(long.Parse(payload, CultureInfo.InvariantCulture));
+
+    protected override Task HandleAsync(DrawbridgeDb db, InboxGuestCommentIntake job, CancellationToken ct) => intake.FromGuestCommentAsync(job.CommentId, ct);
 }

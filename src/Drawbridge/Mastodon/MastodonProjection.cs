@@ -61,6 +61,7 @@ public sealed partial class MastodonProjection(string baseUrl)
         {
             Visibility.Unlisted => "unlisted",
             Visibility.Followers => "private",
+            Visibility.Direct => "direct",
             _ => "public",
         };
         var content = p.Kind == PostKind.Article && p.Title is { Length: > 0 } title

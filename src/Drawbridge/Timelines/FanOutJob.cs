@@ -12,14 +12,15 @@ namespace Drawbridge.Timelines;
 /// (10,000 followers is one statement, not 10,000 round trips). A reply reaches only followers who also
 /// follow the account it answers, as on Mastodon, so home timelines aren't flooded with half-conversations.
 /// </summary>
-public sealed class FanOutJob(HomeFeedCache feeds) : IJobHandler
+public sealed class FanOutJob(HomeFeedCache feeds) : JobHandler<FanOutPost>
 {
     public const string KindName = "fan-out";
-    public string Kind => KindName;
 
-    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    protected override FanOutPost FromUntyped(string payload) => new(long.Parse(payload, CultureInfo.InvariantCulture));
+
+    protected override async Task HandleAsync(DrawbridgeDb db, FanOutPost job, CancellationToken ct)
     {
-        var postId = long.Parse(payload, CultureInfo.InvariantCulture);
+        var postId = job.PostId;
         var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId, ct);
         if (post is null || post.Status != PostStatus.Published || post.IsDeleted)
         {
@@ -28,6 +29,7 @@ public sealed class FanOutJob(HomeFeedCache feeds) : IJobHandler
         const string sql = """
             INSERT INTO home_feed ("OwnerId", "PostId", "AuthorId")
             SELECT f."FollowerId", {0}, {1} FROM follows f
+            JOIN accounts a ON a."Id" = f."FollowerId" AND a."Domain" IS NULL
             WHERE f."FolloweeId" = {1} AND f."State" = 0
               AND ({2} = 0 OR f."FollowerId" = {2} OR EXISTS (SELECT 1 FROM follows g WHERE g."FollowerId" = f."FollowerId" AND g."FolloweeId" = {2} AND g."State" = 0))
             ON CONFLICT DO NOTHING
@@ -42,33 +44,52 @@ public sealed class FanOutJob(HomeFeedCache feeds) : IJobHandler
     }
 }
 
+/// <summary>A post (or repost) to write into its author's followers' home timelines.</summary>
+public sealed record FanOutPost(long PostId) : IJobPayload<FanOutPost>
+{
+    public static string Kind => FanOutJob.KindName;
+    public static string Queue => JobQueues.FanOut;
+}
+
+/// <summary>A scheduled post to publish when its time comes.</summary>
+public sealed record PublishScheduled(long PostId) : IJobPayload<PublishScheduled>
+{
+    public static string Kind => PublishScheduledJob.KindName;
+    public static string Queue => JobQueues.Default;
+}
+
 /// <summary>
 /// A post or repost reaches timelines: the author's own entry in the same transaction (they see it at once), the
 /// followers' through the fan-out job staged with it.
 /// </summary>
 public sealed class FanOutOnPublish(JobQueue jobs) : ITransactionalEventHandler<PostPublished>, ITransactionalEventHandler<PostReposted>
 {
-    public Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.PostId, e.AuthorId);
+    public Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct)
+    {
+        // A post addressed only to the people it mentions (from another server) is no one's timeline entry.
+        return e.Visibility == Visibility.Direct ? Task.CompletedTask : StageAsync(db, e.PostId, e.AuthorId);
+    }
 
     public Task HandleAsync(PostReposted e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.RepostId, e.AccountId);
 
     private Task StageAsync(DrawbridgeDb db, long postId, long authorId)
     {
         db.HomeFeed.Add(new HomeFeedEntry { OwnerId = authorId, PostId = postId, AuthorId = authorId });
-        jobs.Enqueue(db, FanOutJob.KindName, postId.ToString(CultureInfo.InvariantCulture));
+        jobs.Enqueue(db, new FanOutPost(postId));
         return Task.CompletedTask;
     }
 }
 
 /// <summary>Publishes a scheduled post when its time comes.</summary>
-public sealed class PublishScheduledJob(PostService posts) : IJobHandler
+public sealed class PublishScheduledJob(PostService posts) : JobHandler<PublishScheduled>
 {
     public const string KindName = "publish-scheduled";
-    public string Kind => KindName;
 
-    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    protected override PublishScheduled FromUntyped(string payload) => new(long.Parse(payload, CultureInfo.InvariantCulture));
+
+    protected override async Task HandleAsync(DrawbridgeDb db, PublishScheduled job, CancellationToken ct)
     {
-        var postId = long.Parse(payload, CultureInfo.InvariantCulture);
+        var postId = job.PostId;
         var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
         if (post is null || post.Status != PostStatus.Scheduled)
         {

@@ -29,10 +29,10 @@ public sealed class TimelineService(DrawbridgeDb db)
         var q = db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Published);
         if (viewerId is not { } v)
         {
-            return q.Where(p => p.Visibility != Visibility.Followers);
+            return q.Where(p => p.Visibility < Visibility.Followers);
         }
-        return q.Where(p => p.Visibility != Visibility.Followers || p.AuthorId == v
-                            || db.Follows.Any(f => f.FollowerId == v && f.FolloweeId == p.AuthorId && f.State == FollowState.Accepted)
+        return q.Where(p => p.Visibility < Visibility.Followers || p.AuthorId == v
+                            || (p.Visibility == Visibility.Followers && db.Follows.Any(f => f.FollowerId == v && f.FolloweeId == p.AuthorId && f.State == FollowState.Accepted))
                             || db.PostMentions.Any(m => m.PostId == p.Id && m.AccountId == v))
             .Where(p => !db.Blocks.Any(b => b.BlockerId == p.AuthorId && b.BlockedId == v));
     }
@@ -78,7 +78,7 @@ public sealed class TimelineService(DrawbridgeDb db)
     public async Task<List<PostView>> LocalAsync(long? viewerId, PageRequest page, CancellationToken ct)
     {
         var q = WithoutMuted(db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Published && p.Visibility == Visibility.Public
-                                                            && p.DeletedAt == null && p.InReplyToId == null && p.RepostOfId == null), viewerId);
+                                                            && p.DeletedAt == null && p.InReplyToId == null && p.RepostOfId == null && p.Local), viewerId);
         var ids = await PageIdsAsync(q.Select(p => p.Id), page, ct);
         return await LoadAsync(ids, viewerId, ct);
     }
@@ -86,7 +86,9 @@ public sealed class TimelineService(DrawbridgeDb db)
     public async Task<List<PostView>> HashtagAsync(string tag, long? viewerId, PageRequest page, CancellationToken ct)
     {
         var key = tag.TrimStart('#').ToLowerInvariant();
-        var posts = WithoutMuted(Visible(viewerId).Where(p => p.Visibility == Visibility.Public && p.DeletedAt == null), viewerId);
+        // Posts from a limited server stay out of this public listing (docs/federation.md, "Domain blocks").
+        var posts = WithoutMuted(Visible(viewerId).Where(p => p.Visibility == Visibility.Public && p.DeletedAt == null
+            && (p.Local || !db.Accounts.Any(a => a.Id == p.AuthorId && db.DomainBlocks.Any(d => d.Domain == a.Domain)))), viewerId);
         var q = db.PostTags.AsNoTracking().Where(t => t.Tag == key).Select(t => t.PostId).Where(id => posts.Any(p => p.Id == id));
         var ids = await PageIdsAsync(q, page, ct);
         return await LoadAsync(ids, viewerId, ct);

@@ -110,6 +110,11 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
             }
             var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
             await users.AddToRoleAsync((await users.FindByEmailAsync(c.Author.Email))!, "moderator");
+            if (!await roles.RoleExistsAsync(Drawbridge.Pages.Admin.Administrators.Role))
+            {
+                await roles.CreateAsync(new IdentityRole<long>(Drawbridge.Pages.Admin.Administrators.Role));
+            }
+            await users.AddToRoleAsync((await users.FindByEmailAsync(c.Author.Email))!, Drawbridge.Pages.Admin.Administrators.Role);
         }
         using (var a = fixture.Server.Http(c.Author.Token))
         {
@@ -126,6 +131,12 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await VisitAsync(page, "/drafts", "drafts");
         await VisitAsync(page, "/comments", "comments awaiting");
         await VisitAsync(page, "/moderation", "moderation");
+        await VisitAsync(page, "/admin/domains", "domain blocks, none yet");
+        await SubmitEmptyAsync(page, "/admin/domains", "Block the domain", "domain blocks form errors");
+        await page.GetByLabel("Domain", new() { Exact = true }).FillAsync("spam.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Block the domain" }).ClickAsync();
+        await Assertions.Expect(page.Locator("main table")).ToContainTextAsync("spam.example");
+        await VisitAsync(page, "/admin/domains", "domain blocks with a limited domain");
         long failedJob;
         await using (var scope = fixture.Server.Services.CreateAsyncScope())
         {
