@@ -121,6 +121,7 @@ public static class DrawbridgeHost
         services.AddScoped<Listening.InsightsTraining>();
         services.AddSingleton<Listening.FeedbackLimiter>();
         services.AddScoped<Listening.ListeningSettingsService>();
+        services.AddSingleton<Listening.InboxChoices>();
         services.AddScoped<Listening.ResponseTimes>();
         services.AddScoped<Listening.ChangeService>();
         services.AddScoped<Listening.TwoWayScores>();

@@ -201,7 +201,7 @@ public sealed class DigestService(DrawbridgeDb db, ResponseTimes responseTimes, 
         void Line(string text, XFont font, double gap = 16)
         {
             NewPageIfNeeded(gap);
-            gfx.DrawString(text.Length > 110 ? text[..110] + "…" : text, font, XBrushes.Black, new XPoint(left, y));
+            gfx.DrawString(Printable(text, 110), font, XBrushes.Black, new XPoint(left, y));
             y += gap;
         }
         Line(r.Organisation, title, 24);
@@ -223,7 +223,7 @@ public sealed class DigestService(DrawbridgeDb db, ResponseTimes responseTimes, 
             foreach (var row in rows)
             {
                 NewPageIfNeeded(16);
-                gfx.DrawString(row.Name.Length > 40 ? row.Name[..40] + "…" : row.Name, body, XBrushes.Black, new XPoint(left, y));
+                gfx.DrawString(Printable(row.Name, 40), body, XBrushes.Black, new XPoint(left, y));
                 var barWidth = width * 0.4 * row.Count / max;
                 gfx.DrawRectangle(brush, left + width * 0.45, y - 9, Math.Max(1, barWidth), 10);
                 gfx.DrawString(row.Count.ToString(CultureInfo.InvariantCulture), body, XBrushes.Black, new XPoint(left + width * 0.45 + barWidth + 6, y));
@@ -251,6 +251,34 @@ public sealed class DigestService(DrawbridgeDb db, ResponseTimes responseTimes, 
         using var stream = new MemoryStream();
         document.Save(stream, false);
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Text as the PDF can draw it: service names come from the public's feedback form, so control characters and lone
+    /// surrogates go, and long names are cut without splitting a surrogate pair.
+    /// </summary>
+    internal static string Printable(string text, int max)
+    {
+        var kept = new StringBuilder(Math.Min(text.Length, max + 1));
+        var i = 0;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            if (kept.Length + (pair ? 2 : 1) > max)
+            {
+                break;
+            }
+            if (pair)
+            {
+                kept.Append(c).Append(text[++i]);
+            }
+            else if (!char.IsControl(c) && !char.IsSurrogate(c))
+            {
+                kept.Append(c);
+            }
+        }
+        return i < text.Length ? kept + "…" : kept.ToString();
     }
 
     /// <summary>Mails last week's digest (HTML and plain text) to the admins of every organisation that wants one and hasn't had it.</summary>

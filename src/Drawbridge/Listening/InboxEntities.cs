@@ -112,8 +112,10 @@ internal sealed class InboxConfiguration :
         b.Property(i => i.ResponseText).HasMaxLength(InboxLimits.Response);
         // The inbox lists newest first within an organisation, critical items on top, filtered by state or theme.
         b.HasIndex(i => new { i.OrganisationId, i.Critical, i.Id });
-        b.HasIndex(i => new { i.OrganisationId, i.State, i.Id });
-        b.HasIndex(i => new { i.OrganisationId, i.Theme, i.Id });
+        // State and theme lead, then the inbox's own order, so a filtered page reads its rows in order from the index
+        // (with the order's columns last, SQLite would otherwise walk the critical-first index and test every row).
+        b.HasIndex(i => new { i.OrganisationId, i.State, i.Critical, i.Id });
+        b.HasIndex(i => new { i.OrganisationId, i.Theme, i.State, i.Critical, i.Id });
         b.HasIndex(i => new { i.OrganisationId, i.AssigneeId, i.Id });
         // The insights job's queue: an organisation's items still waiting for a model.
         b.HasIndex(i => new { i.OrganisationId, i.ClassifiedAt, i.Id });

@@ -440,3 +440,16 @@ public sealed class BusinessCalendarTests
         Assert.DoesNotContain(new DateOnly(2030, 4, 22), UkBankHolidays.For(UkNation.Scotland, 2030));
     }
 }
+
+/// <summary>What the PDF digest draws of names the public typed.</summary>
+public sealed class DigestTextTests
+{
+    [Fact]
+    public void Control_characters_go_and_a_cut_keeps_surrogate_pairs_whole()
+    {
+        Assert.Equal("Ward 3", DigestService.Printable("Ward\u0000 3\u0007", 40));
+        Assert.Equal("ab…", DigestService.Printable("ab\U0001F600cd", 3));
+        Assert.Equal("ab\U0001F600…", DigestService.Printable("ab\U0001F600cd", 4));
+        Assert.Equal("lone", DigestService.Printable("lo\uD800ne", 40));
+    }
+}

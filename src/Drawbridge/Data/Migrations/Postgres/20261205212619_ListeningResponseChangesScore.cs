@@ -11,6 +11,24 @@ namespace Drawbridge.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_inbox_items_OrganisationId_State_Id",
+                table: "inbox_items");
+
+            migrationBuilder.DropIndex(
+                name: "IX_inbox_items_OrganisationId_Theme_Id",
+                table: "inbox_items");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inbox_items_OrganisationId_State_Critical_Id",
+                table: "inbox_items",
+                columns: new[] { "OrganisationId", "State", "Critical", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inbox_items_OrganisationId_Theme_State_Critical_Id",
+                table: "inbox_items",
+                columns: new[] { "OrganisationId", "Theme", "State", "Critical", "Id" });
+
             migrationBuilder.CreateTable(
                 name: "change_record_items",
                 columns: table => new
@@ -93,6 +111,24 @@ namespace Drawbridge.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_inbox_items_OrganisationId_State_Critical_Id",
+                table: "inbox_items");
+
+            migrationBuilder.DropIndex(
+                name: "IX_inbox_items_OrganisationId_Theme_State_Critical_Id",
+                table: "inbox_items");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inbox_items_OrganisationId_State_Id",
+                table: "inbox_items",
+                columns: new[] { "OrganisationId", "State", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inbox_items_OrganisationId_Theme_Id",
+                table: "inbox_items",
+                columns: new[] { "OrganisationId", "Theme", "Id" });
+
             migrationBuilder.DropTable(
                 name: "change_record_items");
 

@@ -541,9 +541,9 @@ namespace Drawbridge.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Critical", "Id");
 
-                    b.HasIndex("OrganisationId", "State", "Id");
+                    b.HasIndex("OrganisationId", "State", "Critical", "Id");
 
-                    b.HasIndex("OrganisationId", "Theme", "Id");
+                    b.HasIndex("OrganisationId", "Theme", "State", "Critical", "Id");
 
                     b.ToTable("inbox_items", (string)null);
                 });
