@@ -13,9 +13,13 @@ public static class AccountsCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Length > 0 && args[0] == "role")
+        {
+            return await RoleAsync(args, stdout, stderr);
+        }
         if (args.Length == 0 || args[0] != "token")
         {
-            await stderr.WriteLineAsync("Usage: accounts token HANDLE [--scopes \"read write follow\"] [settings such as --Drawbridge:DataDirectory=DIR]");
+            await stderr.WriteLineAsync("Usage: accounts token HANDLE [--scopes \"read write follow\"] [settings such as --Drawbridge:DataDirectory=DIR]\n       accounts role HANDLE moderator|admin [--remove] [settings]");
             return 2;
         }
         string? handle = null;
@@ -78,6 +82,40 @@ public static class AccountsCommand
         }
         var token = await scope.ServiceProvider.GetRequiredService<AccessTokenService>().IssueAsync(user, "Command line", string.Join(' ', parsed), null, CancellationToken.None);
         await stdout.WriteLineAsync(token);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>accounts role HANDLE moderator|admin [--remove]</c>: how an operator makes the first admin (who then grants roles
+    /// at /admin/roles). The change is audited as the account's own.
+    /// </summary>
+    private static async Task<int> RoleAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var words = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var settings = args.Skip(1).Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--remove").ToArray();
+        var remove = args.Contains("--remove");
+        if (words.Count != 2 || !Web.Moderators.Roles.Contains(words[1]))
+        {
+            await stderr.WriteLineAsync("Usage: accounts role HANDLE moderator|admin [--remove] [settings such as --Drawbridge:DataDirectory=DIR]");
+            return 2;
+        }
+        await using var host = DrawbridgeHost.Build(settings);
+        await DatabaseSetup.MigrateAsync(host.Services);
+        await using var scope = host.Services.CreateAsyncScope();
+        var handle = words[0].TrimStart('@');
+        var account = await scope.ServiceProvider.GetRequiredService<AccountService>().FindByHandleAsync(handle, CancellationToken.None);
+        if (account is null)
+        {
+            await stderr.WriteLineAsync($"No account @{handle} that a person signs in to");
+            return 1;
+        }
+        var outcome = await scope.ServiceProvider.GetRequiredService<Moderation.ModerationService>().SetRoleAsync(account.Id, handle, words[1], !remove, CancellationToken.None);
+        if (!outcome.Succeeded)
+        {
+            await stderr.WriteLineAsync(outcome.FirstError);
+            return 1;
+        }
+        await stdout.WriteLineAsync(remove ? $"@{account.Handle} is no longer {words[1]}" : $"@{account.Handle} is now {words[1]}");
         return 0;
     }
 }

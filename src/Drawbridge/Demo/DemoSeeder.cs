@@ -408,23 +408,26 @@ public sealed class DemoSeeder(DrawbridgeDb db, ContentRenderer renderer, TimePr
         }
     }
 
-    /// <summary>The demo's moderator: @dn_sofia is in the Identity role "moderator" (idempotent).</summary>
+    /// <summary>The demo's moderator and admin: @dn_sofia is in the Identity roles "moderator" and "admin" (idempotent).</summary>
     public const string ModeratorHandle = "dn_sofia";
 
     private async Task EnsureModeratorsAsync(CancellationToken ct)
     {
-        var role = await db.Roles.FirstOrDefaultAsync(r => r.NormalizedName == "MODERATOR", ct);
-        if (role is null)
+        foreach (var name in new[] { "moderator", "admin" })
         {
-            role = new IdentityRole<long> { Name = "moderator", NormalizedName = "MODERATOR", ConcurrencyStamp = Guid.NewGuid().ToString("N") };
-            db.Roles.Add(role);
-            await db.SaveChangesAsync(ct);
-        }
-        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUserName == ModeratorHandle.ToUpperInvariant(), ct);
-        if (user is not null && !await db.UserRoles.AnyAsync(ur => ur.UserId == user.Id && ur.RoleId == role.Id, ct))
-        {
-            db.UserRoles.Add(new IdentityUserRole<long> { UserId = user.Id, RoleId = role.Id });
-            await db.SaveChangesAsync(ct);
+            var role = await db.Roles.FirstOrDefaultAsync(r => r.NormalizedName == name.ToUpperInvariant(), ct);
+            if (role is null)
+            {
+                role = new IdentityRole<long> { Name = name, NormalizedName = name.ToUpperInvariant(), ConcurrencyStamp = Guid.NewGuid().ToString("N") };
+                db.Roles.Add(role);
+                await db.SaveChangesAsync(ct);
+            }
+            var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUserName == ModeratorHandle.ToUpperInvariant(), ct);
+            if (user is not null && !await db.UserRoles.AnyAsync(ur => ur.UserId == user.Id && ur.RoleId == role.Id, ct))
+            {
+                db.UserRoles.Add(new IdentityUserRole<long> { UserId = user.Id, RoleId = role.Id });
+                await db.SaveChangesAsync(ct);
+            }
         }
     }
 

@@ -319,3 +319,39 @@ public abstract class ModerationTests<TServer>(TServer server) where TServer : D
 public sealed class SqliteModerationTests(DrawbridgeServer server) : ModerationTests<DrawbridgeServer>(server), IClassFixture<DrawbridgeServer>;
 
 public sealed class PostgresModerationTests(PostgresDrawbridgeServer server) : ModerationTests<PostgresDrawbridgeServer>(server), IClassFixture<PostgresDrawbridgeServer>;
+
+/// <summary>The operator makes the first admin from the command line.</summary>
+public sealed class RoleCommandTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
+{
+    private async Task<(int Exit, string Out, string Err)> CliAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Drawbridge.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.ArgumentList.Add($"--Drawbridge:DataDirectory={server.DataDirectory}");
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, (await stdout).Trim(), (await stderr).Trim());
+    }
+
+    [Fact]
+    public async Task Accounts_role_makes_an_admin_who_can_then_open_the_roles_page()
+    {
+        var person = await server.SignUpAsync($"root_{Guid.NewGuid():N}"[..14], "professional");
+        var bad = await CliAsync("accounts", "role", person.Handle, "overlord");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("moderator|admin", bad.Err, StringComparison.Ordinal);
+        var (exit, output, error) = await CliAsync("accounts", "role", person.Handle, "admin");
+        Assert.True(exit == 0, error);
+        Assert.Equal($"@{person.Handle} is now admin", output);
+        using var web = new WebSession(server);
+        await web.SignInAsync(person.Email);
+        Assert.Equal(HttpStatusCode.OK, (await web.GetAsync("/admin/roles")).Status);
+    }
+}

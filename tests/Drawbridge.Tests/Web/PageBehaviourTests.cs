@@ -257,7 +257,7 @@ public sealed class PageBehaviourTests(DrawbridgeServer server) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, status);
         var items = page.QuerySelectorAll(".db-thread article").ToList();
         Assert.Equal(2, items.Count);
-        Assert.Equal("This post was deleted", items[0].TextContent.Trim());
+        Assert.Equal("This post was deleted by its author.", items[0].TextContent.Trim());
         Assert.DoesNotContain("Soon to be deleted", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("db-post--focus", items[1].ClassName, StringComparison.Ordinal);
         Assert.Contains("db-depth-1", items[1].ClassName, StringComparison.Ordinal);
