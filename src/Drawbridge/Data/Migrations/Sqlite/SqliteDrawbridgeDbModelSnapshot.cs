@@ -129,6 +129,9 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("HeaderMediaId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("HeaderUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
@@ -556,6 +559,83 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DraftedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InternalNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MadeAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PublishedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WeDid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("YouSaid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Review", "PublishedAt");
+
+                    b.ToTable("change_records", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecordItem", b =>
+                {
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ChangeId", "ItemId");
+
+                    b.HasIndex("ItemId");
+
+                    b.ToTable("change_record_items", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.InboxHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -821,6 +901,40 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("insights_models", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.OrganisationListeningSettings", b =>
+                {
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClosesAtMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastDigestWeek")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Nation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpensAtMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResponseTargetHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WeeklyDigest")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("organisation_listening_settings", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.OrganisationPostAuthor", b =>
                 {
                     b.Property<long>("PostId")
@@ -874,6 +988,44 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "ItemId", "Id");
 
                     b.ToTable("inbox_theme_corrections", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.TwoWayScoreConsent", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PublicSince")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("two_way_score_consents", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Mastodon.TimelineMarker", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Timeline")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastReadId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Timeline");
+
+                    b.ToTable("timeline_markers", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
@@ -1080,6 +1232,24 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("reports", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("bookmarks", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
                 {
                     b.Property<long>("Id")
@@ -1140,6 +1310,24 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("PostId");
 
                     b.ToTable("likes", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("pins", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Post", b =>
@@ -1347,6 +1535,29 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("trusted_commenters", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "TargetId");
+
+                    b.HasIndex("TargetId");
+
+                    b.ToTable("account_notes", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.Property<long>("BlockerId")
@@ -1394,6 +1605,23 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("FolloweeId", "FollowerId");
 
                     b.ToTable("follows", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "Tag");
+
+                    b.ToTable("followed_tags", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Social.Mute", b =>
@@ -1448,6 +1676,90 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Exclusive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RepliesPolicy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("lists", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Contexts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("filters", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FilterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Keyword")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WholeWord")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FilterId");
+
+                    b.ToTable("filter_keywords", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Timelines.HomeFeedEntry", b =>
                 {
                     b.Property<long>("OwnerId")
@@ -1464,6 +1776,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("PostId");
 
                     b.ToTable("home_feed", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.Property<long>("ListId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ListId", "AccountId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("list_members", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<long>", b =>
@@ -1886,6 +2213,15 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Drawbridge.Mastodon.TimelineMarker", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -1937,6 +2273,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
                 {
                     b.HasOne("Drawbridge.Posts.Post", null)
@@ -1947,6 +2298,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Like", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
@@ -2022,6 +2388,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -2048,6 +2429,15 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("FollowerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2082,6 +2472,48 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.HasOne("Drawbridge.Timelines.ContentFilter", null)
+                        .WithMany()
+                        .HasForeignKey("FilterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Timelines.AccountList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -13,8 +13,8 @@ using NpgsqlTypes;
 namespace Drawbridge.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDrawbridgeDb))]
-    [Migration("20261205211849_NamedJobQueuesAndDelivery")]
-    partial class NamedJobQueuesAndDelivery
+    [Migration("20261205230808_FederationClientsListeningModeration")]
+    partial class FederationClientsListeningModeration
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -86,6 +86,10 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.Property<long?>("AvatarMediaId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("AvatarUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<string>("Bio")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -134,6 +138,13 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<long?>("HeaderMediaId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HeaderUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<string>("InboxUri")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
@@ -144,6 +155,9 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.Property<DateTime?>("LastFetchedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("LimitedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Links")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -151,6 +165,9 @@ namespace Drawbridge.Data.Migrations.Postgres
 
                     b.Property<bool>("Locked")
                         .HasColumnType("boolean");
+
+                    b.Property<long?>("MovedToAccountId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("OutboxUri")
                         .HasMaxLength(2048)
@@ -175,9 +192,19 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
 
+                    b.Property<int>("ReplyPolicy")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReplyPolicyReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("SharedInboxUri")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Uri")
                         .HasMaxLength(2048)
@@ -193,6 +220,10 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("IX_accounts_HandleKey_Local")
                         .HasFilter("\"Domain\" IS NULL");
+
+                    b.HasIndex("MovedToAccountId");
+
+                    b.HasIndex("PublicKeyId");
 
                     b.HasIndex("Uri")
                         .IsUnique()
@@ -326,6 +357,27 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("delivery_domains", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Federation.DomainBlock", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Domain");
+
+                    b.ToTable("domain_blocks", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Federation.GoneInbox", b =>
                 {
                     b.Property<string>("Inbox")
@@ -338,6 +390,131 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasKey("Inbox");
 
                     b.ToTable("delivery_gone_inboxes", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Federation.InboundActivity", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ActivityUri")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("ActorUri")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(1048576)
+                        .HasColumnType("character varying(1048576)");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("RecipientId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityUri")
+                        .IsUnique();
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("RecipientId");
+
+                    b.ToTable("inbound_activities", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Federation.RemoteReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ActivityUri")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PostIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("ReporterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReporterUri")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<long?>("TargetAccountId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityUri")
+                        .IsUnique();
+
+                    b.HasIndex("ReporterId");
+
+                    b.HasIndex("TargetAccountId");
+
+                    b.ToTable("remote_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Federation.ServerKey", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("PrivateKeyPem")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("server_keys", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Jobs.Job", b =>
@@ -393,6 +570,83 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DraftedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("InternalNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime?>("MadeAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("PublishedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WeDid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("YouSaid")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Review", "PublishedAt");
+
+                    b.ToTable("change_records", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.ChangeRecordItem", b =>
+                {
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ItemId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ChangeId", "ItemId");
+
+                    b.HasIndex("ItemId");
+
+                    b.ToTable("change_record_items", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.InboxHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -436,6 +690,12 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.Property<string>("AuthorName")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("ClassifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("ClassifiedByModelId")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
@@ -507,6 +767,13 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<bool>("ThemeCorrected")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Themes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -520,11 +787,13 @@ namespace Drawbridge.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId", "AssigneeId", "Id");
 
+                    b.HasIndex("OrganisationId", "ClassifiedAt", "Id");
+
                     b.HasIndex("OrganisationId", "Critical", "Id");
 
-                    b.HasIndex("OrganisationId", "State", "Id");
+                    b.HasIndex("OrganisationId", "State", "Critical", "Id");
 
-                    b.HasIndex("OrganisationId", "Theme", "Id");
+                    b.HasIndex("OrganisationId", "Theme", "State", "Critical", "Id");
 
                     b.ToTable("inbox_items", (string)null);
                 });
@@ -555,6 +824,128 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("inbox_notes", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Listening.InsightsModelRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Corrections")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("DataFile")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("DataFileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<string>("DataReadAs")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("FrameworkJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("FrameworkName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FrameworkVersion")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<byte[]>("Model")
+                        .HasColumnType("bytea");
+
+                    b.Property<long?>("OrganisationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("QualityJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("TrainedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Id");
+
+                    b.HasIndex("OrganisationId", "IsActive");
+
+                    b.ToTable("insights_models", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.OrganisationListeningSettings", b =>
+                {
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ClosesAtMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastDigestWeek")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Nation")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpensAtMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResponseTargetHours")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("WeeklyDigest")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("organisation_listening_settings", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Listening.OrganisationPostAuthor", b =>
                 {
                     b.Property<long>("PostId")
@@ -574,6 +965,78 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId", "PostId");
 
                     b.ToTable("organisation_post_authors", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.ThemeCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CorrectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CorrectedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FrameworkName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("ItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OrganisationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ThemeIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "ItemId", "Id");
+
+                    b.ToTable("inbox_theme_corrections", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Listening.TwoWayScoreConsent", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("PublicSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("two_way_score_consents", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Mastodon.TimelineMarker", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Timeline")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("LastReadId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AccountId", "Timeline");
+
+                    b.ToTable("timeline_markers", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
@@ -624,6 +1087,178 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("PostId");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Moderation.Appeal", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("DecidedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Response")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("ActionId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("appeals", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Moderation.ModerationAction", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("AppealedActionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HiddenContent")
+                        .HasMaxLength(100000)
+                        .HasColumnType("character varying(100000)");
+
+                    b.Property<string>("HiddenSummary")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("HiddenTitle")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ModeratorId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Public")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("ReportId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ReversedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RuleId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("Public", "Id");
+
+                    b.ToTable("moderation_actions", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Moderation.Report", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OriginDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<long?>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ReporterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("ResolvedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RuleId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("ReporterId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("reports", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("bookmarks", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
@@ -686,6 +1321,24 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("PostId");
 
                     b.ToTable("likes", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("pins", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Post", b =>
@@ -753,6 +1406,12 @@ namespace Drawbridge.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("PublishAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RemovalRuleId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RemovedByModerator")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("RepliesCount")
                         .HasColumnType("integer");
@@ -896,6 +1555,29 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("trusted_commenters", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "TargetId");
+
+                    b.HasIndex("TargetId");
+
+                    b.ToTable("account_notes", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.Property<long>("BlockerId")
@@ -943,6 +1625,23 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("FolloweeId", "FollowerId");
 
                     b.ToTable("follows", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "Tag");
+
+                    b.ToTable("followed_tags", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Social.Mute", b =>
@@ -997,6 +1696,90 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Exclusive")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RepliesPolicy")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("lists", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Contexts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("filters", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FilterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Keyword")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("WholeWord")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FilterId");
+
+                    b.ToTable("filter_keywords", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Timelines.HomeFeedEntry", b =>
                 {
                     b.Property<long>("OwnerId")
@@ -1013,6 +1796,21 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("PostId");
 
                     b.ToTable("home_feed", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.Property<long>("ListId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ListId", "AccountId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("list_members", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<long>", b =>
@@ -1388,6 +2186,14 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Drawbridge.Accounts.Account", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("MovedToAccountId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Drawbridge.Accounts.OrganisationMember", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -1412,6 +2218,36 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Drawbridge.Federation.InboundActivity", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Drawbridge.Federation.RemoteReport", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("TargetAccountId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Drawbridge.Mastodon.TimelineMarker", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -1426,6 +2262,58 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Drawbridge.Moderation.Appeal", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Moderation.ModerationAction", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Moderation.ModerationAction", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Drawbridge.Moderation.Report", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
                 {
                     b.HasOne("Drawbridge.Posts.Post", null)
@@ -1436,6 +2324,21 @@ namespace Drawbridge.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Like", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
@@ -1511,6 +2414,21 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -1537,6 +2455,15 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("FollowerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1571,6 +2498,48 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.HasOne("Drawbridge.Timelines.ContentFilter", null)
+                        .WithMany()
+                        .HasForeignKey("FilterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Timelines.AccountList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
