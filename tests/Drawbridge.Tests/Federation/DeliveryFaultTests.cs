@@ -27,7 +27,7 @@ public sealed class DeliveryFaultTests
 
     private static async Task<FederatingServer> StartAsync(Dictionary<string, string?> settings, int? port = null, string? dataDirectory = null, TimeProvider? clock = null)
     {
-        var server = new FederatingServer(settings, port, dataDirectory, clock);
+        var server = FederatingServer.With(settings, port, dataDirectory, clock);
         await server.InitializeAsync();
         return server;
     }

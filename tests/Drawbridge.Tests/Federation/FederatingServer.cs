@@ -20,7 +20,10 @@ public class FederatingServer : DrawbridgeServer
     }
 
     /// <summary>A server with settings of its own; on <paramref name="port"/> and <paramref name="dataDirectory"/> to stand in for one restarted; on <paramref name="clock"/>'s time when given.</summary>
-    public FederatingServer(IDictionary<string, string?> settings, int? port = null, string? dataDirectory = null, TimeProvider? clock = null)
+    public static FederatingServer With(IDictionary<string, string?> settings, int? port = null, string? dataDirectory = null, TimeProvider? clock = null) =>
+        new(settings, port, dataDirectory, clock);
+
+    protected FederatingServer(IDictionary<string, string?> settings, int? port = null, string? dataDirectory = null, TimeProvider? clock = null)
         : this(port ?? FreePort(), settings, dataDirectory)
     {
         _clock = clock;
