@@ -240,7 +240,7 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var job = await ClaimAsync(db, queueName, now, ct);
+        var job = await WriteAsync(db, () => ClaimAsync(db, queueName, now, ct), ct);
         if (job is null)
         {
             return false;
@@ -260,9 +260,9 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
             }
             await handler.HandleAsync(db, job.Payload, ct);
             db.ChangeTracker.Clear();
-            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
+            await WriteAsync(db, () => db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.CompletedAt, clock.GetUtcNow().UtcDateTime)
-                .SetProperty(j => j.LockedBy, (string?)null), ct);
+                .SetProperty(j => j.LockedBy, (string?)null), ct), ct);
         }
         catch (PostponeJob later) when (!ct.IsCancellationRequested)
         {
@@ -297,6 +297,23 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
                 .SetProperty(j => j.FailedAt, failed ? nowAfter : null), ct);
         }
         return true;
+    }
+
+    /// <summary>
+    /// On SQLite, runs a claim or completion in a transaction, so it queues for the process's write gate (first come,
+    /// first served) instead of sleeping in SQLite's busy handler while other workers write: with 16 delivery workers
+    /// the difference is several times the throughput. PostgreSQL needs no gate.
+    /// </summary>
+    private static async Task<T> WriteAsync<T>(DrawbridgeDb db, Func<Task<T>> write, CancellationToken ct)
+    {
+        if (db.IsPostgres || db.Database.CurrentTransaction is not null)
+        {
+            return await write();
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var result = await write();
+        await tx.CommitAsync(ct);
+        return result;
     }
 
     private static string Truncate(string message) => message.Length > 2000 ? message[..2000] : message;

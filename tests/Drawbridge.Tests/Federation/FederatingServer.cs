@@ -19,9 +19,25 @@ public class FederatingServer : DrawbridgeServer
     {
     }
 
-    protected FederatingServer(IDictionary<string, string?> settings, int? port = null, string? dataDirectory = null)
+    /// <summary>A server with settings of its own; on <paramref name="port"/> and <paramref name="dataDirectory"/> to stand in for one restarted; on <paramref name="clock"/>'s time when given.</summary>
+    public static FederatingServer With(IDictionary<string, string?> settings, int? port = null, string? dataDirectory = null, TimeProvider? clock = null) =>
+        new(settings, port, dataDirectory, clock);
+
+    protected FederatingServer(IDictionary<string, string?> settings, int? port = null, string? dataDirectory = null, TimeProvider? clock = null)
         : this(port ?? FreePort(), settings, dataDirectory)
     {
+        _clock = clock;
+    }
+
+    private readonly TimeProvider? _clock;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (_clock is { } clock)
+        {
+            Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, s => s.AddSingleton(clock));
+        }
     }
 
     private FederatingServer(int port, IDictionary<string, string?> settings, string? dataDirectory)

@@ -15,8 +15,11 @@ using Microsoft.Extensions.Logging;
 namespace Drawbridge.Tests.Federation;
 
 /// <summary>One POST a sink received: where, what, and whether its signature verified against the sender's published key.</summary>
-public sealed record SinkDelivery(string Path, JsonElement Activity, string? KeyId, string? Scheme, string? SignatureError)
+public sealed record SinkDelivery(string Path, JsonElement Activity, string? KeyId, string? Scheme, string? SignatureError, int Status)
 {
+    /// <summary>The sink took it (answered 2xx), as opposed to refusing it.</summary>
+    public bool Accepted => Status is >= 200 and < 300;
+
     public bool Verified => SignatureError is null;
     public string Type => Activity.GetProperty("type").GetString()!;
     public string Id => Activity.GetProperty("id").GetString()!;
@@ -48,6 +51,9 @@ public sealed class InboxSink : IAsyncDisposable
 
     /// <summary>What to answer (202 by default); called for every POST. Null: hang until the sink is disposed.</summary>
     public Func<HttpContext, int?> Answer { get; set; } = _ => 202;
+
+    /// <summary>How long it takes to answer each POST.</summary>
+    public TimeSpan Delay { get; set; }
 
     /// <summary>Every POST, answered or not, in arrival order.</summary>
     public IReadOnlyList<SinkDelivery> Received => _received.ToList();
@@ -93,6 +99,10 @@ public sealed class InboxSink : IAsyncDisposable
         using var buffer = new MemoryStream();
         await ctx.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay);
+        }
         var status = Answer(ctx);
         if (status is null)
         {
@@ -130,8 +140,9 @@ public sealed class InboxSink : IAsyncDisposable
         {
             error = $"signed by {check.KeyId}, sent for {actor.GetString()}";
         }
-        _received.Enqueue(new SinkDelivery(ctx.Request.Path.Value ?? "", activity, check?.KeyId, check?.Scheme, error));
-        ctx.Response.StatusCode = error is null ? status.Value : 401;
+        var answer = error is null ? status.Value : 401;
+        _received.Enqueue(new SinkDelivery(ctx.Request.Path.Value ?? "", activity, check?.KeyId, check?.Scheme, error, answer));
+        ctx.Response.StatusCode = answer;
     }
 
     private async Task<AsymmetricAlgorithm?> ResolveKeyAsync(string keyId, CancellationToken ct)
