@@ -17,7 +17,7 @@ namespace Drawbridge.Tests.Mastodon;
 /// collections, lists, followed tags, filters, profile changes and search, each answer checked against the community
 /// OpenAPI description of Mastodon's API, and who may do each.
 /// </summary>
-public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
+public abstract class MastodonClientApiTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : DrawbridgeServer
 {
     /// <summary>A token for this person with exactly these scopes, as an app would get it.</summary>
     private async Task<string> TokenAsync(TestUser user, string scopes, string? clientId = null)
@@ -454,6 +454,21 @@ public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixt
         Assert.Equal("{}", await (await r.DeleteAsync($"/api/v2/filters/{hideId}")).Content.ReadAsStringAsync());
         Assert.Contains(gore.GetProperty("id").GetString(), (await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().Select(x => x.GetProperty("id").GetString()));
 
+        // Without filters the home timeline is served from shared JSON, yet each reader's marks still show.
+        var plainId = plain.GetProperty("id").GetString()!;
+        await Ok(await r.PostAsync($"/api/v1/statuses/{plainId}/bookmark", null));
+        await Ok(await r.PostAsync($"/api/v1/statuses/{gore.GetProperty("id").GetString()}/favourite", null));
+        var marked = (await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().ToDictionary(x => x.GetProperty("id").GetString()!);
+        Assert.True(marked[plainId].GetProperty("bookmarked").GetBoolean());
+        Assert.False(marked[plainId].GetProperty("favourited").GetBoolean());
+        Assert.True(marked[gore.GetProperty("id").GetString()!].GetProperty("favourited").GetBoolean());
+        Assert.False(marked[spoiler.GetProperty("id").GetString()!].GetProperty("bookmarked").GetBoolean());
+        using var authorsHome = server.Http(author.Token);
+        var theirs = (await Ok(await authorsHome.GetAsync($"/api/v1/accounts/{author.Id}/statuses"))).EnumerateArray().ToDictionary(x => x.GetProperty("id").GetString()!);
+        Assert.False(theirs[plainId].GetProperty("bookmarked").GetBoolean());
+        await Ok(await r.PostAsync($"/api/v1/statuses/{plainId}/unbookmark", null));
+        Assert.False((await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().Single(x => x.GetProperty("id").GetString() == plainId).GetProperty("bookmarked").GetBoolean());
+
         using var readOnly = server.Http(await TokenAsync(reader, "read"));
         await Refused(await readOnly.PostAsJsonAsync("/api/v2/filters", new { title = "x", context = new[] { "home" } }), HttpStatusCode.Forbidden);
     }
@@ -648,3 +663,8 @@ public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixt
         }
     }
 }
+
+public sealed class SqliteMastodonClientApiTests(DrawbridgeServer server) : MastodonClientApiTests<DrawbridgeServer>(server);
+
+/// <summary>The same on PostgreSQL (run by test.sh, which starts one).</summary>
+public sealed class PostgresMastodonClientApiTests(PostgresDrawbridgeServer server) : MastodonClientApiTests<PostgresDrawbridgeServer>(server);
