@@ -206,6 +206,11 @@ public static class DrawbridgeHost
             o.Conventions.AuthorizePage("/Moderation");
             o.Conventions.AuthorizePage("/Organisations/Index");
             o.Conventions.AuthorizeFolder("/Inbox");
+            // A remote account's pages: /@user@domain. Route matching finds a literal's last occurrence in a segment, so
+            // "/@{handle}" never matches a value with a second @; the whole segment is the handle here instead.
+            o.Conventions.AddPageRoute("/Profile", "{handle:regex(^@.+@.+$)}");
+            o.Conventions.AddPageRoute("/Thread", "{handle:regex(^@.+@.+$)}/{id:long}");
+            o.Conventions.AddPageRoute("/History", "{handle:regex(^@.+@.+$)}/{id:long}/history");
         });
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MediaService.MaxEpisodeBytes + 1024 * 1024);

@@ -46,6 +46,11 @@ public sealed class Account
     public bool Locked { get; set; }
     /// <summary>When a remote account's actor document was last fetched.</summary>
     public DateTime? LastFetchedAt { get; set; }
+    /// <summary>A remote account's avatar and header images, as addresses on its server: linked, never embedded.</summary>
+    public string? AvatarUrl { get; set; }
+    public string? HeaderUrl { get; set; }
+    /// <summary>The account moved here (a remote Move): its followers here now follow that one.</summary>
+    public long? MovedToAccountId { get; set; }
     public required string DisplayName { get; set; }
     public string Bio { get; set; } = "";
     public AccountKind Kind { get; set; }
@@ -110,11 +115,13 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>, 
         b.HasIndex(a => a.HandleKey).IsUnique().HasFilter("\"Domain\" IS NULL").HasDatabaseName("IX_accounts_HandleKey_Local");
         b.HasIndex(a => new { a.HandleKey, a.Domain }).IsUnique().HasFilter("\"Domain\" IS NOT NULL").HasDatabaseName("IX_accounts_HandleKey_Domain_Remote");
         b.HasIndex(a => a.Uri).IsUnique().HasFilter("\"Uri\" IS NOT NULL");
-        foreach (var uri in new[] { nameof(Account.Uri), nameof(Account.Url), nameof(Account.InboxUri), nameof(Account.SharedInboxUri), nameof(Account.OutboxUri), nameof(Account.FollowersUri), nameof(Account.FeaturedUri), nameof(Account.PublicKeyId) })
+        foreach (var uri in new[] { nameof(Account.Uri), nameof(Account.Url), nameof(Account.InboxUri), nameof(Account.SharedInboxUri), nameof(Account.OutboxUri), nameof(Account.FollowersUri), nameof(Account.FeaturedUri), nameof(Account.PublicKeyId), nameof(Account.AvatarUrl), nameof(Account.HeaderUrl) })
         {
             b.Property(uri).HasMaxLength(UriMax);
         }
         b.Property(a => a.PublicKeyPem).HasMaxLength(8000);
+        b.HasIndex(a => a.PublicKeyId);
+        b.HasOne<Account>().WithMany().HasForeignKey(a => a.MovedToAccountId).OnDelete(DeleteBehavior.SetNull);
         b.Property(a => a.PrivateKeyPem).HasMaxLength(8000);
         b.Property(a => a.DisplayName).HasMaxLength(100);
         b.Property(a => a.Bio).HasMaxLength(1000);

@@ -125,9 +125,17 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
     }
 
     /// <summary>A local account by its handle: local pages and feeds never show a remote account under a bare handle.</summary>
+    /// <summary>A local account by its handle, or a remote one already known here by <c>user@domain</c>.</summary>
     public Task<Account?> FindByHandleAsync(string handle, CancellationToken ct)
     {
         var key = HandleKey(handle);
+        var at = key.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0)
+        {
+            var user = key[..at];
+            var domain = key[(at + 1)..];
+            return db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == user && a.Domain == domain, ct);
+        }
         return db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.Domain == null && a.DeletionRequestedAt == null, ct);
     }
 

@@ -274,7 +274,7 @@ public static class ApiEndpoints
             errors.Add("kind", "Kind must be note or article");
         }
         var visibility = Visibility.Public;
-        if (body.Visibility is { Length: > 0 } v && !Enum.TryParse(v, true, out visibility))
+        if (body.Visibility is { Length: > 0 } v && (!Enum.TryParse(v, true, out visibility) || visibility == Visibility.Direct))
         {
             errors.Add("visibility", "Visibility must be public, unlisted or followers");
         }

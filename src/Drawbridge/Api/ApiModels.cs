@@ -13,8 +13,8 @@ namespace Drawbridge.Api;
 public sealed record AccountDto(string Id, string Handle, string DisplayName, string Bio, string Kind, string? Profession, string? Employer,
     string Url, string? AvatarUrl, IReadOnlyList<LinkDto> Links, DateTime CreatedAt, int FollowersCount, int FollowingCount, int PostsCount)
 {
-    public static AccountDto From(Account a) => new(Str(a.Id), a.Handle, a.DisplayName, a.Bio, a.Kind.ToString().ToLowerInvariant(), a.Profession, a.Employer,
-        $"/@{a.Handle}", a.AvatarMediaId is { } m ? $"/media/{Str(m)}" : null, a.ParsedLinks().Select(l => new LinkDto(l.Label, l.Url)).ToList(),
+    public static AccountDto From(Account a) => new(Str(a.Id), a.Acct, a.DisplayName, a.Bio, a.Kind.ToString().ToLowerInvariant(), a.Profession, a.Employer,
+        $"/@{a.Acct}", a.AvatarMediaId is { } m ? $"/media/{Str(m)}" : null, a.ParsedLinks().Select(l => new LinkDto(l.Label, l.Url)).ToList(),
         a.CreatedAt, a.FollowersCount, a.FollowingCount, a.PostsCount);
 
     internal static string Str(long id) => id.ToString(CultureInfo.InvariantCulture);
@@ -37,7 +37,7 @@ public sealed record PostDto(string Id, string Kind, string Url, AccountDto Auth
     public static PostDto From(PostView v)
     {
         var p = v.Post;
-        return new PostDto(AccountDto.Str(p.Id), p.RepostOfId is null ? p.Kind.ToString().ToLowerInvariant() : "repost", $"/@{v.Author.Handle}/{AccountDto.Str(p.Id)}",
+        return new PostDto(AccountDto.Str(p.Id), p.RepostOfId is null ? p.Kind.ToString().ToLowerInvariant() : "repost", $"/@{v.Author.Acct}/{AccountDto.Str(p.Id)}",
             AccountDto.From(v.Author), p.Content, p.ContentHtml, p.Title, p.Summary,
             p.InReplyToId is { } r ? AccountDto.Str(r) : null, AccountDto.Str(p.ConversationId), p.Visibility.ToString().ToLowerInvariant(),
             p.Status.ToString().ToLowerInvariant(), p.CreatedAt, p.EditedAt, p.IsDeleted, p.RepliesCount, p.LikesCount, p.RepostsCount,

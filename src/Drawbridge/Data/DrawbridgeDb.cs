@@ -43,6 +43,10 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
     public DbSet<FilterKeyword> FilterKeywords => Set<FilterKeyword>();
     public DbSet<FollowedTag> FollowedTags => Set<FollowedTag>();
     public DbSet<AccountNote> AccountNotes => Set<AccountNote>();
+    public DbSet<Federation.InboundActivity> InboundActivities => Set<Federation.InboundActivity>();
+    public DbSet<Federation.DomainBlock> DomainBlocks => Set<Federation.DomainBlock>();
+    public DbSet<Federation.RemoteReport> RemoteReports => Set<Federation.RemoteReport>();
+    public DbSet<Federation.ServerKey> ServerKeys => Set<Federation.ServerKey>();
 
     public abstract bool IsPostgres { get; }
 

@@ -23,7 +23,7 @@ public static class ActorEndpoints
         app.MapGet("/users/{handle}", Actor);
         app.MapGet("/users/{handle}/statuses/{id:long}", Object);
         app.MapGet("/users/{handle}/outbox", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Outbox(a), a => db.Posts.CountAsync(p => p.AuthorId == a.Id && p.Status == PostStatus.Published && p.DeletedAt == null && p.Visibility != Visibility.Followers, ct), ct));
+            Collection(handle, urls, db, a => urls.Outbox(a), a => db.Posts.CountAsync(p => p.AuthorId == a.Id && p.Status == PostStatus.Published && p.DeletedAt == null && p.Visibility < Visibility.Followers, ct), ct));
         app.MapGet("/users/{handle}/followers", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
             Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct));
         app.MapGet("/users/{handle}/following", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
@@ -60,7 +60,7 @@ public static class ActorEndpoints
             return Missing($"There is no account @{handle} here.");
         }
         var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.AuthorId == author.Id && p.Local && p.RepostOfId == null, ct);
-        if (post is null || post.Status != PostStatus.Published || post.Visibility == Visibility.Followers)
+        if (post is null || post.Status != PostStatus.Published || post.Visibility >= Visibility.Followers)
         {
             return Missing("There is no such public post.");
         }

@@ -12,6 +12,13 @@ public static class FederationSetup
         services.AddScoped<ActorUrls>();
         services.AddSingleton<FederationHttp>();
         services.AddScoped<LocalActorKeys>();
+        services.AddScoped<InstanceActor>();
+        services.AddScoped<RemoteAccounts>();
+        services.AddScoped<DomainBlocks>();
+        services.AddScoped<InboxReceiver>();
+        services.AddScoped<InboundProcessor>();
+        services.AddScoped<FederatedLookup>();
+        services.AddScoped<Jobs.IJobHandler, InboundActivityJob>();
         return services;
     }
 
@@ -19,6 +26,32 @@ public static class FederationSetup
     {
         app.MapDiscovery();
         app.MapActors();
+        app.MapInboxes();
+        app.MapGet("/actor", InstanceActorDocument);
+    }
+
+    /// <summary>This server's own actor: the key that signs its fetches, so authorized-fetch servers can check them.</summary>
+    private static async Task<IResult> InstanceActorDocument(ActorUrls urls, InstanceActor instance, CancellationToken ct)
+    {
+        var key = await instance.KeyAsync(create: true, ct);
+        var id = urls.InstanceActor;
+        var actor = new System.Text.Json.Nodes.JsonObject
+        {
+            ["@context"] = ActivityJson.Context(),
+            ["id"] = id,
+            ["type"] = "Application",
+            ["preferredUsername"] = urls.Domain,
+            ["name"] = urls.Domain,
+            ["url"] = urls.Base,
+            ["inbox"] = urls.SharedInbox,
+            ["outbox"] = $"{id}/outbox",
+            ["endpoints"] = new System.Text.Json.Nodes.JsonObject { ["sharedInbox"] = urls.SharedInbox },
+            ["manuallyApprovesFollowers"] = true,
+            ["discoverable"] = false,
+            ["indexable"] = false,
+            ["publicKey"] = new System.Text.Json.Nodes.JsonObject { ["id"] = key!.KeyId, ["owner"] = id, ["publicKeyPem"] = key.PublicKeyPem },
+        };
+        return Results.Text(actor.ToJsonString(), ActorEndpoints.ContentType);
     }
 
     /// <summary>

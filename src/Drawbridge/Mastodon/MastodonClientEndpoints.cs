@@ -647,8 +647,10 @@ public static class MastodonClientEndpoints
     // ---- search ----
 
     /// <summary>
-    /// GET /api/v2/search over Drawbridge's own search. With <c>resolve=true</c> and a token, an address of this server
-    /// (a profile or post URL, or <c>user@this-domain</c>) is looked up directly.
+    /// GET /api/v2/search over Drawbridge's own search, which looks up an address of another server there (through
+    /// <c>FederatedLookup</c>: <c>@user@domain</c> by WebFinger, an actor's or a post's URL by fetching it). With
+    /// <c>resolve=true</c> and a token, an address of this server (a profile or post URL, <c>user@this-domain</c>) is
+    /// looked up directly.
     /// </summary>
     private static async Task<IResult> Search(HttpContext http, SearchService search, AccountService accounts, TimelineService timelines, TagFollowService tags,
         IOptions<DrawbridgeOptions> options, CancellationToken ct)

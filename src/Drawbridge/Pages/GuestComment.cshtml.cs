@@ -62,7 +62,7 @@ public sealed class GuestCommentModel(TimelineService timelines, GuestCommentSer
     private async Task<IActionResult?> LoadAsync(string handle, long id, CancellationToken ct)
     {
         var view = await timelines.PostAsync(id, null, ct);
-        if (view is null || view.Post.Kind != PostKind.Article || view.Post.IsDeleted || !string.Equals(view.Author.Handle, handle, StringComparison.OrdinalIgnoreCase))
+        if (view is null || view.Post.Kind != PostKind.Article || view.Post.IsDeleted || !string.Equals(view.Author.Acct, handle.TrimStart('@'), StringComparison.OrdinalIgnoreCase))
         {
             return NotFound();
         }

@@ -13,7 +13,7 @@ public sealed class HistoryModel(TimelineService timelines, PostService posts) :
     public async Task<IActionResult> OnGetAsync(string handle, long id, CancellationToken ct)
     {
         var view = await timelines.PostAsync(id, Me, ct);
-        if (view is null || view.Post.IsDeleted || view.Post.RepostOfId is not null || !string.Equals(view.Author.Handle, handle, StringComparison.OrdinalIgnoreCase))
+        if (view is null || view.Post.IsDeleted || view.Post.RepostOfId is not null || !string.Equals(view.Author.Acct, handle.TrimStart('@'), StringComparison.OrdinalIgnoreCase))
         {
             return NotFound();
         }

@@ -21,7 +21,7 @@ public sealed class ThreadModel(TimelineService timelines) : DrawbridgePage
     internal async Task<IActionResult?> LoadAsync(string handle, long id, CancellationToken ct)
     {
         var thread = await timelines.ThreadAsync(id, Me, ct);
-        if (thread is null || !string.Equals(thread.Focus.Author.Handle, handle, StringComparison.OrdinalIgnoreCase) || thread.Focus.Author.DeletionRequestedAt is not null)
+        if (thread is null || !string.Equals(thread.Focus.Author.Acct, handle.TrimStart('@'), StringComparison.OrdinalIgnoreCase) || thread.Focus.Author.DeletionRequestedAt is not null)
         {
             return NotFound();
         }

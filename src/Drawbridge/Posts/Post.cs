@@ -7,7 +7,8 @@ namespace Drawbridge.Posts;
 
 public enum PostKind { Note = 0, Article = 1 }
 
-public enum Visibility { Public = 0, Unlisted = 1, Followers = 2 }
+/// <summary>Who may see a post. <see cref="Direct"/> comes only from other servers: a post addressed to the people it mentions.</summary>
+public enum Visibility { Public = 0, Unlisted = 1, Followers = 2, Direct = 3 }
 
 /// <summary>Where a post is in its life. Only <see cref="Published"/> posts appear anywhere public.</summary>
 public enum PostStatus { Draft = 0, Scheduled = 1, Published = 2, Held = 3 }

@@ -27,14 +27,14 @@ public static class PostAccess
         }
         if (viewerId is not { } v)
         {
-            return post.Visibility != Visibility.Followers;
+            return post.Visibility < Visibility.Followers;
         }
         if (await db.Blocks.AnyAsync(b => b.BlockerId == post.AuthorId && b.BlockedId == v, ct))
         {
             return false;
         }
-        return post.Visibility != Visibility.Followers
-               || await db.Follows.AnyAsync(f => f.FollowerId == v && f.FolloweeId == post.AuthorId, ct)
+        return post.Visibility < Visibility.Followers
+               || (post.Visibility == Visibility.Followers && await db.Follows.AnyAsync(f => f.FollowerId == v && f.FolloweeId == post.AuthorId && f.State == Social.FollowState.Accepted, ct))
                || await db.PostMentions.AnyAsync(m => m.PostId == post.Id && m.AccountId == v, ct);
     }
 

@@ -138,7 +138,7 @@ public sealed class PostService(
             status = PostStatus.Held;
         }
 
-        var visibility = parent is not null && parent.Visibility == Visibility.Followers ? Visibility.Followers : input.Visibility;
+        var visibility = parent is not null && parent.Visibility >= Visibility.Followers && input.Visibility < Visibility.Followers ? Visibility.Followers : input.Visibility;
         var post = new Post
         {
             Id = ids.Next(),
@@ -232,7 +232,7 @@ public sealed class PostService(
                 errors.Add("inReplyToId", "An article can't be a reply; post a reply instead");
             }
         }
-        if (!Enum.IsDefined(input.Visibility))
+        if (!Enum.IsDefined(input.Visibility) || input.Visibility == Visibility.Direct)
         {
             errors.Add("visibility", "Visibility must be public, unlisted or followers");
         }
@@ -542,7 +542,7 @@ public sealed class PostService(
         {
             return Outcome<Post>.Invalid("postId", "Repost the original post, not a repost");
         }
-        if (original.Visibility == Visibility.Followers)
+        if (original.Visibility >= Visibility.Followers)
         {
             return Outcome<Post>.Invalid("postId", "Followers-only posts can't be reposted");
         }

@@ -10,7 +10,7 @@ public sealed class SearchIndexing(SearchIndex index) :
 {
     public async Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct)
     {
-        if (e.Visibility != Visibility.Followers && await db.Posts.FindAsync([e.PostId], ct) is { } post)
+        if (e.Visibility < Visibility.Followers && await db.Posts.FindAsync([e.PostId], ct) is { } post)
         {
             await index.IndexAsync(post, ct);
         }
@@ -18,7 +18,7 @@ public sealed class SearchIndexing(SearchIndex index) :
 
     public async Task HandleAsync(PostEdited e, DrawbridgeDb db, CancellationToken ct)
     {
-        if (e.Published && await db.Posts.FindAsync([e.PostId], ct) is { Visibility: not Visibility.Followers } post)
+        if (e.Published && await db.Posts.FindAsync([e.PostId], ct) is { Visibility: < Visibility.Followers } post)
         {
             await index.IndexAsync(post, ct);
         }

@@ -13,16 +13,19 @@ public sealed record TagCount(string Tag, int Posts);
 public sealed record SearchResults(IReadOnlyList<PostView> Posts, IReadOnlyList<Account> Accounts, IReadOnlyList<TagCount> Tags);
 
 /// <summary>Full-text search over public posts, accounts and hashtags: FTS5 on SQLite, tsvector on PostgreSQL, same rules.</summary>
-public sealed class SearchService(DrawbridgeDb db, TimelineService timelines)
+public sealed class SearchService(DrawbridgeDb db, TimelineService timelines, Federation.FederatedLookup federated)
 {
     public async Task<SearchResults> SearchAsync(string? text, SearchOrder order, long? viewerId, int limit, int offset, CancellationToken ct)
     {
         limit = Math.Clamp(limit, 1, 40);
         offset = Math.Clamp(offset, 0, 1000);
+        // An address of someone or something on another server is looked up there (and kept here) first.
+        var (remoteAccount, remotePost) = offset == 0 ? await federated.ResolveAsync(text, ct) : (null, null);
         var query = SearchQuery.Parse(text);
-        if (query.IsEmpty)
+        if (query.IsEmpty || remoteAccount is not null || remotePost is not null)
         {
-            return new SearchResults([], [], []);
+            var found = remotePost is not null && await PostAccess.CanSeeAsync(db, viewerId, remotePost, ct) ? await timelines.HydrateAsync([remotePost], viewerId, ct) : [];
+            return new SearchResults(found, remoteAccount is null ? [] : [remoteAccount], []);
         }
         var ids = await PostIdsAsync(query, order, limit, offset, ct);
         var posts = await db.Posts.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
@@ -52,14 +55,14 @@ public sealed class SearchService(DrawbridgeDb db, TimelineService timelines)
                 : "p.\"Id\" DESC";
             return await db.Database.SqlQueryRaw<long>(
                 $"SELECT p.\"Id\" AS \"Value\" FROM posts p, to_tsquery('simple', {{0}}) q " +
-                $"WHERE p.\"SearchVector\" @@ q AND p.\"Status\" = {published} AND p.\"Visibility\" <> {followers} AND p.\"DeletedAt\" IS NULL " +
+                $"WHERE p.\"SearchVector\" @@ q AND p.\"Status\" = {published} AND p.\"Visibility\" < {followers} AND p.\"DeletedAt\" IS NULL " +
                 $"ORDER BY {orderBy} LIMIT {{1}} OFFSET {{2}}",
                 query.ToTsQuery(), limit, offset).ToListAsync(ct);
         }
         var sqliteOrder = order == SearchOrder.Relevance ? "bm25(post_search), p.Id DESC" : "p.Id DESC";
         return await db.Database.SqlQueryRaw<long>(
             "SELECT p.Id AS Value FROM post_search JOIN posts p ON p.Id = post_search.rowid " +
-            $"WHERE post_search MATCH {{0}} AND p.Status = {published} AND p.Visibility <> {followers} AND p.DeletedAt IS NULL " +
+            $"WHERE post_search MATCH {{0}} AND p.Status = {published} AND p.Visibility < {followers} AND p.DeletedAt IS NULL " +
             $"ORDER BY {sqliteOrder} LIMIT {{1}} OFFSET {{2}}",
             query.ToFts5(), limit, offset).ToListAsync(ct);
     }

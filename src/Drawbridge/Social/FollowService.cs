@@ -16,10 +16,11 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, DomainEve
     public const int Backfill = 40;
 
     /// <summary>
-    /// Follows an account. A locked account's follow is a request that waits for the followee's approval; an
-    /// existing request or follow is left as it is.
+    /// Follows an account. A locked account's follow is a request that waits for the followee's approval, and so is
+    /// every follow of a remote account until its server accepts it; an existing request or follow is left as it is.
+    /// <paramref name="uri"/> is the Follow activity's id, for a follow that came from another server.
     /// </summary>
-    public async Task<Outcome<Relationship>> FollowAsync(long followerId, long followeeId, CancellationToken ct)
+    public async Task<Outcome<Relationship>> FollowAsync(long followerId, long followeeId, CancellationToken ct, string? uri = null)
     {
         if (followerId == followeeId)
         {
@@ -42,7 +43,8 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, DomainEve
                 FollowerId = followerId,
                 FolloweeId = followeeId,
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
-                State = target.Locked ? FollowState.Requested : FollowState.Accepted,
+                State = target.Locked || target.Domain is not null ? FollowState.Requested : FollowState.Accepted,
+                Uri = uri,
             };
             db.Follows.Add(follow);
             await db.SaveChangesAsync(ct);
@@ -66,6 +68,10 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, DomainEve
     {
         await db.Accounts.Where(a => a.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowingCount, a => a.FollowingCount + 1), ct);
         await db.Accounts.Where(a => a.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowersCount, a => a.FollowersCount + 1), ct);
+        if (await db.Accounts.AnyAsync(a => a.Id == followerId && a.Domain != null, ct))
+        {
+            return; // a remote follower's timeline lives on its own server
+        }
         // Backfill so the home timeline isn't empty right after following someone.
         var recent = await db.Posts.AsNoTracking()
             .Where(p => p.AuthorId == followeeId && p.Status == PostStatus.Published && p.DeletedAt == null && p.InReplyToId == null)

@@ -28,6 +28,7 @@ public sealed class FanOutJob(HomeFeedCache feeds) : IJobHandler
         const string sql = """
             INSERT INTO home_feed ("OwnerId", "PostId", "AuthorId")
             SELECT f."FollowerId", {0}, {1} FROM follows f
+            JOIN accounts a ON a."Id" = f."FollowerId" AND a."Domain" IS NULL
             WHERE f."FolloweeId" = {1} AND f."State" = 0
               AND ({2} = 0 OR f."FollowerId" = {2} OR EXISTS (SELECT 1 FROM follows g WHERE g."FollowerId" = f."FollowerId" AND g."FolloweeId" = {2} AND g."State" = 0))
             ON CONFLICT DO NOTHING
@@ -48,7 +49,11 @@ public sealed class FanOutJob(HomeFeedCache feeds) : IJobHandler
 /// </summary>
 public sealed class FanOutOnPublish(JobQueue jobs) : ITransactionalEventHandler<PostPublished>, ITransactionalEventHandler<PostReposted>
 {
-    public Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.PostId, e.AuthorId);
+    public Task HandleAsync(PostPublished e, DrawbridgeDb db, CancellationToken ct)
+    {
+        // A post addressed only to the people it mentions (from another server) is no one's timeline entry.
+        return e.Visibility == Visibility.Direct ? Task.CompletedTask : StageAsync(db, e.PostId, e.AuthorId);
+    }
 
     public Task HandleAsync(PostReposted e, DrawbridgeDb db, CancellationToken ct) => StageAsync(db, e.RepostId, e.AccountId);
 

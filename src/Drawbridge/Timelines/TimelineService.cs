@@ -29,10 +29,10 @@ public sealed class TimelineService(DrawbridgeDb db)
         var q = db.Posts.AsNoTracking().Where(p => p.Status == PostStatus.Published);
         if (viewerId is not { } v)
         {
-            return q.Where(p => p.Visibility != Visibility.Followers);
+            return q.Where(p => p.Visibility < Visibility.Followers);
         }
-        return q.Where(p => p.Visibility != Visibility.Followers || p.AuthorId == v
-                            || db.Follows.Any(f => f.FollowerId == v && f.FolloweeId == p.AuthorId && f.State == FollowState.Accepted)
+        return q.Where(p => p.Visibility < Visibility.Followers || p.AuthorId == v
+                            || (p.Visibility == Visibility.Followers && db.Follows.Any(f => f.FollowerId == v && f.FolloweeId == p.AuthorId && f.State == FollowState.Accepted))
                             || db.PostMentions.Any(m => m.PostId == p.Id && m.AccountId == v))
             .Where(p => !db.Blocks.Any(b => b.BlockerId == p.AuthorId && b.BlockedId == v));
     }

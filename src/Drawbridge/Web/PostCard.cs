@@ -6,7 +6,7 @@ namespace Drawbridge.Web;
 /// <summary>How one post is shown: in a timeline, or as an item of a thread (with depth and focus).</summary>
 public sealed record PostCard(PostView View, long? Me, string ReturnUrl, int Depth = 0, bool Focus = false, bool InThread = false)
 {
-    public string Permalink => Links.Post(View.Shown.Author.Handle, View.Shown.Post.Id);
+    public string Permalink => Links.Post(View.Shown.Author.Acct, View.Shown.Post.Id);
 }
 
 /// <summary>The site's addresses, in one place.</summary>

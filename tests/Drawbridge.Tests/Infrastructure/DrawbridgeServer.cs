@@ -31,7 +31,7 @@ public class DrawbridgeServer : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    protected DrawbridgeServer(DatabaseKind kind, IDictionary<string, string?>? settings = null)
+    protected DrawbridgeServer(DatabaseKind kind, IDictionary<string, string?>? settings = null, IPAddress? address = null, int port = 0)
     {
         Kind = kind;
         DataDirectory = Path.Combine(Path.GetTempPath(), "drawbridge-tests", Guid.NewGuid().ToString("N"));
@@ -52,7 +52,7 @@ public class DrawbridgeServer : WebApplicationFactory<Program>, IAsyncLifetime
         {
             _settings[k] = v;
         }
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        UseKestrel(o => o.Listen(address ?? IPAddress.Loopback, port));
     }
 
     public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs : null;
