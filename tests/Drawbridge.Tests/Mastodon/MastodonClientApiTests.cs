@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Posts;
 using Drawbridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -583,6 +585,62 @@ public abstract class MastodonClientApiTests<TServer>(TServer server) : IClassFi
         {
             Assert.True(doc.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
         }
+    }
+
+    [Fact]
+    public async Task Direct_messages_from_another_server_are_grouped_as_conversations_for_those_in_them()
+    {
+        var nurse = await server.SignUpAsync("dm_nurse");
+        var other = await server.SignUpAsync("dm_other");
+        long first, second, lone;
+        // Direct messages only arrive from other servers: stored here as the inbox stores them.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            var ids = scope.ServiceProvider.GetRequiredService<Snowflake>();
+            var remote = new Account
+            {
+                Id = ids.Next(), Handle = "patient", HandleKey = "patient", Domain = "elsewhere.example", DisplayName = "A patient",
+                Uri = "https://elsewhere.example/users/patient", Url = "https://elsewhere.example/@patient", CreatedAt = DateTime.UtcNow,
+            };
+            db.Accounts.Add(remote);
+            Post Dm(long id, long conversation, long? replyTo, string text) => new()
+            {
+                Id = id, AuthorId = remote.Id, Content = text, ContentHtml = $"<p>{text}</p>", ConversationId = conversation, InReplyToId = replyTo,
+                Visibility = Visibility.Direct, Status = Drawbridge.Posts.PostStatus.Published, CreatedAt = DateTime.UtcNow, Local = false, Uri = $"https://elsewhere.example/notes/{id}",
+            };
+            first = ids.Next();
+            second = ids.Next();
+            lone = ids.Next();
+            db.Posts.Add(Dm(first, first, null, "Hello nurse"));
+            await db.SaveChangesAsync();
+            db.Posts.Add(Dm(second, first, first, "Are you there?"));
+            db.Posts.Add(Dm(lone, lone, null, "A separate question"));
+            await db.SaveChangesAsync();
+            foreach (var id in new[] { first, second, lone })
+            {
+                db.PostMentions.Add(new PostMention { PostId = id, AccountId = long.Parse(nurse.Id) });
+            }
+            await db.SaveChangesAsync();
+        }
+        using var n = server.Http(nurse.Token);
+        var conversations = await Ok(await n.GetAsync("/api/v1/conversations"));
+        MastodonSchema.AssertEachValid(conversations, "Conversation");
+        Assert.Equal([lone.ToString(), second.ToString()], conversations.EnumerateArray().Select(c => c.GetProperty("last_status").GetProperty("id").GetString()));
+        var thread = conversations[1];
+        Assert.Equal(first.ToString(), thread.GetProperty("id").GetString());
+        Assert.Equal("direct", thread.GetProperty("last_status").GetProperty("visibility").GetString());
+        Assert.Equal(["patient@elsewhere.example"], thread.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("acct").GetString()));
+        Assert.Equal("https://elsewhere.example/notes/" + second, thread.GetProperty("last_status").GetProperty("uri").GetString());
+        var page = await Ok(await n.GetAsync($"/api/v1/conversations?max_id={lone}"));
+        Assert.Equal([second.ToString()], page.EnumerateArray().Select(c => c.GetProperty("last_status").GetProperty("id").GetString()));
+
+        // No one else sees them, anywhere.
+        using var o = server.Http(other.Token);
+        Assert.Equal(0, (await Ok(await o.GetAsync("/api/v1/conversations"))).GetArrayLength());
+        await Refused(await o.GetAsync($"/api/v1/statuses/{second}"), HttpStatusCode.NotFound);
+        Assert.DoesNotContain(second.ToString(), (await Ok(await o.GetAsync("/api/v1/timelines/public"))).EnumerateArray().Select(x => x.GetProperty("id").GetString()));
+        await Refused(await server.Http().GetAsync("/api/v1/conversations"), HttpStatusCode.Unauthorized);
     }
 
     /// <summary>The requests Elk and Phanpy make when someone opens them (../shared notes: "P0: login and startup").</summary>
