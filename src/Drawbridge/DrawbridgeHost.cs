@@ -162,6 +162,7 @@ public static class DrawbridgeHost
         services.AddScoped<TagFollowService>();
         services.AddScoped<AccountNoteService>();
         services.AddScoped<HomeTimelineJson>();
+        services.AddScoped<MastodonHomeJson>();
         var lifetimes = CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")));
         services.AddSingleton(lifetimes);
         var cacheSizes = config.GetSection(CacheSizes.Section).Get<CacheSizes>() ?? new CacheSizes();

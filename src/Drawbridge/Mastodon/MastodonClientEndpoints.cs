@@ -169,7 +169,7 @@ public static class MastodonClientEndpoints
         }).RequireScope("write:filters");
 
         // What Drawbridge has no such thing for: empty, but the shape apps expect.
-        v1.MapGet("/conversations", EmptyList).RequireScope("read:statuses");
+        v1.MapGet("/conversations", Conversations).RequireScope("read:statuses");
         v1.MapGet("/announcements", EmptyList).RequireScope("read");
         v1.MapGet("/trends/links", EmptyList).OptionalScope();
         v2.MapGet("/suggestions", EmptyList).RequireScope("read");
@@ -644,11 +644,44 @@ public static class MastodonClientEndpoints
             : MastodonResults.Refused(outcome);
     }
 
+    /// <summary>
+    /// Direct messages (which only come from other servers) grouped by conversation, the latest first: each with the
+    /// other people in it and its last status the reader may see. Paged by that status's id; unread is not tracked.
+    /// </summary>
+    private static async Task<IResult> Conversations(HttpContext http, DrawbridgeDb db, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        if (!TryPage(http, out var page, out var error))
+        {
+            return error!;
+        }
+        var me = MastodonAuth.Me(http);
+        var lastIds = db.Posts.Where(p => p.Visibility == Visibility.Direct && p.Status == PostStatus.Published && p.DeletedAt == null
+                                          && (p.AuthorId == me || db.PostMentions.Any(m => m.PostId == p.Id && m.AccountId == me)))
+            .GroupBy(p => p.ConversationId).Select(g => g.Max(p => p.Id));
+        var ids = await MastodonViews.PageIdsAsync(lastIds, page, ct);
+        var views = await timelines.ByIdsAsync(ids, me, ct);
+        var postIds = views.Select(v => v.Post.Id).ToList();
+        var mentioned = (await db.PostMentions.AsNoTracking().Where(m => postIds.Contains(m.PostId)).ToListAsync(ct)).ToLookup(m => m.PostId, m => m.AccountId);
+        var others = mentioned.SelectMany(g => g).Concat(views.Select(v => v.Post.AuthorId)).Where(a => a != me).Distinct().ToList();
+        var accounts = await db.Accounts.AsNoTracking().Where(a => others.Contains(a.Id) && a.DeletionRequestedAt == null).ToDictionaryAsync(a => a.Id, ct);
+        var project = await MastodonViews.ForAsync(http, options, views, FilterContexts.None, ct);
+        var result = views.Select(v => new MastodonConversation(MastodonViews.Str(v.Post.ConversationId), false,
+            mentioned[v.Post.Id].Append(v.Post.AuthorId).Where(a => a != me).Distinct().Where(accounts.ContainsKey).Select(a => project.Account(accounts[a])).ToList(),
+            project.Status(v))).ToList();
+        if (ids.Count > 0)
+        {
+            MastodonResults.Link(http, project.BaseUrl, MastodonViews.Str(ids[^1]), MastodonViews.Str(ids[0]));
+        }
+        return MastodonResults.Json(result, MastodonJson.Default.ListMastodonConversation);
+    }
+
     // ---- search ----
 
     /// <summary>
-    /// GET /api/v2/search over Drawbridge's own search. With <c>resolve=true</c> and a token, an address of this server
-    /// (a profile or post URL, or <c>user@this-domain</c>) is looked up directly.
+    /// GET /api/v2/search over Drawbridge's own search, which looks up an address of another server there (through
+    /// <c>FederatedLookup</c>: <c>@user@domain</c> by WebFinger, an actor's or a post's URL by fetching it). With
+    /// <c>resolve=true</c> and a token, an address of this server (a profile or post URL, <c>user@this-domain</c>) is
+    /// looked up directly.
     /// </summary>
     private static async Task<IResult> Search(HttpContext http, SearchService search, AccountService accounts, TimelineService timelines, TagFollowService tags,
         IOptions<DrawbridgeOptions> options, CancellationToken ct)

@@ -269,10 +269,16 @@ public static class MastodonEndpoints
         return MastodonResults.Json(new MastodonContext(ancestors, descendants), MastodonJson.Default.MastodonContext);
     }
 
-    private static async Task<IResult> Home(HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
-        TryPage(http, out var page, out var error)
-            ? await MastodonViews.StatusesAsync(http, options, await timelines.HomeAsync(MastodonAuth.Me(http), page, ct), FilterContexts.Home, ct)
-            : error!;
+    private static async Task<IResult> Home(HttpContext http, TimelineService timelines, MastodonHomeJson fast, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        if (!TryPage(http, out var page, out var error))
+        {
+            return error!;
+        }
+        var me = MastodonAuth.Me(http);
+        return await fast.PageAsync(http, me, page, options.Value.BaseUrl(http.Request), ct)
+               ?? await MastodonViews.StatusesAsync(http, options, await timelines.HomeAsync(me, page, ct), FilterContexts.Home, ct);
+    }
 
     private static async Task<IResult> Public(HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
     {

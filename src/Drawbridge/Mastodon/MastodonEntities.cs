@@ -88,6 +88,8 @@ public sealed record MastodonSearch(IReadOnlyList<MastodonAccount> Accounts, IRe
 /// <summary>Mastodon's Tag entity (a hashtag); its id is its name, which is what <c>/api/v1/tags/:id</c> takes.</summary>
 public sealed record MastodonFullTag(string Id, string Name, string Url, IReadOnlyList<MastodonTagHistory> History, bool? Following);
 
+public sealed record MastodonConversation(string Id, bool Unread, IReadOnlyList<MastodonAccount> Accounts, MastodonStatus? LastStatus);
+
 public sealed record MastodonList(string Id, string Title, string RepliesPolicy, bool Exclusive);
 
 public sealed record MastodonFilter(string Id, string Title, IReadOnlyList<string> Context, DateTime? ExpiresAt, string FilterAction,
@@ -201,6 +203,7 @@ public sealed class MastodonTimeConverter : JsonConverter<DateTime>
 [JsonSerializable(typeof(MastodonMedia))]
 [JsonSerializable(typeof(MastodonFullTag))]
 [JsonSerializable(typeof(List<MastodonFullTag>))]
+[JsonSerializable(typeof(List<MastodonConversation>))]
 [JsonSerializable(typeof(MastodonList))]
 [JsonSerializable(typeof(List<MastodonList>))]
 [JsonSerializable(typeof(MastodonFilter))]

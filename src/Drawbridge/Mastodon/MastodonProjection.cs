@@ -30,8 +30,9 @@ public sealed partial class MastodonProjection(string baseUrl)
         var header = a.HeaderMediaId is { } hm ? $"{BaseUrl}/media/{Id(hm)}" : $"{BaseUrl}/img/header.png";
         var fields = a.ParsedLinks().Select(l => new MastodonField(l.Label, System.Net.WebUtility.HtmlEncode(l.Url), null)).ToList();
         var note = string.IsNullOrEmpty(a.Bio) ? "" : "<p>" + System.Net.WebUtility.HtmlEncode(a.Bio).Replace("\n", "<br>", StringComparison.Ordinal) + "</p>";
-        var url = $"{BaseUrl}/@{a.Handle}";
-        return new MastodonAccount(Id(a.Id), a.Handle, a.Handle, url, url, a.DisplayName, note, avatar, avatar, header, header,
+        // An account of another server is user@domain, with its own addresses there.
+        var url = a.IsLocal ? $"{BaseUrl}/@{a.Handle}" : a.Url ?? a.Uri ?? $"{BaseUrl}/@{a.Acct}";
+        return new MastodonAccount(Id(a.Id), a.Handle, a.Acct, url, a.Uri ?? url, a.DisplayName, note, avatar, avatar, header, header,
             a.Locked, fields, [], Bot: false, Group: a.Kind == AccountKind.Organisation, Discoverable: true, Noindex: false, Indexable: true,
             HideCollections: false, a.CreatedAt.Date, LastStatusAt: null, a.PostsCount, a.FollowersCount, a.FollowingCount,
             withSource ? new MastodonSource("public", false, null, a.Bio, a.ParsedLinks().Select(l => new MastodonField(l.Label, l.Url, null)).ToList(), followRequests, true, true, false) : null,
@@ -56,7 +57,7 @@ public sealed partial class MastodonProjection(string baseUrl)
     {
         var p = v.Post;
         var reblog = v.RepostOf is { } original ? Status(original) : null;
-        var url = $"{BaseUrl}/@{v.Author.Handle}/{Id(p.Id)}";
+        var url = p.Local ? $"{BaseUrl}/@{v.Author.Handle}/{Id(p.Id)}" : p.Url ?? p.Uri ?? $"{BaseUrl}/@{v.Author.Acct}/{Id(p.Id)}";
         var visibility = p.Visibility switch
         {
             Visibility.Unlisted => "unlisted",
@@ -67,7 +68,7 @@ public sealed partial class MastodonProjection(string baseUrl)
         var content = p.Kind == PostKind.Article && p.Title is { Length: > 0 } title
             ? $"<p><strong>{System.Net.WebUtility.HtmlEncode(title)}</strong></p>{p.ContentHtml}"
             : p.ContentHtml;
-        return new MastodonStatus(Id(p.Id), url, p.CreatedAt, Account(v.Author), reblog is null ? content : "", visibility,
+        return new MastodonStatus(Id(p.Id), p.Uri ?? url, p.CreatedAt, Account(v.Author), reblog is null ? content : "", visibility,
             Sensitive: false, SpoilerText: "", v.Media.Select(Media).ToList(), null, [], Tags(p.Content), [],
             p.RepostsCount, p.LikesCount, p.RepliesCount, 0, reblog is null ? url : null,
             p.InReplyToId is { } r ? Id(r) : null, p.InReplyToAuthorId is { } ra ? Id(ra) : null,

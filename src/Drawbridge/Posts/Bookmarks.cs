@@ -2,6 +2,7 @@ using Drawbridge.Accounts;
 using Drawbridge.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Drawbridge.Posts;
 
@@ -42,9 +43,19 @@ internal sealed class BookmarkConfiguration : IEntityTypeConfiguration<Bookmark>
     }
 }
 
-/// <summary>Bookmarks (private to the reader) and pins (an author's own posts, shown first on their profile).</summary>
-public sealed class PostMarkService(DrawbridgeDb db, TimeProvider clock)
+/// <summary>
+/// Bookmarks (private to the reader) and pins (an author's own posts, shown first on their profile). Every page of
+/// statuses asks which of its posts the reader marked, so a reader's marks are kept in this node's memory for a few
+/// minutes (up to <see cref="CachedMarks"/> of them) and forgotten when they change them here.
+/// </summary>
+public sealed class PostMarkService(DrawbridgeDb db, TimeProvider clock, IMemoryCache cache)
 {
+    public const int CachedMarks = 2000;
+
+    private sealed record AllMarks(HashSet<long> Bookmarked, HashSet<long> Pinned);
+
+    private static string Key(long accountId) => $"post-marks:{accountId}";
+
     /// <summary>As many pins as Mastodon allows by default.</summary>
     public const int MaxPins = 5;
 
@@ -65,6 +76,7 @@ public sealed class PostMarkService(DrawbridgeDb db, TimeProvider clock)
         {
             await db.Bookmarks.Where(b => b.AccountId == accountId && b.PostId == postId).ExecuteDeleteAsync(ct);
         }
+        cache.Remove(Key(accountId));
         return Outcome<Post>.Ok(post);
     }
 
@@ -82,6 +94,7 @@ public sealed class PostMarkService(DrawbridgeDb db, TimeProvider clock)
             if (exists)
             {
                 await db.Pins.Where(p => p.AccountId == accountId && p.PostId == postId).ExecuteDeleteAsync(ct);
+                cache.Remove(Key(accountId));
             }
             return Outcome<Post>.Ok(post);
         }
@@ -103,6 +116,7 @@ public sealed class PostMarkService(DrawbridgeDb db, TimeProvider clock)
         }
         db.Pins.Add(new Pin { AccountId = accountId, PostId = postId, CreatedAt = clock.GetUtcNow().UtcDateTime });
         await db.SaveChangesAsync(ct);
+        cache.Remove(Key(accountId));
         return Outcome<Post>.Ok(post);
     }
 
@@ -112,6 +126,18 @@ public sealed class PostMarkService(DrawbridgeDb db, TimeProvider clock)
         if (postIds.Count == 0)
         {
             return ([], []);
+        }
+        if (!cache.TryGetValue(Key(accountId), out AllMarks? all))
+        {
+            var bookmarks = await db.Bookmarks.Where(b => b.AccountId == accountId).OrderByDescending(b => b.PostId).Select(b => b.PostId).Take(CachedMarks + 1).ToListAsync(ct);
+            var pins = await db.Pins.Where(p => p.AccountId == accountId).Select(p => p.PostId).ToListAsync(ct);
+            // Someone with very many bookmarks is asked about the page's posts alone.
+            all = bookmarks.Count > CachedMarks ? null : new AllMarks([.. bookmarks], [.. pins]);
+            cache.Set(Key(accountId), all, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5), Size = 1 + (all?.Bookmarked.Count ?? 0) / 64 });
+        }
+        if (all is not null)
+        {
+            return (postIds.Where(all.Bookmarked.Contains).ToHashSet(), postIds.Where(all.Pinned.Contains).ToHashSet());
         }
         var bookmarked = await db.Bookmarks.Where(b => b.AccountId == accountId && postIds.Contains(b.PostId)).Select(b => b.PostId).ToListAsync(ct);
         var pinned = await db.Pins.Where(p => p.AccountId == accountId && postIds.Contains(p.PostId)).Select(p => p.PostId).ToListAsync(ct);

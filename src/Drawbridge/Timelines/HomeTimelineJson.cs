@@ -28,7 +28,9 @@ public sealed class PostJsonCache(Web.CacheLifetimes lifetimes, Web.CacheSizes s
 
     public bool TryGet(long postId, out Entry entry) => cache.TryGetValue(postId, out entry!);
 
-    public void Set(long postId, byte[] json, long? repostOfId)
+    public void Set(long postId, byte[] json, long? repostOfId) => Store(postId, json, repostOfId);
+
+    private void Store(object key, byte[] json, long? repostOfId)
     {
         var options = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetimes.PostJson, Size = json.Length + 64 };
         if (repostOfId is { } original)
@@ -39,12 +41,34 @@ public sealed class PostJsonCache(Web.CacheLifetimes lifetimes, Web.CacheSizes s
             }
             options.ExpirationTokens.Add(new CancellationChangeToken(reposts.GetOrAdd(original, _ => new CancellationTokenSource()).Token));
         }
-        cache.Set(postId, new Entry(json, repostOfId), options);
+        cache.Set(key, new Entry(json, repostOfId), options);
+    }
+
+    // Mastodon's statuses carry absolute URLs: kept per public address (one, unless the server is reached by several names).
+    private readonly record struct MastodonKey(long PostId, string BaseUrl);
+
+    private readonly ConcurrentDictionary<string, byte> baseUrls = new();
+
+    /// <summary>A post as Mastodon's Status for a reader who hasn't marked it, under this public address.</summary>
+    public bool TryGetMastodon(long postId, string baseUrl, out Entry entry) => cache.TryGetValue(new MastodonKey(postId, baseUrl), out entry!);
+
+    public void SetMastodon(long postId, string baseUrl, byte[] json, long? repostOfId)
+    {
+        if (baseUrls.Count >= 4 && !baseUrls.ContainsKey(baseUrl))
+        {
+            return; // addresses beyond the first few aren't worth keeping twice
+        }
+        baseUrls.TryAdd(baseUrl, 0);
+        Store(new MastodonKey(postId, baseUrl), json, repostOfId);
     }
 
     public void Forget(long postId)
     {
         cache.Remove(postId);
+        foreach (var baseUrl in baseUrls.Keys)
+        {
+            cache.Remove(new MastodonKey(postId, baseUrl));
+        }
         ForgetReposts(postId);
     }
 
@@ -165,6 +189,19 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
     /// <summary>Writes the page as a JSON array; null when the request pages forward (since_id / min_id), which takes the general path.</summary>
     public async Task<JsonArrayResult?> PageAsync(long viewerId, PageRequest page, CancellationToken ct)
     {
+        if (await EntriesAsync(viewerId, page, ct) is not { } entries)
+        {
+            return null;
+        }
+        return await RenderAsync(viewerId, entries, ct);
+    }
+
+    /// <summary>
+    /// The page's entries with the reader's likes and reposts: from the reader's cached head for a first page, else one
+    /// query; null when the request pages forward (since_id / min_id). Mastodon's home timeline shares this.
+    /// </summary>
+    public async Task<IReadOnlyList<Entry>?> EntriesAsync(long viewerId, PageRequest page, CancellationToken ct)
+    {
         if (page.SinceId is not null || page.MinId is not null)
         {
             return null;
@@ -185,6 +222,11 @@ public sealed class HomeTimelineJson(IServiceProvider services, PostJsonCache ca
         {
             entries = await ReadAsync(viewerId, page.MaxId ?? long.MaxValue, page.Take, ct);
         }
+        return entries;
+    }
+
+    private async Task<JsonArrayResult> RenderAsync(long viewerId, IReadOnlyList<Entry> entries, CancellationToken ct)
+    {
         var parts = new byte[]?[entries.Count];
         var missing = new List<long>();
         List<(int Index, long Original)>? reposts = null;

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Posts;
 using Drawbridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +19,7 @@ namespace Drawbridge.Tests.Mastodon;
 /// collections, lists, followed tags, filters, profile changes and search, each answer checked against the community
 /// OpenAPI description of Mastodon's API, and who may do each.
 /// </summary>
-public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
+public abstract class MastodonClientApiTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : DrawbridgeServer
 {
     /// <summary>A token for this person with exactly these scopes, as an app would get it.</summary>
     private async Task<string> TokenAsync(TestUser user, string scopes, string? clientId = null)
@@ -454,6 +456,21 @@ public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixt
         Assert.Equal("{}", await (await r.DeleteAsync($"/api/v2/filters/{hideId}")).Content.ReadAsStringAsync());
         Assert.Contains(gore.GetProperty("id").GetString(), (await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().Select(x => x.GetProperty("id").GetString()));
 
+        // Without filters the home timeline is served from shared JSON, yet each reader's marks still show.
+        var plainId = plain.GetProperty("id").GetString()!;
+        await Ok(await r.PostAsync($"/api/v1/statuses/{plainId}/bookmark", null));
+        await Ok(await r.PostAsync($"/api/v1/statuses/{gore.GetProperty("id").GetString()}/favourite", null));
+        var marked = (await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().ToDictionary(x => x.GetProperty("id").GetString()!);
+        Assert.True(marked[plainId].GetProperty("bookmarked").GetBoolean());
+        Assert.False(marked[plainId].GetProperty("favourited").GetBoolean());
+        Assert.True(marked[gore.GetProperty("id").GetString()!].GetProperty("favourited").GetBoolean());
+        Assert.False(marked[spoiler.GetProperty("id").GetString()!].GetProperty("bookmarked").GetBoolean());
+        using var authorsHome = server.Http(author.Token);
+        var theirs = (await Ok(await authorsHome.GetAsync($"/api/v1/accounts/{author.Id}/statuses"))).EnumerateArray().ToDictionary(x => x.GetProperty("id").GetString()!);
+        Assert.False(theirs[plainId].GetProperty("bookmarked").GetBoolean());
+        await Ok(await r.PostAsync($"/api/v1/statuses/{plainId}/unbookmark", null));
+        Assert.False((await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().Single(x => x.GetProperty("id").GetString() == plainId).GetProperty("bookmarked").GetBoolean());
+
         using var readOnly = server.Http(await TokenAsync(reader, "read"));
         await Refused(await readOnly.PostAsJsonAsync("/api/v2/filters", new { title = "x", context = new[] { "home" } }), HttpStatusCode.Forbidden);
     }
@@ -570,6 +587,62 @@ public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task Direct_messages_from_another_server_are_grouped_as_conversations_for_those_in_them()
+    {
+        var nurse = await server.SignUpAsync("dm_nurse");
+        var other = await server.SignUpAsync("dm_other");
+        long first, second, lone;
+        // Direct messages only arrive from other servers: stored here as the inbox stores them.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            var ids = scope.ServiceProvider.GetRequiredService<Snowflake>();
+            var remote = new Account
+            {
+                Id = ids.Next(), Handle = "patient", HandleKey = "patient", Domain = "elsewhere.example", DisplayName = "A patient",
+                Uri = "https://elsewhere.example/users/patient", Url = "https://elsewhere.example/@patient", CreatedAt = DateTime.UtcNow,
+            };
+            db.Accounts.Add(remote);
+            Post Dm(long id, long conversation, long? replyTo, string text) => new()
+            {
+                Id = id, AuthorId = remote.Id, Content = text, ContentHtml = $"<p>{text}</p>", ConversationId = conversation, InReplyToId = replyTo,
+                Visibility = Visibility.Direct, Status = Drawbridge.Posts.PostStatus.Published, CreatedAt = DateTime.UtcNow, Local = false, Uri = $"https://elsewhere.example/notes/{id}",
+            };
+            first = ids.Next();
+            second = ids.Next();
+            lone = ids.Next();
+            db.Posts.Add(Dm(first, first, null, "Hello nurse"));
+            await db.SaveChangesAsync();
+            db.Posts.Add(Dm(second, first, first, "Are you there?"));
+            db.Posts.Add(Dm(lone, lone, null, "A separate question"));
+            await db.SaveChangesAsync();
+            foreach (var id in new[] { first, second, lone })
+            {
+                db.PostMentions.Add(new PostMention { PostId = id, AccountId = long.Parse(nurse.Id) });
+            }
+            await db.SaveChangesAsync();
+        }
+        using var n = server.Http(nurse.Token);
+        var conversations = await Ok(await n.GetAsync("/api/v1/conversations"));
+        MastodonSchema.AssertEachValid(conversations, "Conversation");
+        Assert.Equal([lone.ToString(), second.ToString()], conversations.EnumerateArray().Select(c => c.GetProperty("last_status").GetProperty("id").GetString()));
+        var thread = conversations[1];
+        Assert.Equal(first.ToString(), thread.GetProperty("id").GetString());
+        Assert.Equal("direct", thread.GetProperty("last_status").GetProperty("visibility").GetString());
+        Assert.Equal(["patient@elsewhere.example"], thread.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("acct").GetString()));
+        Assert.Equal("https://elsewhere.example/notes/" + second, thread.GetProperty("last_status").GetProperty("uri").GetString());
+        var page = await Ok(await n.GetAsync($"/api/v1/conversations?max_id={lone}"));
+        Assert.Equal([second.ToString()], page.EnumerateArray().Select(c => c.GetProperty("last_status").GetProperty("id").GetString()));
+
+        // No one else sees them, anywhere.
+        using var o = server.Http(other.Token);
+        Assert.Equal(0, (await Ok(await o.GetAsync("/api/v1/conversations"))).GetArrayLength());
+        await Refused(await o.GetAsync($"/api/v1/statuses/{second}"), HttpStatusCode.NotFound);
+        Assert.DoesNotContain(second.ToString(), (await Ok(await o.GetAsync("/api/v1/timelines/public"))).EnumerateArray().Select(x => x.GetProperty("id").GetString()));
+        await Refused(await server.Http().GetAsync("/api/v1/conversations"), HttpStatusCode.Unauthorized);
+    }
+
     /// <summary>The requests Elk and Phanpy make when someone opens them (../shared notes: "P0: login and startup").</summary>
     [Fact]
     public async Task Elk_and_Phanpy_start_up_against_the_server()
@@ -648,3 +721,8 @@ public sealed class MastodonClientApiTests(DrawbridgeServer server) : IClassFixt
         }
     }
 }
+
+public sealed class SqliteMastodonClientApiTests(DrawbridgeServer server) : MastodonClientApiTests<DrawbridgeServer>(server);
+
+/// <summary>The same on PostgreSQL (run by test.sh, which starts one).</summary>
+public sealed class PostgresMastodonClientApiTests(PostgresDrawbridgeServer server) : MastodonClientApiTests<PostgresDrawbridgeServer>(server);

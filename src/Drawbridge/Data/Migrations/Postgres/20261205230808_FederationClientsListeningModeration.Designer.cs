@@ -13,8 +13,13 @@ using NpgsqlTypes;
 namespace Drawbridge.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDrawbridgeDb))]
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Postgres/20261205230808_FederationClientsListeningModeration.Designer.cs
     [Migration("20261205230808_FederationClientsListeningModeration")]
     partial class FederationClientsListeningModeration
+========
+    [Migration("20261205222631_MastodonClientCollections")]
+    partial class MastodonClientCollections
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Postgres/20261205222631_MastodonClientCollections.Designer.cs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -331,6 +336,7 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Postgres/20261205230808_FederationClientsListeningModeration.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.DeliveryDomain", b =>
                 {
                     b.Property<string>("Domain")
@@ -357,6 +363,8 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("delivery_domains", (string)null);
                 });
 
+========
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Postgres/20261205222631_MastodonClientCollections.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.DomainBlock", b =>
                 {
                     b.Property<string>("Domain")
@@ -378,6 +386,7 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("domain_blocks", (string)null);
                 });
 
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Postgres/20261205230808_FederationClientsListeningModeration.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.GoneInbox", b =>
                 {
                     b.Property<string>("Inbox")
@@ -392,6 +401,8 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("delivery_gone_inboxes", (string)null);
                 });
 
+========
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Postgres/20261205222631_MastodonClientCollections.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.InboundActivity", b =>
                 {
                     b.Property<long>("Id")
@@ -2239,6 +2250,7 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Postgres/20261205230808_FederationClientsListeningModeration.Designer.cs
             modelBuilder.Entity("Drawbridge.Mastodon.TimelineMarker", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -2248,6 +2260,8 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+========
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Postgres/20261205222631_MastodonClientCollections.Designer.cs
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)

@@ -11,8 +11,13 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Drawbridge.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDrawbridgeDb))]
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Sqlite/20261205230756_FederationClientsListeningModeration.Designer.cs
     [Migration("20261205230756_FederationClientsListeningModeration")]
     partial class FederationClientsListeningModeration
+========
+    [Migration("20261205222612_MastodonClientCollections")]
+    partial class MastodonClientCollections
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Sqlite/20261205222612_MastodonClientCollections.Designer.cs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -323,6 +328,7 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Sqlite/20261205230756_FederationClientsListeningModeration.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.DeliveryDomain", b =>
                 {
                     b.Property<string>("Domain")
@@ -349,6 +355,8 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("delivery_domains", (string)null);
                 });
 
+========
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Sqlite/20261205222612_MastodonClientCollections.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.DomainBlock", b =>
                 {
                     b.Property<string>("Domain")
@@ -370,6 +378,7 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("domain_blocks", (string)null);
                 });
 
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Sqlite/20261205230756_FederationClientsListeningModeration.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.GoneInbox", b =>
                 {
                     b.Property<string>("Inbox")
@@ -384,6 +393,8 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("delivery_gone_inboxes", (string)null);
                 });
 
+========
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Sqlite/20261205222612_MastodonClientCollections.Designer.cs
             modelBuilder.Entity("Drawbridge.Federation.InboundActivity", b =>
                 {
                     b.Property<long>("Id")
@@ -2216,6 +2227,7 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+<<<<<<<< HEAD:src/Drawbridge/Data/Migrations/Sqlite/20261205230756_FederationClientsListeningModeration.Designer.cs
             modelBuilder.Entity("Drawbridge.Mastodon.TimelineMarker", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -2225,6 +2237,8 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+========
+>>>>>>>> mapi:src/Drawbridge/Data/Migrations/Sqlite/20261205222612_MastodonClientCollections.Designer.cs
             modelBuilder.Entity("Drawbridge.Media.MediaAttachment", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
