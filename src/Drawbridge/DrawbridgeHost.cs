@@ -139,6 +139,11 @@ public static class DrawbridgeHost
         services.AddScoped<NotificationService>();
         services.AddScoped<FollowService>();
         services.AddScoped<TimelineService>();
+        services.AddScoped<PostMarkService>();
+        services.AddScoped<ListService>();
+        services.AddScoped<FilterService>();
+        services.AddScoped<TagFollowService>();
+        services.AddScoped<AccountNoteService>();
         services.AddScoped<HomeTimelineJson>();
         var lifetimes = CacheLifetimes.For(DatabaseSetup.IsPostgres(config.GetConnectionString("Drawbridge")));
         services.AddSingleton(lifetimes);

@@ -52,6 +52,8 @@ public sealed class Account
     public string? Profession { get; set; }
     public string? Employer { get; set; }
     public long? AvatarMediaId { get; set; }
+    /// <summary>The wide picture at the top of the profile.</summary>
+    public long? HeaderMediaId { get; set; }
     /// <summary>Profile links, one "label|url" per line.</summary>
     public string Links { get; set; } = "";
     public DateTime CreatedAt { get; set; }

@@ -191,6 +191,31 @@ public sealed partial class AccountService(DrawbridgeDb db, UserManager<User> us
         return Outcome<Account>.Ok(account);
     }
 
+    /// <summary>Sets the avatar or the profile header to an image the account uploaded.</summary>
+    public async Task<Outcome<Account>> SetPictureAsync(long accountId, long mediaId, bool header, CancellationToken ct)
+    {
+        var account = await db.Accounts.FirstOrDefaultAsync(a => a.Id == accountId && a.Domain == null, ct);
+        if (account is null)
+        {
+            return Outcome<Account>.NotFound("Account not found");
+        }
+        if (!await db.Media.AnyAsync(m => m.Id == mediaId && m.OwnerId == accountId && m.PostId == null && m.Kind == Media.MediaKind.Image, ct))
+        {
+            return Outcome<Account>.Invalid(header ? "header" : "avatar", "The picture must be an image you uploaded");
+        }
+        if (header)
+        {
+            account.HeaderMediaId = mediaId;
+        }
+        else
+        {
+            account.AvatarMediaId = mediaId;
+        }
+        await events.RaiseAsync(db, new Events.AccountUpdated(accountId), ct);
+        await db.SaveChangesAsync(ct);
+        return Outcome<Account>.Ok(account);
+    }
+
     /// <summary>A locked account approves each follower: new follows become requests (existing followers stay).</summary>
     public async Task<Outcome<Account>> SetLockedAsync(long accountId, bool locked, CancellationToken ct)
     {

@@ -35,6 +35,14 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<HomeFeedEntry> HomeFeed => Set<HomeFeedEntry>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
+    public DbSet<Pin> Pins => Set<Pin>();
+    public DbSet<AccountList> Lists => Set<AccountList>();
+    public DbSet<ListMember> ListMembers => Set<ListMember>();
+    public DbSet<ContentFilter> Filters => Set<ContentFilter>();
+    public DbSet<FilterKeyword> FilterKeywords => Set<FilterKeyword>();
+    public DbSet<FollowedTag> FollowedTags => Set<FollowedTag>();
+    public DbSet<AccountNote> AccountNotes => Set<AccountNote>();
 
     public abstract bool IsPostgres { get; }
 

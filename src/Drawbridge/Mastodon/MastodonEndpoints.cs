@@ -60,14 +60,16 @@ public static class MastodonEndpoints
             Mark(id, http, t, o, me => posts.RepostAsync(me, Parse(id) ?? 0, true, ct), ct)).RequireScope("write:statuses");
         v1.MapPost("/statuses/{id}/unreblog", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
             Mark(id, http, t, o, me => posts.RepostAsync(me, Parse(id) ?? 0, false, ct), ct)).RequireScope("write:statuses");
+
+        app.MapMastodonClientApi();
     }
 
-    private static MastodonProjection Projection(HttpContext http, IOptions<DrawbridgeOptions> options) => new(options.Value.BaseUrl(http.Request));
+    internal static MastodonProjection Projection(HttpContext http, IOptions<DrawbridgeOptions> options) => MastodonViews.Projection(http, options);
 
-    private static long? Parse(string? id) => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+    internal static long? Parse(string? id) => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     /// <summary>Mastodon's paging parameters; ids that aren't numbers are refused by name.</summary>
-    private static bool TryPage(HttpContext http, out PageRequest page, out IResult? error)
+    internal static bool TryPage(HttpContext http, out PageRequest page, out IResult? error)
     {
         var q = http.Request.Query;
         long? Id(string key, ref IResult? err)
@@ -91,15 +93,6 @@ public static class MastodonEndpoints
         }
         page = new PageRequest(Id("max_id", ref error), Id("since_id", ref error), Id("min_id", ref error), Math.Min(limit, PageRequest.MaxLimit));
         return error is null;
-    }
-
-    private static IResult Statuses(HttpContext http, MastodonProjection project, List<PostView> views)
-    {
-        if (views.Count > 0)
-        {
-            MastodonResults.Link(http, project.BaseUrl, views[^1].Post.Id.ToString(CultureInfo.InvariantCulture), views[0].Post.Id.ToString(CultureInfo.InvariantCulture));
-        }
-        return MastodonResults.Json(views.Select(project.Status).ToList(), MastodonJson.Default.ListMastodonStatus);
     }
 
     private static async Task<IResult> InstanceV2(HttpContext http, IOptions<DrawbridgeOptions> options, DrawbridgeDb db, CancellationToken ct)
@@ -136,10 +129,16 @@ public static class MastodonEndpoints
         1500, MediaService.MaxImageBytes, 16_777_216, MediaService.MaxEpisodeBytes, 60, 2_304_000);
     private static readonly InstancePolls Polls = new(0, 0, 0, 0);
 
-    private static async Task<IResult> VerifyCredentials(HttpContext http, AccountService accounts, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
-        await accounts.FindAsync(MastodonAuth.Me(http), ct) is { } a
-            ? MastodonResults.Json(Projection(http, options).Account(a, withSource: true), MastodonJson.Default.MastodonAccount)
-            : MastodonResults.NotFound();
+    private static async Task<IResult> VerifyCredentials(HttpContext http, AccountService accounts, DrawbridgeDb db, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    {
+        var me = MastodonAuth.Me(http);
+        if (await accounts.FindAsync(me, ct) is not { } a)
+        {
+            return MastodonResults.NotFound();
+        }
+        var requests = a.Locked ? await db.Follows.CountAsync(f => f.FolloweeId == me && f.State == Social.FollowState.Requested, ct) : 0;
+        return MastodonResults.Json(Projection(http, options).Account(a, withSource: true, requests), MastodonJson.Default.MastodonAccount);
+    }
 
     private static async Task<IResult> ShowAccount(string id, HttpContext http, AccountService accounts, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
         Parse(id) is { } aid && await accounts.FindAsync(aid, ct) is { DeletionRequestedAt: null } a
@@ -173,25 +172,27 @@ public static class MastodonEndpoints
         {
             if (Parse(id) is { } other)
             {
-                result.Add(project.Relationship(other, await follows.RelationshipAsync(me, other, ct)));
+                result.Add(await MastodonViews.RelationshipAsync(http, project, me, other, null, ct));
             }
         }
         return MastodonResults.Json(result, MastodonJson.Default.ListMastodonRelationship);
     }
 
-    private static async Task<IResult> Relate(string id, HttpContext http, IOptions<DrawbridgeOptions> options, Func<long, Task<Outcome<Relationship>>> action)
+    internal static async Task<IResult> Relate(string id, HttpContext http, IOptions<DrawbridgeOptions> options, Func<long, Task<Outcome<Relationship>>> action)
     {
         if (Parse(id) is not { } other)
         {
             return MastodonResults.NotFound();
         }
-        var outcome = await action(MastodonAuth.Me(http));
+        var me = MastodonAuth.Me(http);
+        var outcome = await action(me);
         return outcome.Succeeded
-            ? MastodonResults.Json(Projection(http, options).Relationship(other, outcome.Value!), MastodonJson.Default.MastodonRelationship)
+            ? MastodonResults.Json(await MastodonViews.RelationshipAsync(http, Projection(http, options), me, other, outcome.Value!, http.RequestAborted), MastodonJson.Default.MastodonRelationship)
             : MastodonResults.Refused(outcome);
     }
 
-    private static async Task<IResult> AccountStatuses(string id, HttpContext http, AccountService accounts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    private static async Task<IResult> AccountStatuses(string id, HttpContext http, AccountService accounts, TimelineService timelines, DrawbridgeDb db,
+        IOptions<DrawbridgeOptions> options, CancellationToken ct)
     {
         if (Parse(id) is not { } aid || await accounts.FindAsync(aid, ct) is not { DeletionRequestedAt: null } account)
         {
@@ -202,21 +203,23 @@ public static class MastodonEndpoints
             return error!;
         }
         var q = http.Request.Query;
-        // Drawbridge has no pinned posts: that list is empty.
-        if (q["pinned"].ToString() is "true" or "1")
+        static bool Yes(Microsoft.Extensions.Primitives.StringValues v) => v.ToString() is "true" or "1";
+        var viewer = MastodonAuth.Viewer(http);
+        List<PostView> views;
+        if (Yes(q["pinned"]))
         {
-            return MastodonResults.Json(new List<MastodonStatus>(), MastodonJson.Default.ListMastodonStatus);
+            var pinned = await db.Pins.AsNoTracking().Where(p => p.AccountId == account.Id).Select(p => p.PostId).ToListAsync(ct);
+            views = await timelines.ByIdsAsync(pinned, viewer, ct);
+            views = views.Where(v => page.MaxId is not { } max || v.Post.Id < max).ToList();
+            return await MastodonViews.StatusesAsync(http, options, views, FilterContexts.Account, ct);
         }
-        var views = await timelines.ProfileAsync(account.Id, MastodonAuth.Viewer(http), withReplies: q["exclude_replies"].ToString() is not ("true" or "1"), false, page, ct);
-        if (q["exclude_reblogs"].ToString() is "true" or "1")
-        {
-            views = views.Where(v => v.RepostOf is null).ToList();
-        }
-        if (q["only_media"].ToString() is "true" or "1")
-        {
-            views = views.Where(v => v.Shown.Media.Count > 0).ToList();
-        }
-        return Statuses(http, Projection(http, options), views);
+        var filter = new ProfileFilter(
+            WithReplies: !Yes(q["exclude_replies"]),
+            WithReposts: !Yes(q["exclude_reblogs"]),
+            OnlyMedia: Yes(q["only_media"]),
+            Tag: q["tagged"].ToString() is { Length: > 0 } t ? t.TrimStart('#').ToLowerInvariant() : null);
+        views = await timelines.ProfileAsync(account.Id, viewer, filter, page, ct);
+        return await MastodonViews.StatusesAsync(http, options, views, FilterContexts.Account, ct);
     }
 
     private static async Task<IResult> DeleteStatus(string id, HttpContext http, PostService posts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
@@ -232,7 +235,7 @@ public static class MastodonEndpoints
             return MastodonResults.Refused(outcome);
         }
         // Mastodon answers with the deleted status and its source text, for "delete and redraft".
-        var status = Projection(http, options).Status(view) with { Text = view.Post.Content };
+        var status = (await MastodonViews.ForAsync(http, options, [view], FilterContexts.None, ct)).Status(view) with { Text = view.Post.Content };
         return MastodonResults.Json(status, MastodonJson.Default.MastodonStatus);
     }
 
@@ -242,7 +245,7 @@ public static class MastodonEndpoints
         {
             return MastodonResults.NotFound();
         }
-        var project = Projection(http, options);
+        var project = await MastodonViews.ForAsync(http, options, thread.Items.Select(i => i.Post).ToList(), FilterContexts.Thread, ct);
         var byId = thread.Items.Where(i => !i.Post.Post.IsDeleted).ToDictionary(i => i.Post.Post.Id, i => i.Post);
         var ancestors = new List<MastodonStatus>();
         for (var parent = thread.Focus.Post.InReplyToId; parent is { } p && byId.TryGetValue(p, out var view); parent = view.Post.InReplyToId)
@@ -260,13 +263,14 @@ public static class MastodonEndpoints
             }
             return false;
         }
-        var descendants = thread.Items.Select(i => i.Post).Where(v => !v.Post.IsDeleted && Below(v)).Select(project.Status).ToList();
+        ancestors.RemoveAll(a => thread.Items.Any(i => i.Post.Post.Id.ToString(CultureInfo.InvariantCulture) == a.Id && project.Hidden(i.Post)));
+        var descendants = thread.Items.Select(i => i.Post).Where(v => !v.Post.IsDeleted && Below(v) && !project.Hidden(v)).Select(project.Status).ToList();
         return MastodonResults.Json(new MastodonContext(ancestors, descendants), MastodonJson.Default.MastodonContext);
     }
 
     private static async Task<IResult> Home(HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
         TryPage(http, out var page, out var error)
-            ? Statuses(http, Projection(http, options), await timelines.HomeAsync(MastodonAuth.Me(http), page, ct))
+            ? await MastodonViews.StatusesAsync(http, options, await timelines.HomeAsync(MastodonAuth.Me(http), page, ct), FilterContexts.Home, ct)
             : error!;
 
     private static async Task<IResult> Public(HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
@@ -280,12 +284,12 @@ public static class MastodonEndpoints
         {
             return MastodonResults.Json(new List<MastodonStatus>(), MastodonJson.Default.ListMastodonStatus);
         }
-        return Statuses(http, Projection(http, options), await timelines.LocalAsync(MastodonAuth.Viewer(http), page, ct));
+        return await MastodonViews.StatusesAsync(http, options, await timelines.LocalAsync(MastodonAuth.Viewer(http), page, ct), FilterContexts.Public, ct);
     }
 
     private static async Task<IResult> Tag(string hashtag, HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
         TryPage(http, out var page, out var error)
-            ? Statuses(http, Projection(http, options), await timelines.HashtagAsync(hashtag.TrimStart('#'), MastodonAuth.Viewer(http), page, ct))
+            ? await MastodonViews.StatusesAsync(http, options, await timelines.HashtagAsync(hashtag.TrimStart('#'), MastodonAuth.Viewer(http), page, ct), FilterContexts.Public, ct)
             : error!;
 
     private static async Task<IResult> Notifications(HttpContext http, NotificationService notifications, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
@@ -301,12 +305,16 @@ public static class MastodonEndpoints
         var items = await notifications.ListAsync(me, page, ct);
         var posts = await timelines.HydrateAsync(items.Where(n => n.Post is not null).Select(n => n.Post!).DistinctBy(p => p.Id).ToList(), me, ct);
         var byId = posts.ToDictionary(p => p.Post.Id);
-        var project = Projection(http, options);
+        var project = await MastodonViews.ForAsync(http, options, posts, FilterContexts.Notifications, ct);
         var result = new List<MastodonNotification>(items.Count);
         foreach (var n in items)
         {
             var type = MastodonProjection.NotificationType(n.Notification.Kind);
             if (type is null || n.Actor is null || (types.Count > 0 && !types.Contains(type)) || excluded.Contains(type))
+            {
+                continue;
+            }
+            if (n.Notification.PostId is { } hid && byId.TryGetValue(hid, out var hv) && project.Hidden(hv))
             {
                 continue;
             }
@@ -327,10 +335,10 @@ public static class MastodonEndpoints
 
     private static async Task<IResult> ShowStatus(string id, HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct) =>
         Parse(id) is { } pid && await timelines.PostAsync(pid, MastodonAuth.Viewer(http), ct) is { Post.IsDeleted: false } view
-            ? MastodonResults.Json(Projection(http, options).Status(view), MastodonJson.Default.MastodonStatus)
+            ? await MastodonViews.StatusAsync(http, options, view, ct)
             : MastodonResults.NotFound();
 
-    private static async Task<IResult> Mark(string id, HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, Func<long, Task<Outcome<Post>>> action, CancellationToken ct)
+    internal static async Task<IResult> Mark(string id, HttpContext http, TimelineService timelines, IOptions<DrawbridgeOptions> options, Func<long, Task<Outcome<Post>>> action, CancellationToken ct)
     {
         if (Parse(id) is not { } pid)
         {
@@ -343,7 +351,7 @@ public static class MastodonEndpoints
             return MastodonResults.Refused(outcome);
         }
         return await timelines.PostAsync(pid, me, ct) is { } view
-            ? MastodonResults.Json(Projection(http, options).Status(view), MastodonJson.Default.MastodonStatus)
+            ? await MastodonViews.StatusAsync(http, options, view, ct)
             : MastodonResults.NotFound();
     }
 
@@ -371,7 +379,7 @@ public static class MastodonEndpoints
         {
             if (entry.StatusId is { } done && await timelines.PostAsync(done, me, ct) is { } earlier)
             {
-                return MastodonResults.Json(Projection(http, options).Status(earlier), MastodonJson.Default.MastodonStatus);
+                return await MastodonViews.StatusAsync(http, options, earlier, ct);
             }
             var result = await PostStatusAsync(http, me, posts, timelines, options, ct);
             entry.StatusId = (result as IStatusIdResult)?.StatusId;
@@ -442,6 +450,18 @@ public static class MastodonEndpoints
         {
             return MastodonResults.Error(StatusCodes.Status422UnprocessableEntity, "Validation failed: Text can't be blank");
         }
+        // Apps upload first and describe after; an image goes public only with its description, as on Drawbridge's pages.
+        if (media.Count > 0)
+        {
+            var db = http.RequestServices.GetRequiredService<DrawbridgeDb>();
+            var undescribed = await db.Media.AsNoTracking()
+                .Where(m => media.Contains(m.Id) && m.OwnerId == me && m.Kind == MediaKind.Image && m.AltText == "").Select(m => m.Id).FirstOrDefaultAsync(ct);
+            if (undescribed != 0)
+            {
+                return MastodonResults.Error(StatusCodes.Status422UnprocessableEntity,
+                    $"Validation failed: image {undescribed} needs a description for people who can't see it (PUT /api/v1/media/{undescribed} with description)");
+            }
+        }
         // Apps have no step for confirming the safety check's warnings: a post it would block is refused with the reason.
         var outcome = await posts.CreateAsync(me, new PostInput(text, PostKind.Note, null, null, replyTo, visibility.Value, media, ConfirmWarnings: true), ct);
         if (!outcome.Succeeded)
@@ -454,6 +474,6 @@ public static class MastodonEndpoints
             return MastodonResults.Error(StatusCodes.Status422UnprocessableEntity,
                 "Validation failed: the post is held for a moderator to check" + (post.HeldReason is { } why ? ": " + why : ""));
         }
-        return new StatusResult(MastodonResults.Json(Projection(http, options).Status(view), MastodonJson.Default.MastodonStatus), post.Id);
+        return new StatusResult(await MastodonViews.StatusAsync(http, options, view, ct), post.Id);
     }
 }

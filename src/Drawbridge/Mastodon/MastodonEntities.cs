@@ -65,7 +65,7 @@ public sealed record MastodonStatus(string Id, string Uri, DateTime CreatedAt, M
     IReadOnlyList<MastodonMention> Mentions, IReadOnlyList<MastodonTag> Tags, IReadOnlyList<MastodonEmoji> Emojis,
     int ReblogsCount, int FavouritesCount, int RepliesCount, int QuotesCount, string? Url, string? InReplyToId, string? InReplyToAccountId,
     MastodonStatus? Reblog, JsonElement? Poll, JsonElement? Card, string? Language, string? Text, DateTime? EditedAt,
-    bool? Favourited, bool? Reblogged, bool? Muted, bool? Bookmarked, bool? Pinned, IReadOnlyList<JsonElement>? Filtered,
+    bool? Favourited, bool? Reblogged, bool? Muted, bool? Bookmarked, bool? Pinned, IReadOnlyList<MastodonFilterResult>? Filtered,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DrawbridgeStatusExtension? Drawbridge);
 
 public sealed record MastodonApplicationRef(string Name, string? Website);
@@ -83,9 +83,28 @@ public sealed record MastodonContext(IReadOnlyList<MastodonStatus> Ancestors, IR
 
 public sealed record MastodonMarker(string LastReadId, int Version, DateTime UpdatedAt);
 
-public sealed record MastodonSearch(IReadOnlyList<MastodonAccount> Accounts, IReadOnlyList<MastodonStatus> Statuses, IReadOnlyList<MastodonSearchTag> Hashtags);
+public sealed record MastodonSearch(IReadOnlyList<MastodonAccount> Accounts, IReadOnlyList<MastodonStatus> Statuses, IReadOnlyList<MastodonFullTag> Hashtags);
 
-public sealed record MastodonSearchTag(string Name, string Url, IReadOnlyList<MastodonTagHistory> History, bool? Following);
+/// <summary>Mastodon's Tag entity (a hashtag); its id is its name, which is what <c>/api/v1/tags/:id</c> takes.</summary>
+public sealed record MastodonFullTag(string Id, string Name, string Url, IReadOnlyList<MastodonTagHistory> History, bool? Following);
+
+public sealed record MastodonList(string Id, string Title, string RepliesPolicy, bool Exclusive);
+
+public sealed record MastodonFilter(string Id, string Title, IReadOnlyList<string> Context, DateTime? ExpiresAt, string FilterAction,
+    IReadOnlyList<MastodonFilterKeyword> Keywords, IReadOnlyList<MastodonFilterStatus> Statuses);
+
+public sealed record MastodonFilterKeyword(string Id, string Keyword, bool WholeWord);
+
+public sealed record MastodonFilterStatus(string Id, string StatusId);
+
+public sealed record MastodonFilterResult(MastodonFilter Filter, IReadOnlyList<string>? KeywordMatches, IReadOnlyList<string>? StatusMatches);
+
+public sealed record MastodonStatusEdit(string Content, string SpoilerText, bool Sensitive, DateTime CreatedAt, MastodonAccount Account,
+    JsonElement? Poll, IReadOnlyList<MastodonMedia> MediaAttachments, IReadOnlyList<MastodonEmoji> Emojis,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DrawbridgeStatusExtension? Drawbridge);
+
+public sealed record MastodonStatusSource(string Id, string Text, string SpoilerText,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DrawbridgeStatusExtension? Drawbridge);
 
 public sealed record MastodonTagHistory(string Day, string Uses, string Accounts);
 
@@ -180,4 +199,14 @@ public sealed class MastodonTimeConverter : JsonConverter<DateTime>
 [JsonSerializable(typeof(InstanceV1))]
 [JsonSerializable(typeof(List<JsonElement>))]
 [JsonSerializable(typeof(MastodonMedia))]
+[JsonSerializable(typeof(MastodonFullTag))]
+[JsonSerializable(typeof(List<MastodonFullTag>))]
+[JsonSerializable(typeof(MastodonList))]
+[JsonSerializable(typeof(List<MastodonList>))]
+[JsonSerializable(typeof(MastodonFilter))]
+[JsonSerializable(typeof(List<MastodonFilter>))]
+[JsonSerializable(typeof(MastodonFilterKeyword))]
+[JsonSerializable(typeof(List<MastodonFilterKeyword>))]
+[JsonSerializable(typeof(List<MastodonStatusEdit>))]
+[JsonSerializable(typeof(MastodonStatusSource))]
 public sealed partial class MastodonJson : JsonSerializerContext;

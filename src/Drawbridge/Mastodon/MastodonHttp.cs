@@ -191,19 +191,69 @@ public sealed class MastodonInput
         return [];
     }
 
-    /// <summary>A value inside an object: <c>{"home":{"last_read_id":"1"}}</c>, or <c>home[last_read_id]=1</c> in a form or the query.</summary>
-    public string? Nested(string name, string key)
+    /// <summary>A key of a nested object: <c>{"obj": {"key": …}}</c> in JSON, <c>obj[key]</c> in a form or the query.</summary>
+    public string? Nested(string obj, string key) =>
+        _json is { } j && j.TryGetProperty(obj, out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : String($"{obj}[{key}]");
+
+    /// <summary>An uploaded file of a multipart form.</summary>
+    public IFormFile? File(string name) => _form?.Files.GetFile(name);
+
+    /// <summary>Whether the request names this parameter at all (so "not sent" and "sent empty" differ).</summary>
+    public bool Has(string name) =>
+        (_json is { } j && j.TryGetProperty(name, out _)) || (_form?.ContainsKey(name) ?? false) || _query.ContainsKey(name);
+
+    /// <summary>
+    /// Nested records as Rails reads them: a JSON array or object of objects, or form fields <c>name[0][key]</c> /
+    /// <c>name[][key]</c> (the n-th value of each key belongs to the n-th record).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Records(string name)
     {
-        if (_json is { } j && j.TryGetProperty(name, out var outer) && outer.ValueKind == JsonValueKind.Object && outer.TryGetProperty(key, out var v))
+        static Dictionary<string, string> Fields(JsonElement o) => o.EnumerateObject()
+            .Where(p => p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+        if (_json is { } j && j.TryGetProperty(name, out var v))
         {
             return v.ValueKind switch
             {
-                JsonValueKind.String => v.GetString(),
-                JsonValueKind.Number => v.GetRawText(),
-                _ => null,
+                JsonValueKind.Array => v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).Select(Fields).ToList(),
+                JsonValueKind.Object => v.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object).Select(p => Fields(p.Value)).ToList(),
+                _ => [],
             };
         }
-        return String($"{name}[{key}]");
+        IEnumerable<KeyValuePair<string, StringValues>> pairs = _form is not null ? _form : _query;
+        var indexed = new SortedDictionary<int, Dictionary<string, string>>();
+        var positional = new List<Dictionary<string, string>>();
+        var prefix = name + "[";
+        foreach (var (key, values) in pairs)
+        {
+            if (!key.StartsWith(prefix, StringComparison.Ordinal) || !key.EndsWith(']'))
+            {
+                continue;
+            }
+            var parts = key[name.Length..].Split(']', StringSplitOptions.RemoveEmptyEntries).Select(p => p.TrimStart('[')).ToArray();
+            if (key[name.Length..].StartsWith("[]", StringComparison.Ordinal) && parts is ["", var field])
+            {
+                for (var i = 0; i < values.Count; i++)
+                {
+                    while (positional.Count <= i)
+                    {
+                        positional.Add([]);
+                    }
+                    positional[i][field] = values[i] ?? "";
+                }
+            }
+            else if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < 1000)
+            {
+                if (!indexed.TryGetValue(n, out var record))
+                {
+                    indexed[n] = record = [];
+                }
+                record[parts[1]] = values.Count > 0 ? values[0] ?? "" : "";
+            }
+        }
+        return [.. indexed.Values, .. positional];
     }
 
     public bool? Bool(string name) => String(name)?.Trim().ToLowerInvariant() switch

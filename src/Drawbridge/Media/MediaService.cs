@@ -17,7 +17,13 @@ public sealed class MediaService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
 
     public string Folder { get; } = Path.Combine(DatabaseSetup.DataDirectory(configuration), "media");
 
-    public async Task<Outcome<MediaAttachment>> UploadAsync(long ownerId, Stream content, long length, string? altText, CancellationToken ct)
+    /// <summary>
+    /// Stores an upload. An image needs its description here unless <paramref name="describeLater"/> (apps that upload
+    /// first and describe after, as Mastodon's do; posting then asks for it). <paramref name="imagesOnly"/> for pictures
+    /// such as avatars.
+    /// </summary>
+    public async Task<Outcome<MediaAttachment>> UploadAsync(long ownerId, Stream content, long length, string? altText, CancellationToken ct,
+        bool describeLater = false, bool imagesOnly = false)
     {
         if (length <= 0)
         {
@@ -51,6 +57,10 @@ public sealed class MediaService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
                 return Outcome<MediaAttachment>.Invalid("file", "The selected file must be a JPG, PNG, WebP or GIF image, or an MP3, M4A, OGG, WAV, MP4 or WebM episode");
             }
             var (kind, contentType, extension) = sniffed.Value;
+            if (imagesOnly && kind != MediaKind.Image)
+            {
+                return Outcome<MediaAttachment>.Invalid("file", "The selected file must be a JPG, PNG, WebP or GIF image");
+            }
             var media = new MediaAttachment { Id = id, OwnerId = ownerId, Kind = kind, ContentType = contentType, StoredName = $"{id}{extension}", AltText = altText?.Trim() ?? "", CreatedAt = clock.GetUtcNow().UtcDateTime };
             if (kind == MediaKind.Image)
             {
@@ -58,7 +68,7 @@ public sealed class MediaService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
                 {
                     return Outcome<MediaAttachment>.Invalid("file", "An image must be smaller than 10 MB");
                 }
-                if (string.IsNullOrWhiteSpace(altText))
+                if (string.IsNullOrWhiteSpace(altText) && !describeLater)
                 {
                     return Outcome<MediaAttachment>.Invalid("altText", "Describe the image for people who can't see it (alt text)");
                 }

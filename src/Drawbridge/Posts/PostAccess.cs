@@ -55,7 +55,7 @@ public static class PostAccess
 
     /// <summary>
     /// Whether a media file may be sent to <paramref name="viewerId"/>: its owner always (unless the account is being
-    /// deleted); others only when it is an avatar, or attached to a post (or an episode's file) they may see. An upload
+    /// deleted); others only when it is an avatar or a profile header, or attached to a post (or an episode's file) they may see. An upload
     /// not yet attached to anything is its owner's alone.
     /// </summary>
     public static async Task<bool> CanSeeMediaAsync(DrawbridgeDb db, long? viewerId, MediaAttachment media, CancellationToken ct)
@@ -64,7 +64,7 @@ public static class PostAccess
         {
             return false;
         }
-        if (viewerId == media.OwnerId || await db.Accounts.AnyAsync(a => a.AvatarMediaId == media.Id, ct))
+        if (viewerId == media.OwnerId || await db.Accounts.AnyAsync(a => a.AvatarMediaId == media.Id || a.HeaderMediaId == media.Id, ct))
         {
             return true;
         }

@@ -18,6 +18,9 @@ public sealed record ThreadView(PostView Focus, IReadOnlyList<ThreadItem> Items,
 
 public sealed record ThreadItem(PostView Post, int Depth);
 
+/// <summary>Which of an author's posts a profile shows: replies, reposts, only those with media, only those with a tag.</summary>
+public sealed record ProfileFilter(bool WithReplies = true, bool WithReposts = true, bool OnlyMedia = false, string? Tag = null);
+
 public sealed class TimelineService(DrawbridgeDb db)
 {
     /// <summary>Posts this viewer may see: published, and followers-only ones only to followers, the author and those mentioned.</summary>
@@ -102,6 +105,53 @@ public sealed class TimelineService(DrawbridgeDb db)
         }
         var ids = await PageIdsAsync(q.Select(p => p.Id), page, ct);
         return await LoadAsync(ids, viewerId, ct);
+    }
+
+    public async Task<List<PostView>> ProfileAsync(long authorId, long? viewerId, ProfileFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var q = Visible(viewerId).Where(p => p.AuthorId == authorId && p.DeletedAt == null);
+        if (!filter.WithReplies)
+        {
+            q = q.Where(p => p.InReplyToId == null);
+        }
+        if (!filter.WithReposts || filter.OnlyMedia)
+        {
+            q = q.Where(p => p.RepostOfId == null);
+        }
+        if (filter.OnlyMedia)
+        {
+            q = q.Where(p => db.Media.Any(m => m.PostId == p.Id));
+        }
+        if (filter.Tag is { } tag)
+        {
+            q = q.Where(p => db.PostTags.Any(t => t.PostId == p.Id && t.Tag == tag));
+        }
+        var ids = await PageIdsAsync(q.Select(p => p.Id), page, ct);
+        return await LoadAsync(ids, viewerId, ct);
+    }
+
+    /// <summary>A list's timeline: its members' posts the owner may see, with replies as the list's policy says.</summary>
+    public async Task<List<PostView>> ListAsync(AccountList list, PageRequest page, CancellationToken ct)
+    {
+        var owner = list.OwnerId;
+        var members = db.ListMembers.Where(m => m.ListId == list.Id).Select(m => m.AccountId);
+        var q = WithoutMuted(Visible(owner).Where(p => p.DeletedAt == null && members.Contains(p.AuthorId)), owner);
+        q = list.RepliesPolicy switch
+        {
+            ListReplies.None => q.Where(p => p.InReplyToId == null),
+            ListReplies.List => q.Where(p => p.InReplyToId == null || p.InReplyToAuthorId == p.AuthorId || members.Contains(p.InReplyToAuthorId!.Value)),
+            _ => q.Where(p => p.InReplyToId == null || p.InReplyToAuthorId == owner || p.InReplyToAuthorId == p.AuthorId
+                              || db.Follows.Any(f => f.FollowerId == owner && f.FolloweeId == p.InReplyToAuthorId && f.State == FollowState.Accepted)),
+        };
+        var ids = await PageIdsAsync(q.Select(p => p.Id), page, ct);
+        return await LoadAsync(ids, owner, ct);
+    }
+
+    /// <summary>These posts, newest first, as far as the viewer may see them.</summary>
+    public async Task<List<PostView>> ByIdsAsync(IReadOnlyCollection<long> postIds, long? viewerId, CancellationToken ct)
+    {
+        var posts = await Visible(viewerId).Where(p => postIds.Contains(p.Id) && p.DeletedAt == null).ToListAsync(ct);
+        return await HydrateAsync(posts.OrderByDescending(p => p.Id).ToList(), viewerId, ct);
     }
 
     public async Task<PostView?> PostAsync(long postId, long? viewerId, CancellationToken ct)

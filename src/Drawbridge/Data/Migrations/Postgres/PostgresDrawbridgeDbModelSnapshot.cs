@@ -131,6 +131,9 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<long?>("HeaderMediaId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("InboxUri")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
@@ -598,6 +601,24 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("media", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("bookmarks", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
                 {
                     b.Property<long>("Id")
@@ -658,6 +679,24 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("PostId");
 
                     b.ToTable("likes", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("pins", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Post", b =>
@@ -868,6 +907,29 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("trusted_commenters", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "TargetId");
+
+                    b.HasIndex("TargetId");
+
+                    b.ToTable("account_notes", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.Property<long>("BlockerId")
@@ -915,6 +977,23 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("FolloweeId", "FollowerId");
 
                     b.ToTable("follows", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountId", "Tag");
+
+                    b.ToTable("followed_tags", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Social.Mute", b =>
@@ -969,6 +1048,90 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.ToTable("notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Exclusive")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RepliesPolicy")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("lists", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Contexts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("filters", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FilterId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Keyword")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("WholeWord")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FilterId");
+
+                    b.ToTable("filter_keywords", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Timelines.HomeFeedEntry", b =>
                 {
                     b.Property<long>("OwnerId")
@@ -985,6 +1148,21 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasIndex("PostId");
 
                     b.ToTable("home_feed", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.Property<long>("ListId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ListId", "AccountId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("list_members", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<long>", b =>
@@ -1407,6 +1585,21 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
                 {
                     b.HasOne("Drawbridge.Posts.Post", null)
@@ -1417,6 +1610,21 @@ namespace Drawbridge.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Like", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
@@ -1492,6 +1700,21 @@ namespace Drawbridge.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -1518,6 +1741,15 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("FollowerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1552,6 +1784,48 @@ namespace Drawbridge.Data.Migrations.Postgres
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.HasOne("Drawbridge.Timelines.ContentFilter", null)
+                        .WithMany()
+                        .HasForeignKey("FilterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Timelines.AccountList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -125,6 +125,9 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("HeaderMediaId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("InboxUri")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
@@ -590,6 +593,24 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("media", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("bookmarks", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
                 {
                     b.Property<long>("Id")
@@ -650,6 +671,24 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("PostId");
 
                     b.ToTable("likes", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("pins", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Post", b =>
@@ -851,6 +890,29 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("trusted_commenters", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "TargetId");
+
+                    b.HasIndex("TargetId");
+
+                    b.ToTable("account_notes", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.Property<long>("BlockerId")
@@ -898,6 +960,23 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("FolloweeId", "FollowerId");
 
                     b.ToTable("follows", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "Tag");
+
+                    b.ToTable("followed_tags", (string)null);
                 });
 
             modelBuilder.Entity("Drawbridge.Social.Mute", b =>
@@ -952,6 +1031,90 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.ToTable("notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Exclusive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RepliesPolicy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("lists", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Contexts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("filters", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FilterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Keyword")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WholeWord")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FilterId");
+
+                    b.ToTable("filter_keywords", (string)null);
+                });
+
             modelBuilder.Entity("Drawbridge.Timelines.HomeFeedEntry", b =>
                 {
                     b.Property<long>("OwnerId")
@@ -968,6 +1131,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasIndex("PostId");
 
                     b.ToTable("home_feed", (string)null);
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.Property<long>("ListId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ListId", "AccountId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("list_members", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<long>", b =>
@@ -1384,6 +1562,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Drawbridge.Posts.Bookmark", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Posts.GuestComment", b =>
                 {
                     b.HasOne("Drawbridge.Posts.Post", null)
@@ -1394,6 +1587,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Drawbridge.Posts.Like", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Posts.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Posts.Pin", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
@@ -1469,6 +1677,21 @@ namespace Drawbridge.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Drawbridge.Social.AccountNote", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Drawbridge.Social.Block", b =>
                 {
                     b.HasOne("Drawbridge.Accounts.Account", null)
@@ -1495,6 +1718,15 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("FollowerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Social.FollowedTag", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1529,6 +1761,48 @@ namespace Drawbridge.Data.Migrations.Sqlite
                     b.HasOne("Drawbridge.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.AccountList", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ContentFilter", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.FilterKeyword", b =>
+                {
+                    b.HasOne("Drawbridge.Timelines.ContentFilter", null)
+                        .WithMany()
+                        .HasForeignKey("FilterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Drawbridge.Timelines.ListMember", b =>
+                {
+                    b.HasOne("Drawbridge.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Drawbridge.Timelines.AccountList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
