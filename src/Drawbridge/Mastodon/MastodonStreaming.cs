@@ -92,7 +92,12 @@ public static class MastodonStreaming
         {
             return (null, 401, "Missing access token");
         }
-        var scope = name == "user:notification" ? "read:notifications" : "read:statuses";
+        var scope = name switch
+        {
+            "user:notification" => "read:notifications",
+            "list" => "read:lists",
+            _ => "read:statuses",
+        };
         if (listener.AccountId is not null || listener.Scopes.Length > 0)
         {
             if (!ApiScopes.Allows(listener.Scopes, scope))

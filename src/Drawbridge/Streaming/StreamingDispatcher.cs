@@ -146,6 +146,12 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
             threadViewers.Add(post.AuthorId);
             threadViewers.UnionWith(await db.PostMentions.AsNoTracking().Where(m => m.PostId == post.Id).Select(m => m.AccountId).ToListAsync(ct));
         }
+        // The author's lists, for owners the post reaches at home; a list that shows no replies gets none.
+        var lists = post.InReplyToId is not null && post.InReplyToAuthorId != post.AuthorId
+            ? db.Set<AccountList>().Where(l => l.RepliesPolicy != ListReplies.None)
+            : db.Set<AccountList>();
+        var listOwners = await db.Set<ListMember>().AsNoTracking().Where(m => m.AccountId == post.AuthorId)
+            .Join(lists.AsNoTracking(), m => m.ListId, l => l.Id, (m, l) => new { l.Id, l.OwnerId }).ToListAsync(ct);
         var author = post.AuthorId;
         var excluded = await db.Blocks.AsNoTracking().Where(b => b.BlockerId == author).Select(b => b.BlockedId)
             .Concat(db.Blocks.AsNoTracking().Where(b => b.BlockedId == author).Select(b => b.BlockerId))
@@ -157,6 +163,7 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
             HasMedia = await db.Media.AsNoTracking().AnyAsync(m => m.PostId == post.Id, ct),
             Tags = tags,
             Home = home,
+            Lists = listOwners.Where(l => home.Contains(l.OwnerId)).ToDictionary(l => l.Id, l => l.OwnerId),
             ConversationId = post.RepostOfId is null ? post.ConversationId : null,
             ThreadViewers = threadViewers,
             Excluded = excluded.Where(id => id != author).ToHashSet(),

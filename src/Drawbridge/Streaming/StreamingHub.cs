@@ -73,6 +73,9 @@ public sealed class StreamAudience
     /// <summary>Accounts that must not get it at all: those the author blocked, who blocked or muted the author.</summary>
     public IReadOnlySet<long> Excluded { get; init; } = new HashSet<long>();
 
+    /// <summary>Lists it belongs in (list id to owner): lists with the author as a member, owned by someone whose home it reaches.</summary>
+    public IReadOnlyDictionary<long, long> Lists { get; init; } = new Dictionary<long, long>();
+
     /// <summary>For a notification: the one account whose user and user:notification streams get it.</summary>
     public long? NotificationRecipient { get; init; }
 }
@@ -172,7 +175,9 @@ public sealed class StreamingHub(ILogger<StreamingHub> logger)
             "hashtag" or "hashtag:local" => sub.Param is { } tag && audience.Tags.Contains(tag),
             "thread" => audience.ConversationId is { } c && sub.Param == c.ToString(System.Globalization.CultureInfo.InvariantCulture)
                         && (audience.ThreadViewers is null || (connection.AccountId is { } viewer && audience.ThreadViewers.Contains(viewer))),
-            // Every post here is local; lists and direct messages have no events yet (docs/decisions/0017).
+            "list" => long.TryParse(sub.Param, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var list)
+                      && audience.Lists.TryGetValue(list, out var owner) && owner == connection.AccountId,
+            // Every post here is local; direct messages are not supported (docs/decisions/0017).
             _ => false,
         };
     }

@@ -55,11 +55,40 @@ public abstract class ClientLibraryTests(ClientHarnessFixture fixture, string li
         Assert.Equal(["favourite", "mention", "follow"], types);
         Assert.All(Strings(run.Step("notifications").GetProperty("from")), who => Assert.Equal(reader.Handle, who));
     }
+
+    [Fact]
+    public async Task Posts_with_an_image_and_finds_a_post_by_its_address_with_resolve()
+    {
+        var author = await Server.SignUpAsync($"{library}_photographer", "professional");
+        var reader = await Server.SignUpAsync($"{library}_searcher");
+        var run = await fixture.ScenarioAsync($"{library}-media-search", ("AUTHOR_TOKEN", author.Token), ("READER_TOKEN", reader.Token));
+        run.AssertSucceeded();
+        var media = run.Step("media");
+        Assert.Equal("image", media.GetProperty("type").GetString());
+        Assert.Equal("A blue square", media.GetProperty("description").GetString());
+        var attachment = Assert.Single(run.Step("status_with_media").GetProperty("attachments").EnumerateArray());
+        Assert.Equal(media.GetProperty("id").GetString(), attachment.GetProperty("id").GetString());
+        Assert.Equal("A blue square", attachment.GetProperty("description").GetString());
+        var search = run.Step("search_status");
+        Assert.Equal([search.GetProperty("expected").GetString()!], Strings(search.GetProperty("ids")));
+    }
 }
 
 [Trait("Category", "Clients")]
 public sealed class MastoJsTests(ClientHarnessFixture harness) : ClientLibraryTests(harness, "masto"), IClassFixture<ClientHarnessFixture>
 {
+    [Fact]
+    public async Task The_image_file_is_served_and_a_person_is_found_by_handle()
+    {
+        var author = await Server.SignUpAsync("masto_pictured", "professional");
+        var reader = await Server.SignUpAsync("masto_finder");
+        var run = await Fixture.ScenarioAsync("masto-media-search", ("AUTHOR_TOKEN", author.Token), ("READER_TOKEN", reader.Token));
+        run.AssertSucceeded();
+        Assert.Equal(200, run.Step("media_file").GetProperty("status").GetInt32());
+        Assert.Equal("image/png", run.Step("media_file").GetProperty("type").GetString());
+        Assert.Contains(author.Handle, run.Step("search_account").GetProperty("usernames").EnumerateArray().Select(e => e.GetString()!));
+    }
+
     [Fact]
     public async Task Streams_over_WebSocket_with_multiplexed_subscriptions()
     {
@@ -77,6 +106,7 @@ public sealed class MastoJsTests(ClientHarnessFixture harness) : ClientLibraryTe
         Assert.Equal(author.Handle, note.GetProperty("from").GetString());
         Assert.Equal(note.GetProperty("expectedStatusId").GetString(), note.GetProperty("statusId").GetString());
         var deleted = run.Step("delete");
+        Assert.Equal(local.GetProperty("id").GetString(), deleted.GetProperty("expected").GetString());
         Assert.Equal(local.GetProperty("id").GetString(), deleted.GetProperty("payload").GetString());
     }
 }

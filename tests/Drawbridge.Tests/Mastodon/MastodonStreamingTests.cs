@@ -32,7 +32,7 @@ public sealed class StreamClient : IAsyncDisposable
             socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
         }
         var uri = new Uri($"ws://{server.BaseAddress.Authority}/api/v1/streaming{query}");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await socket.ConnectAsync(uri, timeout.Token);
         return new StreamClient(socket);
     }
@@ -97,7 +97,7 @@ public sealed class StreamClient : IAsyncDisposable
 }
 
 /// <summary>Mastodon's streaming API against a real server: WebSocket and server-sent events, who gets what, and slow readers.</summary>
-public class MastodonStreamingTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : DrawbridgeServer
+public abstract class MastodonStreamingTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : DrawbridgeServer
 {
     protected TServer Server => server;
 
@@ -210,6 +210,33 @@ public class MastodonStreamingTests<TServer>(TServer server) : IClassFixture<TSe
         Assert.Equal("favourite", notification.GetProperty("type").GetString());
         Assert.Equal("st_follower", notification.GetProperty("account").GetProperty("username").GetString());
         MastodonSchema.AssertValid(notification, "Notification");
+    }
+
+    [Fact]
+    public async Task A_list_stream_gets_its_members_posts_for_its_owner_only()
+    {
+        var member = await server.SignUpAsync("st_listed", "professional");
+        var owner = await server.SignUpAsync("st_list_owner");
+        var other = await server.SignUpAsync("st_list_other");
+        using var o = server.Http(owner.Token);
+        (await o.PostAsync($"/api/v1/accounts/{member.Id}/follow", null)).EnsureSuccessStatusCode();
+        var list = await (await o.PostAsJsonAsync("/api/v1/lists", new { title = "Midwives" })).Content.ReadFromJsonAsync<JsonElement>();
+        var listId = list.GetProperty("id").GetString()!;
+        (await o.PostAsJsonAsync($"/api/v1/lists/{listId}/accounts", new { account_ids = new[] { member.Id } })).EnsureSuccessStatusCode();
+
+        await using var ownerWs = await StreamClient.ConnectAsync(server, $"?stream=list&list={listId}&access_token={owner.Token}");
+        await using var otherWs = await StreamClient.ConnectAsync(server, bearer: other.Token);
+        await ownerWs.SendAsync(new { type = "subscribe", stream = "no-such-stream" });
+        Assert.Equal("Unknown stream type", (await ownerWs.NextAsync()).GetProperty("error").GetString());
+        // Someone else's list id: accepted, but nothing of it comes to them.
+        await otherWs.SendAsync(new { type = "subscribe", stream = "list", list = listId });
+        await otherWs.SubscribeAsync("public:local");
+
+        var posted = await PostAsync(server, member, "For the list");
+        var frame = await ownerWs.NextAsync();
+        Assert.Equal(["list", listId], Stream(frame));
+        Assert.Equal(posted.GetProperty("id").GetString(), Payload(frame).GetProperty("id").GetString());
+        Assert.Equal(["public:local"], Stream(await otherWs.NextAsync()));
     }
 
     [Fact]
@@ -377,6 +404,11 @@ public sealed class PostgresMastodonStreamingTests(PostgresDrawbridgeServer serv
             await other.Services.GetRequiredService<PostgresStreamListener>().Ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await Server.Services.GetRequiredService<PostgresStreamListener>().Ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
             var author = await Server.SignUpAsync("st_node_a", "professional");
+            // The second node's first request starts it up (compiling, pools); this one is not the one under test.
+            using (var warm = other.Http(author.Token))
+            {
+                (await warm.GetAsync("/api/v1/accounts/verify_credentials")).EnsureSuccessStatusCode();
+            }
 
             await using var ws = await StreamClient.ConnectAsync(other, bearer: author.Token);
             await ws.SubscribeAsync("public:local");
