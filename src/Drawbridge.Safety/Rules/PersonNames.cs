@@ -665,7 +665,8 @@ internal static class PersonNames
         {
             return false;
         }
-        var prevStart = text.LastIndexOf('\n', Math.Max(0, lineStart - 1));
+        // The line before: none when the name's line starts the text (a newline at 0 is the name line's own start).
+        var prevStart = lineStart == 0 ? -1 : text.LastIndexOf('\n', lineStart - 1);
         var previous = text.AsSpan(prevStart + 1, lineStart - prevStart - 1).Trim().TrimEnd(",.!- ").ToString().ToLowerInvariant();
         return Array.IndexOf(SignOffs, previous) >= 0;
     }

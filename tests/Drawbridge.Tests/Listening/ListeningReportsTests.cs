@@ -32,10 +32,13 @@ public abstract class ListeningReportsTests<TServer>(TServer server) : IClassFix
     /// <summary>Sets what a real inbox would have accumulated over time (arrival, answer, classification) on one item.</summary>
     private async Task SetItemAsync(string id, DateTime receivedAt, DateTime? respondedAt = null, string? theme = null, string? sentiment = null)
     {
+        // Classification on arrival runs first, so the theme set here is the one that stays (as a staff correction would).
+        await server.DrainJobsAsync();
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
         var itemId = long.Parse(id, CultureInfo.InvariantCulture);
         await db.Set<InboxItem>().Where(i => i.Id == itemId).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.ClassifiedAt, i => i.ClassifiedAt ?? DateTime.UtcNow)
             .SetProperty(i => i.ReceivedAt, receivedAt)
             .SetProperty(i => i.RespondedAt, respondedAt)
             .SetProperty(i => i.ResponseText, respondedAt == null ? null : "Thank you")

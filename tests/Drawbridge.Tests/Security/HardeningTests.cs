@@ -264,7 +264,7 @@ public abstract class PurgeTests<TServer>(TServer server) where TServer : Drawbr
         }
         await using (var scope = server.Services.CreateAsyncScope())
         {
-            var job = scope.ServiceProvider.GetServices<IJobHandler>().Single(h => h.Kind == AccountDeletionJob.KindName);
+            var job = scope.ServiceProvider.GetRequiredKeyedService<IJobHandler>(AccountDeletionJob.KindName);
             await job.HandleAsync(scope.ServiceProvider.GetRequiredService<DrawbridgeDb>(), "", CancellationToken.None);
         }
 
