@@ -32,11 +32,14 @@ public sealed class ListeningBrowserTests(BrowserFixture fixture) : IClassFixtur
         {
             var id = (await guest.PostJsonAsync($"{c.Api}/feedback", new { text = r.Text, service = r.Service })).Str("id");
             ids.Add(id);
+            // Classification on arrival runs first, so the theme set here is the one that stays.
+            await fixture.Server.DrainJobsAsync();
             await using var scope = fixture.Server.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
             var itemId = long.Parse(id, CultureInfo.InvariantCulture);
             var received = DateTime.UtcNow.AddDays(-r.DaysAgo);
             await db.Set<InboxItem>().Where(i => i.Id == itemId).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.ClassifiedAt, i => i.ClassifiedAt ?? DateTime.UtcNow)
                 .SetProperty(i => i.ReceivedAt, received)
                 .SetProperty(i => i.RespondedAt, r.Answered ? received.AddHours(3) : null)
                 .SetProperty(i => i.State, r.Answered ? InboxState.Responded : InboxState.New)
