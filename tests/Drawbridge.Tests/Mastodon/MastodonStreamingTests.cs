@@ -369,7 +369,9 @@ public abstract class MastodonStreamingTests<TServer>(TServer server) : IClassFi
         }
         Assert.Equal(droppedBefore + 1, hub.Dropped);
         var after = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.True(after - before < 24 * 1024 * 1024, $"Memory grew by {(after - before) / 1024 / 1024} MB for one client that never read");
+        // Well under the 128 MB sent: the connection's queue (256 events, here up to 32 MB) is let go with it; other
+        // tests running beside this one allocate on the same heap, so the bound leaves room for them.
+        Assert.True(after - before < 64 * 1024 * 1024, $"Memory grew by {(after - before) / 1024 / 1024} MB for one client that never read");
 
         // The server cut the connection: reading now reaches its end (or a reset) after what was already sent.
         var sink = new byte[1 << 16];
