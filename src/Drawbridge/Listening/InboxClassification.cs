@@ -160,6 +160,13 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
                 // No history line: the history is the team's work on an item; ClassifiedAt and the model's id say when and by what.
                 item.ClassifiedByModelId = record.Id;
             }
+            // A model switched on meanwhile has marked these items to be sorted again, and queued its own job: results
+            // of the old model must not overwrite that.
+            if ((await ModelForAsync(organisationId, ct))?.Id != record.Id)
+            {
+                db.ChangeTracker.Clear();
+                return classified;
+            }
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             classified += items.Count;
