@@ -218,8 +218,8 @@ public static class DatasetGenerator
     {
         using var account = Prepare(connection, tx, """
             INSERT INTO accounts ("Id", "Handle", "HandleKey", "DisplayName", "Bio", "Kind", "Profession", "Employer", "Links", "CreatedAt",
-                                  "FollowersCount", "FollowingCount", "PostsCount", "Locked")
-            VALUES ($id, $handle, $key, $name, $bio, $kind, $profession, $employer, '', $created, $followers, $following, $posts, 0)
+                                  "FollowersCount", "FollowingCount", "PostsCount", "Locked", "ReplyPolicy")
+            VALUES ($id, $handle, $key, $name, $bio, $kind, $profession, $employer, '', $created, $followers, $following, $posts, 0, 0)
             """, "$id", "$handle", "$key", "$name", "$bio", "$kind", "$profession", "$employer", "$created", "$followers", "$following", "$posts");
         using var user = Prepare(connection, tx, """
             INSERT INTO "AspNetUsers" ("Id", "AccountId", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed",
