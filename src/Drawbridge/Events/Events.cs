@@ -61,3 +61,6 @@ public sealed record GuestCommentReceived(long CommentId, long ArticleId, long A
 
 /// <summary>A notification was written for an account (raised by the handlers that write them, in the same change).</summary>
 public sealed record NotificationCreated(long NotificationId, long RecipientId) : IDomainEvent;
+
+/// <summary>An account's filters changed (created, edited, deleted): its apps fetch them again.</summary>
+public sealed record FiltersChanged(long OwnerId) : IDomainEvent;

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Drawbridge.Streaming;
 
-public enum StreamSignalKind { Published, Edited, Deleted, Notification }
+public enum StreamSignalKind { Published, Edited, Deleted, Notification, FiltersChanged }
 
 /// <summary>
 /// What travels between nodes: a kind and ids, never an entity (PostgreSQL's NOTIFY takes under 8 kB, and each node
@@ -98,6 +98,10 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
                     hub.Deliver("delete", _ => id, signal.Id, audience);
                     break;
                 }
+            case StreamSignalKind.FiltersChanged:
+                // No payload, as on Mastodon: the client fetches its filters again.
+                hub.Deliver("filters_changed", _ => null, null, new StreamAudience { Home = new HashSet<long> { signal.Id } });
+                break;
             case StreamSignalKind.Notification:
                 {
                     var n = await db.Notifications.AsNoTracking().FirstOrDefaultAsync(x => x.Id == signal.Id, ct);
@@ -153,6 +157,16 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
         var listOwners = await db.Set<ListMember>().AsNoTracking().Where(m => m.AccountId == post.AuthorId)
             .Join(lists.AsNoTracking(), m => m.ListId, l => l.Id, (m, l) => new { l.Id, l.OwnerId }).ToListAsync(ct);
         var author = post.AuthorId;
+        // The user stream follows the home timeline's rules (FanOutJob): an exclusive list keeps its members' posts out
+        // of its owner's home, and people following one of a public post's hashtags get it there.
+        var homeStream = home.ToHashSet();
+        var exclusiveOwners = await db.Set<ListMember>().AsNoTracking().Where(m => m.AccountId == author)
+            .Join(db.Set<AccountList>().AsNoTracking().Where(l => l.Exclusive), m => m.ListId, l => l.Id, (m, l) => l.OwnerId).ToListAsync(ct);
+        if (tags.Count > 0)
+        {
+            homeStream.UnionWith(await FanOutJob.TagFollowers(db, post.Id).ToListAsync(ct));
+        }
+        homeStream.ExceptWith(exclusiveOwners.Where(o => o != author));
         var excluded = await db.Blocks.AsNoTracking().Where(b => b.BlockerId == author).Select(b => b.BlockedId)
             .Concat(db.Blocks.AsNoTracking().Where(b => b.BlockedId == author).Select(b => b.BlockerId))
             .Concat(db.Mutes.AsNoTracking().Where(m => m.MutedId == author).Select(m => m.MuterId))
@@ -162,7 +176,7 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
             Public = isPublic && post.InReplyToId is null && post.RepostOfId is null,
             HasMedia = await db.Media.AsNoTracking().AnyAsync(m => m.PostId == post.Id, ct),
             Tags = tags,
-            Home = home,
+            Home = homeStream,
             Lists = listOwners.Where(l => home.Contains(l.OwnerId)).ToDictionary(l => l.Id, l => l.OwnerId),
             ConversationId = post.RepostOfId is null ? post.ConversationId : null,
             ThreadViewers = threadViewers,
@@ -274,8 +288,10 @@ public sealed class PostgresStreamListener(IConfiguration configuration, Streami
 /// <summary>After a change commits, tells every node's streams about it.</summary>
 public sealed class StreamingEvents(IStreamBus bus) :
     IEventHandler<PostPublished>, IEventHandler<PostReposted>, IEventHandler<PostEdited>, IEventHandler<PostDeleted>,
-    IEventHandler<NotificationCreated>
+    IEventHandler<NotificationCreated>, IEventHandler<FiltersChanged>
 {
+    public Task HandleAsync(FiltersChanged e, CancellationToken ct) => bus.PublishAsync(new StreamSignal(StreamSignalKind.FiltersChanged, e.OwnerId, 0), ct);
+
     public Task HandleAsync(PostPublished e, CancellationToken ct) => bus.PublishAsync(new StreamSignal(StreamSignalKind.Published, e.PostId, e.AuthorId), ct);
 
     public Task HandleAsync(PostReposted e, CancellationToken ct) => bus.PublishAsync(new StreamSignal(StreamSignalKind.Published, e.RepostId, e.AccountId), ct);

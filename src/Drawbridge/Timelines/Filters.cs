@@ -69,7 +69,7 @@ public sealed record FilterInput(string? Title, FilterContexts? Contexts, Filter
 /// Filters are private to their owner. A reader's active filters are kept in this node's memory for a few minutes
 /// (every timeline page asks for them) and forgotten at once when the owner changes them here.
 /// </summary>
-public sealed class FilterService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, IMemoryCache cache)
+public sealed class FilterService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, IMemoryCache cache, Events.DomainEvents events)
 {
     public const int TitleMax = 100;
     public const int KeywordMax = 100;
@@ -180,6 +180,7 @@ public sealed class FilterService(DrawbridgeDb db, Snowflake ids, TimeProvider c
         {
             return Outcome<FilterView>.Invalid("keywords_attributes", $"A filter can have up to {MaxKeywords} keywords");
         }
+        await events.RaiseAsync(db, new Events.FiltersChanged(ownerId), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         cache.Remove(Key(ownerId));
@@ -188,7 +189,13 @@ public sealed class FilterService(DrawbridgeDb db, Snowflake ids, TimeProvider c
 
     public async Task<bool> DeleteAsync(long ownerId, long filterId, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var removed = await db.Filters.Where(f => f.Id == filterId && f.OwnerId == ownerId).ExecuteDeleteAsync(ct) > 0;
+        if (removed)
+        {
+            await events.RaiseAsync(db, new Events.FiltersChanged(ownerId), ct);
+        }
+        await tx.CommitAsync(ct);
         cache.Remove(Key(ownerId));
         return removed;
     }

@@ -476,6 +476,47 @@ public abstract class MastodonClientApiTests<TServer>(TServer server) : IClassFi
     }
 
     [Fact]
+    public async Task Home_leaves_out_members_of_an_exclusive_list_and_takes_in_followed_hashtags()
+    {
+        var reader = await server.SignUpAsync("excl_reader");
+        var listed = await server.SignUpAsync("excl_listed", "professional");
+        var followed = await server.SignUpAsync("excl_followed", "professional");
+        var tagger = await server.SignUpAsync("excl_tagger", "professional");
+        var blocked = await server.SignUpAsync("excl_blocked", "professional");
+        using var r = server.Http(reader.Token);
+        await Ok(await r.PostAsync($"/api/v1/accounts/{listed.Id}/follow", null));
+        await Ok(await r.PostAsync($"/api/v1/accounts/{followed.Id}/follow", null));
+        await Ok(await r.PostAsync($"/api/v1/accounts/{blocked.Id}/block", null));
+        await Ok(await r.PostAsync("/api/v1/tags/ExclWardNews/follow", null));
+        var listId = (await Ok(await r.PostAsJsonAsync("/api/v1/lists", new { title = "Ward", exclusive = true }))).GetProperty("id").GetString()!;
+        await Ok(await r.PostAsJsonAsync($"/api/v1/lists/{listId}/accounts", new { account_ids = new[] { listed.Id } }));
+
+        string Id(JsonElement status) => status.GetProperty("id").GetString()!;
+        var inList = Id(await PostStatus(server.Http(listed.Token), new { status = "On the ward list only" }));
+        var fromFollowed = Id(await PostStatus(server.Http(followed.Token), new { status = "An ordinary update" }));
+        var tagged = Id(await PostStatus(server.Http(tagger.Token), new { status = "Ward news #exclwardnews" }));
+        var taggedPrivately = Id(await PostStatus(server.Http(tagger.Token), new { status = "Followers only #exclwardnews", visibility = "private" }));
+        var untagged = Id(await PostStatus(server.Http(tagger.Token), new { status = "Nothing for the reader" }));
+        var fromBlocked = Id(await PostStatus(server.Http(blocked.Token), new { status = "Blocked news #exclwardnews" }));
+        await server.DrainJobsAsync();
+
+        var home = (await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().Select(Id).ToList();
+        Assert.Contains(fromFollowed, home);
+        Assert.Contains(tagged, home);
+        Assert.DoesNotContain(inList, home);
+        Assert.DoesNotContain(taggedPrivately, home);
+        Assert.DoesNotContain(untagged, home);
+        Assert.DoesNotContain(fromBlocked, home);
+        Assert.Equal([inList], (await Ok(await r.GetAsync($"/api/v1/timelines/list/{listId}"))).EnumerateArray().Select(Id));
+
+        // The list made ordinary again: the member's next post reaches home as well as the list.
+        await Ok(await r.PutAsJsonAsync($"/api/v1/lists/{listId}", new { title = "Ward", exclusive = false }));
+        var after = Id(await PostStatus(server.Http(listed.Token), new { status = "Back on the home timeline" }));
+        await server.DrainJobsAsync();
+        Assert.Contains(after, (await Ok(await r.GetAsync("/api/v1/timelines/home"))).EnumerateArray().Select(Id));
+    }
+
+    [Fact]
     public async Task Followed_tags_search_and_the_answers_for_what_Drawbridge_lacks()
     {
         var nurse = await server.SignUpAsync("srch_nurse", "professional");

@@ -240,6 +240,56 @@ public abstract class MastodonStreamingTests<TServer>(TServer server) : IClassFi
     }
 
     [Fact]
+    public async Task The_user_stream_follows_the_home_rules_for_exclusive_lists_and_followed_tags_and_says_when_filters_change()
+    {
+        var listed = await server.SignUpAsync("st_excl_listed", "professional");
+        var followed = await server.SignUpAsync("st_excl_followed", "professional");
+        var tagger = await server.SignUpAsync("st_excl_tagger", "professional");
+        var reader = await server.SignUpAsync("st_excl_reader");
+        var other = await server.SignUpAsync("st_excl_other");
+        using var r = server.Http(reader.Token);
+        (await r.PostAsync($"/api/v1/accounts/{listed.Id}/follow", null)).EnsureSuccessStatusCode();
+        (await r.PostAsync($"/api/v1/accounts/{followed.Id}/follow", null)).EnsureSuccessStatusCode();
+        (await r.PostAsync("/api/v1/tags/stexclward/follow", null)).EnsureSuccessStatusCode();
+        var list = await (await r.PostAsJsonAsync("/api/v1/lists", new { title = "Ward", exclusive = true })).Content.ReadFromJsonAsync<JsonElement>();
+        var listId = list.GetProperty("id").GetString()!;
+        (await r.PostAsJsonAsync($"/api/v1/lists/{listId}/accounts", new { account_ids = new[] { listed.Id } })).EnsureSuccessStatusCode();
+
+        await using var ws = await StreamClient.ConnectAsync(server, bearer: reader.Token);
+        await ws.SendAsync(new { type = "subscribe", stream = "list", list = listId });
+        await ws.SubscribeAsync("user");
+
+        // In order: the exclusive list's member reaches the list only, the tag reaches home, the followed account home.
+        var inList = await PostAsync(server, listed, "Only on the ward list");
+        var frame = await ws.NextAsync();
+        Assert.Equal(["list", listId], Stream(frame));
+        Assert.Equal(inList.GetProperty("id").GetString(), Payload(frame).GetProperty("id").GetString());
+        var tagged = await PostAsync(server, tagger, "News for the ward #StExclWard");
+        frame = await ws.NextAsync();
+        Assert.Equal(["user"], Stream(frame));
+        Assert.Equal(tagged.GetProperty("id").GetString(), Payload(frame).GetProperty("id").GetString());
+        var plain = await PostAsync(server, followed, "An ordinary update");
+        frame = await ws.NextAsync();
+        Assert.Equal(["user"], Stream(frame));
+        Assert.Equal(plain.GetProperty("id").GetString(), Payload(frame).GetProperty("id").GetString());
+
+        // Changing a filter tells the owner's user stream (no payload), and no one else's.
+        await using var otherWs = await StreamClient.ConnectAsync(server, bearer: other.Token);
+        await otherWs.SubscribeAsync("user");
+        var filter = await r.PostAsJsonAsync("/api/v2/filters", new { title = "Rotas", context = new[] { "home" }, keywords_attributes = new[] { new { keyword = "rota" } } });
+        Assert.Equal(HttpStatusCode.OK, filter.StatusCode);
+        frame = await ws.NextAsync();
+        Assert.Equal("filters_changed", frame.GetProperty("event").GetString());
+        Assert.Equal(["user"], Stream(frame));
+        Assert.False(frame.TryGetProperty("payload", out _));
+        var filterId = (await filter.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        (await r.DeleteAsync($"/api/v2/filters/{filterId}")).EnsureSuccessStatusCode();
+        Assert.Equal("filters_changed", (await ws.NextAsync()).GetProperty("event").GetString());
+        var theirs = await PostAsync(server, other, "Something public");
+        Assert.Equal("update", (await otherWs.NextAsync()).GetProperty("event").GetString());
+    }
+
+    [Fact]
     public async Task Muted_and_blocking_authors_never_reach_the_public_streams_of_those_concerned()
     {
         var loud = await server.SignUpAsync("st_loud", "professional");
