@@ -203,6 +203,7 @@ public sealed class MastodonTimeConverter : JsonConverter<DateTime>
 [JsonSerializable(typeof(MastodonMedia))]
 [JsonSerializable(typeof(MastodonFullTag))]
 [JsonSerializable(typeof(List<MastodonFullTag>))]
+[JsonSerializable(typeof(MastodonConversation))]
 [JsonSerializable(typeof(List<MastodonConversation>))]
 [JsonSerializable(typeof(MastodonList))]
 [JsonSerializable(typeof(List<MastodonList>))]

@@ -86,6 +86,10 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
                     var audience = await AudienceAsync(db, post, forDelete: false, ct);
                     var @event = signal.Kind == StreamSignalKind.Published ? "update" : "status.update";
                     hub.Deliver(@event, baseUrl => Json(new MastodonProjection(baseUrl).Status(view)), post.RepostOfId is null ? post.Id : null, audience);
+                    if (post.Visibility == Visibility.Direct && signal.Kind == StreamSignalKind.Published)
+                    {
+                        await DeliverConversationAsync(db, post, view, audience.Home, ct);
+                    }
                     break;
                 }
             case StreamSignalKind.Deleted:
@@ -132,12 +136,39 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
         }
     }
 
+    /// <summary>
+    /// A direct message reaches the <c>direct</c> stream of each local person in it as Mastodon's <c>conversation</c>
+    /// event: the conversation as <c>GET /api/v1/conversations</c> shows it to that person (the others in it, this status last).
+    /// </summary>
+    private async Task DeliverConversationAsync(DrawbridgeDb db, Post post, PostView view, IReadOnlySet<long> people, CancellationToken ct)
+    {
+        var accounts = await db.Accounts.AsNoTracking().Where(a => people.Contains(a.Id) && a.DeletionRequestedAt == null).ToDictionaryAsync(a => a.Id, ct);
+        foreach (var recipient in people.Where(id => accounts.TryGetValue(id, out var a) && a.Domain is null))
+        {
+            var others = people.Where(id => id != recipient && accounts.ContainsKey(id)).Select(id => accounts[id]).ToList();
+            var conversation = post.ConversationId.ToString(CultureInfo.InvariantCulture);
+            hub.Deliver("conversation", baseUrl =>
+            {
+                var project = new MastodonProjection(baseUrl);
+                var entity = new MastodonConversation(conversation, true, others.Select(a => project.Account(a)).ToList(), project.Status(view));
+                return System.Text.Json.JsonSerializer.Serialize(entity, MastodonJson.Default.MastodonConversation);
+            }, null, new StreamAudience { DirectRecipient = recipient });
+        }
+    }
+
     private static string Json(MastodonStatus status) => System.Text.Json.JsonSerializer.Serialize(status, MastodonJson.Default.MastodonStatus);
 
     /// <summary>Who may get a post: the timelines it belongs on, as the REST timelines and the fan-out job decide them.</summary>
     private static async Task<StreamAudience> AudienceAsync(DrawbridgeDb db, Post post, bool forDelete, CancellationToken ct)
     {
         var isPublic = post.Visibility == Visibility.Public;
+        if (post.Visibility == Visibility.Direct)
+        {
+            // Only the people in it, anywhere: its author and those it mentions.
+            var people = (await db.PostMentions.AsNoTracking().Where(m => m.PostId == post.Id).Select(m => m.AccountId).ToListAsync(ct)).ToHashSet();
+            people.Add(post.AuthorId);
+            return new StreamAudience { Home = people, ThreadViewers = people, ConversationId = post.ConversationId };
+        }
         var replyTo = post.InReplyToAuthorId is { } r && r != post.AuthorId ? r : (long?)null;
         var home = await HomeOfAsync(db, post.AuthorId, forDelete ? null : replyTo, ct);
         var tags = isPublic && post.RepostOfId is null

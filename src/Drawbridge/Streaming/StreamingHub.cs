@@ -76,6 +76,9 @@ public sealed class StreamAudience
     /// <summary>Lists it belongs in (list id to owner): lists with the author as a member, owned by someone whose home it reaches.</summary>
     public IReadOnlyDictionary<long, long> Lists { get; init; } = new Dictionary<long, long>();
 
+    /// <summary>For a direct message's conversation event: the one account whose direct stream gets it.</summary>
+    public long? DirectRecipient { get; init; }
+
     /// <summary>For a notification: the one account whose user and user:notification streams get it.</summary>
     public long? NotificationRecipient { get; init; }
 }
@@ -163,6 +166,10 @@ public sealed class StreamingHub(ILogger<StreamingHub> logger)
             return sub.Name is "user" or "user:notification" && connection.AccountId == recipient
                    && Accounts.ApiScopes.Allows(connection.Scopes, "read:notifications");
         }
+        if (audience.DirectRecipient is { } person)
+        {
+            return sub.Name == "direct" && connection.AccountId == person;
+        }
         if (@event == "filters_changed")
         {
             return sub.Name == "user" && audience.Home.Contains(connection.AccountId ?? 0);
@@ -177,7 +184,7 @@ public sealed class StreamingHub(ILogger<StreamingHub> logger)
                         && (audience.ThreadViewers is null || (connection.AccountId is { } viewer && audience.ThreadViewers.Contains(viewer))),
             "list" => long.TryParse(sub.Param, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var list)
                       && audience.Lists.TryGetValue(list, out var owner) && owner == connection.AccountId,
-            // Every post here is local; direct messages are not supported (docs/decisions/0017).
+            // "direct" gets conversation events only (DirectRecipient above).
             _ => false,
         };
     }

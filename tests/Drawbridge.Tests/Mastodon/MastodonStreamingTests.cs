@@ -4,6 +4,11 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Drawbridge.Accounts;
+using Drawbridge.Data;
+using Drawbridge.Events;
+using Drawbridge.Posts;
+using Drawbridge.Social;
 using Drawbridge.Streaming;
 using Drawbridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -287,6 +292,64 @@ public abstract class MastodonStreamingTests<TServer>(TServer server) : IClassFi
         Assert.Equal("filters_changed", (await ws.NextAsync()).GetProperty("event").GetString());
         var theirs = await PostAsync(server, other, "Something public");
         Assert.Equal("update", (await otherWs.NextAsync()).GetProperty("event").GetString());
+    }
+
+    [Fact]
+    public async Task A_direct_message_reaches_only_the_people_in_it_as_an_update_and_a_conversation()
+    {
+        var nurse = await server.SignUpAsync("st_dm_nurse");
+        var follower = await server.SignUpAsync("st_dm_follower");
+        await using var nurseWs = await StreamClient.ConnectAsync(server, bearer: nurse.Token);
+        await nurseWs.SendAsync(new { type = "subscribe", stream = "direct" });
+        await nurseWs.SubscribeAsync("user");
+        await using var followerWs = await StreamClient.ConnectAsync(server, bearer: follower.Token);
+        await followerWs.SendAsync(new { type = "subscribe", stream = "direct" });
+        await followerWs.SubscribeAsync("user");
+
+        // A direct message from another server, stored and announced as the inbox does it; the follower follows its author.
+        long dm;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            var ids = scope.ServiceProvider.GetRequiredService<Snowflake>();
+            var events = scope.ServiceProvider.GetRequiredService<DomainEvents>();
+            var remote = new Account
+            {
+                Id = ids.Next(), Handle = "st_patient", HandleKey = "st_patient", Domain = "elsewhere.example", DisplayName = "A patient",
+                Uri = "https://elsewhere.example/users/st_patient", Url = "https://elsewhere.example/@st_patient", CreatedAt = DateTime.UtcNow,
+            };
+            db.Accounts.Add(remote);
+            db.Follows.Add(new Follow { FollowerId = long.Parse(follower.Id), FolloweeId = remote.Id, CreatedAt = DateTime.UtcNow, State = FollowState.Accepted });
+            await db.SaveChangesAsync();
+            dm = ids.Next();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            db.Posts.Add(new Post
+            {
+                Id = dm, AuthorId = remote.Id, Content = "A private question", ContentHtml = "<p>A private question</p>", ConversationId = dm,
+                Visibility = Visibility.Direct, Status = PostStatus.Published, CreatedAt = DateTime.UtcNow, Local = false, Uri = $"https://elsewhere.example/notes/{dm}",
+            });
+            db.PostMentions.Add(new PostMention { PostId = dm, AccountId = long.Parse(nurse.Id) });
+            await events.RaiseAsync(db, new PostPublished(dm, remote.Id, Visibility.Direct, dm, null, null, [long.Parse(nurse.Id)]), CancellationToken.None);
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        }
+
+        // The status on the user stream, the mention's notification there too, and the conversation on the direct stream.
+        var frames = new[] { await nurseWs.NextAsync(), await nurseWs.NextAsync(), await nurseWs.NextAsync() }.ToDictionary(f => f.GetProperty("event").GetString()!);
+        Assert.Equal("mention", Payload(frames["notification"]).GetProperty("type").GetString());
+        Assert.Equal(["user"], Stream(frames["update"]));
+        Assert.Equal(dm.ToString(), Payload(frames["update"]).GetProperty("id").GetString());
+        Assert.Equal(["direct"], Stream(frames["conversation"]));
+        var conversation = Payload(frames["conversation"]);
+        Assert.Equal(dm.ToString(), conversation.GetProperty("id").GetString());
+        Assert.Equal(dm.ToString(), conversation.GetProperty("last_status").GetProperty("id").GetString());
+        Assert.Equal(["st_patient@elsewhere.example"], conversation.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("acct").GetString()));
+
+        // The author's follower, not in it, gets nothing of it: the next thing on their stream is their own post.
+        await PostAsync(server, follower, "My own news");
+        var next = await followerWs.NextAsync();
+        Assert.Equal("update", next.GetProperty("event").GetString());
+        Assert.Equal("My own news", Payload(next).GetProperty("content").GetString()!.Replace("<p>", "").Replace("</p>", ""));
     }
 
     [Fact]
