@@ -41,12 +41,12 @@ public sealed class InboundActivityJob(InboundProcessor processor, TimeProvider 
 
 /// <summary>
 /// What each accepted activity does here (docs/federation.md, "Activities accepted"). Every change goes through the
-/// services local people use (FollowService, PostService), so notifications, timelines, search and delivery follow
+/// services local people use (FollowService, PostInteractions, PostEditing), so notifications, timelines, search and delivery follow
 /// from the same domain events. An activity about something unknown, or not the actor's to change, changes nothing
 /// and says why in its outcome.
 /// </summary>
 public sealed partial class InboundProcessor(
-    DrawbridgeDb db, RemoteAccounts remote, ActorUrls urls, FollowService follows, PostService posts, ContentRenderer renderer,
+    DrawbridgeDb db, RemoteAccounts remote, ActorUrls urls, FollowService follows, PostInteractions interactions, PostEditing editing, ContentRenderer renderer,
     ISafetyScreen safety, DomainEvents events, Snowflake ids, TimeProvider clock, FederationHttp http, InstanceActor instance,
     ILogger<InboundProcessor> log)
 {
@@ -235,7 +235,7 @@ public sealed partial class InboundProcessor(
                 {
                     return "No such post";
                 }
-                var outcome = await posts.LikeAsync(actor.Id, post.Id, false, ct);
+                var outcome = await interactions.LikeAsync(actor.Id, post.Id, false, ct);
                 return outcome.Succeeded ? "Unliked" : outcome.FirstError;
             }
             case "Announce":
@@ -246,7 +246,7 @@ public sealed partial class InboundProcessor(
                 {
                     return "No such repost";
                 }
-                var outcome = await posts.RepostAsync(actor.Id, id, false, ct);
+                var outcome = await interactions.RepostAsync(actor.Id, id, false, ct);
                 return outcome.Succeeded ? "Repost undone" : outcome.FirstError;
             }
             case "Block":
@@ -488,7 +488,7 @@ public sealed partial class InboundProcessor(
             body.Append("</ul>");
         }
         post.ContentHtml = renderer.Sanitize(body.ToString());
-        post.Content = Clip(PlainText(html), PostService.ArticleLimit);
+        post.Content = Clip(PlainText(html), PostChecks.ArticleLimit);
         post.Url = Activity.UrlOf(note, "url") is { Length: <= AccountConfiguration.UriMax } url && Uri.TryCreate(url, UriKind.Absolute, out var pageUri) && pageUri.Scheme is "https" or "http" ? url : post.Uri;
         if (post.Kind == PostKind.Article && Activity.Objects(note, "attachment").FirstOrDefault() is { ValueKind: JsonValueKind.Object } enclosure
             && Activity.Str(enclosure, "mediaType") is { } mediaType && (mediaType.StartsWith("audio/", StringComparison.Ordinal) || mediaType.StartsWith("video/", StringComparison.Ordinal)))
@@ -594,7 +594,7 @@ public sealed partial class InboundProcessor(
         {
             return "Only the author may delete a post";
         }
-        var outcome = await posts.DeleteAsync(actor.Id, post.Id, asModerator: false, ct);
+        var outcome = await editing.DeleteAsync(actor.Id, post.Id, asModerator: false, ct);
         return outcome.Succeeded ? "Deleted" : outcome.FirstError;
     }
 
@@ -604,7 +604,7 @@ public sealed partial class InboundProcessor(
         {
             return "No such post";
         }
-        var outcome = await posts.LikeAsync(actor.Id, post.Id, true, ct);
+        var outcome = await interactions.LikeAsync(actor.Id, post.Id, true, ct);
         return outcome.Succeeded ? "Liked" : outcome.FirstError;
     }
 
@@ -619,7 +619,7 @@ public sealed partial class InboundProcessor(
         {
             return "Already stored";
         }
-        var outcome = await posts.RepostAsync(actor.Id, post.Id, true, ct);
+        var outcome = await interactions.RepostAsync(actor.Id, post.Id, true, ct);
         if (!outcome.Succeeded)
         {
             return outcome.FirstError;
