@@ -70,7 +70,9 @@ public static class ActorEndpoints
         }
         var tags = await db.PostTags.AsNoTracking().Where(t => t.PostId == post.Id).Select(t => t.Tag).ToListAsync(ct);
         var inReplyTo = await ActivityJson.InReplyToAsync(db, urls, post, ct);
-        return Json(ActivityJson.Object(post, author, urls, tags, inReplyTo));
+        var o = ActivityJson.Object(post, author, urls, tags, inReplyTo);
+        await ActivityJson.AddressRemoteAsync(db, urls, o, post, ct);
+        return Json(o);
     }
 
     private static async Task<IResult> Collection(string handle, ActorUrls urls, DrawbridgeDb db, Func<Account, string> id, Func<Account, Task<int>> count, CancellationToken ct)
@@ -91,7 +93,7 @@ public static class ActorEndpoints
 }
 
 /// <summary>The ActivityPub JSON of local actors and posts, in the shapes Mastodon reads (docs/federation.md).</summary>
-public static class ActivityJson
+public static partial class ActivityJson
 {
     public static JsonArray Context() => new(
         "https://www.w3.org/ns/activitystreams",
@@ -199,7 +201,7 @@ public static class ActivityJson
             ["to"] = to,
             ["cc"] = cc,
             ["sensitive"] = false,
-            ["content"] = post.ContentHtml,
+            ["content"] = AbsoluteLinks(post.ContentHtml, urls.Base),
             ["tag"] = new JsonArray(tags.Select(t => (JsonNode)new JsonObject
             {
                 ["type"] = "Hashtag",
@@ -230,6 +232,43 @@ public static class ActivityJson
             });
         }
         return o;
+    }
+
+    /// <summary>Links within this site (<c>href="/…"</c>) made absolute: the content is read on other servers.</summary>
+    public static string AbsoluteLinks(string html, string baseUrl) =>
+        RelativeHref().Replace(html, m => $"href=\"{baseUrl}/");
+
+    [System.Text.RegularExpressions.GeneratedRegex("href=\"/(?!/)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex RelativeHref();
+
+    /// <summary>
+    /// Addresses a local post's object to the remote accounts it mentions and the remote author it replies to, as
+    /// Mastodon does: each in <c>cc</c> and a <c>Mention</c> tag, and the links to them in the content pointing at
+    /// their own pages rather than this server's page about them. Mentions written in the current unit of work count.
+    /// </summary>
+    public static async Task<List<Account>> AddressRemoteAsync(DrawbridgeDb db, ActorUrls urls, JsonObject o, Post post, CancellationToken ct)
+    {
+        var mentionIds = (await db.PostMentions.AsNoTracking().Where(m => m.PostId == post.Id).Select(m => m.AccountId).ToListAsync(ct))
+            .Concat(db.PostMentions.Local.Where(m => m.PostId == post.Id).Select(m => m.AccountId)).Distinct().ToList();
+        var remotes = mentionIds.Count == 0 ? [] : await db.Accounts.AsNoTracking().Where(a => mentionIds.Contains(a.Id) && a.Domain != null).ToListAsync(ct);
+        if (post.InReplyToAuthorId is { } parentAuthor && !mentionIds.Contains(parentAuthor)
+            && await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == parentAuthor && a.Domain != null, ct) is { } replied)
+        {
+            remotes.Add(replied);
+        }
+        remotes = remotes.Where(r => r.Uri is not null).ToList();
+        var cc = o["cc"]!.AsArray();
+        var tag = o["tag"]!.AsArray();
+        var content = o["content"]?.GetValue<string>() ?? "";
+        foreach (var remote in remotes)
+        {
+            cc.Add(remote.Uri);
+            tag.Add(new JsonObject { ["type"] = "Mention", ["href"] = remote.Uri, ["name"] = $"@{remote.Handle}@{remote.Domain}" });
+            var page = WebUtility.HtmlEncode(remote.Url ?? remote.Uri!);
+            content = content.Replace($"href=\"{urls.Base}/@{remote.Handle}@{remote.Domain}\"", $"href=\"{page}\"", StringComparison.Ordinal);
+        }
+        o["content"] = content;
+        return remotes;
     }
 
     public static JsonObject Tombstone(string id) => new()

@@ -20,6 +20,7 @@ public static class FederationSetup
         services.AddScoped<InboxReceiver>();
         services.AddScoped<InboundProcessor>();
         services.AddScoped<FederatedLookup>();
+        services.AddScoped<Posts.IRemoteMentionResolver, RemoteMentionResolver>();
         services.AddJobHandler<InboundActivityJob, ProcessInboundActivity>();
         services.AddEventHandler<RemoteFollowAnswers>();
         services.AddSingleton<ActivityDelivery>();

@@ -23,7 +23,7 @@ public sealed record PostInput(
 /// The checks what a person writes must pass before it is saved (shape and limits, Markdown that can be rendered,
 /// the safety screen) and its rendering to HTML: shared by publishing and editing, so both apply the same rules.
 /// </summary>
-public sealed class PostChecks(DrawbridgeDb db, ContentRenderer renderer, ISafetyScreen safety)
+public sealed class PostChecks(DrawbridgeDb db, ContentRenderer renderer, ISafetyScreen safety, IRemoteMentionResolver mentions)
 {
     public const int NoteLimit = 500;
     public const int ArticleLimit = 100_000;
@@ -169,6 +169,39 @@ public sealed class PostChecks(DrawbridgeDb db, ContentRenderer renderer, ISafet
             ? []
             : await db.Accounts.Where(a => handles.Contains(a.HandleKey) && a.Domain == null).Select(a => a.HandleKey).ToListAsync(ct);
         var knownSet = known.ToHashSet();
-        return renderer.RenderNote(post.Content, h => knownSet.Contains(h.ToLowerInvariant()) ? $"/@{h}" : null);
+        var remote = await RemoteMentionedAsync(post.Content, ct);
+        return renderer.RenderNote(post.Content, h =>
+            h.Contains('@', StringComparison.Ordinal)
+                ? remote.TryGetValue(h.ToLowerInvariant(), out var a) ? $"/@{a.Handle}@{a.Domain}" : null
+                : knownSet.Contains(h.ToLowerInvariant()) ? $"/@{h}" : null);
+    }
+
+    /// <summary>
+    /// Looks up, on their servers, the accounts the text names as <c>@user@domain</c> and stores them, so that rendering
+    /// and publishing (inside their transactions, where nothing waits on the network) find them here. Bounded in time.
+    /// </summary>
+    internal async Task ResolveRemoteMentionsAsync(string text, CancellationToken ct)
+    {
+        var accts = ContentRenderer.RemoteMentions(text);
+        if (accts.Count > 0)
+        {
+            await mentions.ResolveAsync(accts, ct);
+        }
+    }
+
+    /// <summary>The stored accounts of other servers the text names as <c>@user@domain</c>, by <c>user@domain</c> in lower case.</summary>
+    internal async Task<Dictionary<string, Account>> RemoteMentionedAsync(string text, CancellationToken ct)
+    {
+        var accts = ContentRenderer.RemoteMentions(text);
+        if (accts.Count == 0)
+        {
+            return [];
+        }
+        var users = accts.Select(a => a[..a.IndexOf('@', StringComparison.Ordinal)]).Distinct().ToList();
+        var domains = accts.Select(a => a[(a.IndexOf('@', StringComparison.Ordinal) + 1)..]).Distinct().ToList();
+        var candidates = await db.Accounts.AsNoTracking()
+            .Where(a => a.Domain != null && a.Uri != null && users.Contains(a.HandleKey) && domains.Contains(a.Domain)).ToListAsync(ct);
+        var wanted = accts.ToHashSet(StringComparer.Ordinal);
+        return candidates.Where(a => wanted.Contains($"{a.HandleKey}@{a.Domain}")).ToDictionary(a => $"{a.HandleKey}@{a.Domain}", StringComparer.Ordinal);
     }
 }

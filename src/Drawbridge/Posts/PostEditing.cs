@@ -42,6 +42,10 @@ public sealed class PostEditing(
         {
             return errors.ToOutcome<Post>();
         }
+        if (post.Status != PostStatus.Draft)
+        {
+            await checks.ResolveRemoteMentionsAsync(text, ct);
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (post.Status == PostStatus.Published)

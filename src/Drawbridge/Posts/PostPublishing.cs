@@ -148,6 +148,10 @@ public sealed class PostPublishing(
             HeldReason = heldReason,
         };
         post.ConversationId = parent?.ConversationId ?? post.Id;
+        if (status != PostStatus.Draft)
+        {
+            await checks.ResolveRemoteMentionsAsync(text, ct);
+        }
         post.ContentHtml = await checks.RenderAsync(post, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -203,6 +207,12 @@ public sealed class PostPublishing(
         foreach (var id in mentioned)
         {
             db.PostMentions.Add(new PostMention { PostId = post.Id, AccountId = id });
+        }
+        // Accounts of other servers are mentioned too (federation addresses and delivers to them); the event's list
+        // stays this server's accounts, the ones notified here.
+        foreach (var remote in (await checks.RemoteMentionedAsync(post.Content, ct)).Values.DistinctBy(a => a.Id))
+        {
+            db.PostMentions.Add(new PostMention { PostId = post.Id, AccountId = remote.Id });
         }
         // Timelines, notifications and search follow from the event (FanOutOnPublish, NotificationHandlers, SearchIndexing).
         await events.RaiseAsync(db, new PostPublished(post.Id, post.AuthorId, post.Visibility, post.ConversationId, parent?.Id, parent?.AuthorId, mentioned), ct);
