@@ -21,14 +21,14 @@ public static class ActorEndpoints
     public static void MapActors(this IEndpointRouteBuilder app)
     {
         app.MapGet("/users/{handle}", Actor);
-        app.MapGet("/users/{handle}/statuses/{id:long}", Object);
-        app.MapGet("/users/{handle}/outbox", Outbox.GetAsync);
+        app.MapGet("/users/{handle}/statuses/{id:long}", Object).AddEndpointFilter(AuthorizedFetch.Filter);
+        app.MapGet("/users/{handle}/outbox", Outbox.GetAsync).AddEndpointFilter(AuthorizedFetch.Filter);
         app.MapGet("/users/{handle}/followers", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct));
+            Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct)).AddEndpointFilter(AuthorizedFetch.Filter);
         app.MapGet("/users/{handle}/following", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Following(a), a => Task.FromResult(a.FollowingCount), ct));
+            Collection(handle, urls, db, a => urls.Following(a), a => Task.FromResult(a.FollowingCount), ct)).AddEndpointFilter(AuthorizedFetch.Filter);
         app.MapGet("/users/{handle}/collections/featured", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Featured(a), _ => Task.FromResult(0), ct));
+            Collection(handle, urls, db, a => urls.Featured(a), _ => Task.FromResult(0), ct)).AddEndpointFilter(AuthorizedFetch.Filter);
     }
 
     private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(), ContentType);
@@ -42,13 +42,29 @@ public static class ActorEndpoints
         return db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.Domain == null && a.DeletionRequestedAt == null, ct);
     }
 
-    private static async Task<IResult> Actor(string handle, ActorUrls urls, DrawbridgeDb db, LocalActorKeys keys, ContentRenderer renderer, CancellationToken ct)
+    private static async Task<IResult> Actor(string handle, HttpContext http, ActorUrls urls, DrawbridgeDb db, LocalActorKeys keys, ContentRenderer renderer,
+        AuthorizedFetch authorized, CancellationToken ct)
     {
         if (await LocalAccountAsync(db, handle, ct) is not { } account)
         {
             return Missing($"There is no account @{handle} here.");
         }
         var publicKey = await keys.PublicKeyPemAsync(account, ct);
+        if (authorized.Required)
+        {
+            http.Response.Headers.CacheControl = "private, no-store";
+            http.Response.Headers.Append("Vary", "Signature");
+            // Unsigned: the key and the addresses only, so a server can check this actor's signatures and sign its own
+            // first request; signed: all of it, to a server that may have it.
+            if (!AuthorizedFetch.IsSigned(http.Request))
+            {
+                return Json(ActivityJson.KeyOnlyActor(account, urls, publicKey));
+            }
+            if (await authorized.RefusalAsync(http, ct) is { } refusal)
+            {
+                return AuthorizedFetch.Refuse(refusal);
+            }
+        }
         return Json(ActivityJson.Actor(account, urls, publicKey, renderer));
     }
 
@@ -232,6 +248,27 @@ public static partial class ActivityJson
             });
         }
         return o;
+    }
+
+    /// <summary>An actor with no more than its key and addresses: what authorized fetch serves to an unsigned request.</summary>
+    public static JsonObject KeyOnlyActor(Account a, ActorUrls urls, string publicKeyPem)
+    {
+        var id = urls.Actor(a);
+        return new JsonObject
+        {
+            ["@context"] = Context(),
+            ["id"] = id,
+            ["type"] = a.Kind == AccountKind.Organisation ? "Organization" : "Person",
+            ["preferredUsername"] = a.Handle,
+            ["url"] = urls.Profile(a),
+            ["inbox"] = urls.Inbox(a),
+            ["outbox"] = $"{id}/outbox",
+            ["followers"] = urls.Followers(a),
+            ["following"] = urls.Following(a),
+            ["endpoints"] = new JsonObject { ["sharedInbox"] = urls.SharedInbox },
+            ["manuallyApprovesFollowers"] = a.Locked,
+            ["publicKey"] = new JsonObject { ["id"] = urls.KeyId(a), ["owner"] = id, ["publicKeyPem"] = publicKeyPem },
+        };
     }
 
     /// <summary>Links within this site (<c>href="/…"</c>) made absolute: the content is read on other servers.</summary>

@@ -16,6 +16,7 @@ public static class FederationSetup
         services.AddScoped<LocalActorKeys>();
         services.AddScoped<InstanceActor>();
         services.AddScoped<RemoteAccounts>();
+        services.AddScoped<AuthorizedFetch>();
         services.AddScoped<DomainBlocks>();
         services.AddScoped<InboxReceiver>();
         services.AddScoped<InboundProcessor>();
@@ -76,6 +77,7 @@ public static class FederationSetup
             ctx.Response.Headers.Append(HeaderNames.Vary, "Accept");
             if (WantsActivityJson(ctx.Request))
             {
+                ctx.Items[AuthorizedFetch.SignedPathItem] = path;
                 var parts = path[2..].Split('/');
                 if (parts.Length == 1)
                 {

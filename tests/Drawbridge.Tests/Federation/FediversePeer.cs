@@ -224,6 +224,18 @@ public sealed class FediversePeer : IAsyncDisposable
         return m.Success ? m.Groups[1].Value : null;
     }
 
+    /// <summary>A GET of <paramref name="url"/> asking for ActivityPub JSON, signed as <paramref name="signer"/> (draft-cavage) unless null.</summary>
+    public async Task<HttpResponseMessage> SignedGetAsync(PeerActor? signer, string url, string accept = "application/activity+json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd(accept);
+        if (signer is not null)
+        {
+            HttpSignatures.SignCavage(request, signer.KeyId, signer.Key, DateTimeOffset.UtcNow, null);
+        }
+        return await _http.SendAsync(request);
+    }
+
     public enum Signing { Cavage, Rfc9421, None }
 
     /// <summary>POSTs an activity to an inbox, signed with <paramref name="signer"/>'s key (by default the actor's own).</summary>
