@@ -23,10 +23,10 @@ public static class ActorEndpoints
         app.MapGet("/users/{handle}", Actor);
         app.MapGet("/users/{handle}/statuses/{id:long}", Object).AddEndpointFilter(AuthorizedFetch.Filter);
         app.MapGet("/users/{handle}/outbox", Outbox.GetAsync).AddEndpointFilter(AuthorizedFetch.Filter);
-        app.MapGet("/users/{handle}/followers", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct)).AddEndpointFilter(AuthorizedFetch.Filter);
-        app.MapGet("/users/{handle}/following", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Following(a), a => Task.FromResult(a.FollowingCount), ct)).AddEndpointFilter(AuthorizedFetch.Filter);
+        app.MapGet("/users/{handle}/followers", (string handle, HttpContext http, ActorUrls urls, DrawbridgeDb db, Social.FollowService follows, CancellationToken ct) =>
+            FollowCollections.GetAsync(handle, followers: true, http, urls, db, follows, ct)).AddEndpointFilter(AuthorizedFetch.Filter);
+        app.MapGet("/users/{handle}/following", (string handle, HttpContext http, ActorUrls urls, DrawbridgeDb db, Social.FollowService follows, CancellationToken ct) =>
+            FollowCollections.GetAsync(handle, followers: false, http, urls, db, follows, ct)).AddEndpointFilter(AuthorizedFetch.Filter);
         app.MapGet("/users/{handle}/collections/featured", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
             Collection(handle, urls, db, a => urls.Featured(a), _ => Task.FromResult(0), ct)).AddEndpointFilter(AuthorizedFetch.Filter);
     }
@@ -97,7 +97,7 @@ public static class ActorEndpoints
         {
             return Missing($"There is no account @{handle} here.");
         }
-        // Counts only, as Mastodon shows for accounts that hide their network; the items come by delivery.
+        // Nothing is featured yet: the count only.
         return Json(new JsonObject
         {
             ["@context"] = "https://www.w3.org/ns/activitystreams",
