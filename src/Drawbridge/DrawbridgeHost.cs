@@ -149,7 +149,10 @@ public static class DrawbridgeHost
         services.AddScoped<AccountMail>();
         services.AddSingleton<ContentRenderer>();
         services.AddSingleton<ISafetyScreen, SafetyScreen>();
-        services.AddScoped<PostService>();
+        services.AddScoped<PostChecks>();
+        services.AddScoped<PostPublishing>();
+        services.AddScoped<PostEditing>();
+        services.AddScoped<PostInteractions>();
         services.AddScoped<GuestCommentService>();
         services.AddScoped<MediaService>();
         services.AddSingleton<MediaFiles>();

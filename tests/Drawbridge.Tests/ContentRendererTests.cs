@@ -63,6 +63,25 @@ public sealed class ContentRendererTests
     }
 
     [Fact]
+    public void A_mention_of_someone_on_another_server_is_one_mention_linked_whole_and_never_a_local_handle()
+    {
+        var text = "Ask @rosa@social.example.org, or @known@localhost, or @known. (cc @bea@care.example:8443.)";
+
+        Assert.Equal(["rosa@social.example.org", "bea@care.example:8443"], ContentRenderer.RemoteMentions(text));
+        Assert.Equal(["known"], ContentRenderer.Mentions(text));
+        var html = Renderer.RenderNote(text, h => h switch
+        {
+            "known" => "/@known",
+            "rosa@social.example.org" => "/@rosa@social.example.org",
+            _ => null,
+        });
+        Assert.Equal(
+            "<p>Ask <a href=\"/@rosa@social.example.org\" rel=\"nofollow noopener ugc\">@rosa@social.example.org</a>, " +
+            "or @known@localhost, or <a href=\"/@known\" rel=\"nofollow noopener ugc\">@known</a>. (cc @bea@care.example:8443.)</p>",
+            html);
+    }
+
+    [Fact]
     public void Article_markdown_still_goes_through_the_sanitiser()
     {
         var html = Renderer.RenderMarkdown("**bold** [x](javascript:alert(1)) [ok](https://example.org)");

@@ -49,10 +49,10 @@ public static class ApiEndpoints
         signedIn.MapPut("/posts/{id}", EditPost);
         signedIn.MapDelete("/posts/{id}", DeletePost);
         signedIn.MapPost("/posts/{id}/publish", PublishDraft).RequireRateLimiting("posting");
-        signedIn.MapPost("/posts/{id}/like", (long id, ClaimsPrincipal u, PostService s, TimelineService t, CancellationToken ct) => Mark(id, u, s.LikeAsync(Me(u), id, true, ct), t, ct));
-        signedIn.MapPost("/posts/{id}/unlike", (long id, ClaimsPrincipal u, PostService s, TimelineService t, CancellationToken ct) => Mark(id, u, s.LikeAsync(Me(u), id, false, ct), t, ct));
-        signedIn.MapPost("/posts/{id}/repost", (long id, ClaimsPrincipal u, PostService s, TimelineService t, CancellationToken ct) => Mark(id, u, s.RepostAsync(Me(u), id, true, ct), t, ct));
-        signedIn.MapPost("/posts/{id}/unrepost", (long id, ClaimsPrincipal u, PostService s, TimelineService t, CancellationToken ct) => Mark(id, u, s.RepostAsync(Me(u), id, false, ct), t, ct));
+        signedIn.MapPost("/posts/{id}/like", (long id, ClaimsPrincipal u, PostInteractions s, TimelineService t, CancellationToken ct) => Mark(id, u, s.LikeAsync(Me(u), id, true, ct), t, ct));
+        signedIn.MapPost("/posts/{id}/unlike", (long id, ClaimsPrincipal u, PostInteractions s, TimelineService t, CancellationToken ct) => Mark(id, u, s.LikeAsync(Me(u), id, false, ct), t, ct));
+        signedIn.MapPost("/posts/{id}/repost", (long id, ClaimsPrincipal u, PostInteractions s, TimelineService t, CancellationToken ct) => Mark(id, u, s.RepostAsync(Me(u), id, true, ct), t, ct));
+        signedIn.MapPost("/posts/{id}/unrepost", (long id, ClaimsPrincipal u, PostInteractions s, TimelineService t, CancellationToken ct) => Mark(id, u, s.RepostAsync(Me(u), id, false, ct), t, ct));
         signedIn.MapGet("/drafts", Drafts);
 
         api.MapPost("/posts/{id}/guest-comments", AddGuestComment).RequireRateLimiting("guest-comments").WithMetadata(new RequestSizeLimitAttribute(BodyLimits.Anonymous));
@@ -108,7 +108,7 @@ public static class ApiEndpoints
                 : TypedResults.Problem($"No organisation @{handle}", statusCode: 404, title: "Not found"));
 
         api.MapGet("/search", Search);
-        api.MapPost("/safety/check", (SafetyCheckRequest body, PostService posts) =>
+        api.MapPost("/safety/check", (SafetyCheckRequest body, PostPublishing posts) =>
         {
             var findings = posts.Screen(PostKind.Note, null, null, body.Text ?? "", body.HasImages == true);
             return TypedResults.Ok(findings.Select(f => new FindingDto(f.Rule, f.Start, f.End, f.Severity.ToString().ToLowerInvariant(), f.Message, f.Suggestion)).ToList());
@@ -326,7 +326,7 @@ public static class ApiEndpoints
             body.PublishAt?.ToUniversalTime(), body.Draft == true, body.ConfirmWarnings == true));
     }
 
-    private static async Task<IResult> CreatePost(PostRequest body, ClaimsPrincipal u, PostService posts, AccountService accounts, TimelineService timelines, CancellationToken ct)
+    private static async Task<IResult> CreatePost(PostRequest body, ClaimsPrincipal u, PostPublishing posts, AccountService accounts, TimelineService timelines, CancellationToken ct)
     {
         var parsed = ParsePostRequest(body);
         if (!parsed.Succeeded)
@@ -359,7 +359,7 @@ public static class ApiEndpoints
             thread.GuestComments.Select(GuestCommentDto.From).ToList()));
     }
 
-    private static async Task<IResult> History(long id, ClaimsPrincipal u, TimelineService t, PostService posts, CancellationToken ct)
+    private static async Task<IResult> History(long id, ClaimsPrincipal u, TimelineService t, PostEditing posts, CancellationToken ct)
     {
         if (await t.PostAsync(id, u.AccountIdOf(), ct) is null)
         {
@@ -369,7 +369,7 @@ public static class ApiEndpoints
         return TypedResults.Ok(edits.Select(e => new { version = e.Version, content = e.Content, title = e.Title, summary = e.Summary, editedAt = e.EditedAt }).ToList());
     }
 
-    private static async Task<IResult> EditPost(long id, PostRequest body, ClaimsPrincipal u, PostService posts, TimelineService t, CancellationToken ct)
+    private static async Task<IResult> EditPost(long id, PostRequest body, ClaimsPrincipal u, PostEditing posts, TimelineService t, CancellationToken ct)
     {
         var parsed = ParsePostRequest(body);
         if (!parsed.Succeeded)
@@ -385,10 +385,10 @@ public static class ApiEndpoints
         return view is null ? TypedResults.Ok() : TypedResults.Ok(PostDto.From(view));
     }
 
-    private static async Task<IResult> DeletePost(long id, ClaimsPrincipal u, PostService posts, CancellationToken ct) =>
+    private static async Task<IResult> DeletePost(long id, ClaimsPrincipal u, PostEditing posts, CancellationToken ct) =>
         ToResult(await posts.DeleteAsync(Me(u), id, false, ct), _ => TypedResults.NoContent());
 
-    private static async Task<IResult> PublishDraft(long id, PublishRequest? body, ClaimsPrincipal u, PostService posts, AccountService accounts, CancellationToken ct)
+    private static async Task<IResult> PublishDraft(long id, PublishRequest? body, ClaimsPrincipal u, PostPublishing posts, AccountService accounts, CancellationToken ct)
     {
         var outcome = await posts.PublishDraftAsync(Me(u), id, body?.ConfirmWarnings == true, body?.PublishAt?.ToUniversalTime(), ct);
         if (!outcome.Succeeded)
@@ -399,7 +399,7 @@ public static class ApiEndpoints
         return TypedResults.Ok(PostDto.From(outcome.Value!, author!));
     }
 
-    private static async Task<IResult> Drafts(ClaimsPrincipal u, PostService posts, AccountService accounts, CancellationToken ct)
+    private static async Task<IResult> Drafts(ClaimsPrincipal u, PostEditing posts, AccountService accounts, CancellationToken ct)
     {
         var author = await accounts.FindAsync(Me(u), ct);
         return TypedResults.Ok((await posts.DraftsAsync(Me(u), ct)).Select(p => PostDto.From(p, author!)).ToList());

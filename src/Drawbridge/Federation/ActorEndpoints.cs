@@ -21,14 +21,14 @@ public static class ActorEndpoints
     public static void MapActors(this IEndpointRouteBuilder app)
     {
         app.MapGet("/users/{handle}", Actor);
-        app.MapGet("/users/{handle}/statuses/{id:long}", Object);
-        app.MapGet("/users/{handle}/outbox", Outbox.GetAsync);
-        app.MapGet("/users/{handle}/followers", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct));
-        app.MapGet("/users/{handle}/following", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Following(a), a => Task.FromResult(a.FollowingCount), ct));
+        app.MapGet("/users/{handle}/statuses/{id:long}", Object).AddEndpointFilter(AuthorizedFetch.Filter);
+        app.MapGet("/users/{handle}/outbox", Outbox.GetAsync).AddEndpointFilter(AuthorizedFetch.Filter);
+        app.MapGet("/users/{handle}/followers", (string handle, HttpContext http, ActorUrls urls, DrawbridgeDb db, Social.FollowService follows, CancellationToken ct) =>
+            FollowCollections.GetAsync(handle, followers: true, http, urls, db, follows, ct)).AddEndpointFilter(AuthorizedFetch.Filter);
+        app.MapGet("/users/{handle}/following", (string handle, HttpContext http, ActorUrls urls, DrawbridgeDb db, Social.FollowService follows, CancellationToken ct) =>
+            FollowCollections.GetAsync(handle, followers: false, http, urls, db, follows, ct)).AddEndpointFilter(AuthorizedFetch.Filter);
         app.MapGet("/users/{handle}/collections/featured", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
-            Collection(handle, urls, db, a => urls.Featured(a), _ => Task.FromResult(0), ct));
+            Collection(handle, urls, db, a => urls.Featured(a), _ => Task.FromResult(0), ct)).AddEndpointFilter(AuthorizedFetch.Filter);
     }
 
     private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(), ContentType);
@@ -42,13 +42,29 @@ public static class ActorEndpoints
         return db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.Domain == null && a.DeletionRequestedAt == null, ct);
     }
 
-    private static async Task<IResult> Actor(string handle, ActorUrls urls, DrawbridgeDb db, LocalActorKeys keys, ContentRenderer renderer, CancellationToken ct)
+    private static async Task<IResult> Actor(string handle, HttpContext http, ActorUrls urls, DrawbridgeDb db, LocalActorKeys keys, ContentRenderer renderer,
+        AuthorizedFetch authorized, CancellationToken ct)
     {
         if (await LocalAccountAsync(db, handle, ct) is not { } account)
         {
             return Missing($"There is no account @{handle} here.");
         }
         var publicKey = await keys.PublicKeyPemAsync(account, ct);
+        if (authorized.Required)
+        {
+            http.Response.Headers.CacheControl = "private, no-store";
+            http.Response.Headers.Append("Vary", "Signature");
+            // Unsigned: the key and the addresses only, so a server can check this actor's signatures and sign its own
+            // first request; signed: all of it, to a server that may have it.
+            if (!AuthorizedFetch.IsSigned(http.Request))
+            {
+                return Json(ActivityJson.KeyOnlyActor(account, urls, publicKey));
+            }
+            if (await authorized.RefusalAsync(http, ct) is { } refusal)
+            {
+                return AuthorizedFetch.Refuse(refusal);
+            }
+        }
         return Json(ActivityJson.Actor(account, urls, publicKey, renderer));
     }
 
@@ -70,7 +86,9 @@ public static class ActorEndpoints
         }
         var tags = await db.PostTags.AsNoTracking().Where(t => t.PostId == post.Id).Select(t => t.Tag).ToListAsync(ct);
         var inReplyTo = await ActivityJson.InReplyToAsync(db, urls, post, ct);
-        return Json(ActivityJson.Object(post, author, urls, tags, inReplyTo));
+        var o = ActivityJson.Object(post, author, urls, tags, inReplyTo);
+        await ActivityJson.AddressRemoteAsync(db, urls, o, post, ct);
+        return Json(o);
     }
 
     private static async Task<IResult> Collection(string handle, ActorUrls urls, DrawbridgeDb db, Func<Account, string> id, Func<Account, Task<int>> count, CancellationToken ct)
@@ -79,7 +97,7 @@ public static class ActorEndpoints
         {
             return Missing($"There is no account @{handle} here.");
         }
-        // Counts only, as Mastodon shows for accounts that hide their network; the items come by delivery.
+        // Nothing is featured yet: the count only.
         return Json(new JsonObject
         {
             ["@context"] = "https://www.w3.org/ns/activitystreams",
@@ -91,7 +109,7 @@ public static class ActorEndpoints
 }
 
 /// <summary>The ActivityPub JSON of local actors and posts, in the shapes Mastodon reads (docs/federation.md).</summary>
-public static class ActivityJson
+public static partial class ActivityJson
 {
     public static JsonArray Context() => new(
         "https://www.w3.org/ns/activitystreams",
@@ -199,7 +217,7 @@ public static class ActivityJson
             ["to"] = to,
             ["cc"] = cc,
             ["sensitive"] = false,
-            ["content"] = post.ContentHtml,
+            ["content"] = AbsoluteLinks(post.ContentHtml, urls.Base),
             ["tag"] = new JsonArray(tags.Select(t => (JsonNode)new JsonObject
             {
                 ["type"] = "Hashtag",
@@ -230,6 +248,64 @@ public static class ActivityJson
             });
         }
         return o;
+    }
+
+    /// <summary>An actor with no more than its key and addresses: what authorized fetch serves to an unsigned request.</summary>
+    public static JsonObject KeyOnlyActor(Account a, ActorUrls urls, string publicKeyPem)
+    {
+        var id = urls.Actor(a);
+        return new JsonObject
+        {
+            ["@context"] = Context(),
+            ["id"] = id,
+            ["type"] = a.Kind == AccountKind.Organisation ? "Organization" : "Person",
+            ["preferredUsername"] = a.Handle,
+            ["url"] = urls.Profile(a),
+            ["inbox"] = urls.Inbox(a),
+            ["outbox"] = $"{id}/outbox",
+            ["followers"] = urls.Followers(a),
+            ["following"] = urls.Following(a),
+            ["endpoints"] = new JsonObject { ["sharedInbox"] = urls.SharedInbox },
+            ["manuallyApprovesFollowers"] = a.Locked,
+            ["publicKey"] = new JsonObject { ["id"] = urls.KeyId(a), ["owner"] = id, ["publicKeyPem"] = publicKeyPem },
+        };
+    }
+
+    /// <summary>Links within this site (<c>href="/…"</c>) made absolute: the content is read on other servers.</summary>
+    public static string AbsoluteLinks(string html, string baseUrl) =>
+        RelativeHref().Replace(html, m => $"href=\"{baseUrl}/");
+
+    [System.Text.RegularExpressions.GeneratedRegex("href=\"/(?!/)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex RelativeHref();
+
+    /// <summary>
+    /// Addresses a local post's object to the remote accounts it mentions and the remote author it replies to, as
+    /// Mastodon does: each in <c>cc</c> and a <c>Mention</c> tag, and the links to them in the content pointing at
+    /// their own pages rather than this server's page about them. Mentions written in the current unit of work count.
+    /// </summary>
+    public static async Task<List<Account>> AddressRemoteAsync(DrawbridgeDb db, ActorUrls urls, JsonObject o, Post post, CancellationToken ct)
+    {
+        var mentionIds = (await db.PostMentions.AsNoTracking().Where(m => m.PostId == post.Id).Select(m => m.AccountId).ToListAsync(ct))
+            .Concat(db.PostMentions.Local.Where(m => m.PostId == post.Id).Select(m => m.AccountId)).Distinct().ToList();
+        var remotes = mentionIds.Count == 0 ? [] : await db.Accounts.AsNoTracking().Where(a => mentionIds.Contains(a.Id) && a.Domain != null).ToListAsync(ct);
+        if (post.InReplyToAuthorId is { } parentAuthor && !mentionIds.Contains(parentAuthor)
+            && await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == parentAuthor && a.Domain != null, ct) is { } replied)
+        {
+            remotes.Add(replied);
+        }
+        remotes = remotes.Where(r => r.Uri is not null).ToList();
+        var cc = o["cc"]!.AsArray();
+        var tag = o["tag"]!.AsArray();
+        var content = o["content"]?.GetValue<string>() ?? "";
+        foreach (var remote in remotes)
+        {
+            cc.Add(remote.Uri);
+            tag.Add(new JsonObject { ["type"] = "Mention", ["href"] = remote.Uri, ["name"] = $"@{remote.Handle}@{remote.Domain}" });
+            var page = WebUtility.HtmlEncode(remote.Url ?? remote.Uri!);
+            content = content.Replace($"href=\"{urls.Base}/@{remote.Handle}@{remote.Domain}\"", $"href=\"{page}\"", StringComparison.Ordinal);
+        }
+        o["content"] = content;
+        return remotes;
     }
 
     public static JsonObject Tombstone(string id) => new()

@@ -32,6 +32,13 @@ public sealed class FederationOptions
 
     /// <summary>The longest pause of a failing domain between probes.</summary>
     public double DomainMaxPauseSeconds { get; set; } = 24 * 3600;
+
+    /// <summary>
+    /// Authorized fetch (Mastodon's "secure mode"): actors, posts, outboxes and collections in ActivityPub form are
+    /// served only to requests signed by a server that is not suspended here; an unsigned request for an actor gets
+    /// its key and addresses only. HTML pages are not affected. Off by default.
+    /// </summary>
+    public bool AuthorizedFetch { get; set; }
 }
 
 /// <summary>Why a fetch from or delivery to another server did not happen or failed.</summary>

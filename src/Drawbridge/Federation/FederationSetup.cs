@@ -16,10 +16,12 @@ public static class FederationSetup
         services.AddScoped<LocalActorKeys>();
         services.AddScoped<InstanceActor>();
         services.AddScoped<RemoteAccounts>();
+        services.AddScoped<AuthorizedFetch>();
         services.AddScoped<DomainBlocks>();
         services.AddScoped<InboxReceiver>();
         services.AddScoped<InboundProcessor>();
         services.AddScoped<FederatedLookup>();
+        services.AddScoped<Posts.IRemoteMentionResolver, RemoteMentionResolver>();
         services.AddJobHandler<InboundActivityJob, ProcessInboundActivity>();
         services.AddEventHandler<RemoteFollowAnswers>();
         services.AddSingleton<ActivityDelivery>();
@@ -75,6 +77,7 @@ public static class FederationSetup
             ctx.Response.Headers.Append(HeaderNames.Vary, "Accept");
             if (WantsActivityJson(ctx.Request))
             {
+                ctx.Items[AuthorizedFetch.SignedPathItem] = path;
                 var parts = path[2..].Split('/');
                 if (parts.Length == 1)
                 {

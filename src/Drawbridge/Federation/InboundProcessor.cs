@@ -41,14 +41,14 @@ public sealed class InboundActivityJob(InboundProcessor processor, TimeProvider 
 
 /// <summary>
 /// What each accepted activity does here (docs/federation.md, "Activities accepted"). Every change goes through the
-/// services local people use (FollowService, PostService), so notifications, timelines, search and delivery follow
+/// services local people use (FollowService, PostInteractions, PostEditing), so notifications, timelines, search and delivery follow
 /// from the same domain events. An activity about something unknown, or not the actor's to change, changes nothing
 /// and says why in its outcome.
 /// </summary>
 public sealed partial class InboundProcessor(
-    DrawbridgeDb db, RemoteAccounts remote, ActorUrls urls, FollowService follows, PostService posts, ContentRenderer renderer,
+    DrawbridgeDb db, RemoteAccounts remote, ActorUrls urls, FollowService follows, PostInteractions interactions, PostEditing editing, ContentRenderer renderer,
     ISafetyScreen safety, DomainEvents events, Snowflake ids, TimeProvider clock, FederationHttp http, InstanceActor instance,
-    ILogger<InboundProcessor> log)
+    DomainBlocks blocks, ILogger<InboundProcessor> log)
 {
     public async Task<string> ProcessAsync(InboundActivity stored, CancellationToken ct)
     {
@@ -235,7 +235,7 @@ public sealed partial class InboundProcessor(
                 {
                     return "No such post";
                 }
-                var outcome = await posts.LikeAsync(actor.Id, post.Id, false, ct);
+                var outcome = await interactions.LikeAsync(actor.Id, post.Id, false, ct);
                 return outcome.Succeeded ? "Unliked" : outcome.FirstError;
             }
             case "Announce":
@@ -246,7 +246,7 @@ public sealed partial class InboundProcessor(
                 {
                     return "No such repost";
                 }
-                var outcome = await posts.RepostAsync(actor.Id, id, false, ct);
+                var outcome = await interactions.RepostAsync(actor.Id, id, false, ct);
                 return outcome.Succeeded ? "Repost undone" : outcome.FirstError;
             }
             case "Block":
@@ -320,7 +320,13 @@ public sealed partial class InboundProcessor(
     /// Stores a remote Note, Article or Question (as a note) of <paramref name="actor"/>'s: delivered in a Create
     /// (<paramref name="activity"/>, whose addressing counts too), or fetched (then the object itself).
     /// </summary>
-    public async Task<(Post? Post, string Outcome)> StoreObjectAsync(JsonElement note, JsonElement activity, Account actor, CancellationToken ct)
+    public Task<(Post? Post, string Outcome)> StoreObjectAsync(JsonElement note, JsonElement activity, Account actor, CancellationToken ct) =>
+        StoreObjectAsync(note, activity, actor, [], ct);
+
+    /// <summary>How many posts up a thread are fetched to give an unknown reply its context.</summary>
+    public const int MaxParentFetches = 3;
+
+    private async Task<(Post? Post, string Outcome)> StoreObjectAsync(JsonElement note, JsonElement activity, Account actor, HashSet<string> fetched, CancellationToken ct)
     {
         var type = Activity.TypeOf(note);
         if (type is not ("Note" or "Article" or "Question" or "Page"))
@@ -335,7 +341,13 @@ public sealed partial class InboundProcessor(
         {
             return (known, "Already stored");
         }
-        var parent = await PostAsync(Activity.IdOf(note, "inReplyTo"), ct);
+        var inReplyTo = Activity.IdOf(note, "inReplyTo");
+        var parent = await PostAsync(inReplyTo, ct);
+        if (parent is null && inReplyTo is not null && LocalPostId(inReplyTo) is null)
+        {
+            fetched.Add(id);
+            parent = await FetchParentAsync(inReplyTo, fetched, ct);
+        }
         var visibility = VisibilityOf(activity, note, actor);
         var mentioned = await MentionedAsync(note, ct);
         if (visibility == Visibility.Direct && mentioned.Count == 0 && parent is null)
@@ -383,6 +395,48 @@ public sealed partial class InboundProcessor(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (post, post.Status == PostStatus.Held ? "Stored and held: " + post.HeldReason : "Stored");
+    }
+
+    /// <summary>
+    /// The post an unknown reply answers, fetched from its server and stored so the thread has its context: a GET signed
+    /// by the instance actor through the SSRF guard (size and time limits), at most <see cref="MaxParentFetches"/> posts
+    /// up the thread, never the same post twice. Whatever fails leaves the reply without a parent.
+    /// </summary>
+    private async Task<Post?> FetchParentAsync(string uri, HashSet<string> fetched, CancellationToken ct)
+    {
+        if (fetched.Count > MaxParentFetches || !fetched.Add(uri) || uri.Length > AccountConfiguration.UriMax
+            || !Uri.TryCreate(uri, UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http"))
+        {
+            return null;
+        }
+        try
+        {
+            if (await blocks.IsSuspendedAsync(RemoteAccounts.DomainOf(target), ct))
+            {
+                return null;
+            }
+            using var doc = await http.GetJsonAsync(target, FederationHttp.ActivityJson, await instance.SignerAsync(ct), ct);
+            var o = doc.RootElement;
+            // The document must be the post asked for (or the same server's canonical id for it), by an actor of that server.
+            if (o.ValueKind != JsonValueKind.Object || Activity.Str(o, "id") is not { } id || !Activity.SameOrigin(id, uri)
+                || Activity.IdOf(o, "attributedTo") is not { } author || !Activity.SameOrigin(author, id)
+                || await remote.ResolveAsync(author, refresh: false, ct) is not { } actor)
+            {
+                return null;
+            }
+            var (stored, outcome) = await StoreObjectAsync(o, o, actor, fetched, ct);
+            log.LogInformation("Fetched {Uri} for a reply's context: {Outcome}", uri, outcome);
+            return stored;
+        }
+        catch (FederationFetchException e)
+        {
+            log.LogInformation("Could not fetch {Uri} for a reply's context: {Reason}", uri, e.Message);
+        }
+        catch (JsonException)
+        {
+            log.LogInformation("Could not read {Uri} for a reply's context", uri);
+        }
+        return null;
     }
 
     /// <summary>What publishing a remote post changes: counts, tags, mentions, and the event the rest follows from.</summary>
@@ -488,7 +542,7 @@ public sealed partial class InboundProcessor(
             body.Append("</ul>");
         }
         post.ContentHtml = renderer.Sanitize(body.ToString());
-        post.Content = Clip(PlainText(html), PostService.ArticleLimit);
+        post.Content = Clip(PlainText(html), PostChecks.ArticleLimit);
         post.Url = Activity.UrlOf(note, "url") is { Length: <= AccountConfiguration.UriMax } url && Uri.TryCreate(url, UriKind.Absolute, out var pageUri) && pageUri.Scheme is "https" or "http" ? url : post.Uri;
         if (post.Kind == PostKind.Article && Activity.Objects(note, "attachment").FirstOrDefault() is { ValueKind: JsonValueKind.Object } enclosure
             && Activity.Str(enclosure, "mediaType") is { } mediaType && (mediaType.StartsWith("audio/", StringComparison.Ordinal) || mediaType.StartsWith("video/", StringComparison.Ordinal)))
@@ -594,7 +648,7 @@ public sealed partial class InboundProcessor(
         {
             return "Only the author may delete a post";
         }
-        var outcome = await posts.DeleteAsync(actor.Id, post.Id, asModerator: false, ct);
+        var outcome = await editing.DeleteAsync(actor.Id, post.Id, asModerator: false, ct);
         return outcome.Succeeded ? "Deleted" : outcome.FirstError;
     }
 
@@ -604,7 +658,7 @@ public sealed partial class InboundProcessor(
         {
             return "No such post";
         }
-        var outcome = await posts.LikeAsync(actor.Id, post.Id, true, ct);
+        var outcome = await interactions.LikeAsync(actor.Id, post.Id, true, ct);
         return outcome.Succeeded ? "Liked" : outcome.FirstError;
     }
 
@@ -619,7 +673,7 @@ public sealed partial class InboundProcessor(
         {
             return "Already stored";
         }
-        var outcome = await posts.RepostAsync(actor.Id, post.Id, true, ct);
+        var outcome = await interactions.RepostAsync(actor.Id, post.Id, true, ct);
         if (!outcome.Succeeded)
         {
             return outcome.FirstError;

@@ -93,22 +93,11 @@ public sealed class OutboundActivities(ActivityDelivery delivery, ActorUrls urls
         // Tags and mentions written in this unit of work are not saved yet: the tracked ones count too.
         var tags = (await db.PostTags.AsNoTracking().Where(t => t.PostId == postId).Select(t => t.Tag).ToListAsync(ct))
             .Concat(db.PostTags.Local.Where(t => t.PostId == postId).Select(t => t.Tag)).Distinct(StringComparer.Ordinal).ToList();
-        var mentionIds = (await db.PostMentions.AsNoTracking().Where(m => m.PostId == postId).Select(m => m.AccountId).ToListAsync(ct))
-            .Concat(db.PostMentions.Local.Where(m => m.PostId == postId).Select(m => m.AccountId)).Distinct().ToList();
         var o = ActivityJson.Object(post, author, urls, tags, await ActivityJson.InReplyToAsync(db, urls, post, ct));
         o.Remove("@context");
         var inboxes = new List<string>();
-        var cc = o["cc"]!.AsArray();
-        var tag = o["tag"]!.AsArray();
-        var remotes = mentionIds.Count == 0 ? [] : await db.Accounts.AsNoTracking().Where(a => mentionIds.Contains(a.Id) && a.Domain != null).ToListAsync(ct);
-        if (post.InReplyToAuthorId is { } parentAuthor && !mentionIds.Contains(parentAuthor) && await RemoteAsync(db, parentAuthor, ct) is { } replied)
+        foreach (var remote in await ActivityJson.AddressRemoteAsync(db, urls, o, post, ct))
         {
-            remotes.Add(replied);
-        }
-        foreach (var remote in remotes.Where(r => r.Uri is not null))
-        {
-            cc.Add(remote.Uri);
-            tag.Add(new JsonObject { ["type"] = "Mention", ["href"] = remote.Uri, ["name"] = $"@{remote.Handle}@{remote.Domain}" });
             if (InboxOf(remote) is { } inbox)
             {
                 inboxes.Add(remote.SharedInboxUri ?? inbox);

@@ -46,7 +46,7 @@ public enum InboxBulkAction { MarkRead, AssignToMe, Unassign, Close }
 /// history of who did what. Every command takes a desk (<see cref="OrganisationDesks"/>), so no one outside the staff
 /// reaches an item, and only responders and admins change one.
 /// </summary>
-public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostService posts, OrganisationVoice voice, Mailer mailer, ResponseTimes responseTimes, InboxChoices choices)
+public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostPublishing posts, OrganisationVoice voice, Mailer mailer, ResponseTimes responseTimes, InboxChoices choices)
 {
     public static string StateName(InboxState state) => state switch
     {

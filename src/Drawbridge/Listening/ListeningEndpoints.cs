@@ -258,7 +258,7 @@ public static class ListeningEndpoints
                 return ApiEndpoints.ToResult(await inbox.BulkAsync(desk, ids, action, ct), n => TypedResults.Ok(new BulkResultDto(n)));
             }));
 
-        staff.MapPost("/posts", async Task<IResult> (string handle, OrganisationPostRequest body, ClaimsPrincipal u, OrganisationDesks desks, OrganisationVoice voice, PostService posts, CancellationToken ct) =>
+        staff.MapPost("/posts", async Task<IResult> (string handle, OrganisationPostRequest body, ClaimsPrincipal u, OrganisationDesks desks, OrganisationVoice voice, CancellationToken ct) =>
             await Act(desks, u, handle, true, ct, async desk =>
             {
                 long? replyTo = null;

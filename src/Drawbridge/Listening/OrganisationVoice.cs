@@ -8,7 +8,7 @@ namespace Drawbridge.Listening;
 /// Responders speak as the organisation: the post is the organisation's in public, and the member of staff who wrote it
 /// is recorded for the organisation's own people (an audit, never shown outside).
 /// </summary>
-public sealed class OrganisationVoice(DrawbridgeDb db, PostService posts, TimeProvider clock)
+public sealed class OrganisationVoice(DrawbridgeDb db, PostPublishing posts, TimeProvider clock)
 {
     public async Task<Outcome<Post>> PostAsync(OrganisationDesk desk, PostInput input, CancellationToken ct)
     {

@@ -257,7 +257,7 @@ public static class MastodonClientEndpoints
 
     // ---- statuses ----
 
-    private static async Task<IResult> EditStatus(string id, HttpContext http, PostService posts, TimelineService timelines, DrawbridgeDb db,
+    private static async Task<IResult> EditStatus(string id, HttpContext http, PostEditing posts, TimelineService timelines, DrawbridgeDb db,
         IOptions<DrawbridgeOptions> options, CancellationToken ct)
     {
         var me = MastodonAuth.Me(http);
@@ -292,7 +292,7 @@ public static class MastodonClientEndpoints
         return await timelines.PostAsync(pid, me, ct) is { } edited ? await MastodonViews.StatusAsync(http, options, edited, ct) : MastodonResults.NotFound();
     }
 
-    private static async Task<IResult> History(string id, HttpContext http, PostService posts, TimelineService timelines, ContentRenderer renderer,
+    private static async Task<IResult> History(string id, HttpContext http, PostEditing posts, TimelineService timelines, ContentRenderer renderer,
         IOptions<DrawbridgeOptions> options, CancellationToken ct)
     {
         if (Parse(id) is not { } pid || await timelines.PostAsync(pid, MastodonAuth.Viewer(http), ct) is not { Post.IsDeleted: false } view)

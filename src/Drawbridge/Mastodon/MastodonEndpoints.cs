@@ -52,13 +52,13 @@ public static class MastodonEndpoints
         v1.MapGet("/statuses/{id}", ShowStatus).OptionalScope("read:statuses");
         v1.MapDelete("/statuses/{id}", DeleteStatus).RequireScope("write:statuses");
         v1.MapGet("/statuses/{id}/context", Context).OptionalScope("read:statuses");
-        v1.MapPost("/statuses/{id}/favourite", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
+        v1.MapPost("/statuses/{id}/favourite", (string id, HttpContext http, PostInteractions posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
             Mark(id, http, t, o, me => posts.LikeAsync(me, Parse(id) ?? 0, true, ct), ct)).RequireScope("write:favourites");
-        v1.MapPost("/statuses/{id}/unfavourite", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
+        v1.MapPost("/statuses/{id}/unfavourite", (string id, HttpContext http, PostInteractions posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
             Mark(id, http, t, o, me => posts.LikeAsync(me, Parse(id) ?? 0, false, ct), ct)).RequireScope("write:favourites");
-        v1.MapPost("/statuses/{id}/reblog", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
+        v1.MapPost("/statuses/{id}/reblog", (string id, HttpContext http, PostInteractions posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
             Mark(id, http, t, o, me => posts.RepostAsync(me, Parse(id) ?? 0, true, ct), ct)).RequireScope("write:statuses");
-        v1.MapPost("/statuses/{id}/unreblog", (string id, HttpContext http, PostService posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
+        v1.MapPost("/statuses/{id}/unreblog", (string id, HttpContext http, PostInteractions posts, TimelineService t, IOptions<DrawbridgeOptions> o, CancellationToken ct) =>
             Mark(id, http, t, o, me => posts.RepostAsync(me, Parse(id) ?? 0, false, ct), ct)).RequireScope("write:statuses");
         v1.MapMastodonReports();
 
@@ -125,7 +125,7 @@ public static class MastodonEndpoints
 
     private static string Streaming(string baseUrl) => baseUrl.StartsWith("https:", StringComparison.Ordinal) ? "wss:" + baseUrl[6..] : "ws:" + baseUrl[5..];
 
-    private static readonly InstanceStatuses StatusLimits = new(PostService.NoteLimit, 4, 23);
+    private static readonly InstanceStatuses StatusLimits = new(PostChecks.NoteLimit, 4, 23);
     private static readonly InstanceMediaAttachments Media = new(["image/jpeg", "image/png", "image/webp", "image/gif", "audio/mpeg", "audio/mp4", "video/mp4"],
         1500, MediaService.MaxImageBytes, 16_777_216, MediaService.MaxEpisodeBytes, 60, 2_304_000);
     private static readonly InstancePolls Polls = new(0, 0, 0, 0);
@@ -223,7 +223,7 @@ public static class MastodonEndpoints
         return await MastodonViews.StatusesAsync(http, options, views, FilterContexts.Account, ct);
     }
 
-    private static async Task<IResult> DeleteStatus(string id, HttpContext http, PostService posts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    private static async Task<IResult> DeleteStatus(string id, HttpContext http, PostEditing posts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
     {
         var me = MastodonAuth.Me(http);
         if (Parse(id) is not { } pid || await timelines.PostAsync(pid, me, ct) is not { Post.IsDeleted: false } view)
@@ -366,7 +366,7 @@ public static class MastodonEndpoints
     /// POST /api/v1/statuses. A repeated Idempotency-Key from the same account within an hour gets the first answer back,
     /// and the post is made once: the key is held while the first request runs (this node's memory).
     /// </summary>
-    private static async Task<IResult> CreateStatus(HttpContext http, PostService posts, TimelineService timelines, IMemoryCache cache,
+    private static async Task<IResult> CreateStatus(HttpContext http, PostPublishing posts, TimelineService timelines, IMemoryCache cache,
         IOptions<DrawbridgeOptions> options, CancellationToken ct)
     {
         var me = MastodonAuth.Me(http);
@@ -415,7 +415,7 @@ public static class MastodonEndpoints
         public Task ExecuteAsync(HttpContext httpContext) => inner.ExecuteAsync(httpContext);
     }
 
-    private static async Task<IResult> PostStatusAsync(HttpContext http, long me, PostService posts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
+    private static async Task<IResult> PostStatusAsync(HttpContext http, long me, PostPublishing posts, TimelineService timelines, IOptions<DrawbridgeOptions> options, CancellationToken ct)
     {
         var input = await MastodonInput.ReadAsync(http.Request, ct);
         if (input is null)

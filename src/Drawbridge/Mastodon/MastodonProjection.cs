@@ -69,13 +69,17 @@ public sealed partial class MastodonProjection(string baseUrl)
             ? $"<p><strong>{System.Net.WebUtility.HtmlEncode(title)}</strong></p>{p.ContentHtml}"
             : p.ContentHtml;
         return new MastodonStatus(Id(p.Id), p.Uri ?? url, p.CreatedAt, Account(v.Author), reblog is null ? content : "", visibility,
-            Sensitive: false, SpoilerText: "", v.Media.Select(Media).ToList(), null, [], Tags(p.Content), [],
+            Sensitive: false, SpoilerText: "", v.Media.Select(Media).ToList(), null, Mentions(v), Tags(p.Content), [],
             p.RepostsCount, p.LikesCount, p.RepliesCount, 0, reblog is null ? url : null,
             p.InReplyToId is { } r ? Id(r) : null, p.InReplyToAuthorId is { } ra ? Id(ra) : null,
             reblog, null, null, null, null, p.EditedAt,
             v.Liked, v.Reposted, false, Bookmarked?.Contains(p.Id) ?? false, Pinned?.Contains(p.Id) ?? false, Filtered(v),
             Extension(p));
     }
+
+    /// <summary>The accounts a status mentions, local ones by handle and others' as <c>user@domain</c>, each with its page.</summary>
+    private List<MastodonMention> Mentions(PostView v) =>
+        (v.Mentioned ?? []).Select(a => new MastodonMention(Id(a.Id), a.Handle, a.IsLocal ? $"{BaseUrl}/@{a.Handle}" : a.Url ?? a.Uri ?? $"{BaseUrl}/@{a.Acct}", a.Acct)).ToList();
 
     /// <summary>An article's title and summary, which Mastodon's Status has no keys for.</summary>
     public static DrawbridgeStatusExtension? Extension(Post p) => p.Kind == PostKind.Article ? new DrawbridgeStatusExtension("article", p.Title, p.Summary) : null;

@@ -31,7 +31,7 @@ public sealed record RoleHolder(string Role, Account Account);
 /// when, why) in the same transaction as the change it makes, so nothing is done that the audit trail doesn't show.
 /// </summary>
 public sealed class ModerationService(
-    DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostService posts, AccessTokenService tokens, AccountStanding standing,
+    DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostEditing posts, AccessTokenService tokens, AccountStanding standing,
     UserManager<User> users, RoleManager<IdentityRole<long>> roles, Mailer mailer, Events.DomainEvents events)
 {
     public const int CommentMax = 1000;

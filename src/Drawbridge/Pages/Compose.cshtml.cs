@@ -10,7 +10,7 @@ namespace Drawbridge.Pages;
 
 /// <summary>Writes a post, reply or article: publish now, schedule, or save as a draft. Uploads are kept across a refused submit.</summary>
 [EnableRateLimiting("posting")]
-public sealed class ComposeModel(PostService posts, MediaService media, TimelineService timelines) : DrawbridgePage
+public sealed class ComposeModel(PostPublishing posts, MediaService media, TimelineService timelines) : DrawbridgePage
 {
     [BindProperty(SupportsGet = true)] public string Kind { get; set; } = "note";
     [BindProperty(SupportsGet = true)] public long? ReplyTo { get; set; }

@@ -4,16 +4,16 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Drawbridge.Pages;
 
-public sealed class DraftsModel(PostService posts) : DrawbridgePage
+public sealed class DraftsModel(PostEditing editing, PostPublishing publishing) : DrawbridgePage
 {
     public IReadOnlyList<Post> Drafts { get; private set; } = [];
     public long? NeedsConfirm { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => Drafts = await posts.DraftsAsync(MeRequired, ct);
+    public async Task OnGetAsync(CancellationToken ct) => Drafts = await editing.DraftsAsync(MeRequired, ct);
 
     public async Task<IActionResult> OnPostPublishAsync(long id, bool confirmWarnings, CancellationToken ct)
     {
-        var outcome = await posts.PublishDraftAsync(MeRequired, id, confirmWarnings, null, ct);
+        var outcome = await publishing.PublishDraftAsync(MeRequired, id, confirmWarnings, null, ct);
         if (outcome.Succeeded)
         {
             Flash(outcome.Value!.Status == PostStatus.Held ? outcome.Value.HeldReason ?? "Your post is held for a moderator." : "Your draft is published.");
@@ -32,7 +32,7 @@ public sealed class DraftsModel(PostService posts) : DrawbridgePage
             }
         }
         NeedsConfirm = outcome.Errors.ContainsKey("confirmWarnings") ? id : null;
-        Drafts = await posts.DraftsAsync(MeRequired, ct);
+        Drafts = await editing.DraftsAsync(MeRequired, ct);
         return Page();
     }
 }

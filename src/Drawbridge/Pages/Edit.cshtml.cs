@@ -8,7 +8,7 @@ namespace Drawbridge.Pages;
 
 /// <summary>Edits a published post (keeping its public history), or a draft or scheduled post.</summary>
 [Authorize]
-public sealed class EditModel(TimelineService timelines, PostService posts) : DrawbridgePage
+public sealed class EditModel(TimelineService timelines, PostEditing posts, PostChecks checks) : DrawbridgePage
 {
     [BindProperty] public string? Text { get; set; }
     [BindProperty] public string? Title { get; set; }
@@ -47,7 +47,7 @@ public sealed class EditModel(TimelineService timelines, PostService posts) : Dr
         var outcome = await posts.EditAsync(MeRequired, id, new PostInput(Text ?? "", post.Kind, Title, Summary, null, visibility, null, EnclosureUrl, null, null, false, ConfirmWarnings), ct);
         if (!outcome.Succeeded)
         {
-            Findings = posts.Screen(post.Kind, Title, Summary, (Text ?? "").Trim(), false);
+            Findings = checks.Screen(post.Kind, Title, Summary, (Text ?? "").Trim(), false);
             return Refused(outcome, new Dictionary<string, string> { ["enclosure"] = "enclosureUrl", [""] = "text" })!;
         }
         Flash("Your changes are saved.");

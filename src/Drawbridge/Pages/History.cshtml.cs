@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Drawbridge.Pages;
 
-public sealed class HistoryModel(TimelineService timelines, PostService posts) : DrawbridgePage
+public sealed class HistoryModel(TimelineService timelines, PostEditing posts) : DrawbridgePage
 {
     public PostView Post { get; private set; } = null!;
     public IReadOnlyList<PostEdit> Edits { get; private set; } = [];

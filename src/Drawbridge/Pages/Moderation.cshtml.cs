@@ -8,7 +8,7 @@ namespace Drawbridge.Pages;
 
 /// <summary>Held posts and guest comments, for people in the Identity role "moderator".</summary>
 [Authorize(Roles = Moderators.Role)]
-public sealed class ModerationModel(PostService posts, GuestCommentService comments, AccountService accounts, Drawbridge.Moderation.ModerationService moderation) : DrawbridgePage
+public sealed class ModerationModel(PostEditing posts, GuestCommentService comments, AccountService accounts, Drawbridge.Moderation.ModerationService moderation) : DrawbridgePage
 {
     public IReadOnlyList<Post> Posts { get; private set; } = [];
     public IReadOnlyList<GuestComment> Comments { get; private set; } = [];

@@ -141,8 +141,16 @@ public sealed partial class ContentRenderer
     public static IReadOnlyList<string> Hashtags(string text) =>
         HashtagPattern().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct().Take(30).ToList();
 
+    /// <summary>The handles of this server's accounts written as <c>@handle</c>, in lower case.</summary>
     public static IReadOnlyList<string> Mentions(string text) =>
-        MentionPattern().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct().Take(30).ToList();
+        MentionPattern().Matches(text).Where(m => !m.Groups[2].Success).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct().Take(30).ToList();
+
+    /// <summary>
+    /// Accounts written as <c>@user@domain</c>, as <c>user@domain</c> in lower case (the domain may be this server's own:
+    /// callers tell them apart).
+    /// </summary>
+    public static IReadOnlyList<string> RemoteMentions(string text) =>
+        MentionPattern().Matches(text).Where(m => m.Groups[2].Success).Select(m => $"{m.Groups[1].Value}@{m.Groups[2].Value}".ToLowerInvariant()).Distinct().Take(30).ToList();
 
     private static void AppendLinked(StringBuilder html, string line, Func<string, string?> mentionHref)
     {
@@ -234,14 +242,17 @@ public sealed partial class ContentRenderer
     private static readonly System.Buffers.SearchValues<char> TextSpecials = System.Buffers.SearchValues.Create("&<>\u00A0");
     private static readonly System.Buffers.SearchValues<char> AttributeSpecials = System.Buffers.SearchValues.Create("&\"\u00A0");
 
-    [GeneratedRegex(@"(?<url>https?://[^\s<>""]+)|(?:^|(?<=[^\w&/]))#(?<tag>\w{1,100})|(?:^|(?<=[^\w@/.]))@(?<mention>[A-Za-z0-9_]{1,30})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"(?<url>https?://[^\s<>""]+)|(?:^|(?<=[^\w&/]))#(?<tag>\w{1,100})|(?:^|(?<=[^\w@/.]))@(?<mention>(?>[A-Za-z0-9_]{1,30})(?:@" + MentionDomain + @"|(?!@)))", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex TokenPattern();
 
     [GeneratedRegex(@"(?:^|(?<=[^\w&/]))#(\w{1,100})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex HashtagPattern();
 
-    [GeneratedRegex(@"(?:^|(?<=[^\w@/.]))@([A-Za-z0-9_]{1,30})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"(?:^|(?<=[^\w@/.]))@((?>[A-Za-z0-9_]{1,30}))(?:@(" + MentionDomain + @")|(?!@))", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex MentionPattern();
+
+    /// <summary>The server part of <c>@user@domain</c>: a host name with at least one dot (or an IPv4 address), and a port.</summary>
+    private const string MentionDomain = @"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+(?::[0-9]{1,5})?";
 
     [GeneratedRegex("<[^>]*>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex TagPattern();

@@ -226,4 +226,24 @@ public sealed class FollowService(DrawbridgeDb db, TimeProvider clock, DomainEve
     public Task<List<Account>> FollowingAsync(long accountId, int take, CancellationToken ct) =>
         db.Follows.Where(f => f.FollowerId == accountId && f.State == FollowState.Accepted).OrderByDescending(f => f.CreatedAt).Take(take)
             .Join(db.Accounts, f => f.FolloweeId, a => a.Id, (f, a) => a).AsNoTracking().ToListAsync(ct);
+
+    /// <summary>Accounts shown on the public follower and following lists at most, page by page (as Mastodon's collections).</summary>
+    public const int ListPageSize = 20;
+
+    /// <summary>
+    /// One page (from 1) of an account's accepted followers, or of the accounts it follows, newest follow first; accounts
+    /// being removed are left out. One more than a page is read, to tell whether another page follows.
+    /// </summary>
+    public async Task<(List<Account> Accounts, bool More)> ListPageAsync(long accountId, bool followers, int page, CancellationToken ct)
+    {
+        var accepted = db.Follows.AsNoTracking().Where(f => f.State == FollowState.Accepted);
+        var listedQuery = followers
+            ? accepted.Where(f => f.FolloweeId == accountId).Join(db.Accounts.AsNoTracking(), f => f.FollowerId, a => a.Id, (f, a) => new { f.CreatedAt, Account = a })
+            : accepted.Where(f => f.FollowerId == accountId).Join(db.Accounts.AsNoTracking(), f => f.FolloweeId, a => a.Id, (f, a) => new { f.CreatedAt, Account = a });
+        var listed = await listedQuery.Where(x => x.Account.DeletionRequestedAt == null)
+            .OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Account.Id)
+            .Skip((page - 1) * ListPageSize).Take(ListPageSize + 1).Select(x => x.Account).ToListAsync(ct);
+        var more = listed.Count > ListPageSize;
+        return (more ? listed[..ListPageSize] : listed, more);
+    }
 }

@@ -82,13 +82,6 @@ public sealed record FanOutPost(long PostId) : IJobPayload<FanOutPost>
     public static string Queue => JobQueues.FanOut;
 }
 
-/// <summary>A scheduled post to publish when its time comes.</summary>
-public sealed record PublishScheduled(long PostId) : IJobPayload<PublishScheduled>
-{
-    public static string Kind => PublishScheduledJob.KindName;
-    public static string Queue => JobQueues.Default;
-}
-
 /// <summary>
 /// A post or repost reaches timelines: the author's own entry in the same transaction (they see it at once), the
 /// followers' through the fan-out job staged with it.
@@ -108,28 +101,5 @@ public sealed class FanOutOnPublish(JobQueue jobs) : ITransactionalEventHandler<
         db.HomeFeed.Add(new HomeFeedEntry { OwnerId = authorId, PostId = postId, AuthorId = authorId });
         jobs.Enqueue(db, new FanOutPost(postId));
         return Task.CompletedTask;
-    }
-}
-
-/// <summary>Publishes a scheduled post when its time comes.</summary>
-public sealed class PublishScheduledJob(PostService posts) : JobHandler<PublishScheduled>
-{
-    public const string KindName = "publish-scheduled";
-
-    protected override PublishScheduled FromUntyped(string payload) => new(long.Parse(payload, CultureInfo.InvariantCulture));
-
-    protected override async Task HandleAsync(DrawbridgeDb db, PublishScheduled job, CancellationToken ct)
-    {
-        var postId = job.PostId;
-        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
-        if (post is null || post.Status != PostStatus.Scheduled)
-        {
-            return; // deleted or turned back into a draft meanwhile
-        }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await posts.PublishAsync(post, null, ct);
-        post.PublishAt = null;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 }

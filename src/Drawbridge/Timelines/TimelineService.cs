@@ -8,7 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Drawbridge.Timelines;
 
 /// <summary>A post as a reader sees it: with its author, what it reposts, its media, and the reader's own marks.</summary>
-public sealed record PostView(Post Post, Account Author, PostView? RepostOf, IReadOnlyList<MediaAttachment> Media, bool Liked, bool Reposted)
+/// <param name="Mentioned">The accounts the post mentions (here and on other servers), as clients list them.</param>
+public sealed record PostView(Post Post, Account Author, PostView? RepostOf, IReadOnlyList<MediaAttachment> Media, bool Liked, bool Reposted,
+    IReadOnlyList<Account>? Mentioned = null)
 {
     /// <summary>The post whose content is shown (the original, for a repost).</summary>
     public PostView Shown => RepostOf ?? this;
@@ -244,8 +246,11 @@ public sealed class TimelineService(DrawbridgeDb db)
         var media = (await db.Media.AsNoTracking().Where(m => m.PostId != null && postIds.Contains(m.PostId.Value)).ToListAsync(ct))
             .ToLookup(m => m.PostId!.Value);
         var (liked, reposted) = viewerId is { } v ? await MarksAsync(v, postIds, ct) : ([], []);
+        var mentioned = (await db.PostMentions.AsNoTracking().Where(m => postIds.Contains(m.PostId))
+            .Join(db.Accounts.AsNoTracking(), m => m.AccountId, a => a.Id, (m, a) => new { m.PostId, Account = a }).ToListAsync(ct))
+            .ToLookup(m => m.PostId, m => m.Account);
         var originalViews = originals.Where(o => authors.ContainsKey(o.AuthorId))
-            .ToDictionary(o => o.Id, o => new PostView(o, authors[o.AuthorId], null, media[o.Id].ToList(), liked.Contains(o.Id), reposted.Contains(o.Id)));
+            .ToDictionary(o => o.Id, o => new PostView(o, authors[o.AuthorId], null, media[o.Id].ToList(), liked.Contains(o.Id), reposted.Contains(o.Id), mentioned[o.Id].ToList()));
         var result = new List<PostView>(posts.Count);
         foreach (var p in posts)
         {
@@ -258,7 +263,7 @@ public sealed class TimelineService(DrawbridgeDb db)
             {
                 continue; // the original is gone
             }
-            result.Add(new PostView(p, author, original, media[p.Id].ToList(), liked.Contains(p.Id), reposted.Contains(p.Id)));
+            result.Add(new PostView(p, author, original, media[p.Id].ToList(), liked.Contains(p.Id), reposted.Contains(p.Id), mentioned[p.Id].ToList()));
         }
         return result;
     }

@@ -73,6 +73,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         await VisitAsync(page, $"/@{h}", "profile");
         await VisitAsync(page, $"/@{h}?tab=replies", "profile: posts and replies");
         await VisitAsync(page, $"/@{h}?tab=articles", "profile: articles");
+        await VisitAsync(page, $"/@{h}/followers", "profile: followers");
+        await VisitAsync(page, $"/@{h}/following", "profile: following (none)");
         await VisitAsync(page, $"/@{h}/{c.NoteId}", "thread");
         await VisitAsync(page, $"/@{c.Reader.Handle}/{c.ReplyId}", "thread focused on a reply");
         await VisitAsync(page, $"/@{h}/{c.NoteId}/history", "edit history");

@@ -132,6 +132,12 @@ public sealed class FediversePeer : IAsyncDisposable
                 ["links"] = new JsonArray(new JsonObject { ["rel"] = "self", ["type"] = "application/activity+json", ["href"] = actor.Id }),
             }.ToJsonString(), "application/jrd+json");
         });
+        app.MapGet("/users/{name}/statuses/{n}", (HttpRequest request) =>
+        {
+            var id = peer.BaseUrl + request.Path;
+            peer.ObjectFetches.Enqueue((id, SignatureKeyId(request)));
+            return peer.Objects.TryGetValue(id, out var o) ? Results.Text(o.ToJsonString(), "application/activity+json") : Results.NotFound();
+        });
         async Task<IResult> Inbox(HttpRequest request)
         {
             using var doc = await JsonDocument.ParseAsync(request.Body);
@@ -196,6 +202,39 @@ public sealed class FediversePeer : IAsyncDisposable
         ["actor"] = actor.Id,
         ["object"] = obj,
     };
+
+    /// <summary>Objects this peer serves at their ids (<see cref="Publish"/>), and each GET of one with the key id that signed it.</summary>
+    public ConcurrentDictionary<string, JsonObject> Objects { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<(string Id, string? KeyId)> ObjectFetches { get; } = new();
+
+    /// <summary>Serves <paramref name="obj"/> at its id from now on, and returns its id.</summary>
+    public string Publish(JsonObject obj)
+    {
+        var id = obj["id"]!.GetValue<string>();
+        Objects[id] = obj;
+        return id;
+    }
+
+    /// <summary>The key id of a draft-cavage or RFC 9421 signature on a request, or null when unsigned.</summary>
+    private static string? SignatureKeyId(HttpRequest request)
+    {
+        var header = request.Headers["Signature-Input"].ToString() is { Length: > 0 } input ? input : request.Headers["Signature"].ToString();
+        var m = System.Text.RegularExpressions.Regex.Match(header, "keyid=\"([^\"]+)\"", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    /// <summary>A GET of <paramref name="url"/> asking for ActivityPub JSON, signed as <paramref name="signer"/> (draft-cavage) unless null.</summary>
+    public async Task<HttpResponseMessage> SignedGetAsync(PeerActor? signer, string url, string accept = "application/activity+json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd(accept);
+        if (signer is not null)
+        {
+            HttpSignatures.SignCavage(request, signer.KeyId, signer.Key, DateTimeOffset.UtcNow, null);
+        }
+        return await _http.SendAsync(request);
+    }
 
     public enum Signing { Cavage, Rfc9421, None }
 

@@ -7,7 +7,7 @@ namespace Drawbridge.Pages.Interact;
 
 /// <summary>The buttons under a post (like, repost, delete) post here and come back to where they were pressed.</summary>
 [Authorize]
-public sealed class ActModel(PostService posts) : DrawbridgePage
+public sealed class ActModel(PostInteractions interactions, PostEditing editing) : DrawbridgePage
 {
     public IActionResult OnGet() => NotFound();
 
@@ -16,11 +16,11 @@ public sealed class ActModel(PostService posts) : DrawbridgePage
         var me = MeRequired;
         var outcome = verb switch
         {
-            "like" => await posts.LikeAsync(me, id, true, ct),
-            "unlike" => await posts.LikeAsync(me, id, false, ct),
-            "repost" => await posts.RepostAsync(me, id, true, ct),
-            "unrepost" => await posts.RepostAsync(me, id, false, ct),
-            _ => await posts.DeleteAsync(me, id, false, ct),
+            "like" => await interactions.LikeAsync(me, id, true, ct),
+            "unlike" => await interactions.LikeAsync(me, id, false, ct),
+            "repost" => await interactions.RepostAsync(me, id, true, ct),
+            "unrepost" => await interactions.RepostAsync(me, id, false, ct),
+            _ => await editing.DeleteAsync(me, id, false, ct),
         };
         if (outcome.Failure == Data.OutcomeFailure.NotFound)
         {

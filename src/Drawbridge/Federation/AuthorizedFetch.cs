@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Drawbridge.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace Drawbridge.Federation;
+
+/// <summary>
+/// Authorized fetch (<c>Drawbridge:Federation:AuthorizedFetch</c>): who asks for this server's ActivityPub documents.
+/// A GET must carry an HTTP signature (draft-cavage or RFC 9421, as on the inboxes) by an actor of a server that is not
+/// suspended here. The instance actor (<c>/actor</c>) is always served, and an unsigned request for an actor gets a
+/// key-only answer, as Mastodon gives, so that other servers can fetch the keys they need to sign their first request.
+/// </summary>
+public sealed class AuthorizedFetch(IOptions<FederationOptions> options, RemoteAccounts remote, DomainBlocks blocks, TimeProvider clock)
+{
+    /// <summary>Where content negotiation keeps the path a request was made to, which is the one it was signed for.</summary>
+    public const string SignedPathItem = "drawbridge:signed-path";
+
+    public bool Required => options.Value.AuthorizedFetch;
+
+    public static bool IsSigned(HttpRequest request) =>
+        request.Headers.ContainsKey("Signature") || request.Headers.ContainsKey("Signature-Input");
+
+    /// <summary>Why this request may not have the document (null when it may): unsigned, a bad signature, or a suspended server.</summary>
+    public async Task<string?> RefusalAsync(HttpContext ctx, CancellationToken ct)
+    {
+        if (!Required)
+        {
+            return null;
+        }
+        if (!IsSigned(ctx.Request))
+        {
+            return "This server serves ActivityPub documents to signed requests only (authorized fetch): sign the GET with your actor's key.";
+        }
+        var signed = SignedMessage.From(ctx.Request);
+        if (ctx.Items[SignedPathItem] is string original)
+        {
+            signed = signed with { PathAndQuery = original + ctx.Request.QueryString };
+        }
+        Account? signer = null;
+        string? problem = null;
+        async Task<AsymmetricAlgorithm?> ResolveKey(string keyId, CancellationToken token)
+        {
+            if (await blocks.IsSuspendedAsync(RemoteAccounts.DomainOf(keyId), token))
+            {
+                problem = $"{RemoteAccounts.DomainOf(keyId)} is suspended on this server";
+                return null;
+            }
+            try
+            {
+                var found = await remote.KeyAsync(keyId, false, token);
+                signer = found?.Owner;
+                return found?.Key;
+            }
+            catch (FederationFetchException e)
+            {
+                problem = e.Message;
+                return null;
+            }
+        }
+        try
+        {
+            await HttpSignatures.VerifyAsync(signed, null, clock.GetUtcNow(), ResolveKey, ct);
+        }
+        catch (SignatureException e)
+        {
+            return problem is null ? e.Message : $"{e.Message}: {problem}";
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+        {
+            return $"The signature could not be read: {e.Message}";
+        }
+        if (signer is null || await blocks.IsSuspendedAsync(signer.Domain, ct))
+        {
+            return "The signing actor's server is suspended on this server.";
+        }
+        return null;
+    }
+
+    public static IResult Refuse(string detail) =>
+        Results.Problem(title: "Signature required", detail: detail, statusCode: StatusCodes.Status401Unauthorized);
+
+    /// <summary>An endpoint filter that refuses what <see cref="RefusalAsync"/> refuses, with 401.</summary>
+    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var check = http.RequestServices.GetRequiredService<AuthorizedFetch>();
+        if (check.Required)
+        {
+            // The answer depends on who signed: no shared cache may keep it.
+            http.Response.Headers.CacheControl = "private, no-store";
+            http.Response.Headers.Append("Vary", "Signature");
+            if (await check.RefusalAsync(http, http.RequestAborted) is { } refusal)
+            {
+                return Refuse(refusal);
+            }
+        }
+        return await next(context);
+    }
+}
