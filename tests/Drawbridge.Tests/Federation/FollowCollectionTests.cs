@@ -31,8 +31,15 @@ public sealed partial class FollowCollectionTests(FederatingServer server) : ICl
                 var name = $"{prefix}{i}";
                 var account = new Account
                 {
-                    Id = ids.Next(), Handle = name, HandleKey = name, Domain = "care.example", Uri = $"https://care.example/users/{name}",
-                    Url = $"https://care.example/@{name}", InboxUri = $"https://care.example/users/{name}/inbox", DisplayName = $"Remote {name}", CreatedAt = start,
+                    Id = ids.Next(),
+                    Handle = name,
+                    HandleKey = name,
+                    Domain = "care.example",
+                    Uri = $"https://care.example/users/{name}",
+                    Url = $"https://care.example/@{name}",
+                    InboxUri = $"https://care.example/users/{name}/inbox",
+                    DisplayName = $"Remote {name}",
+                    CreatedAt = start,
                 };
                 db.Accounts.Add(account);
                 db.Follows.Add(new Follow { FollowerId = account.Id, FolloweeId = localId, CreatedAt = start.AddSeconds(i), State = state });
