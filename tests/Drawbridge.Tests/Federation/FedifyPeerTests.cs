@@ -46,7 +46,10 @@ public sealed class FedifyPeerTests(FedifyFixture f) : IClassFixture<FedifyFixtu
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}; {(diagnose is null ? "" : await diagnose())}");
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for: {what}; {(diagnose is null ? "" : await diagnose())}");
+            }
             await Task.Delay(50);
         }
     }
@@ -112,7 +115,13 @@ public sealed class FedifyPeerTests(FedifyFixture f) : IClassFixture<FedifyFixtu
         {
             var page = await Server.Http().GetStringAsync(threadPath);
             return page.Contains("Do I need to book?", StringComparison.Ordinal) && page.Contains("1 like", StringComparison.Ordinal);
-        }, "the peer's reply and like on the thread page", async () => { var fresh = await Server.Http().GetStringAsync(threadPath + "?fresh=" + Guid.NewGuid()); var cached = await Server.Http().GetStringAsync(threadPath); return $"fresh: reply={fresh.Contains("Do I need to book?", StringComparison.Ordinal)} like={fresh.Contains("1 like", StringComparison.Ordinal)}; cached: reply={cached.Contains("Do I need to book?", StringComparison.Ordinal)} like={cached.Contains("1 like", StringComparison.Ordinal)}"; });
+        }, "the peer's reply and like on the thread page", async () =>
+        {
+            // Whether Drawbridge took them at all, and whether the page reads them when rendered afresh.
+            var fresh = await Server.Http().GetStringAsync($"{threadPath}?fresh={Guid.NewGuid():N}");
+            return $"rendered afresh: reply {fresh.Contains("Do I need to book?", StringComparison.Ordinal)}, like {fresh.Contains("1 like", StringComparison.Ordinal)}; "
+                + $"inbox: {await InboundAsync()}";
+        });
         var thread = await Server.Http().GetStringAsync(threadPath);
         Assert.Contains($"@{Peer.Acct}", thread, StringComparison.Ordinal);
         var annNotifications = await h.GetJsonAsync("/api/drawbridge/v1/notifications");

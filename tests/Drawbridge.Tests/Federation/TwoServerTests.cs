@@ -5,6 +5,7 @@ using Drawbridge.Accounts;
 using Drawbridge.Mastodon;
 using Drawbridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Drawbridge.Tests.Federation;
@@ -297,5 +298,82 @@ public sealed class TwoServerTests(TwoServerFixture f) : IClassFixture<TwoServer
         }, "A to reject olly's new follow");
         await A.DrainJobsAsync();
         Assert.False((await RelationshipAsync(A, nia, ollyOnA)).GetProperty("followedBy").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Posts_made_while_the_other_server_is_down_and_this_one_restarts_arrive_once_each()
+    {
+        // Two servers of this test's own, each restarted on its port and data: the follower's server is down while the
+        // author posts, then the author's server stops with deliveries pending (the jobs it held stay claimed, as a
+        // node that died leaves them), and both come back.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Drawbridge:Jobs:Queues:delivery:LeaseSeconds"] = "3",
+            ["Drawbridge:Federation:DomainFailureThreshold"] = "1000",
+        };
+        var (portA, portB) = (FederatingServer.FreePort(), FederatingServer.FreePort());
+        var (dataA, dataB) = (NewDataDirectory(), NewDataDirectory());
+        var a = FederatingServer.With(settings, portA, dataA);
+        await a.InitializeAsync();
+        var b = FederatingServer.With(settings, portB, dataB);
+        await b.InitializeAsync();
+        var ann = await a.SignUpAsync("down_ann", "professional");
+        var bob = await b.SignUpAsync("down_bob");
+        await FollowAsync(b, bob, a, ann);
+
+        await b.DisposeAsync();
+        var texts = Enumerable.Range(1, 5).Select(i => $"Clinic update number {i}").ToList();
+        foreach (var text in texts)
+        {
+            await PostAsync(a, ann, new { text });
+        }
+        await a.WithDbAsync(async (db, _) =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await db.Jobs.CountAsync(j => j.Kind == Drawbridge.Federation.DeliverActivity.Kind && j.Attempts >= 1 && j.CompletedAt == null) < texts.Count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the deliveries to fail while the follower's server is down");
+                await Task.Delay(50);
+            }
+            return 0;
+        });
+        await a.DisposeAsync();
+
+        await using var b2 = FederatingServer.With(settings, portB, dataB);
+        await b2.InitializeAsync();
+        await using var a2 = FederatingServer.With(settings, portA, dataA);
+        await a2.InitializeAsync();
+        await Eventually(async () =>
+        {
+            using var h = b2.Http(bob.Token);
+            var home = (await h.GetJsonAsync("/api/drawbridge/v1/timelines/home")).EnumerateArray().Select(p => p.Str("content")).ToList();
+            return texts.All(t => home.Any(c => c.Contains(t, StringComparison.Ordinal)));
+        }, "every post in bob's home timeline after both servers came back");
+        await DrainAsync(a2);
+        await DrainAsync(b2);
+        using var hb = b2.Http(bob.Token);
+        var shown = (await hb.GetJsonAsync("/api/drawbridge/v1/timelines/home")).EnumerateArray().Select(p => p.Str("content")).ToList();
+        Assert.All(texts, t => Assert.Single(shown, c => c.Contains(t, StringComparison.Ordinal)));
+        Assert.Equal(texts.Count, await b2.WithDbAsync((db, _) => db.Posts.CountAsync(p => !p.Local && p.Content.StartsWith("Clinic update number"))));
+    }
+
+    private static async Task DrainAsync(FederatingServer s)
+    {
+        try
+        {
+            await s.DrainJobsAsync();
+        }
+        catch (TimeoutException)
+        {
+            var open = await s.WithDbAsync((db, _) => db.Jobs.AsNoTracking().Where(j => j.CompletedAt == null && j.FailedAt == null).ToListAsync());
+            Assert.Fail("Jobs left open: " + string.Join("\n", open.Select(j => $"{j.Kind} attempts={j.Attempts} runAt={j.RunAt:O} locked={j.LockedUntil:O} error={j.LastError} payload={j.Payload}")));
+        }
+    }
+
+    private static string NewDataDirectory()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "drawbridge-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        return data;
     }
 }
