@@ -306,11 +306,9 @@ public sealed class TwoServerTests(TwoServerFixture f) : IClassFixture<TwoServer
         // Two servers of this test's own, each restarted on its port and data: the follower's server is down while the
         // author posts, then the author's server stops with deliveries pending (the jobs it held stay claimed, as a
         // node that died leaves them), and both come back.
-        var settings = new Dictionary<string, string?>
-        {
-            ["Drawbridge:Jobs:Queues:delivery:LeaseSeconds"] = "3",
-            ["Drawbridge:Federation:DomainFailureThreshold"] = "1000",
-        };
+        // Every queue's lease short (a stopped server may hold a fan-out or inbound job too), and no domain pause.
+        var settings = Drawbridge.Jobs.JobQueues.All.ToDictionary(q => $"Drawbridge:Jobs:Queues:{q}:LeaseSeconds", _ => (string?)"5");
+        settings["Drawbridge:Federation:DomainFailureThreshold"] = "1000";
         var (portA, portB) = (FederatingServer.FreePort(), FederatingServer.FreePort());
         var (dataA, dataB) = (NewDataDirectory(), NewDataDirectory());
         var a = FederatingServer.With(settings, portA, dataA);
@@ -355,6 +353,18 @@ public sealed class TwoServerTests(TwoServerFixture f) : IClassFixture<TwoServer
         var shown = (await hb.GetJsonAsync("/api/drawbridge/v1/timelines/home")).EnumerateArray().Select(p => p.Str("content")).ToList();
         Assert.All(texts, t => Assert.Single(shown, c => c.Contains(t, StringComparison.Ordinal)));
         Assert.Equal(texts.Count, await b2.WithDbAsync((db, _) => db.Posts.CountAsync(p => !p.Local && p.Content.StartsWith("Clinic update number"))));
+        await ((IAsyncLifetime)a2).DisposeAsync();
+        await ((IAsyncLifetime)b2).DisposeAsync();
+        foreach (var data in new[] { dataA, dataB })
+        {
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static async Task DrainAsync(FederatingServer s)
