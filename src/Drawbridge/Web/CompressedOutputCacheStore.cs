@@ -11,6 +11,8 @@ namespace Drawbridge.Web;
 /// holds three times the pages, and a cache too small for the pages visitors read no longer churns (every page
 /// evicted and rendered again is garbage the collector has to find). Compression runs once, when a page is stored.
 /// The size limit (<see cref="CacheSizes.PublicPagesMegabytes"/>) counts the compressed bytes.
+/// It also refuses a page rendered from what was read before an eviction: the change committed and evicted while the
+/// page was being rendered, so storing it would serve the old page for its whole lifetime (<see cref="Stamp"/>).
 /// </summary>
 public sealed class CompressedOutputCacheStore(IOutputCacheStore inner) : IOutputCacheStore
 {
@@ -18,13 +20,37 @@ public sealed class CompressedOutputCacheStore(IOutputCacheStore inner) : IOutpu
     private const byte Lz4 = 1;
     private const int HeaderLength = 5;
 
-    public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken) => inner.EvictByTagAsync(tag, cancellationToken);
+    private const string StampPrefix = "evictions:";
+    private long _evictions;
+
+    /// <summary>
+    /// A tag for a response about to be rendered: the count of evictions so far. A page whose count is no longer
+    /// current when it comes to be stored may show what a change since replaced, and is not kept.
+    /// </summary>
+    public string Stamp => StampPrefix + Interlocked.Read(ref _evictions).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        // Counted before evicting, so a page stored after this eviction is refused and one stored before it is evicted.
+        Interlocked.Increment(ref _evictions);
+        return inner.EvictByTagAsync(tag, cancellationToken);
+    }
 
     public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
         Unpack(await inner.GetAsync(key, cancellationToken));
 
-    public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken) =>
-        inner.SetAsync(key, Pack(value), tags, validFor, cancellationToken);
+    public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        if (tags?.FirstOrDefault(t => t.StartsWith(StampPrefix, StringComparison.Ordinal)) is { } stamp)
+        {
+            if (stamp != Stamp)
+            {
+                return ValueTask.CompletedTask;
+            }
+            tags = tags.Where(t => t != stamp).ToArray();
+        }
+        return inner.SetAsync(key, Pack(value), tags, validFor, cancellationToken);
+    }
 
     /// <summary>One byte of format and four of original length, then the LZ4 block (or the bytes as they were, when that is smaller).</summary>
     internal static byte[] Pack(byte[] value)

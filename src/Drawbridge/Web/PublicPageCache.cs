@@ -67,6 +67,10 @@ public sealed class PublicPageCache(IOutputCacheStore store, PostJsonCache posts
             context.ResponseExpirationTimeSpan = lifetimes.PublicPages;
             context.CacheVaryByRules.QueryKeys = "*";
             context.Tags.Add(AllTag);
+            if (visitor && http.RequestServices.GetService<IOutputCacheStore>() is CompressedOutputCacheStore store)
+            {
+                context.Tags.Add(store.Stamp); // taken before the page reads anything
+            }
             return ValueTask.CompletedTask;
         }
 

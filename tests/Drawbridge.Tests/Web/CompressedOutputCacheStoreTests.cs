@@ -1,6 +1,7 @@
 using System.Net;
 using Drawbridge.Tests.Infrastructure;
 using Drawbridge.Web;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Drawbridge.Tests.Web;
 
@@ -54,5 +55,24 @@ public sealed class CompressedOutputCacheStoreTests(DrawbridgeServer server) : I
         var wrongLength = packed.ToArray();
         wrongLength[1] ^= 0x40;
         Assert.Null(CompressedOutputCacheStore.Unpack(wrongLength));
+    }
+
+    [Fact]
+    public async Task A_page_rendered_while_a_change_evicted_pages_is_not_kept()
+    {
+        // A reader's request began (stamp taken), then a reply committed and evicted its conversation, then the page,
+        // rendered from what was read before the reply, came to be stored: kept, it would hide the reply for a minute.
+        var store = Assert.IsType<CompressedOutputCacheStore>(server.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>());
+        var page = System.Text.Encoding.UTF8.GetBytes("<p>the conversation before the reply</p>");
+        var before = store.Stamp;
+        await store.EvictByTagAsync("conversation:1", CancellationToken.None);
+        await store.SetAsync("stale", page, [before, "public"], TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Null(await store.GetAsync("stale", CancellationToken.None));
+
+        // Rendered with no eviction since its stamp: kept, and served back as it was.
+        await store.SetAsync("fresh", page, [store.Stamp, "public"], TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(page, await store.GetAsync("fresh", CancellationToken.None));
+        await store.EvictByTagAsync("public", CancellationToken.None);
+        Assert.Null(await store.GetAsync("fresh", CancellationToken.None));
     }
 }
