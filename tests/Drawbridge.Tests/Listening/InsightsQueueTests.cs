@@ -138,4 +138,76 @@ public sealed class InsightsQueueTests(QuietQueuesServer server) : IClassFixture
         Assert.True(await Runner.RunOneAsync(JobQueues.Insights, CancellationToken.None));
         Assert.NotNull((await JobAsync(train)).CompletedAt);
     }
+
+    [Fact]
+    public async Task Switching_a_model_on_resets_nothing_and_its_job_sorts_what_another_model_sorted()
+    {
+        var c = await Castle.BuildAsync(server, Prefix());
+        var organisationId = await OrganisationIdAsync(c);
+        using var responder = server.Http(c.Responder.Token);
+        string[] texts = ["The food on the ward was cold and tasteless.", "The car park was full and we drove round for an hour.", "We waited five hours to be seen."];
+        foreach (var text in texts)
+        {
+            await server.Http().PostJsonAsync($"{c.Api}/feedback", new { text });
+        }
+        await RunAllAsync(JobQueues.Default);
+        await RunAllAsync(JobQueues.Insights);
+        var corrected = (await ItemAsync(c, texts[2])).Str("id");
+        await responder.PostJsonAsync($"{c.Api}/inbox/{corrected}/themes", new { themes = new[] { "waiting" } });
+        var before = texts.ToDictionary(t => t, t => 0L);
+        foreach (var text in texts)
+        {
+            before[text] = (await ItemAsync(c, text)).GetProperty("classifiedAt").GetDateTime().Ticks;
+        }
+
+        // An organisation model, ready (the shipped model's bytes stand in for a training the other tests make).
+        long modelId, defaultId;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            defaultId = await db.Set<InsightsModelRecord>().Where(m => m.OrganisationId == null && m.State == InsightsModelState.Ready).MaxAsync(m => m.Id);
+            modelId = scope.ServiceProvider.GetRequiredService<Snowflake>().Next();
+            db.Add(new InsightsModelRecord
+            {
+                Id = modelId, OrganisationId = organisationId, FrameworkName = DefaultInsights.Framework.Name, FrameworkVersion = DefaultInsights.Framework.Version,
+                FrameworkJson = DefaultInsights.FrameworkJson, DataFileName = DefaultInsights.DataFileName, DataFile = DefaultInsights.Data,
+                State = InsightsModelState.Ready, Model = DefaultInsights.ShippedModel, CreatedAt = DateTime.UtcNow, TrainedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        var activated = await server.Http(c.Admin.Token).PostAsync($"{c.Api}/insights/models/{modelId}/activate", null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, activated.StatusCode);
+
+        // Nothing was reset: every item keeps its themes and when it was sorted until the new model's job runs.
+        foreach (var text in texts)
+        {
+            var item = await ItemAsync(c, text);
+            Assert.Equal(before[text], item.GetProperty("classifiedAt").GetDateTime().Ticks);
+            Assert.NotEqual(JsonValueKind.Null, item.GetProperty("theme").ValueKind);
+        }
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            // Each item still names the model that sorted it: that, not a reset, is what the new model's job goes by, so
+            // a job of the old model that saved late is simply followed by one more pass.
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            Assert.Equal(3, await db.Set<InboxItem>().CountAsync(i => i.OrganisationId == organisationId && i.ClassifiedByModelId == defaultId));
+        }
+
+        await RunAllAsync(JobQueues.Insights);
+        foreach (var text in texts.Take(2))
+        {
+            Assert.True((await ItemAsync(c, text)).GetProperty("classifiedAt").GetDateTime().Ticks > before[text], $"'{text}' was not sorted again");
+        }
+        // A staff correction keeps the item from being sorted again.
+        var kept = await ItemAsync(c, texts[2]);
+        Assert.Equal(before[texts[2]], kept.GetProperty("classifiedAt").GetDateTime().Ticks);
+        Assert.True(kept.GetProperty("themeCorrected").GetBoolean());
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            Assert.Equal(2, await db.Set<InboxItem>().CountAsync(i => i.OrganisationId == organisationId && i.ClassifiedByModelId == modelId));
+            // Nothing is left for the model in use: a job staged now finds no work.
+            Assert.Equal(0, await InboxClassification.ToClassify(db, organisationId, modelId).CountAsync());
+        }
+    }
 }
