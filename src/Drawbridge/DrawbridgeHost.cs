@@ -222,6 +222,7 @@ public static class DrawbridgeHost
         services.AddJobHandler<Listening.InboxClassifyJob, Listening.ClassifyInbox>();
         services.AddJobHandler<Listening.InsightsTrainJob, Listening.TrainInsightsModel>();
         services.AddJobHandler<Listening.WeeklyDigestJob, Listening.SendWeeklyDigests>();
+        services.AddJobHandler<Moderation.PurgeAppealFilesJob, Moderation.PurgeAppealFiles>();
         services.AddHostedService<MaintenanceScheduler>();
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();

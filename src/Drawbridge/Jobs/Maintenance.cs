@@ -141,6 +141,10 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
                 {
                     queue.Enqueue(db, new Listening.SendWeeklyDigests(), Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6));
                 }
+                if (!await db.Jobs.AnyAsync(j => j.Kind == Moderation.PurgeAppealFiles.Kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                {
+                    queue.Enqueue(db, new Moderation.PurgeAppealFiles(), soon);
+                }
                 if (!await db.Jobs.AnyAsync(j => j.Kind == CleanUpJobs.Kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
                 {
                     queue.Enqueue(db, new CleanUpJobs(), soon);
