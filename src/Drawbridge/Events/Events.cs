@@ -61,3 +61,12 @@ public sealed record GuestCommentReceived(long CommentId, long ArticleId, long A
 
 /// <summary>A notification was written for an account (raised by the handlers that write them, in the same change).</summary>
 public sealed record NotificationCreated(long NotificationId, long RecipientId) : IDomainEvent;
+
+/// <summary>An organisation's admin published a "you said, we did" change record: it is public from now on.</summary>
+public sealed record ChangePublished(long ChangeId, long OrganisationId) : IDomainEvent;
+
+/// <summary>A published change record was edited (its words, or planned → made).</summary>
+public sealed record ChangeRevised(long ChangeId, long OrganisationId) : IDomainEvent;
+
+/// <summary>A published change record was withdrawn: it is no longer public.</summary>
+public sealed record ChangeWithdrawn(long ChangeId, long OrganisationId) : IDomainEvent;

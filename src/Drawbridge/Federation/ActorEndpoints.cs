@@ -22,6 +22,7 @@ public static class ActorEndpoints
     {
         app.MapGet("/users/{handle}", Actor);
         app.MapGet("/users/{handle}/statuses/{id:long}", Object);
+        app.MapChangeObjects();
         app.MapGet("/users/{handle}/outbox", Outbox.GetAsync);
         app.MapGet("/users/{handle}/followers", (string handle, ActorUrls urls, DrawbridgeDb db, CancellationToken ct) =>
             Collection(handle, urls, db, a => urls.Followers(a), a => Task.FromResult(a.FollowersCount), ct));

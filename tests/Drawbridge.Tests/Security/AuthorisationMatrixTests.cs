@@ -95,6 +95,8 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
         ["GET /api/v2/suggestions"] = Audience.Account,
         // The web pages' live updates, probed on the home stream with the sign-in cookie (public streams: LiveTimelineTests).
         ["GET /live"] = Audience.Account,
+        // A published change record as ActivityPub JSON (404 for the probe: it has none).
+        ["GET /users/{handle}/changes/{id:long}"] = Audience.Anyone,
         ["GET /organisations/{handle}/you-said-we-did.atom"] = Audience.Anyone,
         ["GET /organisations/{handle}/you-said-we-did.rss"] = Audience.Anyone,
         ["PAGE /admin/domains"] = Audience.Admin,
