@@ -222,9 +222,10 @@ public static class DrawbridgeHost
         services.AddJobHandler<CleanUpJobsJob, CleanUpJobs>();
         services.AddJobHandler<Listening.InboxPostIntakeJob, Listening.InboxPostIntake>();
         services.AddJobHandler<Listening.InboxGuestCommentIntakeJob, Listening.InboxGuestCommentIntake>();
-        services.AddScoped<IJobHandler, Listening.InboxClassifyJob>();
-        services.AddScoped<IJobHandler, Listening.InsightsTrainJob>();
-        services.AddScoped<IJobHandler, Listening.WeeklyDigestJob>();
+        services.AddJobHandler<Listening.InboxClassifyJob, Listening.ClassifyInbox>();
+        services.AddJobHandler<Listening.InsightsTrainJob, Listening.TrainInsightsModel>();
+        services.AddJobHandler<Listening.WeeklyDigestJob, Listening.SendWeeklyDigests>();
+        services.AddJobHandler<Moderation.PurgeAppealFilesJob, Moderation.PurgeAppealFiles>();
         services.AddHostedService<MaintenanceScheduler>();
         services.AddHostedService<NativeMemoryTrimmer>();
         services.AddHostedService<HeapSlackCollector>();

@@ -32,9 +32,19 @@ public sealed class RecordingHandler(EventLog log, IServiceProvider services, Jo
     public Task HandleAsync(PostLiked e, DrawbridgeDb db, CancellationToken ct)
     {
         log.InTransaction.Enqueue(e);
-        jobs.Enqueue(db, JobKind, e.PostId.ToString(CultureInfo.InvariantCulture), DateTime.UtcNow.AddYears(1));
+        jobs.Enqueue(db, new LikeRecorded(e.PostId), DateTime.UtcNow.AddYears(1));
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The job the recording handler stages (never run: it is due in a year).</summary>
+public sealed record LikeRecorded(long PostId) : IJobPayload<LikeRecorded>
+{
+    public static string Kind => RecordingHandler.JobKind;
+    public static string Queue => JobQueues.Default;
+
+    /// <summary>The payload as stored: the record in JSON.</summary>
+    public static string Stored(long postId) => "{\"postId\":" + postId.ToString(CultureInfo.InvariantCulture) + "}";
 }
 
 public sealed class EventRecordingServer : DrawbridgeServer
@@ -68,7 +78,7 @@ public sealed class DomainEventTests(EventRecordingServer server) : IClassFixtur
         // The transactional handler's job was stored with the like.
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-        Assert.Equal(1, await db.Jobs.CountAsync(j => j.Kind == RecordingHandler.JobKind && j.Payload == postId.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(1, await db.Jobs.CountAsync(j => j.Kind == RecordingHandler.JobKind && j.Payload == LikeRecorded.Stored(postId)));
     }
 
     [Fact]
@@ -104,7 +114,7 @@ public sealed class DomainEventTests(EventRecordingServer server) : IClassFixtur
         Assert.Single(Log.AfterCommit, x => ((PostLiked)x.Event).PostId == 454545);
         await using var check = server.Services.CreateAsyncScope();
         var jobs = check.ServiceProvider.GetRequiredService<DrawbridgeDb>().Jobs;
-        Assert.False(await jobs.AnyAsync(j => j.Kind == RecordingHandler.JobKind && (j.Payload == "424242" || j.Payload == "434343")));
-        Assert.True(await jobs.AnyAsync(j => j.Kind == RecordingHandler.JobKind && j.Payload == "454545"));
+        Assert.False(await jobs.AnyAsync(j => j.Kind == RecordingHandler.JobKind && (j.Payload == LikeRecorded.Stored(424242) || j.Payload == LikeRecorded.Stored(434343))));
+        Assert.True(await jobs.AnyAsync(j => j.Kind == RecordingHandler.JobKind && j.Payload == LikeRecorded.Stored(454545)));
     }
 }

@@ -42,7 +42,8 @@ public sealed record PostDto(string Id, string Kind, string Url, AccountDto Auth
             p.InReplyToId is { } r ? AccountDto.Str(r) : null, AccountDto.Str(p.ConversationId), p.Visibility.ToString().ToLowerInvariant(),
             p.Status.ToString().ToLowerInvariant(), p.CreatedAt, p.EditedAt, p.IsDeleted, p.RepliesCount, p.LikesCount, p.RepostsCount,
             v.Liked, v.Reposted, v.Media.Select(MediaDto.From).ToList(),
-            p.EnclosureUrl is { } url ? new EnclosureDto(url, p.EnclosureType, p.EnclosureLength)
+            p.IsDeleted ? null
+                : p.EnclosureUrl is { } url ? new EnclosureDto(url, p.EnclosureType, p.EnclosureLength)
                 : p.EnclosureMediaId is { } mid ? new EnclosureDto($"/media/{AccountDto.Str(mid)}", p.EnclosureType, p.EnclosureLength) : null,
             v.RepostOf is { } o ? From(o) : null, p.PublishAt, p.HeldReason);
     }

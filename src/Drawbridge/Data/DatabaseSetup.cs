@@ -39,6 +39,8 @@ public sealed class DrawbridgeOptions
     public string InstanceName { get; set; } = "Drawbridge";
     /// <summary>Days between an account's deletion request and its removal.</summary>
     public int DeletionGraceDays { get; set; } = 30;
+    /// <summary>Days a moderation decision can be appealed; a removed post's files are kept this long, then purged.</summary>
+    public int AppealDays { get; set; } = 30;
     /// <summary>Requests a second a client may make to rate-limited endpoints (sign-up, sign-in, posting).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
     public SmtpOptions Smtp { get; set; } = new();

@@ -64,3 +64,12 @@ public sealed record NotificationCreated(long NotificationId, long RecipientId) 
 
 /// <summary>An account's filters changed (created, edited, deleted): its apps fetch them again.</summary>
 public sealed record FiltersChanged(long OwnerId) : IDomainEvent;
+
+/// <summary>An organisation's admin published a "you said, we did" change record: it is public from now on.</summary>
+public sealed record ChangePublished(long ChangeId, long OrganisationId) : IDomainEvent;
+
+/// <summary>A published change record was edited (its words, or planned → made).</summary>
+public sealed record ChangeRevised(long ChangeId, long OrganisationId) : IDomainEvent;
+
+/// <summary>A published change record was withdrawn: it is no longer public.</summary>
+public sealed record ChangeWithdrawn(long ChangeId, long OrganisationId) : IDomainEvent;

@@ -22,6 +22,7 @@ public static class ActorEndpoints
     {
         app.MapGet("/users/{handle}", Actor);
         app.MapGet("/users/{handle}/statuses/{id:long}", Object).AddEndpointFilter(AuthorizedFetch.Filter);
+        app.MapChangeObjects();
         app.MapGet("/users/{handle}/outbox", Outbox.GetAsync).AddEndpointFilter(AuthorizedFetch.Filter);
         app.MapGet("/users/{handle}/followers", (string handle, HttpContext http, ActorUrls urls, DrawbridgeDb db, Social.FollowService follows, CancellationToken ct) =>
             FollowCollections.GetAsync(handle, followers: true, http, urls, db, follows, ct)).AddEndpointFilter(AuthorizedFetch.Filter);

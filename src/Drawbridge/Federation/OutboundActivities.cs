@@ -23,7 +23,8 @@ public sealed class OutboundActivities(ActivityDelivery delivery, ActorUrls urls
     ITransactionalEventHandler<PostReposted>, ITransactionalEventHandler<PostUnreposted>,
     ITransactionalEventHandler<FollowRequested>, ITransactionalEventHandler<AccountFollowed>, ITransactionalEventHandler<FollowRejected>,
     ITransactionalEventHandler<AccountUnfollowed>, ITransactionalEventHandler<AccountBlocked>, ITransactionalEventHandler<AccountUnblocked>,
-    ITransactionalEventHandler<AccountUpdated>, ITransactionalEventHandler<AccountDeleted>
+    ITransactionalEventHandler<AccountUpdated>, ITransactionalEventHandler<AccountDeleted>,
+    ITransactionalEventHandler<ChangePublished>, ITransactionalEventHandler<ChangeRevised>, ITransactionalEventHandler<ChangeWithdrawn>
 {
     private const string Public = ActorEndpoints.PublicCollection;
 
@@ -164,6 +165,59 @@ public sealed class OutboundActivities(ActivityDelivery delivery, ActorUrls urls
         var tombstone = new JsonObject { ["id"] = urls.Post(author, post.Id), ["type"] = "Tombstone", ["atomUri"] = urls.Post(author, post.Id) };
         var delete = Activity(urls.Activity(author, post.Id, "delete"), "Delete", author, tombstone, to, cc);
         delivery.EnqueueToFollowers(db, author.Id, delete, inboxes);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // "You said, we did": an organisation's published change records, as Articles to its followers
+
+    private async Task<(Account Organisation, Listening.ChangeRecord Change)?> ChangeAsync(DrawbridgeDb db, long changeId, long organisationId, CancellationToken ct)
+    {
+        if (await LocalAsync(db, organisationId, ct) is not { } organisation
+            || await db.Set<Listening.ChangeRecord>().FindAsync([changeId], ct) is not { } change || change.OrganisationId != organisationId
+            || !await AnyoneRemoteAsync(db, organisation.Id, [], ct))
+        {
+            return null;
+        }
+        return (organisation, change);
+    }
+
+    private void SendChange(DrawbridgeDb db, Account organisation, Listening.ChangeRecord change, string type, string verb)
+    {
+        var o = ChangeObjects.Article(change, organisation, urls);
+        o.Remove("@context");
+        var activity = Activity($"{ChangeObjects.Id(urls, organisation, change.Id)}/activity#{verb}", type, organisation, o,
+            o["to"]!.DeepClone().AsArray(), o["cc"]!.DeepClone().AsArray());
+        delivery.EnqueueToFollowers(db, organisation.Id, activity, []);
+    }
+
+    public async Task HandleAsync(ChangePublished e, DrawbridgeDb db, CancellationToken ct)
+    {
+        if (await ChangeAsync(db, e.ChangeId, e.OrganisationId, ct) is { } found)
+        {
+            // Published again after a withdrawal: a new Create, told apart by its stamp.
+            SendChange(db, found.Organisation, found.Change, "Create", "create-" + Stamp());
+        }
+    }
+
+    public async Task HandleAsync(ChangeRevised e, DrawbridgeDb db, CancellationToken ct)
+    {
+        if (await ChangeAsync(db, e.ChangeId, e.OrganisationId, ct) is { } found)
+        {
+            SendChange(db, found.Organisation, found.Change, "Update", "update-" + Stamp());
+        }
+    }
+
+    public async Task HandleAsync(ChangeWithdrawn e, DrawbridgeDb db, CancellationToken ct)
+    {
+        if (await ChangeAsync(db, e.ChangeId, e.OrganisationId, ct) is not { Organisation: var organisation })
+        {
+            return;
+        }
+        var id = ChangeObjects.Id(urls, organisation, e.ChangeId);
+        var tombstone = new JsonObject { ["id"] = id, ["type"] = "Tombstone" };
+        var delete = Activity($"{id}/activity#delete-{Stamp()}", "Delete", organisation, tombstone,
+            new JsonArray(Public), new JsonArray(urls.Followers(organisation)));
+        delivery.EnqueueToFollowers(db, organisation.Id, delete, []);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ public sealed class FeedService(TimelineService timelines, AccountService accoun
             return null;
         }
         var posts = await timelines.ProfileAsync(account.Id, null, false, articlesOnly || podcast, new PageRequest(Limit: 40), ct);
-        posts = posts.Where(p => p.Post.Visibility == Visibility.Public && p.Post.RepostOfId is null).ToList();
+        posts = posts.Where(p => p.Post.Visibility == Visibility.Public && p.Post.RepostOfId is null && !p.Post.IsDeleted).ToList();
         if (podcast)
         {
             posts = posts.Where(p => p.Post.EnclosureUrl is not null || p.Post.EnclosureMediaId is not null).ToList();

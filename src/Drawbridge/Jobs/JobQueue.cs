@@ -30,7 +30,13 @@ public interface IJobPayload<TSelf> where TSelf : IJobPayload<TSelf>
 {
     static abstract string Kind { get; }
     static abstract string Queue { get; }
+
+    /// <summary>Jobs of this kind give way to the other kinds of their queue: a worker takes them only when no other is due.</summary>
+    static virtual bool GivesWay => false;
 }
+
+/// <summary>A registered job kind: its name, the queue it runs on, and whether it gives way to its queue's other kinds.</summary>
+public sealed record JobKind(string Kind, string Queue, bool GivesWay);
 
 /// <summary>How one queue runs: workers, attempts, backoff, lease. Unset values take the queue's default.</summary>
 public sealed class QueueOptions
@@ -105,8 +111,7 @@ public sealed class JobQueue(Snowflake ids, TimeProvider clock)
     public Job Enqueue<TPayload>(DrawbridgeDb db, TPayload payload, DateTime? runAt = null) where TPayload : IJobPayload<TPayload> =>
         Enqueue(db, TPayload.Kind, JsonSerializer.Serialize(payload, Json), runAt, TPayload.Queue);
 
-    /// <summary>Stages a job of a kind handled by a plain <see cref="IJobHandler"/> (payload as the handler reads it).</summary>
-    public Job Enqueue(DrawbridgeDb db, string kind, string payload, DateTime? runAt = null, string queue = JobQueues.Default)
+    private Job Enqueue(DrawbridgeDb db, string kind, string payload, DateTime? runAt, string queue)
     {
         if (!_wake.ContainsKey(queue))
         {
@@ -130,6 +135,7 @@ public sealed class JobQueue(Snowflake ids, TimeProvider clock)
     internal void Wake(string queue) => _wake[queue].Writer.TryWrite(true);
 }
 
+/// <summary>What the runner calls for a job: a <see cref="JobHandler{TPayload}"/> registered by <see cref="JobRegistration.AddJobHandler{THandler, TPayload}"/>.</summary>
 public interface IJobHandler
 {
     string Kind { get; }
@@ -171,6 +177,7 @@ public static class JobRegistration
         where THandler : JobHandler<TPayload> where TPayload : IJobPayload<TPayload>
     {
         services.AddKeyedScoped<IJobHandler, THandler>(TPayload.Kind);
+        services.AddSingleton(new JobKind(TPayload.Kind, TPayload.Queue, TPayload.GivesWay));
         return services;
     }
 }
@@ -187,9 +194,18 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
     public const int MaxAttempts = 8;
     private readonly string _node = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly JobOptions _options = services.GetService<IOptions<JobOptions>>()?.Value ?? new JobOptions();
+    private readonly IReadOnlyList<JobKind> _kinds = services.GetServices<JobKind>().ToList();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RehomeAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            log.LogError(ex, "Moving waiting jobs to their kinds' queues failed; they run where they are");
+        }
         var workers = new List<Task>();
         foreach (var name in JobQueues.All)
         {
@@ -229,6 +245,28 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
         }
     }
 
+    /// <summary>
+    /// Moves waiting jobs of a kind that now runs on another queue (stored by an earlier version) to that queue, so a
+    /// model training stored on <c>default</c> never holds up the default queue's work. Idempotent: every node may run it.
+    /// </summary>
+    public async Task<int> RehomeAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+        var moved = 0;
+        foreach (var kind in _kinds)
+        {
+            moved += await WriteAsync(db, () => db.Jobs
+                .Where(j => j.Kind == kind.Kind && j.Queue != kind.Queue && j.CompletedAt == null && j.FailedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Queue, kind.Queue), ct), ct);
+        }
+        if (moved > 0)
+        {
+            log.LogInformation("Moved {Count} waiting jobs to their kinds' queues", moved);
+        }
+        return moved;
+    }
+
     /// <summary>Runs one due job of any queue if there is one; true when it did.</summary>
     public Task<bool> RunOneAsync(CancellationToken ct) => RunOneAsync(null, false, ct);
 
@@ -250,8 +288,7 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
             queue.Wake(queueName); // there may be more: another worker of this queue looks too
         }
         var settings = _options.For(job.Queue);
-        var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind)
-            ?? scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
+        var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind);
         try
         {
             if (handler is null)
@@ -327,12 +364,16 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
         // skips rows another node is claiming (SKIP LOCKED); SQLite has one writer at a time, so nothing can race it.
         var inQueue = queueName is null ? "" : "AND \"Queue\" = {3}";
         var skipLocked = db.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        // Kinds that give way (a model training) are taken only when nothing else of their queue is due.
+        List<string> givingWay = queueName is null ? [] : _kinds.Where(k => k.GivesWay && k.Queue == queueName).Select(k => k.Kind).ToList();
+        var order = givingWay.Count == 0 ? "\"RunAt\""
+            : $"CASE WHEN \"Kind\" IN ({string.Join(", ", givingWay.Select(k => "'" + k.Replace("'", "''", StringComparison.Ordinal) + "'"))}) THEN 1 ELSE 0 END, \"RunAt\"";
         var sql = $$"""
             UPDATE jobs SET "LockedUntil" = {1}, "LockedBy" = {2}, "Attempts" = "Attempts" + 1
             WHERE "Id" = (
                 SELECT "Id" FROM jobs
                 WHERE "CompletedAt" IS NULL AND "FailedAt" IS NULL AND "RunAt" <= {0} AND ("LockedUntil" IS NULL OR "LockedUntil" < {0}) {{inQueue}}
-                ORDER BY "RunAt" LIMIT 1 {{skipLocked}})
+                ORDER BY {{order}} LIMIT 1 {{skipLocked}})
             RETURNING "Id" AS "Value"
             """;
         object[] args = queueName is null ? [now, leaseUntil, _node] : [now, leaseUntil, _node, queueName];

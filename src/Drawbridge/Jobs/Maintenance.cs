@@ -137,9 +137,13 @@ public sealed class MaintenanceScheduler(IServiceProvider services, JobQueue que
                     queue.Enqueue(db, new PurgeDeletedAccounts(), soon);
                 }
                 // The weekly digests on Monday mornings (06:00 UTC), for the week before.
-                if (!await db.Jobs.AnyAsync(j => j.Kind == Listening.WeeklyDigestJob.KindName && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                if (!await db.Jobs.AnyAsync(j => j.Kind == Listening.SendWeeklyDigests.Kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
                 {
-                    queue.Enqueue(db, Listening.WeeklyDigestJob.KindName, "", Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6));
+                    queue.Enqueue(db, new Listening.SendWeeklyDigests(), Listening.DashboardService.WeekStart(now).AddDays(7).AddHours(6));
+                }
+                if (!await db.Jobs.AnyAsync(j => j.Kind == Moderation.PurgeAppealFiles.Kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
+                {
+                    queue.Enqueue(db, new Moderation.PurgeAppealFiles(), soon);
                 }
                 if (!await db.Jobs.AnyAsync(j => j.Kind == CleanUpJobs.Kind && j.CompletedAt == null && j.FailedAt == null, stoppingToken))
                 {

@@ -83,7 +83,7 @@ public sealed record PublicChange(long Id, string Title, string YouSaid, string 
 /// "You said, we did". Responders draft and send for review; admins publish or send back, and mark a published change
 /// made. Linking feedback moves its inbox items to "change planned" or "change made", with history.
 /// </summary>
-public sealed class ChangeService(DrawbridgeDb db, Snowflake ids, TimeProvider clock)
+public sealed class ChangeService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, Events.DomainEvents events)
 {
     public static string StatusKey(ChangeStatus s) => s == ChangeStatus.Made ? "made" : "planned";
 
@@ -184,6 +184,11 @@ public sealed class ChangeService(DrawbridgeDb db, Snowflake ids, TimeProvider c
         if (!outcome.Succeeded)
         {
             return outcome;
+        }
+        if (change.Review == ChangeReview.Published)
+        {
+            // Followers elsewhere read it too (an ActivityPub Update).
+            await events.RaiseAsync(db, new Events.ChangeRevised(change.Id, change.OrganisationId), ct);
         }
         await db.SaveChangesAsync(ct);
         return await GetAsync(desk, change.Id, ct);
@@ -347,9 +352,14 @@ public sealed class ChangeService(DrawbridgeDb db, Snowflake ids, TimeProvider c
             change.Review = ChangeReview.Published;
             change.PublishedAt = Now;
             change.PublishedById = desk.StaffId;
+            await events.RaiseAsync(db, new Events.ChangePublished(change.Id, change.OrganisationId), ct);
         }
         else if (!publish)
         {
+            if (change.Review == ChangeReview.Published)
+            {
+                await events.RaiseAsync(db, new Events.ChangeWithdrawn(change.Id, change.OrganisationId), ct);
+            }
             change.Review = ChangeReview.Draft;
             change.PublishedAt = null;
             change.PublishedById = null;

@@ -320,13 +320,20 @@ public sealed class DigestService(DrawbridgeDb db, ResponseTimes responseTimes, 
     }
 }
 
-/// <summary>The weekly digests, queued hourly by the maintenance scheduler; each organisation gets one a week.</summary>
-public sealed class WeeklyDigestJob(DigestService digests, Mailer mailer, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DrawbridgeOptions> options) : IJobHandler
+/// <summary>The weekly digests' run, on the mail queue: a slow mail server holds up only mail.</summary>
+public sealed record SendWeeklyDigests : IJobPayload<SendWeeklyDigests>
 {
-    public const string KindName = "listening-weekly-digests";
-    public string Kind => KindName;
+    public static string Kind => "listening-weekly-digests";
+    public static string Queue => JobQueues.Mail;
+}
 
-    public Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct) =>
+/// <summary>The weekly digests, queued hourly by the maintenance scheduler; each organisation gets one a week.</summary>
+public sealed class WeeklyDigestJob(DigestService digests, Mailer mailer, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DrawbridgeOptions> options) : JobHandler<SendWeeklyDigests>
+{
+    /// <summary>Jobs stored before the payload was a record carry nothing.</summary>
+    protected override SendWeeklyDigests FromUntyped(string payload) => new();
+
+    protected override Task HandleAsync(DrawbridgeDb db, SendWeeklyDigests job, CancellationToken ct) =>
         digests.SendDueAsync(mailer, clock.GetUtcNow().UtcDateTime, (options.Value.PublicUrl ?? "http://localhost:5080").TrimEnd('/'), ct);
 }
 

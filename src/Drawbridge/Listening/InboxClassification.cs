@@ -65,13 +65,13 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
     /// <summary>Stages classification of an organisation's waiting items with the caller's unit of work, unless a job for it is already waiting.</summary>
     public static async Task StageAsync(DrawbridgeDb db, JobQueue jobs, long organisationId, CancellationToken ct)
     {
-        var payload = organisationId.ToString(CultureInfo.InvariantCulture);
+        var payload = ClassifyInbox.PayloadOf(organisationId);
         // A job not yet claimed will see this item; one already running may not, so then another is staged.
-        var waiting = db.Jobs.Local.Any(j => j.Kind == InboxClassifyJob.KindName && j.Payload == payload)
-            || await db.Jobs.AnyAsync(j => j.Kind == InboxClassifyJob.KindName && j.Payload == payload && j.CompletedAt == null && j.FailedAt == null && j.LockedUntil == null, ct);
+        var waiting = db.Jobs.Local.Any(j => j.Kind == ClassifyInbox.Kind && j.Payload == payload)
+            || await db.Jobs.AnyAsync(j => j.Kind == ClassifyInbox.Kind && j.Payload == payload && j.CompletedAt == null && j.FailedAt == null && j.LockedUntil == null, ct);
         if (!waiting)
         {
-            jobs.Enqueue(db, InboxClassifyJob.KindName, payload);
+            jobs.Enqueue(db, new ClassifyInbox(organisationId));
         }
     }
 
@@ -108,7 +108,7 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
             db.Add(record);
             if (shipped is null)
             {
-                jobs.Enqueue(db, InsightsTrainJob.KindName, record.Id.ToString(CultureInfo.InvariantCulture));
+                jobs.Enqueue(db, new TrainInsightsModel(record.Id));
                 log.LogInformation("Training the default insights model {ModelId}: the shipped one is not readable by this build", record.Id);
             }
             await db.SaveChangesAsync(ct);
@@ -120,22 +120,44 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
         return null;
     }
 
-    /// <summary>Classifies every waiting item of an organisation; returns how many.</summary>
+    /// <summary>
+    /// Classifies every item of an organisation that waits for a model or was classified by another model than the one
+    /// in use (a model switched on since), except that a staff correction keeps an item from being classified again;
+    /// returns how many. Each item records the model that sorted it, so results saved by a model switched off meanwhile
+    /// are simply picked up again: when the pass ends with another model in use, it goes round again with that one.
+    /// </summary>
     public async Task<int> ClassifyWaitingAsync(long organisationId, CancellationToken ct)
     {
-        var record = await ModelForAsync(organisationId, ct);
-        if (record is null)
+        var classified = 0;
+        while (true)
         {
-            return 0; // the default model is training; its job classifies the waiting items when it is ready
+            var record = await ModelForAsync(organisationId, ct);
+            if (record is null)
+            {
+                return classified; // the default model is training; its job classifies the waiting items when it is ready
+            }
+            classified += await ClassifyWithAsync(organisationId, record, ct);
+            if ((await ModelForAsync(organisationId, ct))?.Id == record.Id)
+            {
+                return classified;
+            }
         }
+    }
+
+    /// <summary>The items an organisation's <paramref name="modelId"/> has still to sort.</summary>
+    public static IQueryable<InboxItem> ToClassify(DrawbridgeDb db, long organisationId, long modelId) =>
+        db.Set<InboxItem>().Where(i => i.OrganisationId == organisationId
+            && (i.ClassifiedAt == null || (!i.ThemeCorrected && (i.ClassifiedByModelId == null || i.ClassifiedByModelId != modelId))));
+
+    private async Task<int> ClassifyWithAsync(long organisationId, InsightsModelRecord record, CancellationToken ct)
+    {
         var classifier = engine.Classifier(record.Id, () => db.Set<InsightsModelRecord>().AsNoTracking().Where(m => m.Id == record.Id).Select(m => m.Model!).First());
         var themes = classifier.Model.Framework.Themes.ToDictionary(t => t.Id);
         var classified = 0;
         long after = 0;
         while (true)
         {
-            var items = await db.Set<InboxItem>()
-                .Where(i => i.OrganisationId == organisationId && i.ClassifiedAt == null && i.Id > after)
+            var items = await ToClassify(db, organisationId, record.Id).Where(i => i.Id > after)
                 .OrderBy(i => i.Id).Take(Batch).ToListAsync(ct);
             if (items.Count == 0)
             {
@@ -160,13 +182,6 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
                 // No history line: the history is the team's work on an item; ClassifiedAt and the model's id say when and by what.
                 item.ClassifiedByModelId = record.Id;
             }
-            // A model switched on meanwhile has marked these items to be sorted again, and queued its own job: results
-            // of the old model must not overwrite that.
-            if ((await ModelForAsync(organisationId, ct))?.Id != record.Id)
-            {
-                db.ChangeTracker.Clear();
-                return classified;
-            }
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             classified += items.Count;
@@ -185,14 +200,33 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
     private static string Clip(string s, int max) => s.Length > max ? s[..max] : s;
 }
 
-/// <summary>Classifies an organisation's waiting items (payload: the organisation's id).</summary>
-public sealed class InboxClassifyJob(InboxClassification classification) : IJobHandler
+/// <summary>Classification of an organisation's waiting items, on the insights queue (never ahead of inbox intake on default).</summary>
+public sealed record ClassifyInbox(long OrganisationId) : IJobPayload<ClassifyInbox>
 {
-    public const string KindName = "insights-classify";
-    public string Kind => KindName;
+    public static string Kind => "insights-classify";
+    public static string Queue => JobQueues.Insights;
 
-    public Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct) =>
-        classification.ClassifyWaitingAsync(long.Parse(payload, CultureInfo.InvariantCulture), ct);
+    /// <summary>The stored payload, as the staging checks for a waiting job compare it.</summary>
+    public static string PayloadOf(long organisationId) => System.Text.Json.JsonSerializer.Serialize(new ClassifyInbox(organisationId), JobQueue.Json);
+}
+
+/// <summary>Training of a stored model. It gives way to classification on the insights queue, and trains below normal priority.</summary>
+public sealed record TrainInsightsModel(long ModelId) : IJobPayload<TrainInsightsModel>
+{
+    public static string Kind => "insights-train";
+    public static string Queue => JobQueues.Insights;
+    public static bool GivesWay => true;
+}
+
+/// <summary>Classifies an organisation's waiting items.</summary>
+public sealed class InboxClassifyJob(InboxClassification classification) : JobHandler<ClassifyInbox>
+{
+    protected override Task HandleAsync(DrawbridgeDb db, ClassifyInbox job, CancellationToken ct) =>
+        classification.ClassifyWaitingAsync(job.OrganisationId, ct);
+
+    /// <summary>Jobs stored before the payload was a record carry the organisation's id alone.</summary>
+    protected override ClassifyInbox? FromUntyped(string payload) =>
+        long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new ClassifyInbox(id) : base.FromUntyped(payload);
 }
 
 /// <summary>
@@ -201,14 +235,15 @@ public sealed class InboxClassifyJob(InboxClassification classification) : IJobH
 /// with its reason (training the same files again would fail the same way). The default model, when ready, sets the
 /// items of every organisation without a model of its own to be classified.
 /// </summary>
-public sealed class InsightsTrainJob(InsightsEngine engine, InsightsTraining training, JobQueue jobs, TimeProvider clock, ILogger<InsightsTrainJob> log) : IJobHandler
+public sealed class InsightsTrainJob(InsightsEngine engine, InsightsTraining training, JobQueue jobs, TimeProvider clock, ILogger<InsightsTrainJob> log) : JobHandler<TrainInsightsModel>
 {
-    public const string KindName = "insights-train";
-    public string Kind => KindName;
+    /// <summary>Jobs stored before the payload was a record carry the model's id alone.</summary>
+    protected override TrainInsightsModel? FromUntyped(string payload) =>
+        long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new TrainInsightsModel(id) : base.FromUntyped(payload);
 
-    public async Task HandleAsync(DrawbridgeDb db, string payload, CancellationToken ct)
+    protected override async Task HandleAsync(DrawbridgeDb db, TrainInsightsModel job, CancellationToken ct)
     {
-        var id = long.Parse(payload, CultureInfo.InvariantCulture);
+        var id = job.ModelId;
         var record = await db.Set<InsightsModelRecord>().FirstOrDefaultAsync(m => m.Id == id, ct);
         if (record is null || record.State is InsightsModelState.Ready or InsightsModelState.Failed)
         {
@@ -253,13 +288,15 @@ public sealed class InsightsTrainJob(InsightsEngine engine, InsightsTraining tra
         }
         if (record.State == InsightsModelState.Ready && record.OrganisationId is null)
         {
-            // Organisations without a model of their own now have one: classify what waited for it.
-            var waiting = await db.Set<InboxItem>().Where(i => i.ClassifiedAt == null)
+            // Organisations without a model of their own now have one: classify what waited for it, and what an earlier
+            // default model sorted.
+            var waiting = await db.Set<InboxItem>()
+                .Where(i => i.ClassifiedAt == null || (!i.ThemeCorrected && (i.ClassifiedByModelId == null || i.ClassifiedByModelId != id)))
                 .Where(i => !db.Set<InsightsModelRecord>().Any(m => m.OrganisationId == i.OrganisationId && m.IsActive))
                 .Select(i => i.OrganisationId).Distinct().ToListAsync(ct);
             foreach (var organisationId in waiting)
             {
-                jobs.Enqueue(db, InboxClassifyJob.KindName, organisationId.ToString(CultureInfo.InvariantCulture));
+                jobs.Enqueue(db, new ClassifyInbox(organisationId));
             }
         }
         await db.SaveChangesAsync(ct);

@@ -112,7 +112,7 @@ public sealed class InsightsTraining(DrawbridgeDb db, InsightsEngine engine, Inb
             State = InsightsModelState.Queued, Stage = "waiting to start", CreatedById = desk.StaffId, CreatedAt = Now,
         };
         db.Add(record);
-        jobs.Enqueue(db, InsightsTrainJob.KindName, record.Id.ToString(CultureInfo.InvariantCulture));
+        jobs.Enqueue(db, new TrainInsightsModel(record.Id));
         await db.SaveChangesAsync(ct);
         return Outcome<InsightsModelSummary>.Ok(Summary(record));
     }
@@ -138,7 +138,7 @@ public sealed class InsightsTraining(DrawbridgeDb db, InsightsEngine engine, Inb
             Rows = latest.Rows, State = InsightsModelState.Queued, Stage = "waiting to start", CreatedById = desk.StaffId, CreatedAt = Now,
         };
         db.Add(record);
-        jobs.Enqueue(db, InsightsTrainJob.KindName, record.Id.ToString(CultureInfo.InvariantCulture));
+        jobs.Enqueue(db, new TrainInsightsModel(record.Id));
         await db.SaveChangesAsync(ct);
         return Outcome<InsightsModelSummary>.Ok(Summary(record));
     }
@@ -196,9 +196,8 @@ public sealed class InsightsTraining(DrawbridgeDb db, InsightsEngine engine, Inb
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.IsActive, false), ct);
             await db.Set<InsightsModelRecord>().Where(m => m.Id == modelId)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.IsActive, true).SetProperty(m => m.ActivatedAt, now), ct);
-            await db.Set<InboxItem>().Where(i => i.OrganisationId == desk.Organisation.Id && !i.ThemeCorrected)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ClassifiedAt, (DateTime?)null), ct);
-            jobs.Enqueue(db, InboxClassifyJob.KindName, desk.Organisation.Id.ToString(CultureInfo.InvariantCulture));
+            // Nothing is reset: the items this model did not sort are its job's to sort (InboxClassification.ToClassify).
+            jobs.Enqueue(db, new ClassifyInbox(desk.Organisation.Id));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

@@ -32,7 +32,8 @@ public sealed record RoleHolder(string Role, Account Account);
 /// </summary>
 public sealed class ModerationService(
     DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostEditing posts, AccessTokenService tokens, AccountStanding standing,
-    UserManager<User> users, RoleManager<IdentityRole<long>> roles, Mailer mailer, Events.DomainEvents events)
+    UserManager<User> users, RoleManager<IdentityRole<long>> roles, Mailer mailer, Events.DomainEvents events,
+    Microsoft.Extensions.Options.IOptions<DrawbridgeOptions> options)
 {
     public const int CommentMax = 1000;
     public const int ReasonMax = 1000;
@@ -298,6 +299,10 @@ public sealed class ModerationService(
         {
             return Outcome<Appeal>.Conflict("text", "This decision has already been appealed");
         }
+        if (action.CreatedAt.AddDays(options.Value.AppealDays) < clock.GetUtcNow().UtcDateTime)
+        {
+            return Outcome<Appeal>.Conflict("text", $"A decision can be appealed for {options.Value.AppealDays} days; this one can no longer be");
+        }
         var appeal = new Appeal { Id = ids.Next(), ActionId = actionId, AccountId = accountId, Text = body, CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.Add(appeal);
         await db.SaveChangesAsync(ct);
@@ -383,6 +388,11 @@ public sealed class ModerationService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         standing.Forget(appeal.AccountId);
+        if (!reverse && action.Kind == ModerationActionKind.HidePost && action.PostId is { } removedPostId)
+        {
+            // The decision stands: the files kept for the appeal go now.
+            await posts.PurgeKeptFilesAsync(removedPostId, ct);
+        }
         await TellAsync(appeal.AccountId, reverse ? "Your appeal succeeded" : "Your appeal was turned down", answer, ct);
         return Outcome<Appeal>.Ok(appeal);
     }
@@ -502,6 +512,37 @@ public sealed class ModerationService(
         if (email is not null)
         {
             await mailer.SendAsync(email, subject, body, ct);
+        }
+    }
+}
+
+/// <summary>The hourly purge of files kept for appeals that can no longer be made (on the media queue).</summary>
+public sealed record PurgeAppealFiles : Jobs.IJobPayload<PurgeAppealFiles>
+{
+    public static string Kind => "purge-appeal-files";
+    public static string Queue => Jobs.JobQueues.Media;
+}
+
+/// <summary>
+/// Removes the files of posts a moderator removed once the decision can no longer change: it was not appealed within
+/// <see cref="DrawbridgeOptions.AppealDays"/>, or its appeal was decided and the decision stood. A pending appeal keeps them.
+/// </summary>
+public sealed class PurgeAppealFilesJob(PostEditing posts, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DrawbridgeOptions> options) : Jobs.JobHandler<PurgeAppealFiles>
+{
+    protected override PurgeAppealFiles FromUntyped(string payload) => new();
+
+    protected override async Task HandleAsync(DrawbridgeDb db, PurgeAppealFiles job, CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.AppealDays);
+        var due = await db.Posts.AsNoTracking()
+            .Where(p => p.DeletedAt != null && p.RemovedByModerator && (p.EnclosureMediaId != null || db.Media.Any(m => m.PostId == p.Id)))
+            .Where(p => !db.Set<ModerationAction>().Any(a => a.PostId == p.Id && a.Kind == ModerationActionKind.HidePost && a.ReversedAt == null
+                && (db.Set<Appeal>().Any(x => x.ActionId == a.Id && x.Status == AppealStatus.Pending)
+                    || (a.CreatedAt >= cutoff && !db.Set<Appeal>().Any(x => x.ActionId == a.Id)))))
+            .OrderBy(p => p.Id).Select(p => p.Id).Take(100).ToListAsync(ct);
+        foreach (var postId in due)
+        {
+            await posts.PurgeKeptFilesAsync(postId, ct);
         }
     }
 }

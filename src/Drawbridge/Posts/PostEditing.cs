@@ -125,6 +125,31 @@ public sealed class PostEditing(
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Removes the files a moderator's removal kept (attachments and the episode's file), when the decision stands or
+    /// can no longer be appealed; returns how many. Nothing for a post that is not a moderator's tombstone.
+    /// </summary>
+    public async Task<int> PurgeKeptFilesAsync(long postId, CancellationToken ct)
+    {
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId && p.DeletedAt != null && p.RemovedByModerator, ct);
+        if (post is null)
+        {
+            return 0;
+        }
+        var enclosureId = post.EnclosureMediaId;
+        var kept = db.Media.Where(m => m.PostId == postId || (enclosureId != null && m.Id == enclosureId && m.OwnerId == post.AuthorId));
+        var storedNames = await kept.Select(m => m.StoredName).ToListAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            post.EnclosureMediaId = null;
+            await kept.ExecuteDeleteAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        files.Delete(storedNames);
+        return storedNames.Count;
+    }
+
     /// <summary>Deletes a post, leaving a tombstone so replies keep their place in the thread.</summary>
     public Task<Outcome<Post>> DeleteAsync(long actorId, long postId, bool asModerator, CancellationToken ct) =>
         DeleteAsync(actorId, postId, asModerator, ct, null);
@@ -161,11 +186,17 @@ public sealed class PostEditing(
         await db.HomeFeed.Where(h => h.PostId == postId).ExecuteDeleteAsync(ct);
         await db.PostEdits.Where(e => e.PostId == postId).ExecuteDeleteAsync(ct);
         // The post's files (attachments, and its episode's file) go with it: their rows now, the files once committed.
-        var enclosureId = post.EnclosureMediaId;
-        var ownFiles = db.Media.Where(m => m.PostId == postId || (enclosureId != null && m.Id == enclosureId && m.OwnerId == post.AuthorId));
-        var storedNames = await ownFiles.Select(m => m.StoredName).ToListAsync(ct);
-        post.EnclosureMediaId = null;
-        await ownFiles.ExecuteDeleteAsync(ct);
+        // A moderator's removal keeps them, out of sight, until the appeal is decided or can no longer be made
+        // (PurgeKeptFilesAsync), so an appeal that succeeds brings the post back whole.
+        List<string> storedNames = [];
+        if (!post.RemovedByModerator)
+        {
+            var enclosureId = post.EnclosureMediaId;
+            var ownFiles = db.Media.Where(m => m.PostId == postId || (enclosureId != null && m.Id == enclosureId && m.OwnerId == post.AuthorId));
+            storedNames = await ownFiles.Select(m => m.StoredName).ToListAsync(ct);
+            post.EnclosureMediaId = null;
+            await ownFiles.ExecuteDeleteAsync(ct);
+        }
         if (wasPublished)
         {
             await db.Accounts.Where(a => a.Id == post.AuthorId).ExecuteUpdateAsync(s => s.SetProperty(a => a.PostsCount, a => a.PostsCount - 1), ct);

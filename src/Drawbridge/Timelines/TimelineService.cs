@@ -243,7 +243,9 @@ public sealed class TimelineService(DrawbridgeDb db)
         var postIds = all.Select(p => p.Id).Distinct().ToList();
         var authorIds = all.Select(p => p.AuthorId).Distinct().ToList();
         var authors = await db.Accounts.AsNoTracking().Where(a => authorIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        var media = (await db.Media.AsNoTracking().Where(m => m.PostId != null && postIds.Contains(m.PostId.Value)).ToListAsync(ct))
+        // A tombstone shows no files (a moderator's removal keeps them, out of sight, while it can be appealed).
+        var livePostIds = all.Where(p => !p.IsDeleted).Select(p => p.Id).Distinct().ToList();
+        var media = (await db.Media.AsNoTracking().Where(m => m.PostId != null && livePostIds.Contains(m.PostId.Value)).ToListAsync(ct))
             .ToLookup(m => m.PostId!.Value);
         var (liked, reposted) = viewerId is { } v ? await MarksAsync(v, postIds, ct) : ([], []);
         var mentioned = (await db.PostMentions.AsNoTracking().Where(m => postIds.Contains(m.PostId))

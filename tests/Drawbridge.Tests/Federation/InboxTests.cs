@@ -251,6 +251,45 @@ public sealed class InboxTests(InboxFixture f) : IClassFixture<InboxFixture>
     }
 
     [Fact]
+    public async Task A_remote_reply_to_an_organisation_and_a_mention_of_its_opted_in_staff_land_in_its_inbox_classified()
+    {
+        var admin = await Server.SignUpAsync("fedorg_lead", "professional");
+        var nurse = await Server.SignUpAsync("fedorg_nurse", "professional");
+        using var a = Server.Http(admin.Token);
+        const string api = "/api/drawbridge/v1/organisations/fedorg_trust";
+        await a.PostJsonAsync("/api/drawbridge/v1/organisations", new { handle = "fedorg_trust", displayName = "Federated Trust", bio = "" });
+        await a.PostJsonAsync($"{api}/members", new { handle = nurse.Handle, role = "responder" });
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            // The nurse opts in (as on the organisation's staff page): what is said to them reaches the organisation too.
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            var organisationId = await db.Accounts.Where(x => x.Handle == "fedorg_trust").Select(x => x.Id).SingleAsync();
+            var organisations = scope.ServiceProvider.GetRequiredService<Drawbridge.Accounts.OrganisationService>();
+            Assert.True((await organisations.SetIncludeInInboxAsync(long.Parse(nurse.Id, System.Globalization.CultureInfo.InvariantCulture), organisationId, true, CancellationToken.None)).Succeeded);
+        }
+        var orgPost = (await a.PostJsonAsync($"{api}/posts", new { text = "How was your stay with us?" })).Str("postId");
+
+        var actor = Peer.AddActor("fed_patient");
+        await DeliverAndProcessAsync(actor, Peer.Activity(actor, "Create",
+            Peer.Note(actor, "<p>The food on the ward was cold and tasteless.</p>", LocalPostUri("fedorg_trust", orgPost))));
+        var nurseUri = Server.ActorUri("fedorg_nurse");
+        await DeliverAndProcessAsync(actor, Peer.Activity(actor, "Create", Peer.Note(actor,
+            "<p><a href=\"" + nurseUri + "\" class=\"u-url mention\">@fedorg_nurse</a> We waited five hours in the waiting room to be seen.</p>",
+            cc: new JsonArray(actor.Followers, nurseUri),
+            tag: new JsonArray(new JsonObject { ["type"] = "Mention", ["href"] = nurseUri, ["name"] = "@fedorg_nurse@" + Server.Domain }))));
+
+        var items = (await a.GetJsonAsync($"{api}/inbox?limit=50")).GetProperty("items").EnumerateArray().ToList();
+        var reply = items.Single(i => i.Str("text").Contains("food on the ward", StringComparison.Ordinal));
+        Assert.Equal("reply", reply.Str("source"));
+        Assert.NotEqual(JsonValueKind.Null, reply.GetProperty("classifiedAt").ValueKind);
+        Assert.False(string.IsNullOrEmpty(reply.Str("theme")));
+        var mention = items.Single(i => i.Str("text").Contains("five hours", StringComparison.Ordinal));
+        Assert.Equal("mention", mention.Str("source"));
+        Assert.NotEqual(JsonValueKind.Null, mention.GetProperty("classifiedAt").ValueKind);
+        Assert.False(string.IsNullOrEmpty(mention.Str("theme")));
+    }
+
+    [Fact]
     public async Task A_remote_reply_carrying_a_patients_nhs_number_to_a_local_person_is_held()
     {
         var ann = await Server.SignUpAsync("held_ann", "professional");

@@ -138,6 +138,72 @@ public sealed class OutboundActivityTests(FederatingServer server) : IClassFixtu
         Assert.Equal("https://cdn.example.org/episodes/nights.mp3", enclosure.Str("url"));
     }
 
+    [Fact]
+    public async Task A_published_change_record_reaches_the_organisations_followers_as_an_article_updated_and_withdrawn()
+    {
+        var ann = await server.SignUpAsync("out_ysd", "professional");
+        using var h = server.Http(ann.Token);
+        await h.PostJsonAsync("/api/drawbridge/v1/organisations", new { handle = "out_ysd_trust", displayName = "Riverside Trust", bio = "" });
+        var organisation = await server.Http().GetJsonAsync("/api/drawbridge/v1/accounts/out_ysd_trust");
+        await using var one = await InboxSink.StartAsync("127.0.0.43");
+        await server.AddFollowerAsync(long.Parse(organisation.Str("id"), CultureInfo.InvariantCulture), await server.AddRemoteAccountAsync(one, "erin"));
+        var actor = Actor("out_ysd_trust");
+        const string api = "/api/drawbridge/v1/organisations/out_ysd_trust";
+
+        // A draft stays in the castle; publishing sends Create(Article).
+        var draft = await h.PostJsonAsync($"{api}/changes", new
+        {
+            title = "Later visiting", youSaid = "Visiting ends too early for families who work.\n\nEvenings suit us better.",
+            weDid = "Visiting now runs until 8pm <every> day.", service = "Ward 9", status = "planned",
+        });
+        var id = draft.Str("id");
+        var objectId = $"{actor}/changes/{id}";
+        await h.PostJsonAsync($"{api}/changes/{id}/review", new { decision = "publish" });
+        var create = (await one.WaitForAsync(r => r.Any(d => d.Type == "Create"))).Single();
+        SignedBy(create, actor);
+        Assert.Equal([Public], Strings(create.Activity, "to"));
+        Assert.Equal([$"{actor}/followers"], Strings(create.Activity, "cc"));
+        var article = create.Activity.GetProperty("object");
+        Assert.Equal("Article", article.Str("type"));
+        Assert.Equal(objectId, article.Str("id"));
+        Assert.Equal(actor, article.Str("attributedTo"));
+        Assert.Equal("Later visiting", article.Str("name"));
+        Assert.Equal("Change planned · Ward 9", article.Str("summary"));
+        Assert.Equal($"{server.PublicUrl}/organisations/out_ysd_trust/you-said-we-did#change-{id}", article.Str("url"));
+        var content = article.Str("content");
+        Assert.Contains("<p>Visiting ends too early for families who work.</p><p>Evenings suit us better.</p>", content, StringComparison.Ordinal);
+        Assert.Contains("until 8pm &lt;every&gt; day", content, StringComparison.Ordinal);
+
+        // The object is fetchable at its id as ActivityPub JSON, and says the same.
+        using (var fetch = new HttpRequestMessage(HttpMethod.Get, $"/users/out_ysd_trust/changes/{id}"))
+        {
+            fetch.Headers.Accept.ParseAdd("application/activity+json");
+            using var fetched = await server.Http().SendAsync(fetch);
+            Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+            Assert.Equal("application/activity+json", fetched.Content.Headers.ContentType?.MediaType);
+            var served = await fetched.ReadJsonAsync();
+            Assert.Equal(objectId, served.Str("id"));
+            Assert.Equal(content, served.Str("content"));
+        }
+
+        // Planned → made: Update, with the new summary.
+        Assert.True((await h.PutAsJsonAsync($"{api}/changes/{id}", new { status = "made" })).IsSuccessStatusCode);
+        var update = (await one.WaitForAsync(r => r.Any(d => d.Type == "Update"))).Single(d => d.Type == "Update");
+        SignedBy(update, actor);
+        Assert.Equal(objectId, update.Activity.GetProperty("object").Str("id"));
+        Assert.Equal("Change made · Ward 9", update.Activity.GetProperty("object").Str("summary"));
+
+        // Withdrawn: Delete, and the object is gone.
+        await h.PostJsonAsync($"{api}/changes/{id}/review", new { decision = "return" });
+        var delete = (await one.WaitForAsync(r => r.Any(d => d.Type == "Delete"))).Single(d => d.Type == "Delete");
+        SignedBy(delete, actor);
+        Assert.Equal("Tombstone", delete.Activity.GetProperty("object").Str("type"));
+        Assert.Equal(objectId, delete.Activity.GetProperty("object").Str("id"));
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http().GetAsync($"/users/out_ysd_trust/changes/{id}")).StatusCode);
+        await server.DrainJobsAsync();
+        Assert.Equal(3, one.Received.Count);
+    }
+
     private async Task<(Account Author, long PostId, string Uri)> RemotePostAsync(InboxSink sink, string user)
     {
         var author = await server.AddRemoteAccountAsync(sink, user);

@@ -352,7 +352,7 @@ public abstract class ListeningReportsTests<TServer>(TServer server) : IClassFix
             await using (var scope = server.Services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-                scope.ServiceProvider.GetRequiredService<JobQueue>().Enqueue(db, WeeklyDigestJob.KindName, "");
+                scope.ServiceProvider.GetRequiredService<JobQueue>().Enqueue(db, new SendWeeklyDigests());
                 await db.SaveChangesAsync();
             }
             await server.DrainJobsAsync();

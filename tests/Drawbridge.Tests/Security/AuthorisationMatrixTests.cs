@@ -20,8 +20,12 @@ namespace Drawbridge.Tests.Security;
 /// </summary>
 public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
 {
-    /// <summary>Anyone: no account needed. Account: a signed-in person (cookie for pages, token for the API). Staff: an organisation's staff (the service checks the role). Client: an OAuth app's own credentials.</summary>
-    public enum Audience { Anyone, Account, Staff, Moderator, Admin, Client }
+    /// <summary>
+    /// Anyone: no account needed. Account: a signed-in person (cookie for pages, token for the API). Staff: an
+    /// organisation's staff (the service checks the role). Author: the author or owner of the resource, not another
+    /// professional. Client: an OAuth app's own credentials.
+    /// </summary>
+    public enum Audience { Anyone, Account, Staff, Author, Moderator, Admin, Client }
 
     private const string Own = "/api/drawbridge/v1";
 
@@ -35,8 +39,8 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
         ["DELETE /api/v2/filters/keywords/{id}"] = Audience.Account,
         ["DELETE /api/v2/filters/{id}"] = Audience.Account,
         ["GET /actor"] = Audience.Anyone,
-        // The owner, or an organisation's staff for its score, until it is made public; others get 403.
-        ["GET /api/drawbridge/v1/accounts/{handle}/score"] = Audience.Staff,
+        // The owner (or an organisation's staff for its score) until it is made public; others get 403.
+        ["GET /api/drawbridge/v1/accounts/{handle}/score"] = Audience.Author,
         ["GET /api/drawbridge/v1/organisations/{handle}/changes"] = Audience.Anyone,
         ["GET /api/drawbridge/v1/organisations/{handle}/changes/all"] = Audience.Staff,
         ["GET /api/drawbridge/v1/organisations/{handle}/changes/{id:long}"] = Audience.Staff,
@@ -73,13 +77,12 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
         ["GET /api/v1/statuses/{id}/favourited_by"] = Audience.Anyone,
         ["GET /api/v1/statuses/{id}/history"] = Audience.Anyone,
         ["GET /api/v1/statuses/{id}/reblogged_by"] = Audience.Anyone,
-        // The author only (the probe's post is the organisation admin's own); others get 403.
-        ["GET /api/v1/statuses/{id}/source"] = Audience.Staff,
-        // Without a WebSocket upgrade or a token it answers 400; MastodonStreamingTests prove tokens and scopes are checked.
-        ["GET /api/v1/streaming/"] = Audience.Anyone,
+        ["GET /api/v1/statuses/{id}/source"] = Audience.Author,
+        // Probed as a WebSocket upgrade to the user stream (public streams need no account; MastodonStreamingTests).
+        ["GET /api/v1/streaming/"] = Audience.Account,
         ["GET /api/v1/streaming/health"] = Audience.Anyone,
-        // Server-sent events: an unknown stream is 400 first; MastodonStreamingTests prove tokens and scopes are checked.
-        ["GET /api/v1/streaming/{**stream}"] = Audience.Anyone,
+        // Server-sent events, probed on the user stream (public streams need no account; MastodonStreamingTests).
+        ["GET /api/v1/streaming/{**stream}"] = Audience.Account,
         ["GET /api/v1/suggestions"] = Audience.Account,
         ["GET /api/v1/tags/{id}"] = Audience.Anyone,
         ["GET /api/v1/timelines/list/{id}"] = Audience.Account,
@@ -90,8 +93,10 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
         ["GET /api/v2/filters/{id}/keywords"] = Audience.Account,
         ["GET /api/v2/search"] = Audience.Anyone,
         ["GET /api/v2/suggestions"] = Audience.Account,
-        // The web pages' live updates: signed-in readers get their streams, others a 404 (LiveTimelineTests).
-        ["GET /live"] = Audience.Anyone,
+        // The web pages' live updates, probed on the home stream with the sign-in cookie (public streams: LiveTimelineTests).
+        ["GET /live"] = Audience.Account,
+        // A published change record as ActivityPub JSON (404 for the probe: it has none).
+        ["GET /users/{handle}/changes/{id:long}"] = Audience.Anyone,
         ["GET /organisations/{handle}/you-said-we-did.atom"] = Audience.Anyone,
         ["GET /organisations/{handle}/you-said-we-did.rss"] = Audience.Anyone,
         ["PAGE /admin/domains"] = Audience.Admin,
@@ -112,8 +117,8 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
         ["POST /api/drawbridge/v1/organisations/{handle}/changes/{id:long}/review"] = Audience.Staff,
         ["POST /api/drawbridge/v1/organisations/{handle}/changes/{id:long}/submit"] = Audience.Staff,
         ["POST /api/drawbridge/v1/organisations/{handle}/inbox/{id:long}/themes"] = Audience.Staff,
-        // Multipart only: a JSON body is refused (415) before the account is looked at; InsightsTests prove only admins upload.
-        ["POST /api/drawbridge/v1/organisations/{handle}/insights/models"] = Audience.Anyone,
+        // Probed with a well-formed multipart upload; InsightsTests prove only admins upload, not responders.
+        ["POST /api/drawbridge/v1/organisations/{handle}/insights/models"] = Audience.Staff,
         ["POST /api/drawbridge/v1/organisations/{handle}/insights/models/retrain"] = Audience.Staff,
         ["POST /api/drawbridge/v1/organisations/{handle}/insights/models/{id:long}/activate"] = Audience.Staff,
         ["POST /api/v1/accounts/{id}/block"] = Audience.Account,
@@ -401,8 +406,21 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
             // A well-formed request from a registered app: what it needs from the person is then a sign-in.
             url += $"?response_type=code&client_id={w.ClientId}&redirect_uri={Uri.EscapeDataString("urn:ietf:wg:oauth:2.0:oob")}&scope=read";
         }
+        // Streams are probed on the one that needs an account.
+        if (key == "GET /live")
+        {
+            url += "?stream=home";
+        }
+        else if (key == "GET /api/v1/streaming/{**stream}")
+        {
+            url = "/api/v1/streaming/user";
+        }
         var request = new HttpRequestMessage(new HttpMethod(method), url);
-        if (method is not ("GET" or "HEAD" or "DELETE"))
+        if (key == "POST /api/drawbridge/v1/organisations/{handle}/insights/models")
+        {
+            request.Content = Listening.InsightsTests<Listening.InsightsServer>.Upload(Listening.WardFeedbackFixture.FrameworkJson, Encoding.UTF8.GetBytes(Listening.WardFeedbackFixture.Csv()));
+        }
+        else if (method is not ("GET" or "HEAD" or "DELETE"))
         {
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }
@@ -415,15 +433,42 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
 
     private async Task<HttpResponseMessage> SendAsync(string key, World w, TestUser? who, WebSession? web)
     {
-        using var request = Request(key, w);
-        if (key.StartsWith("PAGE ", StringComparison.Ordinal) && web is not null)
+        if (key == "GET /api/v1/streaming/")
         {
-            // Pages take the sign-in cookie only.
+            return await UpgradeAsync("/api/v1/streaming?stream=user", who?.Token);
+        }
+        using var request = Request(key, w);
+        if ((key.StartsWith("PAGE ", StringComparison.Ordinal) || key == "GET /live") && web is not null)
+        {
+            // Pages and their live updates take the sign-in cookie only.
             using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = web.Cookies }) { BaseAddress = server.BaseAddress };
-            return await browser.SendAsync(request);
+            return await browser.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         }
         using var http = server.Http(who?.Token);
-        return await http.SendAsync(request);
+        // Headers only: a stream that is granted never ends; disposing the response closes it.
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    /// <summary>A WebSocket upgrade, answered as the status the server gave (101 when it was accepted).</summary>
+    private async Task<HttpResponseMessage> UpgradeAsync(string path, string? token)
+    {
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+        var uri = new Uri(server.BaseAddress, path);
+        try
+        {
+            await socket.ConnectAsync(new UriBuilder(uri) { Scheme = uri.Scheme == "https" ? "wss" : "ws" }.Uri, CancellationToken.None);
+            await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            // The refusal's status is in HttpStatusCode.
+        }
+        return new HttpResponseMessage(socket.HttpStatusCode);
     }
 
     [Fact]
@@ -494,6 +539,43 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
             if (admin.StatusCode != HttpStatusCode.OK)
             {
                 wrong.Add($"{key}: the organisation's admin got {(int)admin.StatusCode}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task Author_only_reads_answer_the_author_and_refuse_another_professional()
+    {
+        var w = await WorldAsync();
+        var wrong = new List<string>();
+        foreach (var (key, _) in Matrix.Where(e => e.Value == Audience.Author))
+        {
+            using var author = await SendAsync(key, w, w.Author, null);
+            if (author.StatusCode != HttpStatusCode.OK)
+            {
+                wrong.Add($"{key}: the author got {(int)author.StatusCode}");
+            }
+            using var other = await SendAsync(key, w, w.Outsider, null);
+            if (other.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
+            {
+                wrong.Add($"{key}: another professional got {(int)other.StatusCode}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task Staff_writes_refuse_professionals_outside_the_organisation()
+    {
+        var w = await WorldAsync();
+        var wrong = new List<string>();
+        foreach (var (key, _) in Matrix.Where(e => e.Value == Audience.Staff && !e.Key.StartsWith("GET ", StringComparison.Ordinal) && !e.Key.StartsWith("PAGE ", StringComparison.Ordinal)))
+        {
+            using var outsider = await SendAsync(key, w, w.Outsider, null);
+            if (outsider.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
+            {
+                wrong.Add($"{key}: an outsider got {(int)outsider.StatusCode}");
             }
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));

@@ -5,6 +5,7 @@ using Drawbridge.Accounts;
 using Drawbridge.Tests.Infrastructure;
 using Drawbridge.Tests.Web;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Drawbridge.Tests.Security;
@@ -143,6 +144,97 @@ public abstract class ModerationTests<TServer>(TServer server) where TServer : D
         Assert.True(logAfter.EnumerateArray().First(e => e.Str("id") == entry.Str("id")).GetProperty("reversed").GetBoolean());
         var (_, answered) = await authorWeb.GetAsync("/appeals");
         Assert.Contains("Fair: it reads as the system.", Text(answered), StringComparison.Ordinal);
+    }
+
+    /// <summary>A reader reports the post and a moderator removes it under a rule, through the moderation pages.</summary>
+    private async Task RemoveAsync(TestUser author, string postId, WebSession mod)
+    {
+        var reader = await server.SignUpAsync(Unique("read_"));
+        var report = await server.Http(reader.Token).PostJsonAsync(OwnApi.Path("/reports"), new { accountId = author.Id, postId, rule = "respect" });
+        var decided = await mod.SubmitAsync($"/moderation/reports/{report.Str("id")}", "main form", new Dictionary<string, string>
+        {
+            ["decision"] = "hide", ["rule"] = "respect", ["reason"] = "Disparaging colleagues",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+    }
+
+    /// <summary>The author appeals the newest decision about them and a moderator decides it.</summary>
+    private async Task AppealAsync(TestUser author, WebSession mod, string outcome)
+    {
+        using var authorWeb = new WebSession(server);
+        await authorWeb.SignInAsync(author.Email);
+        var (_, decisions) = await authorWeb.GetAsync("/appeals");
+        var decisionLink = decisions.QuerySelectorAll("a").First(l => l.GetAttribute("href")?.StartsWith("/appeals?decision=", StringComparison.Ordinal) == true).GetAttribute("href")!.Split('#')[0];
+        Assert.Equal(HttpStatusCode.Redirect, (await authorWeb.SubmitAsync(decisionLink, "main form", new Dictionary<string, string> { ["text"] = "The photo shows the rota board" })).StatusCode);
+        var (_, appeals) = await mod.GetAsync("/moderation/appeals");
+        var decideLink = appeals.QuerySelectorAll("a").First(l => l.TextContent.Contains(author.Handle, StringComparison.Ordinal)).GetAttribute("href")!.Split('#')[0];
+        Assert.Equal(HttpStatusCode.Redirect, (await mod.SubmitAsync(decideLink, "main form", new Dictionary<string, string> { ["outcome"] = outcome, ["answer"] = "Looked again." })).StatusCode);
+    }
+
+    private async Task<(string PostId, string MediaUrl)> PostWithPictureAsync(TestUser author)
+    {
+        using var a = server.Http(author.Token);
+        using var upload = await a.PostAsync(OwnApi.Path("/media"), MediaAccessTests.ImageForm("The rota board"));
+        var media = await upload.ReadJsonAsync();
+        var post = await a.PostJsonAsync(OwnApi.Path("/posts"), new { text = "Look at this rota", mediaIds = new[] { media.Str("id") } });
+        return (post.Str("id"), media.Str("url"));
+    }
+
+    private async Task<HttpStatusCode> StatusAsync(string url, string? token = null)
+    {
+        using var response = await server.Http(token).GetAsync(url);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task A_removed_posts_files_wait_for_its_appeal_come_back_when_it_succeeds_and_go_when_it_fails()
+    {
+        var author = await server.SignUpAsync(Unique("pic_"), "professional");
+        var (_, mod) = await ModeratorAsync();
+        using var _ = mod;
+
+        // Removed: the picture is out of sight for everyone else, and not listed on the tombstone.
+        var (postId, picture) = await PostWithPictureAsync(author);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(picture));
+        await RemoveAsync(author, postId, mod);
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(picture));
+        var (_, thread) = await new WebSession(server).GetAsync($"/@{author.Handle}/{postId}");
+        Assert.Null(thread.QuerySelector($"img[src='{picture}']"));
+
+        // The appeal succeeds: the post is back with its picture.
+        await AppealAsync(author, mod, "reverse");
+        var back = await server.Http().GetJsonAsync(OwnApi.Path($"/posts/{postId}"));
+        Assert.Equal(picture, Assert.Single(back.GetProperty("media").EnumerateArray()).Str("url"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(picture));
+
+        // The decision stands: the picture is gone, for its author too.
+        var (keptId, kept) = await PostWithPictureAsync(author);
+        await RemoveAsync(author, keptId, mod);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(kept, author.Token));
+        await AppealAsync(author, mod, "uphold");
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(kept, author.Token));
+
+        // Not appealed in time: the hourly purge takes the files once the window has closed, and the appeal is refused.
+        var (lateId, late) = await PostWithPictureAsync(author);
+        await RemoveAsync(author, lateId, mod);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Drawbridge.Data.DrawbridgeDb>();
+            var post = long.Parse(lateId, System.Globalization.CultureInfo.InvariantCulture);
+            // The decision as it stands 31 days on.
+            await db.Set<Drawbridge.Moderation.ModerationAction>().Where(x => x.PostId == post)
+                .ExecuteUpdateAsync(x => x.SetProperty(m => m.CreatedAt, m => m.CreatedAt.AddDays(-31)));
+            scope.ServiceProvider.GetRequiredService<Drawbridge.Jobs.JobQueue>().Enqueue(db, new Drawbridge.Moderation.PurgeAppealFiles());
+            await db.SaveChangesAsync();
+        }
+        await server.DrainJobsAsync();
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(late, author.Token));
+        using var authorWeb = new WebSession(server);
+        await authorWeb.SignInAsync(author.Email);
+        var (_, decisions) = await authorWeb.GetAsync("/appeals");
+        var decisionLink = decisions.QuerySelectorAll("a").First(l => l.GetAttribute("href")?.StartsWith("/appeals?decision=", StringComparison.Ordinal) == true).GetAttribute("href")!.Split('#')[0];
+        var refused = await authorWeb.SubmitAsync(decisionLink, "main form", new Dictionary<string, string> { ["text"] = "Too late?" });
+        Assert.Contains("can no longer be", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
