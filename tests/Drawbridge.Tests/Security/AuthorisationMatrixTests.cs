@@ -15,7 +15,7 @@ namespace Drawbridge.Tests.Security;
 /// Who may use each endpoint and page, written down once, and checked against the running server: every endpoint the
 /// server maps must have a line here (a new one without a line fails), and each line is probed as anonymous, a member,
 /// a moderator and an admin. Pages are one line each: Razor Pages authorise the page, so every handler of a page
-/// (OnGet, OnPost…) has the page's rule. Organisation staff roles and authorship are checked in the tests below, with
+/// (OnGet, OnPost…) has the page's rule; each POST handler is probed too, with a valid antiforgery token, to show it. Organisation staff roles and authorship are checked in the tests below, with
 /// the organisation's admin and its outsiders, a post's author and another professional.
 /// </summary>
 public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : IClassFixture<DrawbridgeServer>
@@ -539,6 +539,89 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
             if (admin.StatusCode != HttpStatusCode.OK)
             {
                 wrong.Add($"{key}: the organisation's admin got {(int)admin.StatusCode}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    /// <summary>Each Razor page's POST handlers (OnPost, OnPostName), as "pattern?handler=Name", with the page's line.</summary>
+    private async Task<List<(string Key, string Pattern, string? Handler, Audience Audience)>> PagePostHandlersAsync()
+    {
+        var loader = server.Services.GetRequiredService<Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure.PageLoader>();
+        var handlers = new List<(string, string, string?, Audience)>();
+        foreach (var endpoint in server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not { } page)
+            {
+                continue;
+            }
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            var compiled = await loader.LoadAsync(page, endpoint.Metadata);
+            foreach (var handler in compiled.HandlerMethods.Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)))
+            {
+                handlers.Add(("PAGE " + pattern, pattern, handler.Name, Matrix["PAGE " + pattern]));
+            }
+        }
+        return handlers.DistinctBy(h => (h.Item1, h.Item3)).ToList();
+    }
+
+    /// <summary>A client with its own cookies and the antiforgery token of a form it may load, posting as a browser on this site would.</summary>
+    private sealed class FormPoster(HttpClient http, string token) : IDisposable
+    {
+        public static async Task<FormPoster> StartAsync(DrawbridgeServer server, CookieContainer cookies, string formPage)
+        {
+            var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies }) { BaseAddress = server.BaseAddress };
+            var page = await WebSession.ParseAsync(await http.GetStringAsync(formPage));
+            var token = page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+                ?? throw new InvalidOperationException($"No antiforgery token on {formPage}");
+            return new FormPoster(http, token);
+        }
+
+        public Task<HttpResponseMessage> PostAsync(string url, IDictionary<string, string>? fields = null)
+        {
+            var form = new Dictionary<string, string>(fields ?? new Dictionary<string, string> { ["text"] = "probe" }) { ["__RequestVerificationToken"] = token };
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+            request.Headers.Add("Origin", http.BaseAddress!.GetLeftPart(UriPartial.Authority));
+            request.Headers.Add("Sec-Fetch-Site", "same-origin");
+            return http.SendAsync(request);
+        }
+
+        public void Dispose() => http.Dispose();
+    }
+
+    [Fact]
+    public async Task Every_page_post_handler_refuses_whom_its_page_refuses()
+    {
+        var w = await WorldAsync();
+        var handlers = await PagePostHandlersAsync();
+        Assert.True(handlers.Count >= 10, $"only {handlers.Count} page POST handlers were found");
+        // Well-formed posts (a valid antiforgery token, same-origin headers), so what answers is the handler's rule.
+        using var anonymous = await FormPoster.StartAsync(server, new CookieContainer(), "/auth/sign-in");
+        using var memberWeb = new WebSession(server);
+        await memberWeb.SignInAsync(w.Member.Email);
+        using var member = await FormPoster.StartAsync(server, memberWeb.Cookies, "/compose");
+        var wrong = new List<string>();
+        foreach (var (_, pattern, handler, audience) in handlers.Where(h => h.Audience != Audience.Anyone))
+        {
+            var url = Url(pattern, w) + (handler is null ? "" : "?handler=" + handler);
+            // The consent form carries the app's authorization request, as the GET is probed with it.
+            var fields = pattern == "/oauth/authorize"
+                ? new Dictionary<string, string> { ["response_type"] = "code", ["client_id"] = w.ClientId, ["redirect_uri"] = "urn:ietf:wg:oauth:2.0:oob", ["scope"] = "read", ["decision"] = "allow" }
+                : null;
+            using (var response = await anonymous.PostAsync(url, fields))
+            {
+                if (!Refused(response))
+                {
+                    wrong.Add($"POST {url} ({audience}): anonymous got {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+            if (audience is Audience.Moderator or Audience.Admin)
+            {
+                using var response = await member.PostAsync(url, fields);
+                if (!Refused(response))
+                {
+                    wrong.Add($"POST {url} ({audience}): a member got {(int)response.StatusCode} {response.Headers.Location}");
+                }
             }
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
