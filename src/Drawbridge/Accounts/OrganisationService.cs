@@ -7,6 +7,9 @@ public sealed record OrganisationInput(string Handle, string DisplayName, string
 
 public sealed record OrganisationMemberView(Account Account, OrganisationRole Role, bool IncludeInInbox = false);
 
+/// <summary>A member of staff as a list of names shows them.</summary>
+public sealed record StaffName(long Id, string DisplayName);
+
 /// <summary>
 /// Organisations (a trust, a practice, a council team, a police force) are accounts without a sign-in of their own:
 /// people run them. Whoever creates one is its first admin; admins add and remove staff and other admins.
@@ -65,6 +68,16 @@ public sealed class OrganisationService(DrawbridgeDb db, Snowflake ids, TimeProv
             .Join(db.Accounts.Where(a => a.DeletionRequestedAt == null), m => m.AccountId, a => a.Id, (m, a) => new { a, m.Role, m.IncludeInInbox })
             .ToListAsync(ct))
         .Select(x => new OrganisationMemberView(x.a, x.Role, x.IncludeInInbox)).OrderBy(x => x.Role switch { OrganisationRole.Admin => 0, OrganisationRole.Responder => 1, _ => 2 }).ThenBy(x => x.Account.DisplayName).ToList();
+
+    /// <summary>
+    /// The organisation's admins and responders, admins first: who an item can be given to. Reads only their ids and
+    /// names (the inbox page lists them on every read).
+    /// </summary>
+    public async Task<List<StaffName>> RespondersAsync(long organisationId, CancellationToken ct) =>
+        (await db.OrganisationMembers.AsNoTracking().Where(m => m.OrganisationId == organisationId && (m.Role == OrganisationRole.Admin || m.Role == OrganisationRole.Responder))
+            .Join(db.Accounts.Where(a => a.DeletionRequestedAt == null), m => m.AccountId, a => a.Id, (m, a) => new { a.Id, a.DisplayName, m.Role })
+            .ToListAsync(ct))
+        .OrderBy(x => x.Role == OrganisationRole.Admin ? 0 : 1).ThenBy(x => x.DisplayName).Select(x => new StaffName(x.Id, x.DisplayName)).ToList();
 
     public async Task<List<Account>> OrganisationsOfAsync(long accountId, CancellationToken ct) =>
         await db.OrganisationMembers.AsNoTracking().Where(m => m.AccountId == accountId)

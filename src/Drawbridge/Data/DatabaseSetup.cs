@@ -84,7 +84,7 @@ public static class DatabaseSetup
         services.Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchema.Version);
         if (IsPostgres(connectionString))
         {
-            services.AddDbContextPool<PostgresDrawbridgeDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(new Events.DomainEventDispatch(sp)));
+            services.AddDbContextPool<PostgresDrawbridgeDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(new Events.DomainEventDispatch(sp), new Listening.InboxChangeWatch(sp)));
             services.AddScoped<DrawbridgeDb>(sp => sp.GetRequiredService<PostgresDrawbridgeDb>());
         }
         else
@@ -98,7 +98,7 @@ public static class DatabaseSetup
             }.ToString();
             var writeGate = new SqliteWriteGate();
             services.AddSingleton(writeGate);
-            services.AddDbContextPool<SqliteDrawbridgeDb>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas(), new SqliteWriteGateInterceptor(writeGate), new Events.DomainEventDispatch(sp)));
+            services.AddDbContextPool<SqliteDrawbridgeDb>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas(), new SqliteWriteGateInterceptor(writeGate), new Events.DomainEventDispatch(sp), new Listening.InboxChangeWatch(sp)));
             // Its own connections, outside the shared pool: they are read-only and stay open.
             services.AddSingleton(new SqliteReadPool(new SqliteConnectionStringBuilder(sqlite) { Pooling = false }.ToString()));
             services.AddScoped<DrawbridgeDb>(sp => sp.GetRequiredService<SqliteDrawbridgeDb>());

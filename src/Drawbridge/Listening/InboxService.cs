@@ -46,7 +46,7 @@ public enum InboxBulkAction { MarkRead, AssignToMe, Unassign, Close }
 /// history of who did what. Every command takes a desk (<see cref="OrganisationDesks"/>), so no one outside the staff
 /// reaches an item, and only responders and admins change one.
 /// </summary>
-public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostPublishing posts, OrganisationVoice voice, Mailer mailer, ResponseTimes responseTimes, InboxChoices choices)
+public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider clock, PostPublishing posts, OrganisationVoice voice, Mailer mailer, ResponseTimes responseTimes, InboxChoices choices, InboxCounts counts)
 {
     public static string StateName(InboxState state) => state switch
     {
@@ -87,13 +87,23 @@ public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
     {
         var responseClock = await responseTimes.ClockAsync(desk.Organisation.Id, ct);
         var query = Filtered(desk, filter, responseClock.OverdueBefore);
-        var total = await query.CountAsync(ct);
+        // A search reads the text, which an account's deletion rewrites outside any item's save, and "overdue" moves
+        // with the clock: those are counted on each read; every other filter's count is kept until the inbox changes.
+        var total = string.IsNullOrWhiteSpace(filter.Query) && !filter.Overdue
+            ? await counts.CountAsync(desk.Organisation.Id, CountKey(filter), () => query.CountAsync(ct))
+            : await query.CountAsync(ct);
         var size = Math.Clamp(filter.PageSize, 1, InboxFilter.MaxPageSize);
         var page = Math.Max(1, filter.Page);
         var items = await query.OrderByDescending(i => i.Critical).ThenByDescending(i => i.Id)
             .Skip((page - 1) * size).Take(size).ToListAsync(ct);
-        return new InboxPage(await ViewsAsync(items, ct), total, page, size, responseClock);
+        return new InboxPage(await ViewsAsync(items, ct, desk.Organisation), total, page, size, responseClock);
     }
+
+    /// <summary>What a count depends on: every field of the filter but the page.</summary>
+    private static string CountKey(InboxFilter f) => string.Join('\u001f',
+        f.State?.ToString() ?? "", f.Theme ?? "", f.Sentiment ?? "", f.AssigneeId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        f.Unassigned ? "1" : "0", f.Service ?? "", f.Source?.ToString() ?? "",
+        f.From?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "", f.To?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "");
 
     /// <summary>Every item the filter matches, in the inbox's order, a batch at a time (for the CSV export).</summary>
     public async IAsyncEnumerable<InboxItemView> AllAsync(OrganisationDesk desk, InboxFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -179,10 +189,16 @@ public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
     public static string SearchTextOf(string text, string? service, string? name) =>
         string.Join('\n', new[] { text, service, name }.Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();
 
-    private async Task<List<InboxItemView>> ViewsAsync(List<InboxItem> items, CancellationToken ct)
+    /// <param name="known">An account already read (the organisation, to which most items are addressed): not read again.</param>
+    private async Task<List<InboxItemView>> ViewsAsync(List<InboxItem> items, CancellationToken ct, Account? known = null)
     {
-        var accountIds = items.SelectMany(i => new[] { i.AuthorAccountId, i.AddressedToId, i.AssigneeId }).OfType<long>().Distinct().ToList();
-        var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var accountIds = items.SelectMany(i => new[] { i.AuthorAccountId, i.AddressedToId, i.AssigneeId }).OfType<long>().Distinct()
+            .Where(id => id != known?.Id).ToList();
+        var accounts = accountIds.Count == 0 ? [] : await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        if (known is not null)
+        {
+            accounts[known.Id] = known;
+        }
         Account? Of(long? id) => id is { } v && accounts.TryGetValue(v, out var a) ? a : null;
         return items.Select(i => new InboxItemView(i, Of(i.AuthorAccountId), Of(i.AddressedToId), Of(i.AssigneeId))).ToList();
     }
@@ -440,20 +456,34 @@ public sealed class InboxService(DrawbridgeDb db, Snowflake ids, TimeProvider cl
 /// <summary>
 /// The inbox filter's choices (services, themes), kept for 30 seconds per organisation on this node: finding the
 /// distinct services means reading every item (about 0.3 s at 100,000), and a new service name can wait half a minute
-/// to join the list.
+/// to join the list. Once the 30 seconds are up, one read refreshes the list while the others go on with the list they
+/// have, so a busy inbox never has every request reading every item at once.
 /// </summary>
 public sealed class InboxChoices
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, string), (DateTime Until, List<string> Values)> _kept = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, string), Kept> _kept = new();
+
+    /// <param name="RefreshingSince">When a read began refreshing the list, if one is.</param>
+    private sealed record Kept(DateTime Until, List<string> Values, DateTime? RefreshingSince);
 
     public async Task<List<string>> GetAsync(long organisationId, string kind, DateTime now, Func<Task<List<string>>> load)
     {
-        if (_kept.TryGetValue((organisationId, kind), out var kept) && kept.Until > now)
+        var key = (organisationId, kind);
+        if (_kept.TryGetValue(key, out var kept))
         {
-            return kept.Values;
+            // A refresh that has not finished in 30 seconds (its request failed or was cancelled) is taken over.
+            if (kept.Until > now || kept.RefreshingSince > now.AddSeconds(-30))
+            {
+                return kept.Values;
+            }
+            // The first read past the 30 seconds refreshes; a read that loses the race keeps the list it has.
+            if (!_kept.TryUpdate(key, kept with { RefreshingSince = now }, kept))
+            {
+                return kept.Values;
+            }
         }
         var values = await load();
-        _kept[(organisationId, kind)] = (now.AddSeconds(30), values);
+        _kept[key] = new Kept(now.AddSeconds(30), values, null);
         return values;
     }
 }

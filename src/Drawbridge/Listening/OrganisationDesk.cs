@@ -21,17 +21,20 @@ public sealed class OrganisationDesks(DrawbridgeDb db)
     public async Task<Outcome<OrganisationDesk>> OpenAsync(long? accountId, string handle, bool toRespond, CancellationToken ct)
     {
         var key = AccountService.HandleKey((handle ?? "").TrimStart('@'));
-        var org = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.HandleKey == key && a.Kind == AccountKind.Organisation && a.DeletionRequestedAt == null, ct);
-        if (org is null)
+        // The organisation and the reader's role in it, in one query: every inbox page and call opens a desk.
+        var me = accountId ?? 0;
+        var found = await db.Accounts.AsNoTracking().Where(a => a.HandleKey == key && a.Kind == AccountKind.Organisation && a.DeletionRequestedAt == null)
+            .Select(a => new { Organisation = a, Role = db.OrganisationMembers.Where(m => m.OrganisationId == a.Id && m.AccountId == me).Select(m => (OrganisationRole?)m.Role).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+        if (found is null)
         {
             return Outcome<OrganisationDesk>.NotFound($"No organisation @{handle}");
         }
-        if (accountId is not { } me)
+        var (org, role) = (found.Organisation, found.Role);
+        if (accountId is null)
         {
             return Outcome<OrganisationDesk>.Forbidden("Only the organisation's staff can do this");
         }
-        var role = await db.OrganisationMembers.AsNoTracking().Where(m => m.OrganisationId == org.Id && m.AccountId == me)
-            .Select(m => (OrganisationRole?)m.Role).FirstOrDefaultAsync(ct);
         if (role is null)
         {
             return Outcome<OrganisationDesk>.Forbidden($"Only the staff of {org.DisplayName} can do this");

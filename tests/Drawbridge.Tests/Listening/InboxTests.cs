@@ -221,6 +221,29 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
     }
 
     [Fact]
+    public async Task The_counts_follow_every_change_to_the_inbox_at_once()
+    {
+        var c = await Castle.BuildAsync(server, Prefix());
+        var first = await FeedbackAsync(c, new { service = "Ward 7", text = "The night staff were kind to my father." });
+        await FeedbackAsync(c, new { service = "Ward 7", text = "Nobody told us when visiting ended." });
+        using var r = server.Http(c.Responder.Token);
+        async Task<int> Total(string query) => (await r.GetJsonAsync($"{c.Api}/inbox?{query}")).GetProperty("total").GetInt32();
+        Assert.Equal(2, await Total("state=new"));
+        Assert.Equal(2, await Total("service=Ward%207"));
+
+        // Read twice, so a count kept from the first read would show if a change did not replace it.
+        await r.PostJsonAsync($"{c.Api}/inbox/bulk", new { ids = new[] { first }, action = "close" });
+        Assert.Equal(1, await Total("state=new"));
+        Assert.Equal(1, await Total("state=closed"));
+        Assert.Equal(2, await Total("service=Ward%207"));
+
+        await FeedbackAsync(c, new { service = "Ward 7", text = "The discharge letter came a week late." });
+        Assert.Equal(2, await Total("state=new"));
+        Assert.Equal(3, await Total("service=Ward%207"));
+        Assert.Equal(3, await Total(""));
+    }
+
+    [Fact]
     public async Task Filters_search_bulk_actions_and_csv_export_agree()
     {
         var c = await Castle.BuildAsync(server, Prefix());

@@ -29,7 +29,7 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
     public InboxPage Result { get; private set; } = new([], 0, 1, 50);
     public IReadOnlyList<string> Services { get; private set; } = [];
     public IReadOnlyList<string> Themes { get; private set; } = [];
-    public IReadOnlyList<OrganisationMemberView> Responders { get; private set; } = [];
+    public IReadOnlyList<StaffName> Responders { get; private set; } = [];
     public bool Filtered { get; private set; }
 
     /// <summary>The filters as a query string, kept on paging, export and bulk actions.</summary>
@@ -125,7 +125,7 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
         Result = Errors.Any ? new InboxPage([], 0, 1, 50) : await inbox.ListAsync(Desk, Filter, ct);
         Services = await inbox.ServicesAsync(Desk, ct);
         Themes = await inbox.ThemesAsync(Desk, ct);
-        Responders = (await organisations.MembersAsync(Desk.Organisation.Id, ct)).Where(m => m.Role.CanRespond()).ToList();
+        Responders = await organisations.RespondersAsync(Desk.Organisation.Id, ct);
     }
 
     public string FromWhom(InboxItemView v) => v.Author is { } a ? $"{a.DisplayName} (@{a.Handle})" : v.Item.AuthorName ?? "someone who didn't give their name";
