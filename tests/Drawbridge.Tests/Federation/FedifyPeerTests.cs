@@ -105,6 +105,8 @@ public sealed class FedifyPeerTests(FedifyFixture f) : IClassFixture<FedifyFixtu
             Assert.Equal(202, delivery.GetProperty("status").GetInt32());
             Assert.False(delivery.GetProperty("bodySigned").GetBoolean());
             Assert.True(Str(delivery, "signature") is not null, "delivered without a Signature header");
+            // Drawbridge knocks first with RFC 9421, and Fedify verifies it: no fallback to draft-cavage was needed.
+            Assert.True(Str(delivery, "signatureInput") is not null, $"not signed with RFC 9421: {delivery.GetRawText()}");
         }
 
         // The peer replies to the note and likes it; Drawbridge verifies both and shows them on the thread page.
