@@ -18,6 +18,7 @@ public static class FederationSetup
         services.AddScoped<RemoteAccounts>();
         services.AddScoped<DomainBlocks>();
         services.AddScoped<InboxReceiver>();
+        services.AddSingleton<InboundWriter>();
         services.AddScoped<InboundProcessor>();
         services.AddScoped<FederatedLookup>();
         services.AddJobHandler<InboundActivityJob, ProcessInboundActivity>();
