@@ -19,7 +19,6 @@ public static class FederationSetup
         services.AddScoped<RemoteAccounts>();
         services.AddScoped<DomainBlocks>();
         services.AddScoped<InboxReceiver>();
-        services.AddSingleton<InboundWriter>();
         services.AddScoped<InboundProcessor>();
         services.AddScoped<FederatedLookup>();
         services.AddJobHandler<InboundActivityJob, ProcessInboundActivity>();

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Drawbridge.Accounts;
 using Drawbridge.Data;
+using Drawbridge.Jobs;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +11,9 @@ namespace Drawbridge.Federation;
 
 /// <summary>
 /// The inboxes: <c>POST /users/{handle}/inbox</c> and the shared <c>POST /inbox</c>. Open to any server, but only for
-/// activities signed (HTTP signatures) by the key of the actor they name. An accepted activity is answered 202 once it
-/// is stored (<see cref="InboundWriter"/>, many to a commit); it is acted on by a job, so a burst of deliveries never
-/// holds the web server. Every refusal stores nothing.
+/// activities signed (HTTP signatures) by the key of the actor they name. An accepted activity is stored and answered
+/// 202 at once; it is acted on by a job, so a burst of deliveries never holds the web server. Every refusal stores
+/// nothing.
 /// </summary>
 public static class InboxEndpoints
 {
@@ -30,7 +31,7 @@ public static class InboxEndpoints
 
 /// <summary>Checks and stores one delivery (see <see cref="InboxEndpoints"/>).</summary>
 public sealed class InboxReceiver(
-    DrawbridgeDb db, RemoteAccounts remote, DomainBlocks blocks, InboundWriter writer, Snowflake ids, TimeProvider clock, ILogger<InboxReceiver> log)
+    DrawbridgeDb db, RemoteAccounts remote, DomainBlocks blocks, JobQueue jobs, Snowflake ids, TimeProvider clock, ILogger<InboxReceiver> log)
 {
     private static IResult Refuse(int status, string title, string detail) => Results.Problem(title: title, detail: detail, statusCode: status);
 
@@ -136,8 +137,12 @@ public sealed class InboxReceiver(
             return Refuse(401, "Bad signature", $"The request is signed by {signer?.Uri}, not by the activity's actor {actorUri}.");
         }
 
-        // Idempotent by id: a second delivery of the same activity changes nothing (the writer skips it).
-        await writer.StoreAsync(new InboundActivity
+        // Idempotent by id: a second delivery of the same activity changes nothing.
+        if (await db.InboundActivities.AnyAsync(a => a.ActivityUri == activityId, ct))
+        {
+            return Results.Accepted();
+        }
+        var stored = new InboundActivity
         {
             Id = ids.Next(),
             ActivityUri = activityId,
@@ -146,9 +151,29 @@ public sealed class InboxReceiver(
             RecipientId = recipientId,
             Body = System.Text.Encoding.UTF8.GetString(body),
             ReceivedAt = now.UtcDateTime,
-        }, ct);
+        };
+        db.InboundActivities.Add(stored);
+        jobs.Enqueue(db, new ProcessInboundActivity(stored.Id));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same activity arrived twice at once: the other delivery stored it. Anything else is a real failure.
+            if (!await DeliveredMeanwhileAsync(activityId))
+            {
+                throw;
+            }
+        }
         log.LogDebug("Accepted {Type} {Id} from {Actor}", type, activityId, actorUri);
         return Results.Accepted();
+    }
+
+    private async Task<bool> DeliveredMeanwhileAsync(string activityId)
+    {
+        db.ChangeTracker.Clear();
+        return await db.InboundActivities.AnyAsync(a => a.ActivityUri == activityId);
     }
 
     /// <summary>The activity's id, type and actor, or null when the body is not JSON, not an object, or lacks them.</summary>
