@@ -184,7 +184,8 @@ public static class JobRegistration
 /// Runs each queue's workers (<see cref="JobOptions"/>). A worker claims one due job of its queue at a time, or, for a
 /// queue with a <see cref="QueueOptions.ClaimBatch"/>, one claim serves all its idle workers; a claim is a conditional
 /// update that takes a lease (with FOR UPDATE SKIP LOCKED on PostgreSQL), so with several app nodes each job runs once,
-/// and a job held by a node that died runs again when its lease ends. A failure is retried with the queue's backoff; <see cref="PermanentJobFailure"/> fails it at once; <see cref="PostponeJob"/> moves it later.
+/// and a job held by a node that died runs again when its lease ends. A failure is retried with the queue's backoff;
+/// <see cref="PermanentJobFailure"/> fails it at once; <see cref="PostponeJob"/> moves it later.
 /// </summary>
 public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimeProvider clock, ILogger<JobRunner> log) : BackgroundService
 {
