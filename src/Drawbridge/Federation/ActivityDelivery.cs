@@ -119,7 +119,6 @@ public sealed class DeliverActivityJob(FederationHttp http, LocalActorKeys keys,
         var sender = await db.Accounts.FirstOrDefaultAsync(a => a.Id == job.SenderId && a.Domain == null, ct)
             ?? throw new PermanentJobFailure($"Account {job.SenderId} is not a local account");
         var signer = await keys.SignerAsync(sender, ct);
-        using var key = signer.Key;
         System.Net.HttpStatusCode status;
         try
         {

@@ -321,7 +321,7 @@ public static partial class ActivityJson
 /// Local accounts' signing keys: made the first time federation needs one (2048-bit RSA, as Mastodon), kept in the
 /// account's row. Two requests racing to make one both end with the one that was stored first.
 /// </summary>
-public sealed class LocalActorKeys(DrawbridgeDb db, ActorUrls urls)
+public sealed class LocalActorKeys(DrawbridgeDb db, ActorUrls urls, LocalSigningKeys signingKeys)
 {
     public async Task<string> PublicKeyPemAsync(Account account, CancellationToken ct)
     {
@@ -344,9 +344,45 @@ public sealed class LocalActorKeys(DrawbridgeDb db, ActorUrls urls)
     public async Task<FederationHttp.Signer> SignerAsync(Account account, CancellationToken ct)
     {
         await PublicKeyPemAsync(account, ct);
-        var rsa = System.Security.Cryptography.RSA.Create();
-        rsa.ImportFromPem(account.PrivateKeyPem);
         // The key id stored with the key: background work has no request to take this server's address from.
-        return new FederationHttp.Signer(account.PublicKeyId ?? urls.KeyId(account), rsa);
+        return new FederationHttp.Signer(account.PublicKeyId ?? urls.KeyId(account), signingKeys.For(account.Id, account.PrivateKeyPem!));
+    }
+}
+
+/// <summary>
+/// Local accounts' private keys, imported once: parsing a PEM key costs more than the signature made with it, and a
+/// post to many servers signs one request per inbox. An account whose key changes gets the new one (the PEM is
+/// compared). The keys are shared and must not be disposed by those who sign with them.
+/// </summary>
+public sealed class LocalSigningKeys : IDisposable
+{
+    private const int MaxKeys = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Pem, System.Security.Cryptography.RSA Key)> _keys = new();
+
+    public System.Security.Cryptography.RSA For(long accountId, string privateKeyPem)
+    {
+        if (_keys.TryGetValue(accountId, out var known) && string.Equals(known.Pem, privateKeyPem, StringComparison.Ordinal))
+        {
+            return known.Key;
+        }
+        var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(privateKeyPem);
+        if (_keys.Count >= MaxKeys)
+        {
+            // Rarely reached (that many senders within the process's life): start over rather than grow. The keys
+            // dropped are left to the finalizer, as a signature may be in progress with one.
+            _keys.Clear();
+        }
+        _keys[accountId] = (privateKeyPem, rsa);
+        return rsa;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, key) in _keys.Values)
+        {
+            key.Dispose();
+        }
+        _keys.Clear();
     }
 }

@@ -14,6 +14,7 @@ public static class FederationSetup
         services.AddScoped<ActorUrls>();
         services.AddSingleton<FederationHttp>();
         services.AddScoped<LocalActorKeys>();
+        services.AddSingleton<LocalSigningKeys>();
         services.AddScoped<InstanceActor>();
         services.AddScoped<RemoteAccounts>();
         services.AddScoped<AuthorizedFetch>();

@@ -50,6 +50,11 @@ public sealed class QueueOptions
     public double? RetryMaxSeconds { get; set; }
     /// <summary>How long a claim holds: a job claimed by a node that died is taken again after it.</summary>
     public int? LeaseSeconds { get; set; }
+    /// <summary>
+    /// The most jobs one claim takes for the queue's idle workers (each runs on a worker of its own), whose completions
+    /// are then written together: one write for many short jobs (deliveries, inbound activities) instead of two each.
+    /// </summary>
+    public int? ClaimBatch { get; set; }
 }
 
 /// <summary>Settings of <c>Drawbridge:Jobs</c>: per-queue <see cref="QueueOptions"/> under <c>Queues:{name}</c>, and clean-up.</summary>
@@ -65,19 +70,19 @@ public sealed class JobOptions
     /// <summary>Failed jobs are kept this long for an operator to look at or retry, then removed.</summary>
     public double KeepFailedDays { get; set; } = 30;
 
-    private static readonly Dictionary<string, (int Concurrency, int MaxAttempts, double Base, double Max, int Lease)> Defaults = new()
+    private static readonly Dictionary<string, (int Concurrency, int MaxAttempts, double Base, double Max, int Lease, int Batch)> Defaults = new()
     {
-        [JobQueues.Default] = (1, 8, 2, 3600, 300),
-        [JobQueues.FanOut] = (2, 8, 2, 3600, 300),
+        [JobQueues.Default] = (1, 8, 2, 3600, 300, 1),
+        [JobQueues.FanOut] = (2, 8, 2, 3600, 300, 1),
         // 16 tries from 30 seconds doubling to 12 hours: about three days, as servers come back from outages.
-        [JobQueues.Delivery] = (16, 16, 30, 12 * 3600, 120),
-        [JobQueues.Inbound] = (4, 8, 10, 3600, 120),
-        [JobQueues.Media] = (1, 5, 30, 3600, 600),
-        [JobQueues.Mail] = (1, 10, 30, 6 * 3600, 120),
-        [JobQueues.Insights] = (1, 3, 60, 3600, 1800),
+        [JobQueues.Delivery] = (16, 16, 30, 12 * 3600, 120, 16),
+        [JobQueues.Inbound] = (4, 8, 10, 3600, 120, 4),
+        [JobQueues.Media] = (1, 5, 30, 3600, 600, 1),
+        [JobQueues.Mail] = (1, 10, 30, 6 * 3600, 120, 1),
+        [JobQueues.Insights] = (1, 3, 60, 3600, 1800, 1),
     };
 
-    public sealed record Effective(int Concurrency, int MaxAttempts, TimeSpan RetryBase, TimeSpan RetryMax, TimeSpan Lease);
+    public sealed record Effective(int Concurrency, int MaxAttempts, TimeSpan RetryBase, TimeSpan RetryMax, TimeSpan Lease, int ClaimBatch = 1);
 
     public Effective For(string queue)
     {
@@ -86,7 +91,7 @@ public sealed class JobOptions
         return new Effective(
             Math.Max(0, o.Concurrency ?? d.Concurrency), Math.Max(1, o.MaxAttempts ?? d.MaxAttempts),
             TimeSpan.FromSeconds(Math.Max(0, o.RetryBaseSeconds ?? d.Base)), TimeSpan.FromSeconds(Math.Max(0, o.RetryMaxSeconds ?? d.Max)),
-            TimeSpan.FromSeconds(Math.Max(5, o.LeaseSeconds ?? d.Lease)));
+            TimeSpan.FromSeconds(Math.Max(5, o.LeaseSeconds ?? d.Lease)), Math.Clamp(o.ClaimBatch ?? d.Batch, 1, 100));
     }
 
     /// <summary>When the next try after <paramref name="attempts"/> failed tries runs: exponential, capped, with ±25 % jitter so a burst of failures doesn't come back as one burst.</summary>
@@ -183,10 +188,11 @@ public static class JobRegistration
 }
 
 /// <summary>
-/// Runs each queue's workers (<see cref="JobOptions"/>). A worker claims one due job of its queue at a time; a claim is
-/// a conditional update that takes a lease (with FOR UPDATE SKIP LOCKED on PostgreSQL), so with several app nodes each
-/// job runs once, and a job held by a node that died runs again when its lease ends. A failure is retried with the
-/// queue's backoff; <see cref="PermanentJobFailure"/> fails it at once; <see cref="PostponeJob"/> moves it later.
+/// Runs each queue's workers (<see cref="JobOptions"/>). A worker claims one due job of its queue at a time, or, for a
+/// queue with a <see cref="QueueOptions.ClaimBatch"/>, one claim serves all its idle workers; a claim is a conditional
+/// update that takes a lease (with FOR UPDATE SKIP LOCKED on PostgreSQL), so with several app nodes each job runs once,
+/// and a job held by a node that died runs again when its lease ends. A failure is retried with the queue's backoff;
+/// <see cref="PermanentJobFailure"/> fails it at once; <see cref="PostponeJob"/> moves it later.
 /// </summary>
 public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimeProvider clock, ILogger<JobRunner> log) : BackgroundService
 {
@@ -210,6 +216,12 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
         foreach (var name in JobQueues.All)
         {
             var concurrency = _options.For(name).Concurrency;
+            var batch = _options.For(name).ClaimBatch;
+            if (concurrency > 1 && batch > 1)
+            {
+                workers.Add(Task.Run(() => DispatchAsync(name, concurrency, batch, stoppingToken), stoppingToken));
+                continue;
+            }
             for (var i = 0; i < concurrency; i++)
             {
                 workers.Add(Task.Run(() => WorkAsync(name, concurrency > 1, stoppingToken), stoppingToken));
@@ -275,11 +287,8 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
 
     private async Task<bool> RunOneAsync(string? queueName, bool wakeSibling, CancellationToken ct)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var job = await WriteAsync(db, () => ClaimAsync(db, queueName, now, ct), ct);
-        if (job is null)
+        var claimed = await ClaimAsync(queueName, 1, ct);
+        if (claimed.Count == 0)
         {
             return false;
         }
@@ -287,6 +296,146 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
         {
             queue.Wake(queueName); // there may be more: another worker of this queue looks too
         }
+        if (await RunAsync(claimed[0], ct))
+        {
+            await CompleteAsync([claimed[0].Id], ct);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Runs a queue whose jobs are claimed in batches (<see cref="QueueOptions.ClaimBatch"/>): one claim takes as many
+    /// due jobs as there are idle workers (up to the batch), each job goes to a worker of its own at once, and the
+    /// jobs that succeeded are marked complete together as they finish. So a burst of short jobs costs a write per batch
+    /// instead of two per job, and a slow job holds up only its own worker. A job is marked complete only after it
+    /// ran; if the node dies first, its lease ends and it runs again (jobs are written to be run again safely).
+    /// </summary>
+    private async Task DispatchAsync(string name, int concurrency, int batch, CancellationToken stopping)
+    {
+        using var idle = new SemaphoreSlim(concurrency, concurrency);
+        var ready = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleWriter = true });
+        var completed = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+        var unstarted = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var job in ready.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                try
+                {
+                    if (stopping.IsCancellationRequested)
+                    {
+                        unstarted.Add(job.Id);
+                    }
+                    else if (await RunAsync(job, stopping))
+                    {
+                        completed.Writer.TryWrite(job.Id);
+                    }
+                }
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
+                {
+                    log.LogError(ex, "Job {JobId} of queue {Queue} could not be recorded; it runs again when its lease ends", job.Id, name);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping in the middle of the job: it stays claimed and runs again when its lease ends.
+                }
+                finally
+                {
+                    idle.Release();
+                }
+            }
+        }, CancellationToken.None)).ToList();
+        var completer = Task.Run(async () =>
+        {
+            var ids = new List<long>();
+            while (await completed.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                ids.Clear();
+                while (ids.Count < 500 && completed.Reader.TryRead(out var id))
+                {
+                    ids.Add(id);
+                }
+                try
+                {
+                    await CompleteAsync(ids, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    log.LogError(ex, "Marking {Count} jobs of queue {Queue} complete failed; they run again when their lease ends", ids.Count, name);
+                }
+            }
+        }, CancellationToken.None);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                await idle.WaitAsync(stopping);
+                var slots = 1;
+                while (slots < batch && idle.Wait(0))
+                {
+                    slots++;
+                }
+                List<Job> claimed = [];
+                try
+                {
+                    claimed = await ClaimAsync(name, slots, stopping);
+                }
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
+                {
+                    log.LogError(ex, "Job loop of queue {Queue} failed; retrying", name);
+                }
+                finally
+                {
+                    if (claimed.Count < slots)
+                    {
+                        idle.Release(slots - claimed.Count);
+                    }
+                }
+                foreach (var job in claimed)
+                {
+                    ready.Writer.TryWrite(job);
+                }
+                if (claimed.Count == slots)
+                {
+                    continue; // there may be more due
+                }
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                timeout.CancelAfter(Poll);
+                try
+                {
+                    await queue.Wakeups(name).ReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Poll interval elapsed, or the host is stopping (the loop condition ends it).
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            ready.Writer.TryComplete();
+            await Task.WhenAll(workers);
+            completed.Writer.TryComplete();
+            await completer;
+            try
+            {
+                await ReleaseAsync([.. unstarted]);
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning(ex, "Handing back {Count} unstarted jobs of queue {Queue} failed; they run again when their lease ends", unstarted.Count, name);
+            }
+        }
+    }
+
+    /// <summary>Runs one claimed job; true when it succeeded (it is then for the caller to mark complete).</summary>
+    private async Task<bool> RunAsync(Job job, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
         var settings = _options.For(job.Queue);
         var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind);
         try
@@ -296,10 +445,7 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
                 throw new InvalidOperationException($"No handler for job kind '{job.Kind}'.");
             }
             await handler.HandleAsync(db, job.Payload, ct);
-            db.ChangeTracker.Clear();
-            await WriteAsync(db, () => db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.CompletedAt, clock.GetUtcNow().UtcDateTime)
-                .SetProperty(j => j.LockedBy, (string?)null), ct), ct);
+            return true;
         }
         catch (PostponeJob later) when (!ct.IsCancellationRequested)
         {
@@ -333,7 +479,36 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
                 .SetProperty(j => j.RunAt, retryAt)
                 .SetProperty(j => j.FailedAt, failed ? nowAfter : null), ct);
         }
-        return true;
+        return false;
+    }
+
+    private async Task CompleteAsync(List<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+        var completedAt = clock.GetUtcNow().UtcDateTime;
+        await WriteAsync(db, () => db.Jobs.Where(j => ids.Contains(j.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.CompletedAt, completedAt)
+            .SetProperty(j => j.LockedBy, (string?)null), ct), ct);
+    }
+
+    /// <summary>Hands back claimed jobs that did not start (the host is stopping): they run next time, the attempt not counted.</summary>
+    private async Task ReleaseAsync(List<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+        await WriteAsync(db, () => db.Jobs.Where(j => ids.Contains(j.Id) && j.LockedBy == _node).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Attempts, j => j.Attempts - 1)
+            .SetProperty(j => j.LockedBy, (string?)null)
+            .SetProperty(j => j.LockedUntil, (DateTime?)null), CancellationToken.None), CancellationToken.None);
     }
 
     /// <summary>
@@ -355,14 +530,22 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
 
     private static string Truncate(string message) => message.Length > 2000 ? message[..2000] : message;
 
-    private async Task<Job?> ClaimAsync(DrawbridgeDb db, string? queueName, DateTime now, CancellationToken ct)
+    private async Task<List<Job>> ClaimAsync(string? queueName, int batch, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await WriteAsync(db, () => ClaimAsync(db, queueName, now, batch, ct), ct);
+    }
+
+    private async Task<List<Job>> ClaimAsync(DrawbridgeDb db, string? queueName, DateTime now, int batch, CancellationToken ct)
     {
         // The lease is the job's queue's; a claim of "any queue" (tests draining everything) takes the longest.
         var lease = queueName is null ? JobQueues.All.Max(q => _options.For(q).Lease) : _options.For(queueName).Lease;
         var leaseUntil = now + lease;
-        // One statement: pick a due job of the queue that no other worker holds, and take the lease on it. PostgreSQL
+        // One statement: pick due jobs of the queue that no other worker holds, and take the lease on them. PostgreSQL
         // skips rows another node is claiming (SKIP LOCKED); SQLite has one writer at a time, so nothing can race it.
-        var inQueue = queueName is null ? "" : "AND \"Queue\" = {3}";
+        var inQueue = queueName is null ? "" : "AND \"Queue\" = {4}";
         var skipLocked = db.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
         // Kinds that give way (a model training) are taken only when nothing else of their queue is due.
         List<string> givingWay = queueName is null ? [] : _kinds.Where(k => k.GivesWay && k.Queue == queueName).Select(k => k.Kind).ToList();
@@ -370,14 +553,19 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
             : $"CASE WHEN \"Kind\" IN ({string.Join(", ", givingWay.Select(k => "'" + k.Replace("'", "''", StringComparison.Ordinal) + "'"))}) THEN 1 ELSE 0 END, \"RunAt\"";
         var sql = $$"""
             UPDATE jobs SET "LockedUntil" = {1}, "LockedBy" = {2}, "Attempts" = "Attempts" + 1
-            WHERE "Id" = (
+            WHERE "Id" IN (
                 SELECT "Id" FROM jobs
                 WHERE "CompletedAt" IS NULL AND "FailedAt" IS NULL AND "RunAt" <= {0} AND ("LockedUntil" IS NULL OR "LockedUntil" < {0}) {{inQueue}}
-                ORDER BY {{order}} LIMIT 1 {{skipLocked}})
+                ORDER BY {{order}} LIMIT {3} {{skipLocked}})
             RETURNING "Id" AS "Value"
             """;
-        object[] args = queueName is null ? [now, leaseUntil, _node] : [now, leaseUntil, _node, queueName];
+        object[] args = queueName is null ? [now, leaseUntil, _node, batch] : [now, leaseUntil, _node, batch, queueName];
         var ids = await db.Database.SqlQueryRaw<long>(sql, args).ToListAsync(ct);
-        return ids.Count == 0 ? null : await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == ids[0], ct);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var jobs = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToListAsync(ct);
+        return jobs.OrderBy(j => j.RunAt).ThenBy(j => j.Id).ToList();
     }
 }
