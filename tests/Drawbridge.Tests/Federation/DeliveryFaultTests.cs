@@ -220,9 +220,11 @@ public sealed class DeliveryFaultTests
         Assert.All(received, d => Assert.True(d.Verified, d.SignatureError));
         Assert.All(received, d => Assert.Equal(actor + "#create/restart", d.Id));
         // Every inbox got it. Only requests in flight when the server stopped (at most one per delivery worker) may
-        // come twice, and with the same activity id, so the receiving server keeps one.
+        // come twice, besides a try that failed and was retried (on a loaded machine a delivery can time out after the
+        // sink had it); each comes with the same activity id, so the receiving server keeps one.
         Assert.Equal(inboxes, received.Select(d => d.Path).Distinct().Count());
-        Assert.InRange(received.Count - inboxes, 0, 16);
+        var retried = await second.WithDbAsync((db, _) => db.Jobs.Where(j => j.Kind == DeliverActivity.Kind && j.LastError != null).SumAsync(j => j.Attempts - 1));
+        Assert.InRange(received.Count - inboxes, 0, 16 + retried);
         Assert.Equal(inboxes, await second.WithDbAsync((db, _) => db.Jobs.CountAsync(j => j.Kind == DeliverActivity.Kind && j.CompletedAt != null)));
     }
 }
