@@ -181,23 +181,22 @@ public sealed class StreamingDispatcher(IServiceProvider services, StreamingHub 
             threadViewers.Add(post.AuthorId);
             threadViewers.UnionWith(await db.PostMentions.AsNoTracking().Where(m => m.PostId == post.Id).Select(m => m.AccountId).ToListAsync(ct));
         }
-        // The author's lists, for owners the post reaches at home; a list that shows no replies gets none.
-        var lists = post.InReplyToId is not null && post.InReplyToAuthorId != post.AuthorId
-            ? db.Set<AccountList>().Where(l => l.RepliesPolicy != ListReplies.None)
-            : db.Set<AccountList>();
-        var listOwners = await db.Set<ListMember>().AsNoTracking().Where(m => m.AccountId == post.AuthorId)
-            .Join(lists.AsNoTracking(), m => m.ListId, l => l.Id, (m, l) => new { l.Id, l.OwnerId }).ToListAsync(ct);
         var author = post.AuthorId;
+        // Every list that holds the author, read once: the list streams, and the exclusive ones for the user stream.
+        var authorLists = await db.Set<ListMember>().AsNoTracking().Where(m => m.AccountId == author)
+            .Join(db.Set<AccountList>().AsNoTracking(), m => m.ListId, l => l.Id, (m, l) => new { l.Id, l.OwnerId, l.Exclusive, l.RepliesPolicy })
+            .ToListAsync(ct);
+        // The author's lists, for owners the post reaches at home; a list that shows no replies gets none.
+        var toSomeoneElse = post.InReplyToId is not null && post.InReplyToAuthorId != author;
+        var listOwners = authorLists.Where(l => !(toSomeoneElse && l.RepliesPolicy == ListReplies.None));
         // The user stream follows the home timeline's rules (FanOutJob): an exclusive list keeps its members' posts out
         // of its owner's home, and people following one of a public post's hashtags get it there.
         var homeStream = home.ToHashSet();
-        var exclusiveOwners = await db.Set<ListMember>().AsNoTracking().Where(m => m.AccountId == author)
-            .Join(db.Set<AccountList>().AsNoTracking().Where(l => l.Exclusive), m => m.ListId, l => l.Id, (m, l) => l.OwnerId).ToListAsync(ct);
         if (tags.Count > 0)
         {
             homeStream.UnionWith(await FanOutJob.TagFollowers(db, post.Id).ToListAsync(ct));
         }
-        homeStream.ExceptWith(exclusiveOwners.Where(o => o != author));
+        homeStream.ExceptWith(authorLists.Where(l => l.Exclusive && l.OwnerId != author).Select(l => l.OwnerId));
         var excluded = await db.Blocks.AsNoTracking().Where(b => b.BlockerId == author).Select(b => b.BlockedId)
             .Concat(db.Blocks.AsNoTracking().Where(b => b.BlockedId == author).Select(b => b.BlockerId))
             .Concat(db.Mutes.AsNoTracking().Where(m => m.MutedId == author).Select(m => m.MuterId))
