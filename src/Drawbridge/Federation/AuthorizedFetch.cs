@@ -36,40 +36,20 @@ public sealed class AuthorizedFetch(IOptions<FederationOptions> options, RemoteA
         {
             signed = signed with { PathAndQuery = original + ctx.Request.QueryString };
         }
-        Account? signer = null;
-        string? problem = null;
-        async Task<AsymmetricAlgorithm?> ResolveKey(string keyId, CancellationToken token)
-        {
-            if (await blocks.IsSuspendedAsync(RemoteAccounts.DomainOf(keyId), token))
-            {
-                problem = $"{RemoteAccounts.DomainOf(keyId)} is suspended on this server";
-                return null;
-            }
-            try
-            {
-                var found = await remote.KeyAsync(keyId, false, token);
-                signer = found?.Owner;
-                return found?.Key;
-            }
-            catch (FederationFetchException e)
-            {
-                problem = e.Message;
-                return null;
-            }
-        }
+        var keys = new SignatureKeyLookup(remote, blocks);
         try
         {
-            await HttpSignatures.VerifyAsync(signed, null, clock.GetUtcNow(), ResolveKey, ct);
+            await HttpSignatures.VerifyAsync(signed, null, clock.GetUtcNow(), keys.ResolveAsync, ct);
         }
         catch (SignatureException e)
         {
-            return problem is null ? e.Message : $"{e.Message}: {problem}";
+            return keys.Problem is null ? e.Message : $"{e.Message}: {keys.Problem}";
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
             return $"The signature could not be read: {e.Message}";
         }
-        if (signer is null || await blocks.IsSuspendedAsync(signer.Domain, ct))
+        if (keys.Signer is null || await blocks.IsSuspendedAsync(keys.Signer.Domain, ct))
         {
             return "The signing actor's server is suspended on this server.";
         }

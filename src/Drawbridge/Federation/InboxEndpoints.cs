@@ -89,52 +89,31 @@ public sealed class InboxReceiver(
 
         // The signature: with the key of the actor that signed, fetched when unknown; once more when it doesn't
         // verify with the stored one (the actor may have rotated its key).
-        string? fetchProblem = null;
-        Account? signer = null;
-        var fresh = false;
-        async Task<AsymmetricAlgorithm?> ResolveKey(string keyId, CancellationToken token)
-        {
-            if (await blocks.IsSuspendedAsync(RemoteAccounts.DomainOf(keyId), token))
-            {
-                fetchProblem = $"{RemoteAccounts.DomainOf(keyId)} is suspended on this server";
-                return null;
-            }
-            try
-            {
-                var found = await remote.KeyAsync(keyId, fresh, token);
-                signer = found?.Owner;
-                return found?.Key;
-            }
-            catch (FederationFetchException e)
-            {
-                fetchProblem = e.Message;
-                return null;
-            }
-        }
+        var keys = new SignatureKeyLookup(remote, blocks);
         var now = clock.GetUtcNow();
         try
         {
             try
             {
-                await HttpSignatures.VerifyAsync(signed, body, now, ResolveKey, ct);
+                await HttpSignatures.VerifyAsync(signed, body, now, keys.ResolveAsync, ct);
             }
-            catch (SignatureException e) when (e.Message.Contains("does not match", StringComparison.Ordinal) && signer is not null)
+            catch (SignatureException e) when (e.Message.Contains("does not match", StringComparison.Ordinal) && keys.Signer is not null)
             {
-                fresh = true;
-                await HttpSignatures.VerifyAsync(signed, body, now, ResolveKey, ct);
+                keys.Refresh = true;
+                await HttpSignatures.VerifyAsync(signed, body, now, keys.ResolveAsync, ct);
             }
         }
         catch (SignatureException e)
         {
-            return Refuse(401, "Bad signature", fetchProblem is null ? e.Message : $"{e.Message}: {fetchProblem}");
+            return Refuse(401, "Bad signature", keys.Problem is null ? e.Message : $"{e.Message}: {keys.Problem}");
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
             return Refuse(401, "Bad signature", $"The signature could not be read: {e.Message}");
         }
-        if (signer?.Uri != actorUri)
+        if (keys.Signer?.Uri != actorUri)
         {
-            return Refuse(401, "Bad signature", $"The request is signed by {signer?.Uri}, not by the activity's actor {actorUri}.");
+            return Refuse(401, "Bad signature", $"The request is signed by {keys.Signer?.Uri}, not by the activity's actor {actorUri}.");
         }
 
         // Idempotent by id: a second delivery of the same activity changes nothing.

@@ -341,3 +341,38 @@ public sealed class InstanceActor(DrawbridgeDb db, ActorUrls urls, TimeProvider 
         return new FederationHttp.Signer(key.KeyId, rsa);
     }
 }
+
+/// <summary>
+/// Finds the key a signature names, for <see cref="HttpSignatures.VerifyAsync"/> on the inboxes and under authorized
+/// fetch: never from a suspended server, fetched when unknown (again when <see cref="Refresh"/> is set, to follow a
+/// rotated key). Remembers who owns the key it found and, when it found none, why.
+/// </summary>
+public sealed class SignatureKeyLookup(RemoteAccounts remote, DomainBlocks blocks)
+{
+    public Account? Signer { get; private set; }
+
+    /// <summary>Why no key could be had (a suspended server, a failed fetch); null when none of that happened.</summary>
+    public string? Problem { get; private set; }
+
+    public bool Refresh { get; set; }
+
+    public async Task<AsymmetricAlgorithm?> ResolveAsync(string keyId, CancellationToken ct)
+    {
+        if (await blocks.IsSuspendedAsync(RemoteAccounts.DomainOf(keyId), ct))
+        {
+            Problem = $"{RemoteAccounts.DomainOf(keyId)} is suspended on this server";
+            return null;
+        }
+        try
+        {
+            var found = await remote.KeyAsync(keyId, Refresh, ct);
+            Signer = found?.Owner;
+            return found?.Key;
+        }
+        catch (FederationFetchException e)
+        {
+            Problem = e.Message;
+            return null;
+        }
+    }
+}
