@@ -56,7 +56,7 @@ public sealed class InsightsEngine(IConfiguration config, ILogger<InsightsEngine
 
     // The default model's training data ship with the server, so every server in a process trains the same model:
     // trained once per process (tests start many servers), and stored in each database as any other model.
-    private static readonly ConcurrentDictionary<string, Lazy<(byte[] Model, string Quality)>> TrainedDefaults = new();
+    private static readonly ConcurrentDictionary<string, Lazy<Task<(byte[] Model, string Quality)>>> TrainedDefaults = new();
 
     /// <summary>The shared embedder a model names (all cores: classification keeps up with arrivals this way).</summary>
     public MiniLmEmbedder EmbedderFor(string modelName) =>
@@ -83,28 +83,29 @@ public sealed class InsightsEngine(IConfiguration config, ILogger<InsightsEngine
         return RunBelowNormal(nice, () => Train(framework, rows, threads, status, ct));
     }
 
-    /// <summary>The default model, trained once per process from the files that ship with the server.</summary>
-    public Task<(byte[] Model, ModelQuality Quality)> TrainDefaultAsync(Framework framework, IReadOnlyList<FeedbackRow> rows, TrainingStatus status, CancellationToken ct)
+    /// <summary>
+    /// The default model, trained once per process from the files that ship with the server. Every caller awaits the
+    /// one training run; none holds a thread-pool thread while it runs (a process with many servers would otherwise
+    /// starve its pool for as long as training takes). A failed or cancelled run is forgotten, so the next caller retries.
+    /// </summary>
+    public async Task<(byte[] Model, ModelQuality Quality)> TrainDefaultAsync(Framework framework, IReadOnlyList<FeedbackRow> rows, TrainingStatus status, CancellationToken ct)
     {
         var key = framework.Name + "\n" + framework.Version + "\n" + rows.Count;
-        var lazy = TrainedDefaults.GetOrAdd(key, _ => new Lazy<(byte[], string)>(() =>
+        var lazy = TrainedDefaults.GetOrAdd(key, _ => new Lazy<Task<(byte[], string)>>(async () =>
         {
-            var (model, quality) = TrainAsync(framework, rows, status, ct).GetAwaiter().GetResult();
+            var (model, quality) = await TrainAsync(framework, rows, status, ct);
             return (model, quality.ToJson());
         }));
-        return Task.Run(() =>
+        try
         {
-            try
-            {
-                var (model, quality) = lazy.Value;
-                return (model, ModelQuality.Parse(quality)!);
-            }
-            catch
-            {
-                TrainedDefaults.TryRemove(key, out _);
-                throw;
-            }
-        }, ct);
+            var (model, quality) = await lazy.Value.WaitAsync(ct);
+            return (model, ModelQuality.Parse(quality)!);
+        }
+        catch when (lazy.Value.IsFaulted || lazy.Value.IsCanceled)
+        {
+            TrainedDefaults.TryRemove(new KeyValuePair<string, Lazy<Task<(byte[], string)>>>(key, lazy));
+            throw;
+        }
     }
 
     private (byte[] Model, ModelQuality Quality) Train(Framework framework, IReadOnlyList<FeedbackRow> rows, int threads, TrainingStatus status, CancellationToken ct)

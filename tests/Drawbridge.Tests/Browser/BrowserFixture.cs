@@ -53,7 +53,9 @@ public class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(string? baseUrl = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl ?? Server.BaseAddress.ToString(), Locale = "en-GB" });
-        context.SetDefaultTimeout(15_000);
+        // Generous: the suite runs many servers in one process on a shared machine, and these tests check what the
+        // pages say, not how fast they load (bench/ measures that).
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var problems = new List<string>();
         page.Console += (_, message) =>
