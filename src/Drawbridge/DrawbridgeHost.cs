@@ -214,6 +214,7 @@ public static class DrawbridgeHost
         }
         services.Configure<JobOptions>(config.GetSection(JobOptions.Section));
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<QueuePressure>();
         services.AddScoped<JobAdmin>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
@@ -264,7 +265,7 @@ public static class DrawbridgeHost
         services.AddHealthChecks();
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation()
-            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", DrawbridgeMetrics.MeterName)
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", DrawbridgeMetrics.MeterName)
             // Each metric stream preallocates room for its tag combinations: 2,000 by default, about 5 MB over the
             // server's 34 streams. The two tagged by route (requests by route, method and status; route matching) get
             // 1,000, as Drawbridge has under 200 routes; the rest have a handful of tags. Combinations past the limit

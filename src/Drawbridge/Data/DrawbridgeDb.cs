@@ -55,20 +55,20 @@ public abstract class DrawbridgeDb(DbContextOptions options) : IdentityDbContext
     /// <summary>Events raised in this unit of work, with the transaction they were raised in, dispatched once it commits.</summary>
     internal List<(Events.IDomainEvent Event, Guid? Transaction)> PendingEvents { get; } = [];
 
-    /// <summary>A job was staged in this unit of work: the local runner is woken once it commits.</summary>
-    internal bool StagedJobs { get; set; }
+    /// <summary>The queues that jobs were staged on in this unit of work: their local workers are woken once it commits.</summary>
+    internal HashSet<string> StagedJobs { get; } = new(StringComparer.Ordinal);
 
     public override void Dispose()
     {
         PendingEvents.Clear();
-        StagedJobs = false;
+        StagedJobs.Clear();
         base.Dispose();
     }
 
     public override ValueTask DisposeAsync()
     {
         PendingEvents.Clear();
-        StagedJobs = false;
+        StagedJobs.Clear();
         return base.DisposeAsync();
     }
 

@@ -127,16 +127,21 @@ internal sealed class DomainEventDispatch(IServiceProvider root) : ISaveChangesI
         if (context is DrawbridgeDb db)
         {
             db.PendingEvents.RemoveAll(p => p.Transaction == transaction);
-            db.StagedJobs = false;
+            db.StagedJobs.Clear();
         }
     }
 
     private async Task DispatchAsync(DrawbridgeDb db, Guid? transaction, CancellationToken ct)
     {
-        if (db.StagedJobs)
+        if (db.StagedJobs.Count > 0)
         {
-            db.StagedJobs = false;
-            root.GetRequiredService<JobQueue>().Wake();
+            // Only the queues that have new work: waking every queue made each of their workers run a claim for nothing.
+            var jobs = root.GetRequiredService<JobQueue>();
+            foreach (var queue in db.StagedJobs)
+            {
+                jobs.Wake(queue);
+            }
+            db.StagedJobs.Clear();
         }
         if (db.PendingEvents.Count == 0)
         {

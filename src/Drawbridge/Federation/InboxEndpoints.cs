@@ -31,12 +31,14 @@ public static class InboxEndpoints
 
 /// <summary>Checks and stores one delivery (see <see cref="InboxEndpoints"/>).</summary>
 public sealed class InboxReceiver(
-    DrawbridgeDb db, RemoteAccounts remote, DomainBlocks blocks, JobQueue jobs, Snowflake ids, TimeProvider clock, ILogger<InboxReceiver> log)
+    DrawbridgeDb db, RemoteAccounts remote, DomainBlocks blocks, JobQueue jobs, QueuePressure pressure, Snowflake ids, TimeProvider clock,
+    ILogger<InboxReceiver> log)
 {
     private static IResult Refuse(int status, string title, string detail) => Results.Problem(title: title, detail: detail, statusCode: status);
 
     public async Task<IResult> ReceiveAsync(HttpContext ctx, string? handle, CancellationToken ct)
     {
+        using var arriving = pressure.Arriving();
         long? recipientId = null;
         if (handle is not null)
         {

@@ -124,7 +124,7 @@ public sealed class JobQueue(Snowflake ids, TimeProvider clock)
         }
         var job = new Job { Id = ids.Next(), Kind = kind, Queue = queue, Payload = payload, RunAt = runAt ?? clock.GetUtcNow().UtcDateTime };
         db.Jobs.Add(job);
-        db.StagedJobs = true;
+        db.StagedJobs.Add(queue);
         return job;
     }
 
@@ -201,6 +201,7 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
     private readonly string _node = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly JobOptions _options = services.GetService<IOptions<JobOptions>>()?.Value ?? new JobOptions();
     private readonly IReadOnlyList<JobKind> _kinds = services.GetServices<JobKind>().ToList();
+    private readonly QueuePressure? _pressure = services.GetService<QueuePressure>();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -370,8 +371,10 @@ public sealed class JobRunner(IServiceProvider services, JobQueue queue, TimePro
             while (!stopping.IsCancellationRequested)
             {
                 await idle.WaitAsync(stopping);
+                // The inbound queue gives way to the deliveries that feed it: one job at a time through a burst.
+                var busy = name == JobQueues.Inbound && _pressure is not null && await _pressure.GiveWayAsync(stopping);
                 var slots = 1;
-                while (slots < batch && idle.Wait(0))
+                while (!busy && slots < batch && idle.Wait(0))
                 {
                     slots++;
                 }
