@@ -122,6 +122,7 @@ public static class DrawbridgeHost
         services.AddSingleton<Listening.FeedbackLimiter>();
         services.AddScoped<Listening.ListeningSettingsService>();
         services.AddSingleton<Listening.InboxChoices>();
+        services.AddSingleton<Listening.KeptListeningSettings>();
         services.AddSingleton<Listening.InboxCounts>();
         services.AddScoped<Listening.ResponseTimes>();
         services.AddScoped<Listening.ChangeService>();

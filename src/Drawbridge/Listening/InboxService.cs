@@ -464,9 +464,9 @@ public sealed class InboxChoices
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, string), Kept> _kept = new();
 
     /// <param name="RefreshingSince">When a read began refreshing the list, if one is.</param>
-    private sealed record Kept(DateTime Until, List<string> Values, DateTime? RefreshingSince);
+    private sealed record Kept(DateTime Until, object Values, DateTime? RefreshingSince);
 
-    public async Task<List<string>> GetAsync(long organisationId, string kind, DateTime now, Func<Task<List<string>>> load)
+    public async Task<List<T>> GetAsync<T>(long organisationId, string kind, DateTime now, Func<Task<List<T>>> load)
     {
         var key = (organisationId, kind);
         if (_kept.TryGetValue(key, out var kept))
@@ -474,12 +474,12 @@ public sealed class InboxChoices
             // A refresh that has not finished in 30 seconds (its request failed or was cancelled) is taken over.
             if (kept.Until > now || kept.RefreshingSince > now.AddSeconds(-30))
             {
-                return kept.Values;
+                return (List<T>)kept.Values;
             }
             // The first read past the 30 seconds refreshes; a read that loses the race keeps the list it has.
             if (!_kept.TryUpdate(key, kept with { RefreshingSince = now }, kept))
             {
-                return kept.Values;
+                return (List<T>)kept.Values;
             }
         }
         var values = await load();

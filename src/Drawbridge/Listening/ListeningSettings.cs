@@ -56,7 +56,7 @@ internal sealed class ListeningSettingsConfiguration : IEntityTypeConfiguration<
 /// <summary>What an admin sends to change the settings; every field is checked and named when wrong.</summary>
 public sealed record ListeningSettingsInput(string? Nation, string? Opens, string? Closes, IReadOnlyCollection<string>? OpenDays, int? ResponseTargetHours, bool? WeeklyDigest);
 
-public sealed class ListeningSettingsService(DrawbridgeDb db, TimeProvider clock, Events.DomainEvents events)
+public sealed class ListeningSettingsService(DrawbridgeDb db, TimeProvider clock, Events.DomainEvents events, KeptListeningSettings kept)
 {
     public static readonly (string Key, string Name, DayOfWeek Day)[] Days =
     [
@@ -83,6 +83,23 @@ public sealed class ListeningSettingsService(DrawbridgeDb db, TimeProvider clock
     public async Task<OrganisationListeningSettings> GetAsync(long organisationId, CancellationToken ct) =>
         await db.Set<OrganisationListeningSettings>().AsNoTracking().FirstOrDefaultAsync(s => s.OrganisationId == organisationId, ct)
         ?? new OrganisationListeningSettings { OrganisationId = organisationId };
+
+    /// <summary>
+    /// The settings and their business calendar as every inbox page and response clock reads them: kept for
+    /// <see cref="KeptListeningSettings.Keep"/>, and forgotten at once on this node when an admin saves new ones.
+    /// </summary>
+    public async Task<(OrganisationListeningSettings Settings, BusinessCalendar Calendar)> KeptAsync(long organisationId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (kept.TryGet(organisationId, now) is { } hit)
+        {
+            return hit;
+        }
+        var settings = await GetAsync(organisationId, ct);
+        var fresh = (settings, settings.Calendar());
+        kept.Set(organisationId, fresh, now);
+        return fresh;
+    }
 
     public async Task<Outcome<OrganisationListeningSettings>> SaveAsync(OrganisationDesk desk, ListeningSettingsInput input, CancellationToken ct)
     {
@@ -170,6 +187,7 @@ public sealed class ListeningSettingsService(DrawbridgeDb db, TimeProvider clock
         row.WeeklyDigest = input.WeeklyDigest ?? row.WeeklyDigest;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        kept.Forget(desk.Organisation.Id);
         return Outcome<OrganisationListeningSettings>.Ok(row);
     }
 
@@ -206,4 +224,22 @@ public sealed class ListeningSettingsService(DrawbridgeDb db, TimeProvider clock
         await SetScorePublicAsync(desk.Organisation.Id, isPublic, ct);
         return Outcome<bool>.Ok(isPublic);
     }
+}
+
+/// <summary>
+/// Each organisation's listening settings and business calendar, kept in memory: the inbox page and every response
+/// clock read them on each request. Another app node sees a change within <see cref="Keep"/>; this one at once.
+/// </summary>
+public sealed class KeptListeningSettings
+{
+    public static readonly TimeSpan Keep = TimeSpan.FromSeconds(30);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (DateTime Until, OrganisationListeningSettings Settings, BusinessCalendar Calendar)> _kept = new();
+
+    public (OrganisationListeningSettings Settings, BusinessCalendar Calendar)? TryGet(long organisationId, DateTime now) =>
+        _kept.TryGetValue(organisationId, out var k) && k.Until > now ? (k.Settings, k.Calendar) : null;
+
+    public void Set(long organisationId, (OrganisationListeningSettings Settings, BusinessCalendar Calendar) value, DateTime now) =>
+        _kept[organisationId] = (now + Keep, value.Settings, value.Calendar);
+
+    public void Forget(long organisationId) => _kept.TryRemove(organisationId, out _);
 }

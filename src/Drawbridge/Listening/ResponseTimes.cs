@@ -50,8 +50,7 @@ public sealed class ResponseTimes(DrawbridgeDb db, ListeningSettingsService sett
 
     public async Task<ResponseClock> ClockAsync(long organisationId, CancellationToken ct, DateTime? at = null)
     {
-        var s = await settings.GetAsync(organisationId, ct);
-        var calendar = s.Calendar();
+        var (s, calendar) = await settings.KeptAsync(organisationId, ct);
         var now = at ?? clock.GetUtcNow().UtcDateTime;
         return new ResponseClock(s, calendar, now, calendar.Subtract(now, s.Target));
     }

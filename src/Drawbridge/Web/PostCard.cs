@@ -20,7 +20,9 @@ public static class Links
 
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
-    public static string When(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.GetCultureInfo("en-GB"));
+    private static readonly DateTimeFormatInfo British = CultureInfo.GetCultureInfo("en-GB").DateTimeFormat;
+
+    public static string When(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("d MMM yyyy, HH:mm 'UTC'", British);
 
     public static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }

@@ -244,6 +244,37 @@ public abstract class InboxTests<TServer>(TServer server) : IClassFixture<TServe
     }
 
     [Fact]
+    public async Task The_inbox_page_shows_25_items_unless_the_responder_chooses_more()
+    {
+        var c = await Castle.BuildAsync(server, Prefix());
+        for (var i = 0; i < 30; i++)
+        {
+            await FeedbackAsync(c, new { service = "Ward 3", text = $"Visit number {i:00} went well" });
+        }
+        using var web = new Web.WebSession(server);
+        await web.SignInAsync(c.Responder.Email);
+        var inbox = $"/organisations/{c.Handle}/inbox";
+        int Rows(AngleSharp.Dom.IDocument page) => page.QuerySelectorAll("main tbody tr").Length;
+
+        var (status, first) = await web.GetAsync(inbox);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(25, Rows(first));
+        Assert.Contains("Page 2 of 2", first.QuerySelector("nav.nhsuk-pagination")?.TextContent);
+        Assert.Equal("25", first.QuerySelector("select#size option[selected]")?.GetAttribute("value"));
+
+        var (_, second) = await web.GetAsync(inbox + "?page=2");
+        Assert.Equal(5, Rows(second));
+
+        var (_, fifty) = await web.GetAsync(inbox + "?service=Ward%203&size=50");
+        Assert.Equal(30, Rows(fifty));
+        Assert.Null(fifty.QuerySelector("nav.nhsuk-pagination"));
+        Assert.Equal("50", fifty.QuerySelector("select#size option[selected]")?.GetAttribute("value"));
+        var (_, ten) = await web.GetAsync(inbox + "?size=10");
+        Assert.Contains("Choose 25, 50 or 100 items per page", ten.QuerySelector(".nhsuk-error-summary")?.TextContent);
+        Assert.Equal(0, Rows(ten));
+    }
+
+    [Fact]
     public async Task Filters_search_bulk_actions_and_csv_export_agree()
     {
         var c = await Castle.BuildAsync(server, Prefix());

@@ -10,7 +10,7 @@ namespace Drawbridge.Pages.Inbox;
 /// The organisation's inbox, for its staff only (signed in, and on the staff: anyone else is refused): filters,
 /// search, bulk actions for responders and admins, and the same list as CSV.
 /// </summary>
-public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, OrganisationService organisations) : DrawbridgePage
+public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, OrganisationService organisations, InboxChoices choices, TimeProvider clock) : DrawbridgePage
 {
     [FromQuery(Name = "state")] public string? State { get; set; }
     [FromQuery(Name = "theme")] public string? Theme { get; set; }
@@ -23,10 +23,18 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
     [FromQuery(Name = "q")] public string? Q { get; set; }
     [FromQuery(Name = "page")] public int? PageNumber { get; set; }
     [FromQuery(Name = "overdue")] public string? Overdue { get; set; }
+    [FromQuery(Name = "size")] public string? Size { get; set; }
+
+    /// <summary>
+    /// Items a page may show. 25 by default: a screen or two of triage, as help desks and NHS.UK tables page, and
+    /// half the work of 50 on each page view (BENCHMARKS.md, inbox page); a responder can choose more.
+    /// </summary>
+    public static readonly int[] PageSizes = [25, 50, 100];
+    public const int DefaultPageSize = 25;
 
     public OrganisationDesk Desk { get; private set; } = null!;
     public InboxFilter Filter { get; private set; } = new();
-    public InboxPage Result { get; private set; } = new([], 0, 1, 50);
+    public InboxPage Result { get; private set; } = new([], 0, 1, DefaultPageSize);
     public IReadOnlyList<string> Services { get; private set; } = [];
     public IReadOnlyList<string> Themes { get; private set; } = [];
     public IReadOnlyList<StaffName> Responders { get; private set; } = [];
@@ -102,7 +110,13 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
             return refused;
         }
         Desk = desk.Value!;
-        var (filter, errors) = new InboxQuery(State, Theme, Sentiment, Assignee, Service, Source, From, To, Q, PageNumber, null, Overdue).ToFilter(Desk.StaffId);
+        var size = DefaultPageSize;
+        if (!string.IsNullOrWhiteSpace(Size) && (!int.TryParse(Size, NumberStyles.None, CultureInfo.InvariantCulture, out size) || !PageSizes.Contains(size)))
+        {
+            Errors.Add("size", $"Choose {string.Join(", ", PageSizes.SkipLast(1))} or {PageSizes[^1]} items per page");
+            size = DefaultPageSize;
+        }
+        var (filter, errors) = new InboxQuery(State, Theme, Sentiment, Assignee, Service, Source, From, To, Q, PageNumber, size, Overdue).ToFilter(Desk.StaffId);
         Filter = filter;
         foreach (var (field, messages) in errors)
         {
@@ -115,6 +129,7 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
         var pairs = new (string Key, string? Value)[]
         {
             ("q", Q), ("state", State), ("assignee", Assignee), ("source", Source), ("service", Service), ("theme", Theme), ("sentiment", Sentiment), ("from", From), ("to", To), ("overdue", Overdue),
+            ("size", size == DefaultPageSize ? null : size.ToString(CultureInfo.InvariantCulture)),
         };
         QueryString = string.Join("&", pairs.Where(p => !string.IsNullOrWhiteSpace(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
         return null;
@@ -122,10 +137,12 @@ public sealed class InboxModel(OrganisationDesks desks, InboxService inbox, Orga
 
     private async Task ListAsync(CancellationToken ct)
     {
-        Result = Errors.Any ? new InboxPage([], 0, 1, 50) : await inbox.ListAsync(Desk, Filter, ct);
+        Result = Errors.Any ? new InboxPage([], 0, 1, Filter.PageSize) : await inbox.ListAsync(Desk, Filter, ct);
         Services = await inbox.ServicesAsync(Desk, ct);
         Themes = await inbox.ThemesAsync(Desk, ct);
-        Responders = await organisations.RespondersAsync(Desk.Organisation.Id, ct);
+        // For the assignee filter's choices, kept 30 seconds as the services and themes are.
+        Responders = await choices.GetAsync(Desk.Organisation.Id, "responders", clock.GetUtcNow().UtcDateTime,
+            () => organisations.RespondersAsync(Desk.Organisation.Id, ct));
     }
 
     public string FromWhom(InboxItemView v) => v.Author is { } a ? $"{a.DisplayName} (@{a.Handle})" : v.Item.AuthorName ?? "someone who didn't give their name";
