@@ -145,6 +145,10 @@ public sealed class InboxSink : IAsyncDisposable
         ctx.Response.StatusCode = answer;
     }
 
+    /// <summary>Fetches and keeps the key <paramref name="keyId"/>, as a server does when one of its users follows its actor.</summary>
+    public async Task KnowKeyAsync(string keyId) =>
+        Assert.True(await ResolveKeyAsync(keyId, CancellationToken.None) is not null, $"{keyId} is not the key its actor publishes");
+
     private async Task<AsymmetricAlgorithm?> ResolveKeyAsync(string keyId, CancellationToken ct)
     {
         if (_keys.TryGetValue(keyId, out var known))
