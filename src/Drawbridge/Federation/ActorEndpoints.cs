@@ -69,16 +69,27 @@ public static class ActorEndpoints
         return Json(ActivityJson.Actor(account, urls, publicKey, renderer));
     }
 
-    private static async Task<IResult> Object(string handle, long id, ActorUrls urls, DrawbridgeDb db, CancellationToken ct)
+    private static async Task<IResult> Object(string handle, long id, HttpContext http, ActorUrls urls, DrawbridgeDb db, AuthorizedFetch authorized, CancellationToken ct)
     {
         if (await LocalAccountAsync(db, handle, ct) is not { } author)
         {
             return Missing($"There is no account @{handle} here.");
         }
         var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.AuthorId == author.Id && p.Local && p.RepostOfId == null, ct);
-        if (post is null || post.Status != PostStatus.Published || post.Visibility >= Visibility.Followers)
+        if (post is null || post.Status != PostStatus.Published)
         {
             return Missing("There is no such public post.");
+        }
+        if (post.Visibility >= Visibility.Followers)
+        {
+            // As Mastodon serves them: to a signed request from a server that may see the post, and to nobody else,
+            // who learn nothing of it (the same 404 as for no post at all).
+            if (await authorized.SignerAsync(http, ct) is not { Domain: { } domain } || !await ServerMaySeeAsync(db, post, domain, ct))
+            {
+                return Missing("There is no such public post.");
+            }
+            http.Response.Headers.CacheControl = "private, no-store";
+            http.Response.Headers.Append("Vary", "Signature");
         }
         if (post.IsDeleted)
         {
@@ -90,6 +101,18 @@ public static class ActorEndpoints
         var o = ActivityJson.Object(post, author, urls, tags, inReplyTo);
         await ActivityJson.AddressRemoteAsync(db, urls, o, post, ct);
         return Json(o);
+    }
+
+    /// <summary>
+    /// Whether a remote server may have a followers-only or direct post: someone on it is mentioned in the post, or, for
+    /// followers-only, someone on it follows the author (an accepted follow). Mastodon delivers such posts to the same servers.
+    /// </summary>
+    public static async Task<bool> ServerMaySeeAsync(DrawbridgeDb db, Post post, string domain, CancellationToken ct)
+    {
+        var mentioned = await db.PostMentions.AsNoTracking()
+            .AnyAsync(m => m.PostId == post.Id && db.Accounts.Any(a => a.Id == m.AccountId && a.Domain == domain), ct);
+        return mentioned || (post.Visibility == Visibility.Followers && await db.Follows.AsNoTracking()
+            .AnyAsync(f => f.FolloweeId == post.AuthorId && f.State == Social.FollowState.Accepted && db.Accounts.Any(a => a.Id == f.FollowerId && a.Domain == domain), ct));
     }
 
     private static async Task<IResult> Collection(string handle, ActorUrls urls, DrawbridgeDb db, Func<Account, string> id, Func<Account, Task<int>> count, CancellationToken ct)

@@ -31,6 +31,15 @@ public sealed class AuthorizedFetch(IOptions<FederationOptions> options, RemoteA
         {
             return "This server serves ActivityPub documents to signed requests only (authorized fetch): sign the GET with your actor's key.";
         }
+        return (await VerifyAsync(ctx, ct)).Refusal;
+    }
+
+    /// <summary>The remote actor whose key signed this request, when it is signed, the signature holds and its server is not suspended.</summary>
+    public async Task<Account?> SignerAsync(HttpContext ctx, CancellationToken ct) =>
+        IsSigned(ctx.Request) ? (await VerifyAsync(ctx, ct)).Signer : null;
+
+    private async Task<(Account? Signer, string? Refusal)> VerifyAsync(HttpContext ctx, CancellationToken ct)
+    {
         var signed = SignedMessage.From(ctx.Request);
         if (ctx.Items[SignedPathItem] is string original)
         {
@@ -43,17 +52,17 @@ public sealed class AuthorizedFetch(IOptions<FederationOptions> options, RemoteA
         }
         catch (SignatureException e)
         {
-            return keys.Problem is null ? e.Message : $"{e.Message}: {keys.Problem}";
+            return (null, keys.Problem is null ? e.Message : $"{e.Message}: {keys.Problem}");
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
-            return $"The signature could not be read: {e.Message}";
+            return (null, $"The signature could not be read: {e.Message}");
         }
         if (keys.Signer is null || await blocks.IsSuspendedAsync(keys.Signer.Domain, ct))
         {
-            return "The signing actor's server is suspended on this server.";
+            return (null, "The signing actor's server is suspended on this server.");
         }
-        return null;
+        return (keys.Signer, null);
     }
 
     public static IResult Refuse(string detail) =>

@@ -138,7 +138,7 @@ public sealed class ActorTests(DrawbridgeServer server) : IClassFixture<Drawbrid
     }
 
     [Fact]
-    public async Task Followers_only_posts_are_not_served_and_deleted_ones_are_gone()
+    public async Task Followers_only_posts_are_not_served_to_unsigned_requests_and_deleted_ones_are_gone()
     {
         var cy = await server.SignUpAsync("actor_cy");
         using var h = server.Http(cy.Token);

@@ -459,6 +459,36 @@ public sealed class InboxTests(InboxFixture f) : IClassFixture<InboxFixture>
     }
 
     [Fact]
+    public async Task A_followers_only_post_is_served_to_a_followers_server_and_to_nobody_else()
+    {
+        var ann = await Server.SignUpAsync("private_ann");
+        var follower = Peer.AddActor("private_finn");
+        await DeliverAndProcessAsync(follower, Peer.Activity(follower, "Follow", Server.ActorUri("private_ann")), Inbox("private_ann"));
+        using var h = Server.Http(ann.Token);
+        var id = (await h.PostJsonAsync("/api/drawbridge/v1/posts", new { text = "Rota swap on Friday, followers only", visibility = "followers" })).Str("id");
+        var uri = $"{Server.ActorUri("private_ann")}/statuses/{id}";
+
+        // The follower's server, signed: the Note, addressed to the followers, and kept by no shared cache.
+        var served = await Peer.SignedGetAsync(follower, uri);
+        Assert.True(served.StatusCode == HttpStatusCode.OK, $"answered {(int)served.StatusCode}: {await served.Content.ReadAsStringAsync()}");
+        Assert.Contains("no-store", served.Headers.CacheControl?.ToString());
+        var note = JsonDocument.Parse(await served.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(uri, note.Str("id"));
+        Assert.Contains("Rota swap", note.Str("content"));
+        Assert.Equal($"{Server.ActorUri("private_ann")}/followers", note.GetProperty("to")[0].GetString());
+
+        // Unsigned, or signed by a server where nobody follows the author or is mentioned: the same 404 as for no post at all.
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http().SendAsync(new HttpRequestMessage(HttpMethod.Get, uri) { Headers = { { "Accept", "application/activity+json" } } })).StatusCode);
+        await using var stranger = await FediversePeer.StartAsync("127.0.0.96");
+        var nobody = stranger.AddActor("stranger_sam");
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.SignedGetAsync(nobody, uri)).StatusCode);
+
+        // Once the follow ends, the follower's server is a stranger too.
+        await DeliverAndProcessAsync(follower, Peer.Activity(follower, "Undo", Peer.Activity(follower, "Follow", Server.ActorUri("private_ann"))), Inbox("private_ann"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Peer.SignedGetAsync(follower, uri)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_remote_follow_of_a_locked_account_waits_for_the_persons_decision()
     {
         var ann = await Server.SignUpAsync("locked_ann");
