@@ -595,11 +595,16 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
         var w = await WorldAsync();
         var handlers = await PagePostHandlersAsync();
         Assert.True(handlers.Count >= 10, $"only {handlers.Count} page POST handlers were found");
+        Assert.True(handlers.Count(h => h.Audience == Audience.Staff) >= 4, "the organisation staff pages' POST handlers were not found");
         // Well-formed posts (a valid antiforgery token, same-origin headers), so what answers is the handler's rule.
         using var anonymous = await FormPoster.StartAsync(server, new CookieContainer(), "/auth/sign-in");
         using var memberWeb = new WebSession(server);
         await memberWeb.SignInAsync(w.Member.Email);
         using var member = await FormPoster.StartAsync(server, memberWeb.Cookies, "/compose");
+        // A professional on no organisation's staff: staff pages' handlers refuse them as their pages do.
+        using var outsiderWeb = new WebSession(server);
+        await outsiderWeb.SignInAsync(w.Outsider.Email);
+        using var outsider = await FormPoster.StartAsync(server, outsiderWeb.Cookies, "/compose");
         var wrong = new List<string>();
         foreach (var (_, pattern, handler, audience) in handlers.Where(h => h.Audience != Audience.Anyone))
         {
@@ -621,6 +626,14 @@ public sealed partial class AuthorisationMatrixTests(DrawbridgeServer server) : 
                 if (!Refused(response))
                 {
                     wrong.Add($"POST {url} ({audience}): a member got {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+            if (audience is Audience.Staff)
+            {
+                using var response = await outsider.PostAsync(url, fields);
+                if (!(Refused(response) || response.StatusCode == HttpStatusCode.NotFound))
+                {
+                    wrong.Add($"POST {url} ({audience}): a professional outside the organisation got {(int)response.StatusCode} {response.Headers.Location}");
                 }
             }
         }
