@@ -7,7 +7,7 @@ const string Usage = """
       Drawbridge.Bench fanout --url URL --data DIR [--posts N] [--timeout-seconds N]
       Drawbridge.Bench fuzz --url URL --failures FILE [--requests N] [--seed N] [--concurrency N]
       Drawbridge.Bench inbox-setup --url URL
-      Drawbridge.Bench inbox-classify --url URL --org HANDLE --db FILE --framework FILE --data FILE [--rate N] [--seconds N]
+      Drawbridge.Bench inbox-classify --url URL --org HANDLE --db FILE --framework FILE --data FILE [--rate N] [--seconds N] [--burst N] [--warmup SECONDS]
       Drawbridge.Bench inbox-train --url URL --org HANDLE --token TOKEN --framework FILE --data FILE
       Drawbridge.Bench inbox-model --url URL --org HANDLE --token TOKEN --model ID
     """;

@@ -372,8 +372,7 @@ public static class DrawbridgeHost
     /// </summary>
     private static async Task SqliteBodiesFirst(HttpContext ctx, Func<Task> next)
     {
-        if (ctx.Request.ContentLength is > 0 and <= BodyLimits.Json && !IsRead(ctx.Request.Method)
-            && !DatabaseSetup.IsPostgres(ctx.RequestServices.GetRequiredService<IConfiguration>().GetConnectionString("Drawbridge")))
+        if (ctx.Request.ContentLength is > 0 and <= BodyLimits.Json && !IsRead(ctx.Request.Method))
         {
             ctx.Request.EnableBuffering((int)BodyLimits.Json);
             await ctx.Request.Body.DrainAsync(ctx.RequestAborted);
@@ -434,7 +433,11 @@ public static class DrawbridgeHost
         app.UseWhen(ctx => (ctx.Request.Path.StartsWithSegments("/api/v1") && !ctx.Request.Path.StartsWithSegments("/api/v1/streaming"))
                            || ctx.Request.Path.StartsWithSegments("/api/v2"),
             api => api.Use(api.ApplicationServices.GetRequiredService<MastodonRateLimits>().InvokeAsync));
-        app.Use(SqliteBodiesFirst);
+        // Read once: the configuration takes a lock on every read, which many requests at once queue on.
+        if (!DatabaseSetup.IsPostgres(app.Configuration.GetConnectionString("Drawbridge")))
+        {
+            app.Use(SqliteBodiesFirst);
+        }
         // After authentication, so per-account limits count per account (not per address).
         app.UseAuthentication();
         app.UseRateLimiter();

@@ -79,7 +79,7 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
     public async Task<InsightsModelRecord?> ModelForAsync(long organisationId, CancellationToken ct)
     {
         var own = await db.Set<InsightsModelRecord>().AsNoTracking().Where(m => m.OrganisationId == organisationId && m.IsActive)
-            .Select(m => new InsightsModelRecord { Id = m.Id, FrameworkJson = m.FrameworkJson, FrameworkName = m.FrameworkName }).FirstOrDefaultAsync(ct);
+            .Select(m => new InsightsModelRecord { Id = m.Id, FrameworkJson = m.FrameworkJson, FrameworkName = m.FrameworkName, ActivatedAt = m.ActivatedAt }).FirstOrDefaultAsync(ct);
         return own ?? await DefaultModelAsync(ct);
     }
 
@@ -129,6 +129,7 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
     public async Task<int> ClassifyWaitingAsync(long organisationId, CancellationToken ct)
     {
         var classified = 0;
+        var switched = false;
         while (true)
         {
             var record = await ModelForAsync(organisationId, ct);
@@ -136,11 +137,12 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
             {
                 return classified; // the default model is training; its job classifies the waiting items when it is ready
             }
-            classified += await ClassifyWithAsync(organisationId, record, ct);
+            classified += await ClassifyWithAsync(organisationId, record, switched, ct);
             if ((await ModelForAsync(organisationId, ct))?.Id == record.Id)
             {
                 return classified;
             }
+            switched = true;
         }
     }
 
@@ -149,44 +151,69 @@ public sealed class InboxClassification(DrawbridgeDb db, InsightsEngine engine, 
         db.Set<InboxItem>().Where(i => i.OrganisationId == organisationId
             && (i.ClassifiedAt == null || (!i.ThemeCorrected && (i.ClassifiedByModelId == null || i.ClassifiedByModelId != modelId))));
 
-    private async Task<int> ClassifyWithAsync(long organisationId, InsightsModelRecord record, CancellationToken ct)
+    /// <summary>
+    /// New items first, oldest first, by the index on (organisation, classified at, id): each batch leaves the set, so an
+    /// item committed after a newer one (ids are taken before commit) is never passed over while items keep arriving.
+    /// Then, once per model switched on, on this node (or when the model changed during the pass), the items another model
+    /// sorted: one scan of the organisation's items for their ids, then batches by id.
+    /// </summary>
+    private async Task<int> ClassifyWithAsync(long organisationId, InsightsModelRecord record, bool switched, CancellationToken ct)
     {
         var classifier = engine.Classifier(record.Id, () => db.Set<InsightsModelRecord>().AsNoTracking().Where(m => m.Id == record.Id).Select(m => m.Model!).First());
         var themes = classifier.Model.Framework.Themes.ToDictionary(t => t.Id);
         var classified = 0;
-        long after = 0;
         while (true)
         {
-            var items = await ToClassify(db, organisationId, record.Id).Where(i => i.Id > after)
+            var items = await db.Set<InboxItem>().Where(i => i.OrganisationId == organisationId && i.ClassifiedAt == null)
                 .OrderBy(i => i.Id).Take(Batch).ToListAsync(ct);
             if (items.Count == 0)
             {
-                return classified;
+                break;
             }
-            // The engine uses every core; the job waits for it off the request path.
-            var results = await Task.Run(() => classifier.ClassifyMany(items.Select(i => i.Text).ToList()), ct);
-            var now = clock.GetUtcNow().UtcDateTime;
-            for (var k = 0; k < items.Count; k++)
-            {
-                var item = items[k];
-                var result = results[k];
-                var names = result.Themes.OrderByDescending(t => t.Score).Select(t => t.Name).ToList();
-                if (!item.ThemeCorrected)
-                {
-                    item.Theme = names.Count == 0 ? null : Clip(names[0], 100);
-                    item.Themes = names.Count == 0 ? null : Clip(string.Join("; ", names), 1000);
-                }
-                item.Sentiment = SentimentName(result.SentimentClass);
-                item.Critical = result.Themes.Any(t => themes.TryGetValue(t.Id, out var d) && d.Critical) || CriticalWords.Match(item.Text);
-                item.ClassifiedAt = now;
-                // No history line: the history is the team's work on an item; ClassifiedAt and the model's id say when and by what.
-                item.ClassifiedByModelId = record.Id;
-            }
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            classified += items.Count;
-            after = items[^1].Id;
+            classified += await SortAsync(items, classifier, themes, record.Id, ct);
         }
+        if (!switched && engine.HasResorted(organisationId, record.Id, record.ActivatedAt))
+        {
+            return classified;
+        }
+        var others = await ToClassify(db, organisationId, record.Id).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct);
+        foreach (var chunk in others.Chunk(Batch))
+        {
+            // Read again: a correction or a newer pass since the scan leaves an item out.
+            var items = await ToClassify(db, organisationId, record.Id).Where(i => chunk.Contains(i.Id)).OrderBy(i => i.Id).ToListAsync(ct);
+            if (items.Count > 0)
+            {
+                classified += await SortAsync(items, classifier, themes, record.Id, ct);
+            }
+        }
+        engine.MarkResorted(organisationId, record.Id, record.ActivatedAt);
+        return classified;
+    }
+
+    private async Task<int> SortAsync(List<InboxItem> items, FeedbackClassifier classifier, Dictionary<string, ThemeDefinition> themes, long modelId, CancellationToken ct)
+    {
+        // The engine uses every core; the job waits for it off the request path.
+        var results = await Task.Run(() => classifier.ClassifyMany(items.Select(i => i.Text).ToList()), ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var k = 0; k < items.Count; k++)
+        {
+            var item = items[k];
+            var result = results[k];
+            var names = result.Themes.OrderByDescending(t => t.Score).Select(t => t.Name).ToList();
+            if (!item.ThemeCorrected)
+            {
+                item.Theme = names.Count == 0 ? null : Clip(names[0], 100);
+                item.Themes = names.Count == 0 ? null : Clip(string.Join("; ", names), 1000);
+            }
+            item.Sentiment = SentimentName(result.SentimentClass);
+            item.Critical = result.Themes.Any(t => themes.TryGetValue(t.Id, out var d) && d.Critical) || CriticalWords.Match(item.Text);
+            item.ClassifiedAt = now;
+            // No history line: the history is the team's work on an item; ClassifiedAt and the model's id say when and by what.
+            item.ClassifiedByModelId = modelId;
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return items.Count;
     }
 
     public static string? SentimentName(SentimentClass? sentiment) => sentiment switch

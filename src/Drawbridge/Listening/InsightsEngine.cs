@@ -72,6 +72,19 @@ public sealed class InsightsEngine(IConfiguration config, ILogger<InsightsEngine
 
     public bool IsLoaded(long modelId) => _classifiers.TryGetValue(modelId, out var c) && c.IsValueCreated;
 
+    // Per organisation, the model (and when it was switched on) whose pass over items other models sorted ran on this node.
+    private readonly ConcurrentDictionary<long, (long Model, DateTime? ActivatedAt)> _resorted = new();
+
+    /// <summary>
+    /// Whether this node has already looked through an organisation's items for ones another model sorted, with this
+    /// model in use since it was switched on: the look scans every item, so it runs once per switch (and after a restart),
+    /// not per batch. A model switched off and on again on another node has a new switch-on time, so it looks again.
+    /// </summary>
+    public bool HasResorted(long organisationId, long modelId, DateTime? activatedAt) =>
+        _resorted.TryGetValue(organisationId, out var done) && done == (modelId, activatedAt);
+
+    public void MarkResorted(long organisationId, long modelId, DateTime? activatedAt) => _resorted[organisationId] = (modelId, activatedAt);
+
     /// <summary>
     /// Trains a model and measures it by cross-validation (each fold's comments classified by a model trained on the
     /// others), on a thread of its own at lower priority. The embeddings are computed once and shared by the folds.

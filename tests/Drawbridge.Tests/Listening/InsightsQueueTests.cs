@@ -209,5 +209,36 @@ public sealed class InsightsQueueTests(QuietQueuesServer server) : IClassFixture
             // Nothing is left for the model in use: a job staged now finds no work.
             Assert.Equal(0, await InboxClassification.ToClassify(db, organisationId, modelId).CountAsync());
         }
+
+        // Switched to another model and back, the other model's pass having run elsewhere (another node): what it sorted
+        // is sorted again, though this node had already looked through the items once for this model.
+        long otherId;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            otherId = scope.ServiceProvider.GetRequiredService<Snowflake>().Next();
+            db.Add(new InsightsModelRecord
+            {
+                Id = otherId, OrganisationId = organisationId, FrameworkName = DefaultInsights.Framework.Name, FrameworkVersion = DefaultInsights.Framework.Version,
+                FrameworkJson = DefaultInsights.FrameworkJson, DataFileName = DefaultInsights.DataFileName, DataFile = DefaultInsights.Data,
+                State = InsightsModelState.Ready, Model = DefaultInsights.ShippedModel, CreatedAt = DateTime.UtcNow, TrainedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await server.Http(c.Admin.Token).PostAsync($"{c.Api}/insights/models/{otherId}/activate", null)).StatusCode);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            await db.Set<InboxItem>().Where(i => i.OrganisationId == organisationId && !i.ThemeCorrected)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.ClassifiedByModelId, otherId).SetProperty(i => i.ClassifiedAt, DateTime.UtcNow));
+        }
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await server.Http(c.Admin.Token).PostAsync($"{c.Api}/insights/models/{modelId}/activate", null)).StatusCode);
+        await RunAllAsync(JobQueues.Insights);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+            Assert.Equal(2, await db.Set<InboxItem>().CountAsync(i => i.OrganisationId == organisationId && i.ClassifiedByModelId == modelId));
+            Assert.Equal(0, await InboxClassification.ToClassify(db, organisationId, modelId).CountAsync());
+        }
     }
 }
