@@ -139,6 +139,22 @@ public sealed class InsightsQueueTests(QuietQueuesServer server) : IClassFixture
         Assert.NotNull((await JobAsync(train)).CompletedAt);
     }
 
+    /// <summary>An organisation model, ready: the shipped model's bytes stand in for a training the other tests make.</summary>
+    private async Task<long> AddReadyModelAsync(long organisationId)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
+        var id = scope.ServiceProvider.GetRequiredService<Snowflake>().Next();
+        db.Add(new InsightsModelRecord
+        {
+            Id = id, OrganisationId = organisationId, FrameworkName = DefaultInsights.Framework.Name, FrameworkVersion = DefaultInsights.Framework.Version,
+            FrameworkJson = DefaultInsights.FrameworkJson, DataFileName = DefaultInsights.DataFileName, DataFile = DefaultInsights.Data,
+            State = InsightsModelState.Ready, Model = DefaultInsights.ShippedModel, CreatedAt = DateTime.UtcNow, TrainedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return id;
+    }
+
     [Fact]
     public async Task Switching_a_model_on_resets_nothing_and_its_job_sorts_what_another_model_sorted()
     {
@@ -160,21 +176,14 @@ public sealed class InsightsQueueTests(QuietQueuesServer server) : IClassFixture
             before[text] = (await ItemAsync(c, text)).GetProperty("classifiedAt").GetDateTime().Ticks;
         }
 
-        // An organisation model, ready (the shipped model's bytes stand in for a training the other tests make).
-        long modelId, defaultId;
+        // An organisation model, ready.
+        long defaultId;
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
             defaultId = await db.Set<InsightsModelRecord>().Where(m => m.OrganisationId == null && m.State == InsightsModelState.Ready).MaxAsync(m => m.Id);
-            modelId = scope.ServiceProvider.GetRequiredService<Snowflake>().Next();
-            db.Add(new InsightsModelRecord
-            {
-                Id = modelId, OrganisationId = organisationId, FrameworkName = DefaultInsights.Framework.Name, FrameworkVersion = DefaultInsights.Framework.Version,
-                FrameworkJson = DefaultInsights.FrameworkJson, DataFileName = DefaultInsights.DataFileName, DataFile = DefaultInsights.Data,
-                State = InsightsModelState.Ready, Model = DefaultInsights.ShippedModel, CreatedAt = DateTime.UtcNow, TrainedAt = DateTime.UtcNow,
-            });
-            await db.SaveChangesAsync();
         }
+        var modelId = await AddReadyModelAsync(organisationId);
         var activated = await server.Http(c.Admin.Token).PostAsync($"{c.Api}/insights/models/{modelId}/activate", null);
         Assert.Equal(System.Net.HttpStatusCode.OK, activated.StatusCode);
 
@@ -212,19 +221,7 @@ public sealed class InsightsQueueTests(QuietQueuesServer server) : IClassFixture
 
         // Switched to another model and back, the other model's pass having run elsewhere (another node): what it sorted
         // is sorted again, though this node had already looked through the items once for this model.
-        long otherId;
-        await using (var scope = server.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<DrawbridgeDb>();
-            otherId = scope.ServiceProvider.GetRequiredService<Snowflake>().Next();
-            db.Add(new InsightsModelRecord
-            {
-                Id = otherId, OrganisationId = organisationId, FrameworkName = DefaultInsights.Framework.Name, FrameworkVersion = DefaultInsights.Framework.Version,
-                FrameworkJson = DefaultInsights.FrameworkJson, DataFileName = DefaultInsights.DataFileName, DataFile = DefaultInsights.Data,
-                State = InsightsModelState.Ready, Model = DefaultInsights.ShippedModel, CreatedAt = DateTime.UtcNow, TrainedAt = DateTime.UtcNow,
-            });
-            await db.SaveChangesAsync();
-        }
+        var otherId = await AddReadyModelAsync(organisationId);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await server.Http(c.Admin.Token).PostAsync($"{c.Api}/insights/models/{otherId}/activate", null)).StatusCode);
         await using (var scope = server.Services.CreateAsyncScope())
         {
